@@ -1,0 +1,5 @@
+//! ocop-core: the domain of the OCOP point of sale, shared by the server and
+//! the till. Types here validate on construction, so an invalid value cannot
+//! exist past the edge of the system. No I/O, no database, no HTTP.
+
+pub mod i18n;
