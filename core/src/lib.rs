@@ -3,3 +3,4 @@
 //! exist past the edge of the system. No I/O, no database, no HTTP.
 
 pub mod i18n;
+pub mod money;
