@@ -4,3 +4,5 @@
 
 pub mod i18n;
 pub mod money;
+pub mod text;
+pub mod time;
