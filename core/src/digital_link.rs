@@ -11,6 +11,12 @@
 //! cannot be carried at all and are refused when a [`Lot`] or [`Serial`] is
 //! made, so a `DigitalLink` value always yields a valid URI.
 //!
+//! One set-82 character is refused too: the double quote `"`. GS1's ABNF
+//! (and its `digital-link.js` validator) wants it raw (`DoubleQuote = '"'`,
+//! a known defect of the grammar, gs1/DigitalLinkDocs#13), while RFC 3986
+//! forbids a raw `"` in a URI and requires `%22`. No encoding satisfies
+//! both, and a lot or serial has no need for quotes.
+//!
 //! Parsing is lenient where GS1 allows it: any scheme-qualified base and path
 //! prefix before `/01/`, GTIN-8/12/13 normalised to 14 digits, percent-escapes
 //! in either case, unknown query parameters and a consumer-product-variant
@@ -113,7 +119,7 @@ impl UserError for AiValueError {
                 };
                 format!(
                     "{name} chỉ gồm chữ cái không dấu, chữ số và các ký hiệu GS1 \
-                     (- . _ / ! % & ( ) * + , : ; < = > ? ' \"): ở vị trí {position}, {why}."
+                     (- . _ / ! % & ( ) * + , : ; < = > ? '): ở vị trí {position}, {why}."
                 )
             }
             (
@@ -133,7 +139,7 @@ impl UserError for AiValueError {
                 };
                 format!(
                     "{name} may only use unaccented letters, digits and the GS1 symbols \
-                     (- . _ / ! % & ( ) * + , : ; < = > ? ' \"): at position {position}, {why}."
+                     (- . _ / ! % & ( ) * + , : ; < = > ? '): at position {position}, {why}."
                 )
             }
         }
@@ -147,11 +153,16 @@ fn is_cset82(c: char) -> bool {
         | '0'..='9' | ':' | ';' | '<' | '=' | '>' | '?' | 'A'..='Z' | '_' | 'a'..='z')
 }
 
+/// Set 82 without the double quote (see the module documentation).
+fn is_link_safe(c: char) -> bool {
+    is_cset82(c) && c != '"'
+}
+
 fn validate_ai_value(field: AiField, value: &str) -> Result<(), AiValueError> {
     if value.is_empty() {
         return Err(AiValueError::Empty { field });
     }
-    if let Some((i, found)) = value.chars().enumerate().find(|(_, c)| !is_cset82(*c)) {
+    if let Some((i, found)) = value.chars().enumerate().find(|(_, c)| !is_link_safe(*c)) {
         return Err(AiValueError::InvalidChar {
             field,
             found,
@@ -213,7 +224,8 @@ macro_rules! ai_value_type {
         pub struct $name(String);
 
         impl $name {
-            /// Accepts 1–20 characters of GS1 character set 82, as given
+            /// Accepts 1–20 characters of GS1 character set 82 other than
+            /// `"` (see the module documentation), as given
             /// (no trimming: a space is an error, not something to guess at).
             pub fn parse(value: &str) -> Result<Self, AiValueError> {
                 validate_ai_value($field, value)?;
@@ -653,12 +665,12 @@ mod tests {
     fn set82_characters_are_percent_encoded() {
         let dl = DigitalLink::new(gtin())
             .with_lot(Lot::parse("A/B(1)").unwrap())
-            .with_serial(Serial::parse("x%y&z=1?'\"!*+,:;<>").unwrap());
+            .with_serial(Serial::parse("x%y&z=1?'!*+,:;<>").unwrap());
         let uri = dl.to_uri(BASE);
         assert_eq!(
             uri,
             "https://ocop.laocai.gov.vn/01/08936012345674/10/A%2FB%281%29\
-             /21/x%25y%26z%3D1%3F%27%22%21%2A%2B%2C%3A%3B%3C%3E"
+             /21/x%25y%26z%3D1%3F%27%21%2A%2B%2C%3A%3B%3C%3E"
         );
         assert_eq!(DigitalLink::parse(&uri).unwrap(), dl);
         // unreserved characters stay as they are
@@ -667,13 +679,14 @@ mod tests {
     }
 
     #[test]
-    fn every_set82_character_round_trips() {
+    fn every_usable_set82_character_round_trips() {
         let set82: String = (0x20u8..0x7f)
             .map(char::from)
             .filter(|c| is_cset82(*c))
             .collect();
         assert_eq!(set82.chars().count(), 82);
-        let chars: Vec<char> = set82.chars().collect();
+        let chars: Vec<char> = set82.chars().filter(|c| *c != '"').collect();
+        assert_eq!(chars.len(), 81);
         for chunk in chars.chunks(20) {
             let value: String = chunk.iter().collect();
             let dl = DigitalLink::new(gtin()).with_serial(Serial::parse(&value).unwrap());
@@ -708,6 +721,10 @@ mod tests {
         assert!(matches!(
             Lot::parse("a~b"),
             Err(AiValueError::InvalidChar { found: '~', .. })
+        ));
+        assert!(matches!(
+            Lot::parse("a\"b"),
+            Err(AiValueError::InvalidChar { found: '"', .. })
         ));
         assert!(matches!(
             Lot::parse("a#b"),
