@@ -8,3 +8,4 @@ pub mod i18n;
 pub mod money;
 pub mod text;
 pub mod time;
+pub mod vietqr;
