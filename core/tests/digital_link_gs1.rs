@@ -4,17 +4,12 @@
 //! digit. Needs Node.js and npm; installs the toolkit on first run.
 //!
 //! Without `node` on the PATH the test says so and passes, except under CI
-//! (`CI` set), where a missing toolkit is a failure.
+//! (`CI` set), where a missing toolkit is a failure (see `common`).
 
-#![expect(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    reason = "test helpers: a panic is a failed test"
-)]
+#![expect(clippy::unwrap_used, reason = "test helpers: a panic is a failed test")]
 
-use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+mod common;
+
 use std::sync::OnceLock;
 
 use chrono::NaiveDate;
@@ -23,75 +18,24 @@ use ocop_core::gtin::Gtin;
 
 const BASE: &str = "https://ocop.laocai.gov.vn";
 
-fn gs1_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests")
-        .join("gs1")
-}
-
-fn have_node() -> bool {
-    Command::new("node")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success())
-}
-
-/// Installs the toolkit once per test binary; `false` if Node is missing.
 fn toolkit_ready() -> bool {
     static READY: OnceLock<bool> = OnceLock::new();
-    *READY.get_or_init(|| {
-        if !have_node() {
-            assert!(
-                std::env::var_os("CI").is_none(),
-                "node is required in CI to run GS1's digital-link.js validator"
-            );
-            eprintln!("SKIPPED: node not found, GS1 digital-link.js validation not run");
-            return false;
-        }
-        let dir = gs1_dir();
-        if !dir.join("node_modules").join("digital-link.js").exists() {
-            let status = Command::new("npm")
-                .args(["ci", "--ignore-scripts", "--no-audit", "--no-fund"])
-                .current_dir(&dir)
-                .status()
-                .expect("run npm ci");
-            assert!(status.success(), "npm ci failed in {}", dir.display());
-        }
-        true
-    })
+    *READY.get_or_init(|| common::npm_ready(&common::tool_dir("gs1"), "digital-link.js"))
 }
 
 /// Runs the validator over `uris`; returns (valid?, uri, reason) per URI.
 fn gs1_verdicts(uris: &[String]) -> Vec<(bool, String, String)> {
-    let mut child = Command::new("node")
-        .arg("validate.js")
-        .current_dir(gs1_dir())
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("start node");
-    {
-        let mut stdin = child.stdin.take().unwrap();
-        for uri in uris {
-            writeln!(stdin, "{uri}").unwrap();
-        }
-    }
-    let out = child.wait_with_output().unwrap();
-    assert!(out.status.success(), "validate.js failed");
-    let text = String::from_utf8(out.stdout).unwrap();
-    let verdicts: Vec<(bool, String, String)> = text
-        .lines()
+    common::run_node(&common::tool_dir("gs1"), "validate.js", uris)
+        .into_iter()
         .map(|line| {
             let mut parts = line.splitn(3, '\t');
-            let word = parts.next().unwrap();
-            let uri = parts.next().unwrap().to_string();
+            let word = parts.next().unwrap_or_default().to_string();
+            let uri = parts.next().unwrap_or_default().to_string();
             let reason = parts.next().unwrap_or_default().to_string();
             assert!(word == "valid" || word == "invalid", "{line}");
             (word == "valid", uri, reason)
         })
-        .collect();
-    assert_eq!(verdicts.len(), uris.len(), "one verdict per URI");
-    verdicts
+        .collect()
 }
 
 fn generated_links() -> Vec<DigitalLink> {
