@@ -2,6 +2,7 @@
 //! the till. Types here validate on construction, so an invalid value cannot
 //! exist past the edge of the system. No I/O, no database, no HTTP.
 
+pub mod catalogue;
 pub mod digital_link;
 pub mod gtin;
 pub mod i18n;
