@@ -66,6 +66,15 @@ impl Paper {
     }
 }
 
+impl std::fmt::Display for Paper {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Paper::Mm58 => f.write_str("58 mm"),
+            Paper::Mm80 => f.write_str("80 mm"),
+        }
+    }
+}
+
 /// A code page for the text mode.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CodePage {
@@ -93,6 +102,19 @@ impl Mode {
         page: CodePage::Cp1258,
         esc_t: 52,
     };
+}
+
+impl std::fmt::Display for Mode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Mode::Raster => f.write_str("raster"),
+            Mode::CodePage {
+                page: CodePage::Cp1258,
+                esc_t,
+            } => write!(f, "cp1258 (ESC t {esc_t})"),
+            Mode::Ascii => f.write_str("ascii"),
+        }
+    }
 }
 
 /// What we know about one printer model: its paper and how it takes text.
