@@ -1,1 +1,205 @@
-fn main() {}
+//! The `ocop-server` command: serve the API, manage accounts, migrate.
+//! (anyhow here, outside the request lifecycle.)
+
+use std::io::{BufRead as _, IsTerminal as _};
+use std::net::TcpListener;
+use std::path::PathBuf;
+
+use anyhow::{Context as _, bail};
+use clap::{Parser, Subcommand};
+use ocop_server::auth::{Role, password};
+use ocop_server::config::{self, Config};
+use ocop_server::models::user;
+use ocop_server::{demo, startup};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "ocop-server",
+    version,
+    about = "OCOP point of sale: the central service (catalogue, stock, sales, consignment settlement)",
+    after_help = env_help()
+)]
+struct Cli {
+    /// Optional TOML file with the same keys as the variables below, in lower
+    /// case without the OCOP_ prefix (e.g. database_url = "…"). Variables win.
+    #[arg(long, global = true, value_name = "FILE")]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run the HTTP service (migrations are applied first).
+    Serve {
+        /// Fill an empty database with Lào Cai demo data and demo accounts
+        /// (password demo1234). Never use with real data.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Manage accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum UserCommand {
+    /// Create an account; asks for the password twice (or reads one line
+    /// from standard input with --password-stdin).
+    Add {
+        #[arg(long, value_parser = parse_role)]
+        role: Role,
+        #[arg(long)]
+        username: String,
+        /// Name shown on screens and receipts (default: the username).
+        #[arg(long)]
+        display_name: Option<String>,
+        /// Outlet id, for managers and cashiers.
+        #[arg(long)]
+        outlet: Option<i32>,
+        /// Producer id, for producer accounts.
+        #[arg(long)]
+        producer: Option<i32>,
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// List accounts.
+    List,
+}
+
+fn parse_role(text: &str) -> Result<Role, String> {
+    Role::parse(text).ok_or_else(|| {
+        let all: Vec<&str> = Role::ALL.iter().map(|r| r.as_str()).collect();
+        format!("unknown role; one of: {}", all.join(", "))
+    })
+}
+
+fn env_help() -> String {
+    let mut text = String::from("Configuration (environment variables):\n");
+    for (name, what) in config::VARIABLES {
+        text.push_str(&format!("  {name:<24} {what}\n"));
+    }
+    text.push_str("\nQuick start: ocop-server serve --demo   then open http://127.0.0.1:8080/api/docs/");
+    text
+}
+
+fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    init_logging();
+    let config = Config::load(cli.config.as_deref())?;
+    match cli.command {
+        Command::Serve { demo } => serve(config, demo),
+        Command::Migrate => {
+            let state = startup::prepare(config)?;
+            println!(
+                "database ({}) is at schema version {}",
+                state.db.backend().name(),
+                schema_version(&state)?
+            );
+            Ok(())
+        }
+        Command::User(cmd) => user_command(config, cmd),
+    }
+}
+
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("OCOP_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
+        .init();
+}
+
+fn schema_version(state: &ocop_server::state::AppState) -> anyhow::Result<String> {
+    let mut conn = state.db.conn()?;
+    Ok(ocop_server::db::schema_version(&mut conn)?.unwrap_or_else(|| "none".to_owned()))
+}
+
+#[actix_web::main]
+async fn serve(config: Config, with_demo: bool) -> anyhow::Result<()> {
+    let bind = config.bind;
+    let public_url = config.public_url.clone();
+    let state = startup::prepare(config)?;
+    if with_demo {
+        let outcome = demo::load(&state.db)?;
+        eprintln!("{}", demo::banner(&outcome, &public_url));
+    }
+    let listener =
+        TcpListener::bind(bind).with_context(|| format!("cannot listen on {bind}"))?;
+    tracing::info!(
+        %bind,
+        backend = state.db.backend().name(),
+        %public_url,
+        "ocop-server listening on http://{bind}"
+    );
+    startup::run(listener, state)?.await?;
+    Ok(())
+}
+
+fn user_command(config: Config, cmd: UserCommand) -> anyhow::Result<()> {
+    let state = startup::prepare(config)?;
+    match cmd {
+        UserCommand::Add {
+            role,
+            username,
+            display_name,
+            outlet,
+            producer,
+            password_stdin,
+        } => {
+            let username = username.trim().to_lowercase();
+            user::check_account(&username, role, outlet, producer)
+                .map_err(|rule| anyhow::anyhow!("{} ({})", rule.en(), rule.code()))?;
+            let password = read_password(password_stdin)?;
+            let new = user::NewUser {
+                display_name: display_name.unwrap_or_else(|| username.clone()),
+                username,
+                password_hash: password::hash(&password)?,
+                role,
+                outlet_id: outlet,
+                producer_id: producer,
+            };
+            let created = state
+                .db
+                .write(|c| user::insert(c, &new).map_err(anyhow::Error::from))
+                .context("cannot create the account (is the username taken, or the outlet/producer id unknown?)")?;
+            println!("created {} account {:?} (id {})", created.role, created.username, created.id);
+        }
+        UserCommand::List => {
+            let mut conn = state.db.conn()?;
+            for u in user::list(&mut conn)? {
+                println!(
+                    "{:>4}  {:<16} {:<10} outlet={:?} producer={:?} active={}",
+                    u.id, u.username, u.role, u.outlet_id, u.producer_id, u.active
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+fn read_password(from_stdin: bool) -> anyhow::Result<String> {
+    let password = if from_stdin || !std::io::stdin().is_terminal() {
+        let mut line = String::new();
+        std::io::stdin().lock().read_line(&mut line)?;
+        line.trim_end_matches(['\r', '\n']).to_owned()
+    } else {
+        let first = rpassword::prompt_password("Password: ")?;
+        let again = rpassword::prompt_password("Password again: ")?;
+        if first != again {
+            bail!("the two passwords differ");
+        }
+        first
+    };
+    if password.chars().count() < password::MIN_PASSWORD_CHARS {
+        bail!(
+            "the password needs at least {} characters",
+            password::MIN_PASSWORD_CHARS
+        );
+    }
+    Ok(password)
+}

@@ -1,0 +1,3 @@
+DELETE FROM banks;
+DELETE FROM product_groups;
+DELETE FROM districts;

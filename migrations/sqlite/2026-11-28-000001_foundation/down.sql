@@ -1,0 +1,9 @@
+DROP TABLE users;
+DROP TABLE product_prices;
+DROP TABLE products;
+DROP TABLE outlets;
+DROP TABLE producers;
+DROP TABLE banks;
+DROP TABLE product_groups;
+DROP TABLE districts;
+DROP TABLE server_settings;

@@ -1,0 +1,129 @@
+//! `POST /api/v1/auth/login` and `GET /api/v1/auth/me`.
+
+use actix_web::{get, post, web};
+use serde::{Deserialize, Serialize};
+
+use crate::auth::{AuthUser, Role, password};
+use crate::error::{ApiError, ErrorBody};
+use crate::models::user;
+use crate::state::AppState;
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LoginRequest {
+    #[schema(example = "cashier1")]
+    pub username: String,
+    #[schema(example = "demo1234")]
+    pub password: String,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct LoginResponse {
+    /// Send as `Authorization: Bearer <token>`.
+    pub token: String,
+    pub token_type: &'static str,
+    /// Expiry, Unix seconds (UTC).
+    pub expires_at: i64,
+    pub user: Me,
+}
+
+/// The caller's own account.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Me {
+    pub id: i32,
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub outlet_id: Option<i32>,
+    pub producer_id: Option<i32>,
+}
+
+impl From<&user::User> for Me {
+    fn from(u: &user::User) -> Self {
+        Me {
+            id: u.id,
+            username: u.username.clone(),
+            display_name: u.display_name.clone(),
+            role: u.role().unwrap_or(Role::Cashier),
+            outlet_id: u.outlet_id,
+            producer_id: u.producer_id,
+        }
+    }
+}
+
+fn bad_credentials() -> ApiError {
+    ApiError::unauthorized(
+        "invalid_credentials",
+        "Sai tên đăng nhập hoặc mật khẩu.",
+        "Wrong username or password.",
+    )
+}
+
+/// Logs in with a username and password; answers a token that expires.
+#[utoipa::path(
+    tag = "auth",
+    request_body = LoginRequest,
+    responses(
+        (status = 200, description = "Logged in", body = LoginResponse),
+        (status = 401, description = "Wrong username or password, or account disabled", body = ErrorBody),
+        (status = 400, description = "Malformed request", body = ErrorBody),
+    )
+)]
+#[post("/auth/login")]
+pub async fn login(
+    state: web::Data<AppState>,
+    body: web::Json<LoginRequest>,
+) -> Result<web::Json<LoginResponse>, ApiError> {
+    let LoginRequest { username, password } = body.into_inner();
+    let username = username.trim().to_lowercase();
+    // Password checking is deliberately slow (argon2id): keep it off the async workers.
+    let found = state
+        .read(move |c| {
+            let account = user::find_by_username(c, &username)?;
+            Ok(match account {
+                Some(u) if password::verify(&password, &u.password_hash) => Some(u),
+                Some(_) => None,
+                None => {
+                    password::verify_dummy(&password);
+                    None
+                }
+            })
+        })
+        .await?;
+    let account = found.ok_or_else(bad_credentials)?;
+    let role = account.role().ok_or_else(bad_credentials)?;
+    if !account.active {
+        return Err(ApiError::unauthorized(
+            "account_disabled",
+            "Tài khoản đã bị khóa. Liên hệ quản trị viên.",
+            "This account is disabled. Contact the administrator.",
+        ));
+    }
+    let (token, expires_at) = state
+        .tokens
+        .issue(account.id, role, account.outlet_id, account.producer_id)
+        .map_err(ApiError::internal)?;
+    tracing::info!(user = %account.username, %role, "login");
+    Ok(web::Json(LoginResponse {
+        token,
+        token_type: "Bearer",
+        expires_at,
+        user: Me::from(&account),
+    }))
+}
+
+/// Who am I? The account behind the token.
+#[utoipa::path(
+    tag = "auth",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The caller", body = Me),
+        (status = 401, description = "No valid token", body = ErrorBody),
+    )
+)]
+#[get("/auth/me")]
+pub async fn me(state: web::Data<AppState>, caller: AuthUser) -> Result<web::Json<Me>, ApiError> {
+    let id = caller.id;
+    let account = state.read(move |c| Ok(user::find(c, id)?)).await?;
+    Ok(web::Json(Me::from(&account)))
+}

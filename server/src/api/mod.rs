@@ -1,0 +1,67 @@
+//! The HTTP API. Handlers are thin: parse input into domain types, call one
+//! model function, shape the answer. Every handler registered here is
+//! collected into the OpenAPI document by utoipa-actix-web, so the document
+//! cannot drift from the routes.
+
+pub mod auth;
+pub mod catalogue;
+pub mod health;
+pub mod users;
+
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa_actix_web::scope;
+use utoipa_actix_web::service_config::ServiceConfig;
+
+/// Mounts every route.
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(health::healthz);
+    cfg.service(
+        scope("/api/v1")
+            .service(auth::login)
+            .service(auth::me)
+            .service(users::list)
+            .service(users::create)
+            .service(catalogue::list_producers)
+            .service(catalogue::get_producer)
+            .service(catalogue::list_products)
+            .service(catalogue::get_product)
+            .service(catalogue::list_outlets)
+            .service(catalogue::reference_data),
+    );
+}
+
+#[derive(utoipa::OpenApi)]
+#[openapi(
+    info(
+        title = "ocop-pos API",
+        description = "Point of sale, stock and consignment settlement for OCOP sales points.\n\n\
+            Errors are JSON `{\"error\": \"<stable_code>\", \"message\": \"<text>\"}`; \
+            the message is Vietnamese unless the request sends `Accept-Language: en`.\n\n\
+            Authenticate with `POST /api/v1/auth/login`, then send `Authorization: Bearer <token>`."
+    ),
+    modifiers(&BearerAuth),
+    tags(
+        (name = "health", description = "Liveness and database status"),
+        (name = "auth", description = "Login and the current account"),
+        (name = "users", description = "Accounts and roles (admin)"),
+        (name = "catalogue", description = "Producers, products, outlets and reference lists"),
+    )
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .build(),
+            ),
+        );
+    }
+}

@@ -1,0 +1,252 @@
+//! Server configuration: read once at start-up from `OCOP_*` environment
+//! variables, optionally from a TOML file (`--config`), environment winning.
+//! Unknown keys in the file and unknown `OCOP_*` variables are errors, so a
+//! typo never silently falls back to a default. Secrets never print.
+
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::Path;
+use std::time::Duration;
+
+use anyhow::{Context as _, bail};
+use serde::Deserialize;
+
+/// Where the database lives when nothing is configured: a file in the
+/// working directory, so a fresh directory just works.
+pub const DEFAULT_DATABASE_URL: &str = "ocop.sqlite3";
+pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
+
+/// A value that must never appear in logs or `Debug` output.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: String) -> Self {
+        Secret(value)
+    }
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(***)")
+    }
+}
+
+/// Keys of the optional TOML file; the same names as the variables without
+/// the `OCOP_` prefix, in lower case.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileConfig {
+    bind: Option<String>,
+    database_url: Option<String>,
+    public_url: Option<String>,
+    jwt_secret: Option<String>,
+    token_ttl_minutes: Option<u64>,
+    db_pool_size: Option<u32>,
+}
+
+/// Every variable the server reads, with what it is for (also printed by `--help`).
+pub const VARIABLES: &[(&str, &str)] = &[
+    ("OCOP_BIND", "address to listen on (default 127.0.0.1:8080)"),
+    (
+        "OCOP_DATABASE_URL",
+        "SQLite file path (default ./ocop.sqlite3) or postgres://user@host/db",
+    ),
+    (
+        "OCOP_PUBLIC_URL",
+        "base URL printed into QR labels (default http://<bind address>)",
+    ),
+    (
+        "OCOP_JWT_SECRET",
+        "token signing secret, at least 32 characters (default: generated once, kept in the database)",
+    ),
+    (
+        "OCOP_TOKEN_TTL_MINUTES",
+        "how long a login token lasts (default 720 = 12 hours)",
+    ),
+    ("OCOP_DB_POOL_SIZE", "database connections (default 8)"),
+    ("OCOP_LOG", "log filter, e.g. info or ocop_server=debug (default info)"),
+];
+
+/// Variables with the prefix that belong to other programs or to the tests.
+const FOREIGN_PREFIXES: &[&str] = &["OCOP_TEST_", "OCOP_TILL_", "OCOP_BENCH_"];
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub bind: SocketAddr,
+    pub database_url: String,
+    /// Without a trailing slash.
+    pub public_url: String,
+    pub jwt_secret: Option<Secret>,
+    pub token_ttl: Duration,
+    pub db_pool_size: u32,
+}
+
+impl Config {
+    /// Reads the process environment and the optional file.
+    pub fn load(file: Option<&Path>) -> anyhow::Result<Config> {
+        let vars: Vec<(String, String)> = std::env::vars().collect();
+        let text = match file {
+            Some(path) => Some(
+                std::fs::read_to_string(path)
+                    .with_context(|| format!("cannot read config file {}", path.display()))?,
+            ),
+            None => None,
+        };
+        Config::from_sources(&vars, text.as_deref())
+    }
+
+    /// Builds the configuration from explicit sources (tests vary these).
+    pub fn from_sources(vars: &[(String, String)], file: Option<&str>) -> anyhow::Result<Config> {
+        let file: FileConfig = match file {
+            Some(text) => toml::from_str(text).context("invalid config file")?,
+            None => FileConfig::default(),
+        };
+        for (key, _) in vars {
+            let ours = key.starts_with("OCOP_")
+                && !FOREIGN_PREFIXES.iter().any(|p| key.starts_with(p));
+            if ours && !VARIABLES.iter().any(|(known, _)| known == key) {
+                let known: Vec<&str> = VARIABLES.iter().map(|(k, _)| *k).collect();
+                bail!("unknown variable {key}; known: {}", known.join(", "));
+            }
+        }
+        let env = |key: &str| {
+            vars.iter()
+                .find(|(k, _)| k == key)
+                .map(|(_, v)| v.clone())
+                .filter(|v| !v.is_empty())
+        };
+
+        let bind_text = env("OCOP_BIND")
+            .or(file.bind)
+            .unwrap_or_else(|| DEFAULT_BIND.to_owned());
+        let bind: SocketAddr = bind_text
+            .parse()
+            .with_context(|| format!("OCOP_BIND: {bind_text:?} is not an address like 127.0.0.1:8080"))?;
+        let database_url = env("OCOP_DATABASE_URL")
+            .or(file.database_url)
+            .unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned());
+        let public_url = env("OCOP_PUBLIC_URL")
+            .or(file.public_url)
+            .unwrap_or_else(|| default_public_url(bind));
+        let public_url = public_url.trim_end_matches('/').to_owned();
+        if !(public_url.starts_with("http://") || public_url.starts_with("https://")) {
+            bail!("OCOP_PUBLIC_URL must start with http:// or https://, got {public_url:?}");
+        }
+        let jwt_secret = env("OCOP_JWT_SECRET").or(file.jwt_secret);
+        if let Some(secret) = &jwt_secret {
+            if secret.chars().count() < 32 {
+                bail!("OCOP_JWT_SECRET must be at least 32 characters long");
+            }
+        }
+        let ttl_minutes = match env("OCOP_TOKEN_TTL_MINUTES") {
+            Some(text) => text
+                .parse::<u64>()
+                .with_context(|| format!("OCOP_TOKEN_TTL_MINUTES: {text:?} is not a number"))?,
+            None => file.token_ttl_minutes.unwrap_or(720),
+        };
+        if ttl_minutes == 0 || ttl_minutes > 60 * 24 * 31 {
+            bail!("OCOP_TOKEN_TTL_MINUTES must be between 1 and 44640 (31 days)");
+        }
+        let db_pool_size = match env("OCOP_DB_POOL_SIZE") {
+            Some(text) => text
+                .parse::<u32>()
+                .with_context(|| format!("OCOP_DB_POOL_SIZE: {text:?} is not a number"))?,
+            None => file.db_pool_size.unwrap_or(8),
+        };
+        if !(1..=256).contains(&db_pool_size) {
+            bail!("OCOP_DB_POOL_SIZE must be between 1 and 256");
+        }
+        Ok(Config {
+            bind,
+            database_url,
+            public_url,
+            jwt_secret: jwt_secret.map(Secret::new),
+            token_ttl: Duration::from_secs(ttl_minutes * 60),
+            db_pool_size,
+        })
+    }
+}
+
+/// `http://<bind>`, with a wildcard address replaced by `localhost`.
+fn default_public_url(bind: SocketAddr) -> String {
+    if bind.ip().is_unspecified() {
+        format!("http://localhost:{}", bind.port())
+    } else {
+        format!("http://{bind}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vars(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect()
+    }
+
+    #[test]
+    fn defaults_just_work() {
+        let c = Config::from_sources(&vars(&[("PATH", "/bin")]), None).unwrap();
+        assert_eq!(c.bind.to_string(), "127.0.0.1:8080");
+        assert_eq!(c.database_url, "ocop.sqlite3");
+        assert_eq!(c.public_url, "http://127.0.0.1:8080");
+        assert!(c.jwt_secret.is_none());
+        assert_eq!(c.token_ttl, Duration::from_secs(720 * 60));
+    }
+
+    #[test]
+    fn environment_wins_over_file() {
+        let c = Config::from_sources(
+            &vars(&[("OCOP_BIND", "0.0.0.0:9000")]),
+            Some("bind = \"127.0.0.1:1\"\npublic_url = \"https://ocop.example.vn/\"\n"),
+        )
+        .unwrap();
+        assert_eq!(c.bind.port(), 9000);
+        assert_eq!(c.public_url, "https://ocop.example.vn");
+    }
+
+    #[test]
+    fn wildcard_bind_gives_localhost_public_url() {
+        let c = Config::from_sources(&vars(&[("OCOP_BIND", "0.0.0.0:9000")]), None).unwrap();
+        assert_eq!(c.public_url, "http://localhost:9000");
+    }
+
+    #[test]
+    fn unknown_keys_are_errors() {
+        let err = Config::from_sources(&vars(&[("OCOP_DATABASE_ULR", "x")]), None).unwrap_err();
+        assert!(err.to_string().contains("OCOP_DATABASE_ULR"), "{err}");
+        assert!(Config::from_sources(&[], Some("datbase_url = \"x\"")).is_err());
+        // Variables of the tests and the till are not ours to judge.
+        assert!(Config::from_sources(&vars(&[("OCOP_TEST_DATABASE_URL", "x")]), None).is_ok());
+    }
+
+    #[test]
+    fn bad_values_are_errors() {
+        for (k, v) in [
+            ("OCOP_BIND", "localhost"),
+            ("OCOP_JWT_SECRET", "short"),
+            ("OCOP_TOKEN_TTL_MINUTES", "0"),
+            ("OCOP_DB_POOL_SIZE", "many"),
+            ("OCOP_PUBLIC_URL", "ftp://x"),
+        ] {
+            assert!(Config::from_sources(&vars(&[(k, v)]), None).is_err(), "{k}={v}");
+        }
+    }
+
+    #[test]
+    fn secrets_do_not_print() {
+        let c = Config::from_sources(
+            &vars(&[("OCOP_JWT_SECRET", "0123456789abcdef0123456789abcdef-topsecret")]),
+            None,
+        )
+        .unwrap();
+        assert!(!format!("{c:?}").contains("topsecret"));
+    }
+}

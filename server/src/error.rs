@@ -1,0 +1,304 @@
+//! The one error type at the HTTP edge.
+//!
+//! The rule (as crates.io states it): `anyhow` outside the request lifecycle
+//! (start-up, CLI), typed results in model code (`QueryResult`, the core
+//! crate's error enums), and [`ApiError`] at the edge. Every user-caused
+//! error becomes a 4xx with a stable snake_case `error` code and a
+//! `message` in Vietnamese (English with `Accept-Language: en`, swapped in by
+//! [`localize_errors`]). Internals never reach the body; 5xx are logged with
+//! their cause chain. diesel's `NotFound` maps to 404 here and nowhere else.
+
+use std::fmt;
+
+use actix_web::body::{BoxBody, MessageBody};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::StatusCode;
+use actix_web::http::header::ACCEPT_LANGUAGE;
+use actix_web::middleware::Next;
+use actix_web::{HttpRequest, HttpResponse, ResponseError};
+use diesel::result::{DatabaseErrorKind, Error as DieselError};
+use ocop_core::i18n::{Lang, UserError};
+use serde::Serialize;
+
+/// The JSON body of every error answer.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    /// Stable snake_case code for programs, e.g. `invalid_credentials`.
+    #[schema(example = "invalid_credentials")]
+    pub error: String,
+    /// Text for people: Vietnamese by default, English with `Accept-Language: en`.
+    pub message: String,
+}
+
+/// Both texts of an error, kept on the response so the language can be
+/// chosen from the request after the handler ran.
+#[derive(Debug, Clone)]
+struct Localized {
+    code: &'static str,
+    en: String,
+}
+
+pub struct ApiError {
+    status: StatusCode,
+    code: &'static str,
+    vi: String,
+    en: String,
+    cause: Option<anyhow::Error>,
+}
+
+impl ApiError {
+    pub fn new(
+        status: StatusCode,
+        code: &'static str,
+        vi: impl Into<String>,
+        en: impl Into<String>,
+    ) -> Self {
+        ApiError {
+            status,
+            code,
+            vi: vi.into(),
+            en: en.into(),
+            cause: None,
+        }
+    }
+
+    pub fn bad_request(code: &'static str, vi: impl Into<String>, en: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, code, vi, en)
+    }
+
+    pub fn unprocessable(
+        code: &'static str,
+        vi: impl Into<String>,
+        en: impl Into<String>,
+    ) -> Self {
+        Self::new(StatusCode::UNPROCESSABLE_ENTITY, code, vi, en)
+    }
+
+    pub fn conflict(code: &'static str, vi: impl Into<String>, en: impl Into<String>) -> Self {
+        Self::new(StatusCode::CONFLICT, code, vi, en)
+    }
+
+    pub fn not_found() -> Self {
+        Self::new(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            "Không tìm thấy dữ liệu yêu cầu.",
+            "The requested item was not found.",
+        )
+    }
+
+    pub fn unauthorized(code: &'static str, vi: impl Into<String>, en: impl Into<String>) -> Self {
+        Self::new(StatusCode::UNAUTHORIZED, code, vi, en)
+    }
+
+    pub fn forbidden() -> Self {
+        Self::new(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            "Tài khoản của bạn không có quyền thực hiện thao tác này.",
+            "Your account is not allowed to do this.",
+        )
+    }
+
+    /// An error the user did not cause. The cause is logged, never shown.
+    pub fn internal(cause: impl Into<anyhow::Error>) -> Self {
+        ApiError {
+            cause: Some(cause.into()),
+            ..Self::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal_error",
+                "Lỗi hệ thống. Vui lòng thử lại hoặc báo cho quản trị viên.",
+                "Internal error. Please retry or tell the administrator.",
+            )
+        }
+    }
+
+    pub fn unavailable(cause: impl Into<anyhow::Error>) -> Self {
+        ApiError {
+            cause: Some(cause.into()),
+            ..Self::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "database_unavailable",
+                "Không kết nối được cơ sở dữ liệu. Vui lòng thử lại sau.",
+                "The database is unavailable. Please retry later.",
+            )
+        }
+    }
+
+    /// A validation error from the core crate, as 422.
+    pub fn invalid(err: &dyn UserError) -> Self {
+        Self::unprocessable(err.code(), err.message(Lang::Vi), err.message(Lang::En))
+    }
+
+    pub fn code(&self) -> &'static str {
+        self.code
+    }
+
+    pub fn message(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::Vi => &self.vi,
+            Lang::En => &self.en,
+        }
+    }
+}
+
+impl fmt::Debug for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}: {}", self.status, self.code, self.en)?;
+        if let Some(cause) = &self.cause {
+            write!(f, " ({cause:#})")?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.code, self.en)
+    }
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        self.status
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        if self.status.is_server_error() {
+            tracing::error!(code = self.code, cause = ?self.cause, "request failed");
+        }
+        let mut res = HttpResponse::build(self.status).json(ErrorBody {
+            error: self.code.to_owned(),
+            message: self.vi.clone(),
+        });
+        res.extensions_mut().insert(Localized {
+            code: self.code,
+            en: self.en.clone(),
+        });
+        res
+    }
+}
+
+impl From<DieselError> for ApiError {
+    fn from(err: DieselError) -> Self {
+        match err {
+            DieselError::NotFound => ApiError::not_found(),
+            DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, info) => {
+                ApiError::conflict(
+                    "already_exists",
+                    "Dữ liệu này đã tồn tại (trùng mã hoặc tên).",
+                    format!("This already exists ({}).", info.message()),
+                )
+            }
+            DieselError::DatabaseError(DatabaseErrorKind::ForeignKeyViolation, _) => {
+                ApiError::unprocessable(
+                    "unknown_reference",
+                    "Dữ liệu tham chiếu tới một mục không tồn tại.",
+                    "The request refers to something that does not exist.",
+                )
+            }
+            other => ApiError::internal(other),
+        }
+    }
+}
+
+impl From<diesel::r2d2::PoolError> for ApiError {
+    fn from(err: diesel::r2d2::PoolError) -> Self {
+        ApiError::unavailable(err)
+    }
+}
+
+impl From<actix_web::error::BlockingError> for ApiError {
+    fn from(err: actix_web::error::BlockingError) -> Self {
+        ApiError::internal(anyhow::anyhow!("blocking task failed: {err}"))
+    }
+}
+
+/// The language a request asks for.
+pub fn request_lang(req: &HttpRequest) -> Lang {
+    req.headers()
+        .get(ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .map(Lang::from_accept_language)
+        .unwrap_or_default()
+}
+
+/// Middleware: when the request asked for English, replace the Vietnamese
+/// message of an error answer by the English one. Applies to every error,
+/// including those raised by extractors before a handler runs.
+pub async fn localize_errors(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    let lang = request_lang(req.request());
+    let res = next.call(req).await?.map_into_boxed_body();
+    if lang != Lang::En {
+        return Ok(res);
+    }
+    let localized = res.response().extensions().get::<Localized>().cloned();
+    match localized {
+        Some(loc) => {
+            let status = res.status();
+            Ok(res.into_response(HttpResponse::build(status).json(ErrorBody {
+                error: loc.code.to_owned(),
+                message: loc.en,
+            })))
+        }
+        None => Ok(res),
+    }
+}
+
+/// Turns the JSON extractor's failures into clear 4xx answers.
+pub fn json_error(err: actix_web::error::JsonPayloadError, _req: &HttpRequest) -> actix_web::Error {
+    use actix_web::error::JsonPayloadError as E;
+    let api = match &err {
+        E::OverflowKnownLength { limit, .. } | E::Overflow { limit } => ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "payload_too_large",
+            format!("Dữ liệu gửi lên quá lớn (tối đa {limit} byte)."),
+            format!("The request body is too large (at most {limit} bytes)."),
+        ),
+        E::ContentType => ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            "Dữ liệu phải ở dạng JSON (Content-Type: application/json).",
+            "The body must be JSON (Content-Type: application/json).",
+        ),
+        E::Deserialize(e) if e.is_syntax() || e.is_eof() => ApiError::bad_request(
+            "malformed_json",
+            format!("Dữ liệu JSON bị lỗi cú pháp: {e}"),
+            format!("The JSON body is malformed: {e}"),
+        ),
+        E::Deserialize(e) => ApiError::bad_request(
+            "invalid_request",
+            format!("Dữ liệu gửi lên không hợp lệ: {e}"),
+            format!("The request body is invalid: {e}"),
+        ),
+        other => ApiError::bad_request(
+            "invalid_request",
+            "Không đọc được dữ liệu gửi lên.",
+            format!("The request body could not be read: {other}"),
+        ),
+    };
+    api.into()
+}
+
+/// Turns path and query parsing failures into 400 answers.
+pub fn param_error(detail: String) -> actix_web::Error {
+    ApiError::bad_request(
+        "invalid_parameter",
+        format!("Tham số không hợp lệ: {detail}"),
+        format!("Invalid parameter: {detail}"),
+    )
+    .into()
+}
+
+/// The answer for routes that do not exist.
+pub async fn no_such_route() -> Result<HttpResponse, ApiError> {
+    Err(ApiError::new(
+        StatusCode::NOT_FOUND,
+        "no_such_route",
+        "Không có địa chỉ này.",
+        "There is no such address.",
+    ))
+}

@@ -1,0 +1,10 @@
+//! Queries live with the data: each module owns one table (or a small family
+//! of them) and returns `QueryResult`. Connections and transactions are passed
+//! in explicitly, so one business action is visibly one transaction.
+
+pub mod outlet;
+pub mod producer;
+pub mod product;
+pub mod reference;
+pub mod settings;
+pub mod user;

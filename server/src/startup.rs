@@ -1,0 +1,83 @@
+//! Building the application and running it: shared by `ocop-server serve`
+//! and the tests, so the tests exercise exactly what production runs.
+
+use std::net::TcpListener;
+
+use actix_web::dev::Server;
+use actix_web::middleware::from_fn;
+use actix_web::{App, HttpServer, web};
+use anyhow::Context as _;
+use tracing_actix_web::TracingLogger;
+use utoipa::OpenApi as _;
+use utoipa_actix_web::AppExt as _;
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::api::{self, ApiDoc};
+use crate::auth::token::{self, TokenKeys};
+use crate::config::Config;
+use crate::db::Db;
+use crate::error::{self, localize_errors};
+use crate::state::AppState;
+
+/// Largest JSON body accepted, in bytes.
+pub const JSON_LIMIT: usize = 256 * 1024;
+
+/// Connects to the database, applies migrations and loads the signing key.
+pub fn prepare(config: Config) -> anyhow::Result<AppState> {
+    let db = Db::connect(&config.database_url, config.db_pool_size)?;
+    let applied = db.migrate()?;
+    if !applied.is_empty() {
+        tracing::info!(?applied, backend = db.backend().name(), "migrations applied");
+    }
+    let secret = {
+        let mut conn = db.conn().context("no database connection")?;
+        token::signing_secret(&mut conn, config.jwt_secret.as_ref())?
+    };
+    let tokens = TokenKeys::new(&secret, config.token_ttl)?;
+    Ok(AppState { db, config, tokens })
+}
+
+/// The OpenAPI document, generated from the registered handlers.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    let (_, doc) = App::new()
+        .into_utoipa_app()
+        .openapi(ApiDoc::openapi())
+        .configure(api::configure)
+        .split_for_parts();
+    doc
+}
+
+/// Starts serving on an already bound listener (tests bind port 0).
+pub fn run(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
+    let state = web::Data::new(state);
+    let server = HttpServer::new(move || {
+        let (app, doc) = App::new()
+            .into_utoipa_app()
+            .openapi(ApiDoc::openapi())
+            .app_data(state.clone())
+            .app_data(
+                web::JsonConfig::default()
+                    .limit(JSON_LIMIT)
+                    .error_handler(error::json_error),
+            )
+            .app_data(
+                web::PathConfig::default()
+                    .error_handler(|e, _| error::param_error(e.to_string())),
+            )
+            .app_data(
+                web::QueryConfig::default()
+                    .error_handler(|e, _| error::param_error(e.to_string())),
+            )
+            .configure(api::configure)
+            .split_for_parts();
+        app.service(SwaggerUi::new("/api/docs/{_:.*}").url("/api/openapi.json", doc))
+            .service(web::redirect("/api/docs", "/api/docs/"))
+            .default_service(web::to(error::no_such_route))
+            .wrap(from_fn(localize_errors))
+            .wrap(TracingLogger::default())
+    })
+    .listen(listener)
+    .context("cannot listen")?
+    .run();
+    Ok(server)
+}
