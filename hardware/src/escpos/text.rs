@@ -56,9 +56,30 @@ fn align_byte(align: Align) -> u8 {
     }
 }
 
-fn set_style(out: &mut impl Write, style: Style) -> std::io::Result<()> {
-    out.write_all(&commands::bold(style.bold))?;
-    out.write_all(&commands::size(style.size == TextSize::Large))
+/// The printer's current justification and style, so only changes are sent
+/// (after `ESC @`: left, not bold, normal size).
+#[derive(Default)]
+struct Current {
+    align: u8,
+    style: Style,
+}
+
+impl Current {
+    fn set(&mut self, out: &mut impl Write, align: Align, style: Style) -> std::io::Result<()> {
+        let align = align_byte(align);
+        if align != self.align {
+            out.write_all(&commands::justify(align))?;
+        }
+        if style.bold != self.style.bold {
+            out.write_all(&commands::bold(style.bold))?;
+        }
+        if style.size != self.style.size {
+            out.write_all(&commands::size(style.size == TextSize::Large))?;
+        }
+        self.align = align;
+        self.style = style;
+        Ok(())
+    }
 }
 
 pub(super) fn encode(
@@ -81,23 +102,21 @@ pub(super) fn encode(
     if let Mode::CodePage { esc_t, .. } = mode {
         out.write_all(&commands::code_table(esc_t))?;
     }
+    let mut current = Current::default();
     for block in &doc.blocks {
         match block {
             Block::Text { text, align, style } => {
                 let measure = |s: &str| columns(s, *style);
-                out.write_all(&commands::justify(align_byte(*align)))?;
-                set_style(out, *style)?;
+                current.set(out, *align, *style)?;
                 for line in wrap::wrap(&prepare(text), cols, &measure) {
                     out.write_all(&encode_text(mode, &line))?;
                     out.write_all(&[commands::LF])?;
                 }
-                set_style(out, Style::NORMAL)?;
-                out.write_all(&commands::justify(0))?;
             }
             Block::Row { left, right, style } => {
                 let measure = |s: &str| columns(s, *style);
                 let step = measure(" ").max(1);
-                set_style(out, *style)?;
+                current.set(out, Align::Left, *style)?;
                 for (l, r) in wrap::row(&prepare(left), &prepare(right), cols, step, &measure) {
                     let pad = (cols.saturating_sub(measure(&l) + measure(&r)) / step)
                         .max(if r.is_empty() { 0 } else { 1 });
@@ -105,9 +124,9 @@ pub(super) fn encode(
                     out.write_all(&encode_text(mode, line.trim_end()))?;
                     out.write_all(&[commands::LF])?;
                 }
-                set_style(out, Style::NORMAL)?;
             }
             Block::Separator => {
+                current.set(out, Align::Left, Style::NORMAL)?;
                 out.write_all("-".repeat(usize::try_from(cols).unwrap_or(32)).as_bytes())?;
                 out.write_all(&[commands::LF])?;
             }
@@ -122,16 +141,15 @@ pub(super) fn encode(
                     .filter(|m| *m >= 2)
                     .and_then(|m| commands::qr_native(data.as_bytes(), m))
                     .ok_or(EncodeError::QrTooLarge { len: data.len() })?;
-                out.write_all(&commands::justify(1))?;
+                current.set(out, Align::Center, Style::NORMAL)?;
                 out.write_all(&command)?;
-                out.write_all(&commands::justify(0))?;
             }
             Block::Barcode { ean13 } => {
-                out.write_all(&commands::justify(1))?;
+                current.set(out, Align::Center, Style::NORMAL)?;
                 out.write_all(&commands::ean13_native(&ean13.as_string(), 3, 96))?;
-                out.write_all(&commands::justify(0))?;
             }
             Block::Image(picture) => {
+                current.set(out, Align::Left, Style::NORMAL)?;
                 let paper = profile.paper.dots();
                 if picture.width() > paper {
                     return Err(EncodeError::ImageTooWide {

@@ -1,0 +1,198 @@
+//! Each printer mode, from a receipt to bytes and back: the text modes
+//! decode to exactly the intended text, raster decodes to a picture, and
+//! the preview refuses bytes outside our subset.
+
+mod common;
+
+use ocop_hardware::escpos::{Mode, Paper, PrinterProfile, encode_to_vec};
+use ocop_hardware::layout::receipt::receipt;
+use ocop_hardware::preview::{self, PreviewError};
+use ocop_hardware::{Document, Style};
+use unicode_normalization::UnicodeNormalization;
+
+fn profile(paper: Paper, mode: Mode) -> PrinterProfile {
+    PrinterProfile::new(paper, mode)
+}
+
+#[test]
+fn ascii_receipt_text_snapshot() {
+    let p = profile(Paper::Mm58, Mode::Ascii);
+    let bytes = encode_to_vec(&receipt(&common::receipt()), &p).unwrap();
+    let preview = preview::render(&bytes, &p).unwrap();
+    insta::assert_snapshot!(preview.text_lines.join("\n"));
+}
+
+#[test]
+fn ascii_mode_sends_nothing_above_0x7f_and_folds_vietnamese() {
+    let p = profile(Paper::Mm80, Mode::Ascii);
+    let bytes = encode_to_vec(&receipt(&common::receipt()), &p).unwrap();
+    // The only byte above 0x7F is the drawer pulse's off-time (250) at the
+    // very end; every text byte is ASCII (the preview also refuses text
+    // bytes >= 0x80 while the ASCII table is selected).
+    let body = bytes
+        .strip_suffix(&ocop_hardware::escpos::commands::OPEN_DRAWER)
+        .unwrap();
+    assert!(
+        body.iter().all(|b| *b < 0x80),
+        "a byte >= 0x80 in ASCII mode"
+    );
+    let text = preview::render(&bytes, &p).unwrap().text_lines.join("\n");
+    assert!(text.contains("Ruou ngo Bac Ha 500ml"), "{text}");
+    assert!(text.contains("Thu ngan:"), "{text}");
+    assert!(text.contains("1.070.000 d"), "{text}");
+}
+
+#[test]
+fn cp1258_receipt_command_snapshot() {
+    let p = profile(Paper::Mm80, Mode::CP1258_EPSON);
+    let bytes = encode_to_vec(&receipt(&common::receipt()), &p).unwrap();
+    let preview = preview::render(&bytes, &p).unwrap();
+    insta::assert_snapshot!(preview.commands.join("\n"));
+}
+
+#[test]
+fn cp1258_text_decodes_back_to_the_exact_vietnamese() {
+    let p = profile(Paper::Mm80, Mode::CP1258_EPSON);
+    let view = common::receipt();
+    let bytes = encode_to_vec(&receipt(&view), &p).unwrap();
+    // Set up the printer before any text: init, leave Chinese mode, page 52.
+    assert_eq!(bytes[..7], [0x1b, 0x40, 0x1c, 0x2e, 0x1b, 0x74, 52]);
+    let lines = preview::render(&bytes, &p).unwrap().text_lines;
+    for expected in [
+        "HTX Nông sản Bắc Hà",
+        "Rượu ngô Bắc Hà 500ml",
+        "Mật ong bạc hà Đồng Văn",
+        "Cảm ơn quý khách!",
+        "Hẹn gặp lại",
+    ] {
+        let expected: String = expected.nfc().collect();
+        assert!(lines.contains(&expected), "{expected:?} not in {lines:#?}");
+    }
+    let cashier = lines.iter().find(|l| l.starts_with("Thu ngân:")).unwrap();
+    assert!(cashier.ends_with("Nguyễn Thị Lan"), "{cashier}");
+    let total = lines.iter().find(|l| l.starts_with("TỔNG CỘNG")).unwrap();
+    assert!(total.ends_with("1.070.000 ₫"), "{total}");
+    // Row lines are exactly the paper width (48 columns of font A).
+    assert_eq!(total.chars().count(), 48);
+}
+
+#[test]
+fn the_code_table_number_comes_from_the_profile() {
+    let mode = Mode::CodePage {
+        page: ocop_hardware::CodePage::Cp1258,
+        esc_t: 27,
+    };
+    let p = profile(Paper::Mm58, mode);
+    let mut doc = Document::new();
+    doc.line("Đặc sản Sa Pa");
+    let bytes = encode_to_vec(&doc, &p).unwrap();
+    assert_eq!(bytes[4..7], [0x1b, 0x74, 27]);
+    assert_eq!(
+        preview::render(&bytes, &p).unwrap().text_lines,
+        ["Đặc sản Sa Pa"]
+    );
+    // A printer whose table 27 is not Windows-1258 would print garbage:
+    // the preview for an Epson profile refuses it.
+    let epson = profile(Paper::Mm58, Mode::CP1258_EPSON);
+    assert!(matches!(
+        preview::render(&bytes, &epson),
+        Err(PreviewError::CodeTable { n: 27, .. })
+    ));
+}
+
+#[test]
+fn raster_receipt_decodes_to_a_png_of_the_paper() {
+    for paper in [Paper::Mm58, Paper::Mm80] {
+        let p = profile(paper, Mode::Raster);
+        let bytes = encode_to_vec(&receipt(&common::receipt()), &p).unwrap();
+        let preview = preview::render(&bytes, &p).unwrap();
+        assert!(preview.text_lines.is_empty(), "raster mode sends no text");
+        assert_eq!(preview.paper.width(), paper.dots());
+        assert!(preview.paper.height() > 600);
+        assert_eq!(preview.cuts.len(), 1);
+        assert_eq!(preview.drawer_pulses, 1, "cash was taken: open the drawer");
+        let png = preview.to_png().unwrap();
+        let decoder = png::Decoder::new(std::io::Cursor::new(png));
+        let reader = decoder.read_info().unwrap();
+        assert_eq!(reader.info().width, paper.dots() + 16);
+    }
+}
+
+#[test]
+fn raster_is_sent_in_bands_of_at_most_128_rows() {
+    let p = profile(Paper::Mm80, Mode::Raster);
+    let bytes = encode_to_vec(&receipt(&common::long_receipt(30)), &p).unwrap();
+    let commands = preview::render(&bytes, &p).unwrap().commands;
+    let bands: Vec<u32> = commands
+        .iter()
+        .filter_map(|c| c.strip_prefix("GS v 0 576x"))
+        .map(|rows| rows.parse().unwrap())
+        .collect();
+    assert!(bands.len() > 10, "{} bands", bands.len());
+    assert!(bands.iter().all(|rows| *rows <= 128), "{bands:?}");
+}
+
+#[test]
+fn raster_vietnamese_prints_differently_from_its_folded_form() {
+    let p = profile(Paper::Mm80, Mode::Raster);
+    let paper_of = |text: &str| {
+        let mut doc = Document::new();
+        doc.text(text, ocop_hardware::Align::Left, Style::NORMAL);
+        preview::render(&encode_to_vec(&doc, &p).unwrap(), &p)
+            .unwrap()
+            .paper
+    };
+    let vi = paper_of("Rượu ngô");
+    let ascii = paper_of("Ruou ngo");
+    assert_eq!(vi.width(), ascii.width());
+    assert_ne!(vi, ascii);
+    assert!(vi.black_pixels() > ascii.black_pixels() + 20);
+}
+
+#[test]
+fn no_drawer_pulse_without_cash() {
+    let p = profile(Paper::Mm80, Mode::Raster);
+    let bytes = encode_to_vec(&receipt(&common::transfer_receipt()), &p).unwrap();
+    assert_eq!(preview::render(&bytes, &p).unwrap().drawer_pulses, 0);
+}
+
+#[test]
+fn the_drawer_pulse_has_its_timing_bytes() {
+    // The escpos crate's cash_drawer() sends `ESC p 0` without them.
+    let p = profile(Paper::Mm80, Mode::Ascii);
+    let bytes = encode_to_vec(&receipt(&common::receipt()), &p).unwrap();
+    assert!(bytes.ends_with(&[0x1b, 0x70, 0x00, 0x19, 0xfa]));
+}
+
+#[test]
+fn the_preview_refuses_what_we_do_not_send() {
+    let p = profile(Paper::Mm80, Mode::Ascii);
+    // ESC ! (select print mode) is not in our subset.
+    assert!(matches!(
+        preview::render(&[0x1b, 0x40, 0x1b, 0x21, 0x00], &p),
+        Err(PreviewError::Unknown { offset: 2, .. })
+    ));
+    // A raster image whose data stops early.
+    assert!(matches!(
+        preview::render(&[0x1d, 0x76, 0x30, 0x00, 0x01, 0x00, 0x02, 0x00, 0xff], &p),
+        Err(PreviewError::Truncated { .. })
+    ));
+    // QR Model 1 (the escpos crate's default) is refused.
+    assert!(matches!(
+        preview::render(&[0x1d, 0x28, 0x6b, 0x04, 0x00, 0x31, 0x41, 0x31, 0x00], &p),
+        Err(PreviewError::Qr { .. })
+    ));
+    // A byte >= 0x80 while the ASCII table is selected.
+    assert!(matches!(
+        preview::render(&[0x41, 0xe0, 0x0a], &p),
+        Err(PreviewError::Unprintable { offset: 1, .. })
+    ));
+    // A raster wider than the paper.
+    let p58 = profile(Paper::Mm58, Mode::Raster);
+    let mut wide = vec![0x1d, 0x76, 0x30, 0x00, 72, 0x00, 0x01, 0x00];
+    wide.extend([0u8; 72]);
+    assert!(matches!(
+        preview::render(&wide, &p58),
+        Err(PreviewError::TooWide { .. })
+    ));
+}
