@@ -46,6 +46,7 @@ struct FileConfig {
     jwt_secret: Option<String>,
     token_ttl_minutes: Option<u64>,
     db_pool_size: Option<u32>,
+    workers: Option<usize>,
 }
 
 /// Every variable the server reads, with what it is for (also printed by `--help`).
@@ -68,7 +69,14 @@ pub const VARIABLES: &[(&str, &str)] = &[
         "how long a login token lasts (default 720 = 12 hours)",
     ),
     ("OCOP_DB_POOL_SIZE", "database connections (default 8)"),
-    ("OCOP_LOG", "log filter, e.g. info or ocop_server=debug (default info)"),
+    (
+        "OCOP_WORKERS",
+        "HTTP worker threads (default: one per CPU core)",
+    ),
+    (
+        "OCOP_LOG",
+        "log filter, e.g. info or ocop_server=debug (default info)",
+    ),
 ];
 
 /// Variables with the prefix that belong to other programs or to the tests.
@@ -83,6 +91,8 @@ pub struct Config {
     pub jwt_secret: Option<Secret>,
     pub token_ttl: Duration,
     pub db_pool_size: u32,
+    /// HTTP worker threads; `None` lets actix use one per core.
+    pub workers: Option<usize>,
 }
 
 impl Config {
@@ -106,8 +116,8 @@ impl Config {
             None => FileConfig::default(),
         };
         for (key, _) in vars {
-            let ours = key.starts_with("OCOP_")
-                && !FOREIGN_PREFIXES.iter().any(|p| key.starts_with(p));
+            let ours =
+                key.starts_with("OCOP_") && !FOREIGN_PREFIXES.iter().any(|p| key.starts_with(p));
             if ours && !VARIABLES.iter().any(|(known, _)| known == key) {
                 let known: Vec<&str> = VARIABLES.iter().map(|(k, _)| *k).collect();
                 bail!("unknown variable {key}; known: {}", known.join(", "));
@@ -123,9 +133,9 @@ impl Config {
         let bind_text = env("OCOP_BIND")
             .or(file.bind)
             .unwrap_or_else(|| DEFAULT_BIND.to_owned());
-        let bind: SocketAddr = bind_text
-            .parse()
-            .with_context(|| format!("OCOP_BIND: {bind_text:?} is not an address like 127.0.0.1:8080"))?;
+        let bind: SocketAddr = bind_text.parse().with_context(|| {
+            format!("OCOP_BIND: {bind_text:?} is not an address like 127.0.0.1:8080")
+        })?;
         let database_url = env("OCOP_DATABASE_URL")
             .or(file.database_url)
             .unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned());
@@ -160,6 +170,16 @@ impl Config {
         if !(1..=256).contains(&db_pool_size) {
             bail!("OCOP_DB_POOL_SIZE must be between 1 and 256");
         }
+        let workers = match env("OCOP_WORKERS") {
+            Some(text) => Some(
+                text.parse::<usize>()
+                    .with_context(|| format!("OCOP_WORKERS: {text:?} is not a number"))?,
+            ),
+            None => file.workers,
+        };
+        if workers.is_some_and(|w| !(1..=512).contains(&w)) {
+            bail!("OCOP_WORKERS must be between 1 and 512");
+        }
         Ok(Config {
             bind,
             database_url,
@@ -167,6 +187,7 @@ impl Config {
             jwt_secret: jwt_secret.map(Secret::new),
             token_ttl: Duration::from_secs(ttl_minutes * 60),
             db_pool_size,
+            workers,
         })
     }
 }
@@ -236,14 +257,20 @@ mod tests {
             ("OCOP_DB_POOL_SIZE", "many"),
             ("OCOP_PUBLIC_URL", "ftp://x"),
         ] {
-            assert!(Config::from_sources(&vars(&[(k, v)]), None).is_err(), "{k}={v}");
+            assert!(
+                Config::from_sources(&vars(&[(k, v)]), None).is_err(),
+                "{k}={v}"
+            );
         }
     }
 
     #[test]
     fn secrets_do_not_print() {
         let c = Config::from_sources(
-            &vars(&[("OCOP_JWT_SECRET", "0123456789abcdef0123456789abcdef-topsecret")]),
+            &vars(&[(
+                "OCOP_JWT_SECRET",
+                "0123456789abcdef0123456789abcdef-topsecret",
+            )]),
             None,
         )
         .unwrap();

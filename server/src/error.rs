@@ -66,11 +66,7 @@ impl ApiError {
         Self::new(StatusCode::BAD_REQUEST, code, vi, en)
     }
 
-    pub fn unprocessable(
-        code: &'static str,
-        vi: impl Into<String>,
-        en: impl Into<String>,
-    ) -> Self {
+    pub fn unprocessable(code: &'static str, vi: impl Into<String>, en: impl Into<String>) -> Self {
         Self::new(StatusCode::UNPROCESSABLE_ENTITY, code, vi, en)
     }
 
@@ -239,10 +235,12 @@ pub async fn localize_errors(
     match localized {
         Some(loc) => {
             let status = res.status();
-            Ok(res.into_response(HttpResponse::build(status).json(ErrorBody {
-                error: loc.code.to_owned(),
-                message: loc.en,
-            })))
+            Ok(
+                res.into_response(HttpResponse::build(status).json(ErrorBody {
+                    error: loc.code.to_owned(),
+                    message: loc.en,
+                })),
+            )
         }
         None => Ok(res),
     }

@@ -81,7 +81,9 @@ fn env_help() -> String {
     for (name, what) in config::VARIABLES {
         text.push_str(&format!("  {name:<24} {what}\n"));
     }
-    text.push_str("\nQuick start: ocop-server serve --demo   then open http://127.0.0.1:8080/api/docs/");
+    text.push_str(
+        "\nQuick start: ocop-server serve --demo   then open http://127.0.0.1:8080/api/docs/",
+    );
     text
 }
 
@@ -128,8 +130,7 @@ async fn serve(config: Config, with_demo: bool) -> anyhow::Result<()> {
         let outcome = demo::load(&state.db)?;
         eprintln!("{}", demo::banner(&outcome, &public_url));
     }
-    let listener =
-        TcpListener::bind(bind).with_context(|| format!("cannot listen on {bind}"))?;
+    let listener = TcpListener::bind(bind).with_context(|| format!("cannot listen on {bind}"))?;
     tracing::info!(
         %bind,
         backend = state.db.backend().name(),
@@ -167,7 +168,10 @@ fn user_command(config: Config, cmd: UserCommand) -> anyhow::Result<()> {
                 .db
                 .write(|c| user::insert(c, &new).map_err(anyhow::Error::from))
                 .context("cannot create the account (is the username taken, or the outlet/producer id unknown?)")?;
-            println!("created {} account {:?} (id {})", created.role, created.username, created.id);
+            println!(
+                "created {} account {:?} (id {})",
+                created.role, created.username, created.id
+            );
         }
         UserCommand::List => {
             let mut conn = state.db.conn()?;

@@ -27,7 +27,11 @@ pub fn prepare(config: Config) -> anyhow::Result<AppState> {
     let db = Db::connect(&config.database_url, config.db_pool_size)?;
     let applied = db.migrate()?;
     if !applied.is_empty() {
-        tracing::info!(?applied, backend = db.backend().name(), "migrations applied");
+        tracing::info!(
+            ?applied,
+            backend = db.backend().name(),
+            "migrations applied"
+        );
     }
     let secret = {
         let mut conn = db.conn().context("no database connection")?;
@@ -49,8 +53,9 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
 
 /// Starts serving on an already bound listener (tests bind port 0).
 pub fn run(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
+    let workers = state.config.workers;
     let state = web::Data::new(state);
-    let server = HttpServer::new(move || {
+    let mut server = HttpServer::new(move || {
         let (app, doc) = App::new()
             .into_utoipa_app()
             .openapi(ApiDoc::openapi())
@@ -61,12 +66,10 @@ pub fn run(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
                     .error_handler(error::json_error),
             )
             .app_data(
-                web::PathConfig::default()
-                    .error_handler(|e, _| error::param_error(e.to_string())),
+                web::PathConfig::default().error_handler(|e, _| error::param_error(e.to_string())),
             )
             .app_data(
-                web::QueryConfig::default()
-                    .error_handler(|e, _| error::param_error(e.to_string())),
+                web::QueryConfig::default().error_handler(|e, _| error::param_error(e.to_string())),
             )
             .configure(api::configure)
             .split_for_parts();
@@ -75,9 +78,9 @@ pub fn run(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
             .default_service(web::to(error::no_such_route))
             .wrap(from_fn(localize_errors))
             .wrap(TracingLogger::default())
-    })
-    .listen(listener)
-    .context("cannot listen")?
-    .run();
-    Ok(server)
+    });
+    if let Some(n) = workers {
+        server = server.workers(n);
+    }
+    Ok(server.listen(listener).context("cannot listen")?.run())
 }

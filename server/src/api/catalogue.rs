@@ -53,7 +53,9 @@ pub async fn get_producer(
     if caller.role == Role::Producer {
         caller.check_producer(id)?;
     }
-    Ok(web::Json(state.read(move |c| Ok(producer::find(c, id)?)).await?))
+    Ok(web::Json(
+        state.read(move |c| Ok(producer::find(c, id)?)).await?,
+    ))
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -83,7 +85,9 @@ pub async fn list_products(
         None => wanted,
     };
     Ok(web::Json(
-        state.read(move |c| Ok(product::list(c, producer_id)?)).await?,
+        state
+            .read(move |c| Ok(product::list(c, producer_id)?))
+            .await?,
     ))
 }
 
@@ -138,7 +142,9 @@ pub struct ReferenceData {
     responses((status = 200, description = "Reference lists", body = ReferenceData))
 )]
 #[get("/reference")]
-pub async fn reference_data(state: web::Data<AppState>) -> Result<web::Json<ReferenceData>, ApiError> {
+pub async fn reference_data(
+    state: web::Data<AppState>,
+) -> Result<web::Json<ReferenceData>, ApiError> {
     let data = state
         .read(|c| {
             Ok(ReferenceData {

@@ -35,7 +35,10 @@ pub struct CreateUser {
     )
 )]
 #[get("/users")]
-pub async fn list(state: web::Data<AppState>, caller: AuthUser) -> Result<web::Json<Vec<Me>>, ApiError> {
+pub async fn list(
+    state: web::Data<AppState>,
+    caller: AuthUser,
+) -> Result<web::Json<Vec<Me>>, ApiError> {
     caller.require(&[Role::Admin])?;
     let users = state.read(|c| Ok(user::list(c)?)).await?;
     Ok(web::Json(users.iter().map(Me::from).collect()))

@@ -93,8 +93,7 @@ impl FromRequest for AuthUser {
         let state = req.app_data::<web::Data<AppState>>().cloned();
         let token = bearer(req);
         Box::pin(async move {
-            let state =
-                state.ok_or_else(|| ApiError::internal(anyhow::anyhow!("no AppState")))?;
+            let state = state.ok_or_else(|| ApiError::internal(anyhow::anyhow!("no AppState")))?;
             let claims = state.tokens.verify(&token?).map_err(|e| match e {
                 TokenError::Expired => ApiError::unauthorized(
                     "token_expired",
@@ -104,7 +103,9 @@ impl FromRequest for AuthUser {
                 TokenError::Invalid => invalid_token(),
             })?;
             let id: i32 = claims.sub.parse().map_err(|_| invalid_token())?;
-            let account = state.read(move |c| user::find(c, id).map_err(Into::into)).await;
+            let account = state
+                .read(move |c| user::find(c, id).map_err(Into::into))
+                .await;
             let account = match account {
                 Ok(u) => u,
                 Err(e) if e.code() == "not_found" => return Err(invalid_token()),

@@ -97,7 +97,8 @@ impl ManageConnection for DbManager {
     }
 
     fn is_valid(&self, conn: &mut DbConn) -> Result<(), r2d2::Error> {
-        conn.batch_execute("SELECT 1").map_err(r2d2::Error::QueryError)
+        conn.batch_execute("SELECT 1")
+            .map_err(r2d2::Error::QueryError)
     }
 
     fn has_broken(&self, _conn: &mut DbConn) -> bool {
@@ -117,7 +118,9 @@ pub struct Db {
 
 impl std::fmt::Debug for Db {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Db").field("backend", &self.backend).finish()
+        f.debug_struct("Db")
+            .field("backend", &self.backend)
+            .finish()
     }
 }
 
@@ -180,15 +183,15 @@ impl Db {
 
     /// Applies every pending embedded migration; returns the versions applied.
     pub fn migrate(&self) -> anyhow::Result<Vec<String>> {
-        let mut conn = self.conn().context("no database connection for migrations")?;
+        let mut conn = self
+            .conn()
+            .context("no database connection for migrations")?;
         let applied = match &mut *conn {
             DbConn::Sqlite(c) => run_migrations(c, SQLITE_MIGRATIONS)?,
             DbConn::Postgres(c) => {
                 c.batch_execute(&format!("SELECT pg_advisory_lock({MIGRATION_LOCK_KEY})"))?;
                 let result = run_migrations(c, POSTGRES_MIGRATIONS);
-                c.batch_execute(&format!(
-                    "SELECT pg_advisory_unlock({MIGRATION_LOCK_KEY})"
-                ))?;
+                c.batch_execute(&format!("SELECT pg_advisory_unlock({MIGRATION_LOCK_KEY})"))?;
                 result?
             }
         };
@@ -229,10 +232,7 @@ mod tests {
             Backend::of_url("postgres://localhost/test").0,
             Backend::Postgres
         );
-        assert_eq!(
-            Backend::of_url("postgresql://u@h/db").0,
-            Backend::Postgres
-        );
+        assert_eq!(Backend::of_url("postgresql://u@h/db").0, Backend::Postgres);
         assert_eq!(
             Backend::of_url("sqlite://data/ocop.db"),
             (Backend::Sqlite, "data/ocop.db".to_owned())

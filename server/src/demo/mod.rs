@@ -21,10 +21,18 @@ const MARKER: &str = "demo_loaded_at";
 /// The demo accounts: (username, display name, role).
 pub const ACCOUNTS: &[(&str, &str, Role)] = &[
     ("admin", "Quản trị hệ thống (demo)", Role::Admin),
-    ("inspector", "Thanh tra Sở Công Thương (demo)", Role::Inspector),
+    (
+        "inspector",
+        "Thanh tra Sở Công Thương (demo)",
+        Role::Inspector,
+    ),
     ("manager1", "Quản lý Trung tâm OCOP (demo)", Role::Manager),
     ("cashier1", "Thu ngân Trung tâm OCOP (demo)", Role::Cashier),
-    ("producer1", "HTX Chè Shan Tuyết Ý Tý (demo)", Role::Producer),
+    (
+        "producer1",
+        "HTX Chè Shan Tuyết Ý Tý (demo)",
+        Role::Producer,
+    ),
 ];
 
 #[derive(Debug, PartialEq, Eq)]
@@ -110,7 +118,11 @@ fn insert_all(conn: &mut DbConn, hash: &str, today: NaiveDate) -> anyhow::Result
                 group_code: row.group.to_owned(),
                 stars: row.stars,
                 cert_number: cert.map(|_| {
-                    let issuer = if row.level == "central" { "BNN" } else { "UBND" };
+                    let issuer = if row.level == "central" {
+                        "BNN"
+                    } else {
+                        "UBND"
+                    };
                     format!("DEMO-{n:03}/QĐ-{issuer}")
                 }),
                 cert_level: cert.map(|_| row.level.to_owned()),
@@ -134,8 +146,23 @@ fn insert_all(conn: &mut DbConn, hash: &str, today: NaiveDate) -> anyhow::Result
 
     let mut outlet_ids = Vec::new();
     for row in data::OUTLETS {
-        let (code, name, kind, district, address, lat, lon, hours, operator, bp, legal, tax, phone, bin, account) =
-            *row;
+        let (
+            code,
+            name,
+            kind,
+            district,
+            address,
+            lat,
+            lon,
+            hours,
+            operator,
+            bp,
+            legal,
+            tax,
+            phone,
+            bin,
+            account,
+        ) = *row;
         let created = outlet::insert(
             conn,
             &NewOutlet {

@@ -64,7 +64,9 @@ impl AccountRule {
             AccountRule::BadUsername => {
                 "Tên đăng nhập phải dài 3–32 ký tự, chỉ gồm chữ thường không dấu, số, dấu chấm, gạch dưới hoặc gạch ngang."
             }
-            AccountRule::OutletRequired => "Tài khoản quản lý hoặc thu ngân phải gắn với một điểm bán.",
+            AccountRule::OutletRequired => {
+                "Tài khoản quản lý hoặc thu ngân phải gắn với một điểm bán."
+            }
             AccountRule::ProducerRequired => "Tài khoản chủ thể OCOP phải gắn với một chủ thể.",
             AccountRule::NoScopeAllowed => {
                 "Tài khoản quản trị hoặc thanh tra không gắn với điểm bán hay chủ thể."
@@ -110,10 +112,7 @@ pub fn check_account(
 }
 
 pub fn find(conn: &mut DbConn, id: i32) -> QueryResult<User> {
-    users::table
-        .find(id)
-        .select(User::as_select())
-        .first(conn)
+    users::table.find(id).select(User::as_select()).first(conn)
 }
 
 pub fn find_by_username(conn: &mut DbConn, username: &str) -> QueryResult<Option<User>> {
