@@ -201,36 +201,45 @@ fn draw_label(
     // Wrapping works in whole units: hundredths of a point.
     let hundredths = |size: f32| move |s: &str| (FontUse::measure(s, size) * 100.0).round() as u32;
     let max = (tw * 100.0) as u32;
-    show(content, fonts, tx, y, name_size, true, &view.stars_line());
+    // A line that must show whole (stars, lot, expiry) shrinks to fit.
+    let fit = |text: &str, size: f32| size.min(size * tw / FontUse::measure(text, size).max(0.01));
+    let stars = view.stars_line();
+    show(content, fonts, tx, y, fit(&stars, name_size), true, &stars);
     y -= name_size * 1.2;
     let bottom = top - h + pad;
     let fixed = view.lot_expiry_lines();
     let fixed_h = small * 1.15 * fixed.len() as f32;
-    let name_measure = hundredths(name_size);
-    for line in wrap(&view.product_name, max, &name_measure)
-        .into_iter()
-        .take(3)
-    {
-        if y - name_size < bottom + fixed_h {
-            break;
+    // Name (up to 3 lines) then producer (up to 2), as space allows; a cut
+    // text ends in "…" so nobody reads a shortened name as the real one.
+    for (text, size, bold, most) in [
+        (&view.product_name, name_size, true, 3usize),
+        (&view.producer, small, false, 2),
+    ] {
+        let measure = hundredths(size);
+        let lines = wrap(text, max, &measure);
+        // Lines whose descenders stay above the lot/expiry block.
+        let free = y - 0.25 * size - (bottom + fixed_h);
+        let room = if free < 0.0 {
+            0
+        } else {
+            (free / (size * 1.15)) as usize + 1
+        };
+        let shown = lines.len().min(most).min(room);
+        for (i, line) in lines.iter().take(shown).enumerate() {
+            let mut line = line.clone();
+            if i + 1 == shown && shown < lines.len() {
+                while !line.is_empty() && measure(&format!("{line}…")) > max {
+                    line.pop();
+                }
+                line.push('…');
+            }
+            show(content, fonts, tx, y, size, bold, &line);
+            y -= size * 1.15;
         }
-        show(content, fonts, tx, y, name_size, true, &line);
-        y -= name_size * 1.15;
-    }
-    let small_measure = hundredths(small);
-    for line in wrap(&view.producer, max, &small_measure)
-        .into_iter()
-        .take(2)
-    {
-        if y - small < bottom + fixed_h {
-            break;
-        }
-        show(content, fonts, tx, y, small, false, &line);
-        y -= small * 1.15;
     }
     let mut fy = bottom + fixed_h - small;
     for line in &fixed {
-        show(content, fonts, tx, fy, small, false, line);
+        show(content, fonts, tx, fy, fit(line, small), false, line);
         fy -= small * 1.15;
     }
     content.end_marked_content();

@@ -1,6 +1,13 @@
 //! Each printer mode, from a receipt to bytes and back: the text modes
 //! decode to exactly the intended text, raster decodes to a picture, and
 //! the preview refuses bytes outside our subset.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::as_conversions,
+    reason = "test code and its helpers: a panic is a failed test"
+)]
 
 mod common;
 

@@ -130,7 +130,8 @@ pub fn label_bitmap(view: &ProvenanceLabelView, size: LabelSize) -> Result<Bitma
     }
     lines.extend(flexible);
     lines.extend(fixed);
-    let mut y = i64::from(MARGIN);
+    // Centre the text block vertically against the QR code.
+    let mut y = i64::from(MARGIN + budget.saturating_sub(used(&lines)) / 2);
     for (face, text) in &lines {
         face.draw(&mut bitmap, i64::from(x0), y, text);
         y += i64::from(face.line_height() - 3);
