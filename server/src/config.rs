@@ -147,10 +147,8 @@ impl Config {
             bail!("OCOP_PUBLIC_URL must start with http:// or https://, got {public_url:?}");
         }
         let jwt_secret = env("OCOP_JWT_SECRET").or(file.jwt_secret);
-        if let Some(secret) = &jwt_secret {
-            if secret.chars().count() < 32 {
-                bail!("OCOP_JWT_SECRET must be at least 32 characters long");
-            }
+        if jwt_secret.as_ref().is_some_and(|s| s.chars().count() < 32) {
+            bail!("OCOP_JWT_SECRET must be at least 32 characters long");
         }
         let ttl_minutes = match env("OCOP_TOKEN_TTL_MINUTES") {
             Some(text) => text

@@ -229,9 +229,8 @@ pub fn banner(outcome: &DemoOutcome, base_url: &str) -> String {
         ),
         DemoOutcome::AlreadyLoaded => "Demo data already present (not loaded again).".to_owned(),
         DemoOutcome::NotEmpty => {
-            return format!(
-                "\n!!! --demo ignored: this database already holds non-demo data; nothing was added.\n"
-            );
+            return "\n!!! --demo ignored: this database already holds non-demo data; nothing was added.\n"
+                .to_owned();
         }
     };
     let names: Vec<&str> = ACCOUNTS.iter().map(|(u, _, _)| *u).collect();
