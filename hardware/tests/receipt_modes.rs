@@ -203,3 +203,29 @@ fn the_preview_refuses_what_we_do_not_send() {
         Err(PreviewError::TooWide { .. })
     ));
 }
+
+#[test]
+fn z_report_goods_received_and_shelf_label_text_snapshots() {
+    use ocop_hardware::layout::report::shift_report;
+    use ocop_hardware::layout::shelf::{ShelfLabelView, shelf_label};
+    use ocop_hardware::layout::slip::stock_slip;
+    let p = profile(Paper::Mm58, Mode::Ascii);
+    let text = |doc: &Document| {
+        let bytes = encode_to_vec(doc, &p).unwrap();
+        preview::render(&bytes, &p).unwrap().text_lines.join("\n")
+    };
+    insta::assert_snapshot!("z_report", text(&shift_report(&common::z_report())));
+    insta::assert_snapshot!(
+        "goods_received",
+        text(&stock_slip(&common::goods_received()))
+    );
+    let shelf = ShelfLabelView {
+        product_name: "Rượu ngô Bắc Hà 500ml".into(),
+        producer: "HTX Nông sản Bắc Hà".into(),
+        price: ocop_core::money::Dong::new(350_000),
+        unit: "chai".into(),
+        stars: 4,
+        gtin: Some(common::gtin()),
+    };
+    insta::assert_snapshot!("shelf_label", text(&shelf_label(&shelf)));
+}

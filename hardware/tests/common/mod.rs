@@ -12,6 +12,8 @@ use ocop_core::money::{Dong, Quantity, VatBucket, VatRate};
 use ocop_hardware::layout::OutletHeader;
 use ocop_hardware::layout::label::ProvenanceLabelView;
 use ocop_hardware::layout::receipt::{ReceiptLine, ReceiptView};
+use ocop_hardware::layout::report::{ShiftReportKind, ShiftReportView};
+use ocop_hardware::layout::slip::{SlipKind, SlipLine, StockSlipView};
 use ocop_hardware::layout::{PaymentLine, PaymentMethod};
 
 pub const VIETQR: &str = "00020101021238540010A00000072701240006970436011001234567890208QRIBFTTA530370454061250005802VN62150811PAYABCDEFGH63046729";
@@ -154,4 +156,69 @@ pub fn zbar(png: &[u8]) -> Vec<String> {
         .collect();
     found.sort();
     found
+}
+
+/// A Z report with a small cash difference.
+pub fn z_report() -> ShiftReportView {
+    ShiftReportView {
+        header: header(),
+        kind: ShiftReportKind::Z,
+        till: "BH01".into(),
+        z_no: Some(42),
+        cashier: "Nguyễn Thị Lan".into(),
+        opened_at: vn_time(1),
+        printed_at: vn_time(11),
+        first_receipt: Some("BH01-000101".into()),
+        last_receipt: Some("BH01-000123".into()),
+        sales_count: 22,
+        refunds_count: 1,
+        gross_sales: Dong::new(12_450_000),
+        refunds: Dong::new(350_000),
+        net_sales: Dong::new(12_100_000),
+        vat: receipt().vat,
+        payments: vec![
+            PaymentLine {
+                method: PaymentMethod::Cash,
+                amount: Dong::new(7_100_000),
+            },
+            PaymentLine {
+                method: PaymentMethod::BankTransfer,
+                amount: Dong::new(5_000_000),
+            },
+        ],
+        opening_float: Dong::new(1_000_000),
+        cash_in: Dong::ZERO,
+        cash_out: Dong::new(500_000),
+        expected_cash: Dong::new(7_600_000),
+        counted_cash: Some(Dong::new(7_598_000)),
+        difference: Some(Dong::new(-2_000)),
+        grand_total: Dong::new(987_654_000),
+        journal_hash_short: "9f3a1c07".into(),
+    }
+}
+
+/// A goods-received (consignment) slip.
+pub fn goods_received() -> StockSlipView {
+    StockSlipView {
+        header: header(),
+        kind: SlipKind::GoodsReceived,
+        number: "NK-2026-0042".into(),
+        posted_at: vn_time(3),
+        producer: Some("HTX Nông sản Bắc Hà".into()),
+        reason: None,
+        prepared_by: "Lò Văn Minh".into(),
+        lines: vec![SlipLine {
+            name: "Rượu ngô Bắc Hà 500ml".into(),
+            lot: Some("L2611".into()),
+            expiry: NaiveDate::from_ymd_opt(2027, 12, 31),
+            qty: Quantity::from_milli(24_000),
+            unit: "chai".into(),
+            value: None,
+        }],
+        total_value: None,
+    }
+}
+
+fn vn_time(hour: u32) -> chrono::DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 28, hour, 0, 0).unwrap()
 }
