@@ -7,9 +7,19 @@
 pub(crate) fn wrap(text: &str, max: u32, measure: &dyn Fn(&str) -> u32) -> Vec<String> {
     let mut lines = Vec::new();
     for paragraph in text.split('\n') {
-        let mut line = String::new();
-        for word in paragraph.split(' ').filter(|w| !w.is_empty()) {
-            let candidate = if line.is_empty() {
+        // Leading spaces are indentation (receipt sub-lines): keep them on
+        // the first line.
+        let body = paragraph.trim_start_matches(' ');
+        let indent = &paragraph[..paragraph.len() - body.len()];
+        let mut line = if measure(indent) < max {
+            indent.to_string()
+        } else {
+            String::new()
+        };
+        for word in body.split(' ').filter(|w| !w.is_empty()) {
+            let candidate = if line.trim_start().is_empty() {
+                format!("{line}{word}")
+            } else if line.is_empty() {
                 word.to_string()
             } else {
                 format!("{line} {word}")
@@ -18,7 +28,7 @@ pub(crate) fn wrap(text: &str, max: u32, measure: &dyn Fn(&str) -> u32) -> Vec<S
                 line = candidate;
                 continue;
             }
-            if !line.is_empty() {
+            if !line.trim_start().is_empty() {
                 lines.push(std::mem::take(&mut line));
             }
             if measure(word) <= max {
@@ -91,6 +101,12 @@ mod tests {
         assert_eq!(wrap("abcdefghijkl", 5, &cols), ["abcde", "fghij", "kl"]);
         assert_eq!(wrap("", 5, &cols), [""]);
         assert_eq!(wrap("a\nb", 5, &cols), ["a", "b"]);
+        // Indentation survives wrapping (a regression: slip detail lines
+        // lost their indent once they wrapped).
+        assert_eq!(
+            wrap("  24 chai Lô L2611", 10, &cols),
+            ["  24 chai", "Lô L2611"]
+        );
     }
 
     #[test]
