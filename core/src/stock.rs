@@ -188,6 +188,15 @@ pub fn payout_for_commission(retail: Dong, bp: i32) -> Result<Dong, MoneyError> 
     retail.checked_sub(kept).ok_or(MoneyError::Overflow)
 }
 
+/// The value of `qty` units at `unit` đồng each (`qty` may be negative:
+/// stock sold ahead of receipt), rounded once by [`Dong::round`].
+pub fn stock_value(unit: Dong, qty: Quantity) -> Result<Dong, MoneyError> {
+    unit.to_decimal()
+        .checked_mul(qty.to_decimal())
+        .ok_or(MoneyError::Overflow)
+        .and_then(Dong::round)
+}
+
 /// One lot's stock offered to [`allocate_fefo`].
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LotStock<K> {
@@ -317,5 +326,24 @@ mod tests {
             Dong::new(28_333)
         );
         assert!(payout_for_commission(Dong::new(1), 10_001).is_err());
+    }
+
+    #[test]
+    fn stock_value_rounds_once_and_keeps_the_sign() {
+        let tea = Quantity::parse("1.235").unwrap();
+        // 850 000 × 1.235 = 1 049 750
+        assert_eq!(
+            stock_value(Dong::new(850_000), tea).unwrap(),
+            Dong::new(1_049_750)
+        );
+        // 333 × 0.5 = 166.5 → 167; −0.5 → −167
+        assert_eq!(
+            stock_value(Dong::new(333), Quantity::from_milli(500)).unwrap(),
+            Dong::new(167)
+        );
+        assert_eq!(
+            stock_value(Dong::new(333), Quantity::from_milli(-500)).unwrap(),
+            Dong::new(-167)
+        );
     }
 }

@@ -5,7 +5,11 @@
 
 pub mod auth;
 pub mod catalogue;
+pub mod consignment;
 pub mod health;
+pub mod stock;
+pub mod stock_documents;
+pub mod stock_print;
 pub mod users;
 
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -26,6 +30,24 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(catalogue::list_products)
             .service(catalogue::get_product)
             .service(catalogue::list_outlets)
+            // stock and consignment (issue 4)
+            .service(consignment::list)
+            .service(consignment::create)
+            .service(stock_documents::list)
+            .service(stock_documents::create)
+            .service(stock_documents::get_one)
+            .service(stock_documents::replace)
+            .service(stock_documents::post_document)
+            .service(stock_documents::receive)
+            .service(stock_print::print_html)
+            .service(stock_print::slip_escpos)
+            .service(stock_print::slip_png)
+            .service(stock::on_hand)
+            .service(stock::movements)
+            .service(stock::in_transit)
+            .service(stock::alerts)
+            .service(stock::set_threshold)
+            .service(stock::verify)
             .service(catalogue::reference_data),
     );
 }
@@ -45,6 +67,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         (name = "auth", description = "Login and the current account"),
         (name = "users", description = "Accounts and roles (admin)"),
         (name = "catalogue", description = "Producers, products, outlets and reference lists"),
+        (name = "stock", description = "Consignment agreements, stock documents, the stock ledger, reports and alerts"),
     )
 )]
 pub struct ApiDoc;

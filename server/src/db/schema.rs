@@ -145,6 +145,131 @@ diesel::joinable!(products -> product_groups (group_code));
 diesel::joinable!(users -> outlets (outlet_id));
 diesel::joinable!(users -> producers (producer_id));
 
+// ---- stock (issue 4): consignment agreements, lots, documents, ledger ----
+
+diesel::table! {
+    consignment_agreements (id) {
+        id -> Integer,
+        producer_id -> Integer,
+        outlet_id -> Integer,
+        terms -> Text,
+        commission_bp -> Nullable<Integer>,
+        settlement_period -> Text,
+        loss_bearer -> Text,
+        starts_on -> Date,
+        ends_on -> Nullable<Date>,
+        note -> Text,
+        created_by -> Nullable<Integer>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    lots (id) {
+        id -> Integer,
+        product_id -> Integer,
+        lot_code -> Text,
+        produced_on -> Nullable<Date>,
+        expires_on -> Nullable<Date>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    stock_documents (id) {
+        id -> Integer,
+        outlet_id -> Integer,
+        kind -> Text,
+        status -> Text,
+        seq -> Nullable<Integer>,
+        number -> Nullable<Text>,
+        producer_id -> Nullable<Integer>,
+        agreement_id -> Nullable<Integer>,
+        dest_outlet_id -> Nullable<Integer>,
+        ref_document_id -> Nullable<Integer>,
+        write_off_reason -> Nullable<Text>,
+        note -> Text,
+        created_by -> Integer,
+        created_at -> Timestamp,
+        posted_by -> Nullable<Integer>,
+        posted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    stock_document_lines (id) {
+        id -> Integer,
+        document_id -> Integer,
+        line_no -> Integer,
+        product_id -> Integer,
+        lot_code -> Nullable<Text>,
+        produced_on -> Nullable<Date>,
+        expires_on -> Nullable<Date>,
+        qty_milli -> BigInt,
+        expected_milli -> Nullable<BigInt>,
+        payout_price -> Nullable<BigInt>,
+        commission_bp -> Nullable<Integer>,
+        scan_code -> Nullable<Text>,
+        reason -> Nullable<Text>,
+        ref_line_id -> Nullable<Integer>,
+    }
+}
+
+diesel::table! {
+    stock_ledger (id) {
+        id -> Integer,
+        outlet_id -> Integer,
+        product_id -> Integer,
+        lot_id -> Integer,
+        owner_producer_id -> Integer,
+        qty_milli -> BigInt,
+        kind -> Text,
+        document_id -> Nullable<Integer>,
+        document_line_id -> Nullable<Integer>,
+        document_ref -> Text,
+        user_id -> Nullable<Integer>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    stock_on_hand (outlet_id, product_id, lot_id, owner_producer_id) {
+        outlet_id -> Integer,
+        product_id -> Integer,
+        lot_id -> Integer,
+        owner_producer_id -> Integer,
+        qty_milli -> BigInt,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    stock_document_counters (outlet_id, kind) {
+        outlet_id -> Integer,
+        kind -> Text,
+        last_seq -> Integer,
+    }
+}
+
+diesel::table! {
+    stock_thresholds (outlet_id, product_id) {
+        outlet_id -> Integer,
+        product_id -> Integer,
+        min_qty_milli -> BigInt,
+        updated_by -> Nullable<Integer>,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(consignment_agreements -> producers (producer_id));
+diesel::joinable!(lots -> products (product_id));
+diesel::joinable!(stock_document_lines -> stock_documents (document_id));
+diesel::joinable!(stock_document_lines -> products (product_id));
+diesel::joinable!(stock_ledger -> lots (lot_id));
+diesel::joinable!(stock_ledger -> products (product_id));
+diesel::joinable!(stock_on_hand -> lots (lot_id));
+diesel::joinable!(stock_on_hand -> products (product_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     banks,
     districts,
@@ -155,4 +280,12 @@ diesel::allow_tables_to_appear_in_same_query!(
     products,
     server_settings,
     users,
+    consignment_agreements,
+    lots,
+    stock_documents,
+    stock_document_lines,
+    stock_ledger,
+    stock_on_hand,
+    stock_document_counters,
+    stock_thresholds,
 );

@@ -7,4 +7,5 @@ pub mod producer;
 pub mod product;
 pub mod reference;
 pub mod settings;
+pub mod stock;
 pub mod user;
