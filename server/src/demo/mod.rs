@@ -3,6 +3,7 @@
 //! the demo is left alone; a database with real data is never touched.
 
 mod data;
+mod stock;
 
 use anyhow::Context as _;
 use chrono::{Days, Months, NaiveDate, Utc};
@@ -209,6 +210,9 @@ fn insert_all(conn: &mut DbConn, hash: &str, today: NaiveDate) -> anyhow::Result
         )
         .with_context(|| format!("demo account {username}"))?;
     }
+
+    // Stock last: it needs the outlets, producers, products and accounts.
+    stock::load(conn, crate::models::product::vn_today()).context("demo stock")?;
 
     Ok(DemoOutcome::Loaded {
         producers: data::PRODUCERS.len(),
