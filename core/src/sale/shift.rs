@@ -1,0 +1,1519 @@
+//! Shifts and closings: the cash count by note, the X/Z report figures of a
+//! shift, the variance at closing, and the daily closing's perpetual grand
+//! total.
+//!
+//! A shift (ca bán hàng) is opened on one till by one cashier with an
+//! opening float ([`ShiftOpening`]); cash is put in or taken out with a
+//! reason ([`CashMovement`]); sales and refunds carry the shift's id. The
+//! figures of a shift ([`summarise`]) are the same for the X report (during
+//! the shift, changes nothing) and the Z report (closing). They gather
+//! records by shift id and order them by receipt number, never by time.
+//!
+//! Money flows, per payment method: `net = sales − refunds`. For cash the
+//! drawer should hold `expected = float + cash sales − cash refunds +
+//! cash in − cash out` (change given is already netted: a cash payment's
+//! `amount` is what stayed in the drawer). At closing the cashier counts
+//! the drawer by note and enters the card terminal's and the bank's totals
+//! ([`CountedTotals`]); [`close`] gives the variance per method (`counted −
+//! expected`: positive is over, negative short). Any variance needs a
+//! manager's acknowledgement.
+//!
+//! VAT by rate sums the VAT **printed on the receipts** (each receipt's
+//! buckets), so the Z report agrees with the receipts to the đồng; it is
+//! not re-extracted from the day's gross.
+//!
+//! Product groups: each sale line carries its group code as sold
+//! ([`super::model::SaleLine::group`]), so a shift totals by group from its
+//! own records, offline, whatever the catalogue says later.
+//!
+//! The daily closing ([`daily_closing`]) of an outlet adds the day's net
+//! sales to a grand total that never resets: each closing starts from the
+//! previous closing's grand total, and closings only move forward in days.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use uuid::Uuid;
+
+use super::model::{
+    ChainHash, MAX_REASON_CHARS, PaymentKind, PaymentMethod, ReceiptNo, Refund, Sale,
+    TransferStatus,
+};
+use super::{TextRule, check_text};
+use crate::i18n::{Lang, UserError};
+use crate::money::{Dong, MoneyError, VatBucket, VatRate};
+
+/// Why shift or closing figures cannot be computed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ShiftError {
+    #[error("the opening float cannot be negative: {amount}")]
+    NegativeFloat { amount: Dong },
+    #[error("a cash movement must be above zero: {amount}")]
+    MovementNotPositive { amount: Dong },
+    #[error("a cash movement needs a reason")]
+    MovementReasonRequired,
+    #[error("receipt {receipt_no} of till {till_id} is not in this shift")]
+    ReceiptNotInShift { till_id: i32, receipt_no: ReceiptNo },
+    #[error("a cash movement of another shift was passed")]
+    MovementNotInShift { movement_id: Uuid },
+    #[error("receipt {receipt_no} appears twice")]
+    DuplicateReceipt { receipt_no: ReceiptNo },
+    #[error("shift {shift_id} appears twice in the closing")]
+    DuplicateShift { shift_id: Uuid },
+    #[error("shift {shift_id} belongs to outlet {found}, not {expected}")]
+    ShiftOfAnotherOutlet {
+        shift_id: Uuid,
+        expected: i32,
+        found: i32,
+    },
+    #[error("the previous closing is of outlet {found}, not {expected}")]
+    ClosingOutletMismatch { expected: i32, found: i32 },
+    #[error("a closing for {day} cannot follow the closing of {previous}")]
+    ClosingNotAfterPrevious { day: NaiveDate, previous: NaiveDate },
+    #[error(transparent)]
+    Money(MoneyError),
+}
+
+impl From<MoneyError> for ShiftError {
+    fn from(e: MoneyError) -> Self {
+        ShiftError::Money(e)
+    }
+}
+
+fn overflow() -> ShiftError {
+    ShiftError::Money(MoneyError::Overflow)
+}
+
+impl UserError for ShiftError {
+    fn code(&self) -> &'static str {
+        match self {
+            ShiftError::NegativeFloat { .. } => "negative_opening_float",
+            ShiftError::MovementNotPositive { .. } => "cash_movement_not_positive",
+            ShiftError::MovementReasonRequired => "cash_movement_reason_required",
+            ShiftError::ReceiptNotInShift { .. } => "receipt_not_in_shift",
+            ShiftError::MovementNotInShift { .. } => "cash_movement_not_in_shift",
+            ShiftError::DuplicateReceipt { .. } => "duplicate_receipt",
+            ShiftError::DuplicateShift { .. } => "duplicate_shift",
+            ShiftError::ShiftOfAnotherOutlet { .. } => "shift_of_another_outlet",
+            ShiftError::ClosingOutletMismatch { .. } => "closing_outlet_mismatch",
+            ShiftError::ClosingNotAfterPrevious { .. } => "closing_not_after_previous",
+            ShiftError::Money(e) => e.code(),
+        }
+    }
+
+    fn message(&self, lang: Lang) -> String {
+        use ShiftError as E;
+        match (self, lang) {
+            (E::NegativeFloat { amount }, Lang::Vi) => {
+                format!("Tiền đầu ca không được âm ({amount}).")
+            }
+            (E::NegativeFloat { amount }, Lang::En) => format!(
+                "The opening float cannot be negative ({}).",
+                amount.to_ascii_string()
+            ),
+            (E::MovementNotPositive { amount }, Lang::Vi) => {
+                format!("Số tiền nộp/rút phải lớn hơn 0 ({amount}).")
+            }
+            (E::MovementNotPositive { amount }, Lang::En) => format!(
+                "A cash in/out amount must be above zero ({}).",
+                amount.to_ascii_string()
+            ),
+            (E::MovementReasonRequired, Lang::Vi) => "Phải ghi lý do nộp/rút tiền.".into(),
+            (E::MovementReasonRequired, Lang::En) => "Cash in/out needs a reason.".into(),
+            (
+                E::ReceiptNotInShift {
+                    till_id,
+                    receipt_no,
+                },
+                Lang::Vi,
+            ) => {
+                format!("Phiếu số {receipt_no} của máy {till_id} không thuộc ca này.")
+            }
+            (
+                E::ReceiptNotInShift {
+                    till_id,
+                    receipt_no,
+                },
+                Lang::En,
+            ) => {
+                format!("Receipt {receipt_no} of till {till_id} is not in this shift.")
+            }
+            (E::MovementNotInShift { .. }, Lang::Vi) => {
+                "Có khoản nộp/rút tiền không thuộc ca này.".into()
+            }
+            (E::MovementNotInShift { .. }, Lang::En) => {
+                "A cash in/out of another shift was included.".into()
+            }
+            (E::DuplicateReceipt { receipt_no }, Lang::Vi) => {
+                format!("Phiếu số {receipt_no} bị tính hai lần.")
+            }
+            (E::DuplicateReceipt { receipt_no }, Lang::En) => {
+                format!("Receipt {receipt_no} is counted twice.")
+            }
+            (E::DuplicateShift { .. }, Lang::Vi) => "Một ca bị tính hai lần khi chốt ngày.".into(),
+            (E::DuplicateShift { .. }, Lang::En) => {
+                "A shift is counted twice in the daily closing.".into()
+            }
+            (E::ShiftOfAnotherOutlet { found, .. }, Lang::Vi) => {
+                format!("Có ca của điểm bán khác (điểm bán {found}).")
+            }
+            (E::ShiftOfAnotherOutlet { found, .. }, Lang::En) => {
+                format!("A shift of another outlet ({found}) was included.")
+            }
+            (E::ClosingOutletMismatch { expected, found }, Lang::Vi) => {
+                format!("Lần chốt trước là của điểm bán {found}, không phải {expected}.")
+            }
+            (E::ClosingOutletMismatch { expected, found }, Lang::En) => {
+                format!("The previous closing is of outlet {found}, not {expected}.")
+            }
+            (E::ClosingNotAfterPrevious { day, previous }, Lang::Vi) => format!(
+                "Không thể chốt ngày {} sau khi đã chốt ngày {}.",
+                day.format("%d/%m/%Y"),
+                previous.format("%d/%m/%Y")
+            ),
+            (E::ClosingNotAfterPrevious { day, previous }, Lang::En) => format!(
+                "Cannot close {} after {} was closed.",
+                day.format("%d/%m/%Y"),
+                previous.format("%d/%m/%Y")
+            ),
+            (E::Money(e), lang) => e.message(lang),
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Cash count
+// ---------------------------------------------------------------------------
+
+/// Vietnamese banknotes. The polymer notes (500.000 to 10.000 đồng) and the
+/// cotton notes of 5.000, 2.000 and 1.000 đồng are what a drawer holds.
+/// The 500, 200 and 100 đồng notes are still legal tender and turn up as
+/// change where prices are not whole thousands (tea by weight), so they can
+/// be counted too; most counts leave them at zero. Coins (withdrawn from
+/// circulation since 2011) are not counted.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug)]
+pub enum Denomination {
+    D500000,
+    D200000,
+    D100000,
+    D50000,
+    D20000,
+    D10000,
+    D5000,
+    D2000,
+    D1000,
+    D500,
+    D200,
+    D100,
+}
+
+impl Denomination {
+    /// Largest first.
+    pub const ALL: [Denomination; 12] = [
+        Denomination::D500000,
+        Denomination::D200000,
+        Denomination::D100000,
+        Denomination::D50000,
+        Denomination::D20000,
+        Denomination::D10000,
+        Denomination::D5000,
+        Denomination::D2000,
+        Denomination::D1000,
+        Denomination::D500,
+        Denomination::D200,
+        Denomination::D100,
+    ];
+
+    pub fn value(self) -> Dong {
+        Dong::new(match self {
+            Denomination::D500000 => 500_000,
+            Denomination::D200000 => 200_000,
+            Denomination::D100000 => 100_000,
+            Denomination::D50000 => 50_000,
+            Denomination::D20000 => 20_000,
+            Denomination::D10000 => 10_000,
+            Denomination::D5000 => 5_000,
+            Denomination::D2000 => 2_000,
+            Denomination::D1000 => 1_000,
+            Denomination::D500 => 500,
+            Denomination::D200 => 200,
+            Denomination::D100 => 100,
+        })
+    }
+
+    pub fn from_value(value: Dong) -> Option<Denomination> {
+        Denomination::ALL.into_iter().find(|d| d.value() == value)
+    }
+}
+
+impl fmt::Display for Denomination {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.value().amount())
+    }
+}
+
+/// Serialised as the note's value as a string (`"500000"`), so that a
+/// count is a JSON object `{"500000": 3, "10000": 12}`.
+impl Serialize for Denomination {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Denomination {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(deserializer)?;
+        s.parse::<i64>()
+            .ok()
+            .map(Dong::new)
+            .and_then(Denomination::from_value)
+            .ok_or_else(|| serde::de::Error::custom(format!("not a Vietnamese banknote: {s:?}")))
+    }
+}
+
+/// The notes counted in a drawer: how many of each. Absent notes count 0.
+#[derive(Clone, PartialEq, Eq, Debug, Default, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct CashCount(BTreeMap<Denomination, u32>);
+
+impl CashCount {
+    pub fn new() -> CashCount {
+        CashCount::default()
+    }
+
+    /// Builder style: `CashCount::new().with(D500000, 2).with(D10000, 5)`.
+    pub fn with(mut self, note: Denomination, count: u32) -> CashCount {
+        self.set(note, count);
+        self
+    }
+
+    pub fn set(&mut self, note: Denomination, count: u32) {
+        if count == 0 {
+            self.0.remove(&note);
+        } else {
+            self.0.insert(note, count);
+        }
+    }
+
+    pub fn count(&self, note: Denomination) -> u32 {
+        self.0.get(&note).copied().unwrap_or(0)
+    }
+
+    /// Σ value × count. Cannot overflow in practice (12 × 500.000 ×
+    /// 4 294 967 295 < 2^63) but is checked all the same.
+    pub fn total(&self) -> Result<Dong, ShiftError> {
+        self.0.iter().try_fold(Dong::ZERO, |acc, (note, count)| {
+            note.value()
+                .amount()
+                .checked_mul(i64::from(*count))
+                .map(Dong::new)
+                .and_then(|v| acc.checked_add(v))
+                .ok_or_else(overflow)
+        })
+    }
+
+    /// `(note, count, subtotal)` for every note counted, largest first: the
+    /// lines of the printed count.
+    pub fn lines(&self) -> Vec<(Denomination, u32, Dong)> {
+        self.0
+            .iter()
+            .filter_map(|(note, count)| {
+                let sub = note.value().amount().checked_mul(i64::from(*count))?;
+                Some((*note, *count, Dong::new(sub)))
+            })
+            .collect()
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Shift events
+// ---------------------------------------------------------------------------
+
+/// A shift opened on a till (an event the till queues like a sale).
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ShiftOpening {
+    /// Client-generated, carried by the shift's sales and refunds.
+    pub id: Uuid,
+    pub till_id: i32,
+    pub outlet_id: i32,
+    pub cashier_id: i32,
+    pub opened_at: DateTime<Utc>,
+    /// Cash in the drawer at the start (tiền đầu ca).
+    pub opening_float: Dong,
+}
+
+impl ShiftOpening {
+    pub fn validate(&self) -> Result<(), ShiftError> {
+        if self.opening_float.is_negative() {
+            return Err(ShiftError::NegativeFloat {
+                amount: self.opening_float,
+            });
+        }
+        Ok(())
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CashDirection {
+    /// Cash put into the drawer (nộp tiền: more change brought in).
+    In,
+    /// Cash taken out (rút tiền: a safe drop, paying a supplier).
+    Out,
+}
+
+/// Cash put into or taken out of the drawer during a shift.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CashMovement {
+    pub id: Uuid,
+    pub shift_id: Uuid,
+    pub at: DateTime<Utc>,
+    pub direction: CashDirection,
+    /// Above zero; the direction gives the sign.
+    pub amount: Dong,
+    pub reason: String,
+}
+
+impl CashMovement {
+    pub fn validate(&self) -> Result<(), ShiftError> {
+        if !self.amount.is_positive() {
+            return Err(ShiftError::MovementNotPositive {
+                amount: self.amount,
+            });
+        }
+        if !check_text(&self.reason, TextRule::required(MAX_REASON_CHARS)) {
+            return Err(ShiftError::MovementReasonRequired);
+        }
+        Ok(())
+    }
+}
+
+/// What the cashier counted at closing, per payment method.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CountedTotals {
+    /// The drawer, by note.
+    pub cash: CashCount,
+    /// The card terminal's settlement total for the shift.
+    pub card: Dong,
+    /// Transfers seen arriving on the outlet's account.
+    pub bank_transfer: Dong,
+}
+
+// ---------------------------------------------------------------------------
+// X / Z figures
+// ---------------------------------------------------------------------------
+
+/// Money in and out for one payment method.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize)]
+pub struct MethodTotal {
+    pub method: PaymentKind,
+    pub sales: Dong,
+    pub refunds: Dong,
+    /// `sales − refunds`.
+    pub net: Dong,
+}
+
+/// Gross (VAT included), VAT and net (before VAT) of one rate.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Default, Serialize, Deserialize)]
+pub struct VatAmounts {
+    pub gross: Dong,
+    pub vat: Dong,
+    pub net: Dong,
+}
+
+impl VatAmounts {
+    fn add(&mut self, b: &VatBucket) -> Result<(), ShiftError> {
+        self.gross = self.gross.checked_add(b.gross).ok_or_else(overflow)?;
+        self.vat = self.vat.checked_add(b.vat).ok_or_else(overflow)?;
+        self.net = self.net.checked_add(b.net).ok_or_else(overflow)?;
+        Ok(())
+    }
+
+    fn minus(&self, other: &VatAmounts) -> Result<VatAmounts, ShiftError> {
+        Ok(VatAmounts {
+            gross: self.gross.checked_sub(other.gross).ok_or_else(overflow)?,
+            vat: self.vat.checked_sub(other.vat).ok_or_else(overflow)?,
+            net: self.net.checked_sub(other.net).ok_or_else(overflow)?,
+        })
+    }
+}
+
+/// One VAT rate's figures on the report.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize)]
+pub struct VatTotal {
+    pub rate: VatRate,
+    pub sales: VatAmounts,
+    pub refunds: VatAmounts,
+    pub net: VatAmounts,
+}
+
+/// One product group's figures on the report.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+pub struct GroupTotal {
+    /// The group code as sold.
+    pub group: String,
+    pub sales: Dong,
+    pub refunds: Dong,
+    pub net: Dong,
+}
+
+/// What the drawer should hold.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize)]
+pub struct CashFigures {
+    pub opening_float: Dong,
+    pub cash_sales: Dong,
+    pub cash_refunds: Dong,
+    pub cash_in: Dong,
+    pub cash_out: Dong,
+    /// `float + sales − refunds + in − out`.
+    pub expected: Dong,
+}
+
+/// The figures of an X or Z report.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+pub struct ShiftSummary {
+    pub shift_id: Uuid,
+    pub till_id: i32,
+    pub outlet_id: i32,
+    pub sales_count: u32,
+    pub refunds_count: u32,
+    /// Lowest and highest receipt number of the shift (sales and refunds).
+    pub first_receipt: Option<ReceiptNo>,
+    pub last_receipt: Option<ReceiptNo>,
+    /// Numbers between first and last that the shift does not hold: not
+    /// yet arrived, or missing (the journal check says which).
+    pub missing_receipts: u64,
+    /// Σ sale totals.
+    pub gross_sales: Dong,
+    /// Σ refund totals (positive).
+    pub refunds: Dong,
+    /// `gross_sales − refunds`.
+    pub net_sales: Dong,
+    /// Σ line discounts of the sales.
+    pub discounts: Dong,
+    /// Lines sold at a price other than the catalogue price the till knew.
+    pub price_overrides: u32,
+    /// Every method, in [`PaymentKind::ALL`] order, zero when unused.
+    pub by_method: Vec<MethodTotal>,
+    /// Transfers still pending when their sale was sealed (later
+    /// confirmations are separate events).
+    pub transfers_pending: Dong,
+    /// Transfers confirmed by the cashier's eye rather than the bank.
+    pub transfers_confirmed_by_cashier: Dong,
+    /// Rates present, in rate order.
+    pub by_vat: Vec<VatTotal>,
+    /// Groups present, by code.
+    pub by_group: Vec<GroupTotal>,
+    pub cash: CashFigures,
+    pub cash_movements: u32,
+    /// The hash of the shift's highest-numbered receipt: printed on the Z
+    /// report, it anchors the till's chain outside the database.
+    pub last_hash: Option<ChainHash>,
+}
+
+impl ShiftSummary {
+    pub fn method(&self, kind: PaymentKind) -> MethodTotal {
+        self.by_method
+            .iter()
+            .find(|m| m.method == kind)
+            .copied()
+            .unwrap_or(MethodTotal {
+                method: kind,
+                sales: Dong::ZERO,
+                refunds: Dong::ZERO,
+                net: Dong::ZERO,
+            })
+    }
+
+    /// The net VAT buckets (sales − refunds), as a receipt-style list for
+    /// the printed report.
+    pub fn net_vat_buckets(&self) -> Vec<VatBucket> {
+        self.by_vat
+            .iter()
+            .map(|v| VatBucket {
+                rate: v.rate,
+                gross: v.net.gross,
+                vat: v.net.vat,
+                net: v.net.net,
+            })
+            .collect()
+    }
+}
+
+/// A shift's records, as read from the till's or the server's store.
+#[derive(Clone, Copy, Debug)]
+pub struct ShiftInput<'a> {
+    pub shift: &'a ShiftOpening,
+    pub movements: &'a [CashMovement],
+    pub sales: &'a [Sale],
+    pub refunds: &'a [Refund],
+}
+
+fn add(a: &mut Dong, b: Dong) -> Result<(), ShiftError> {
+    *a = a.checked_add(b).ok_or_else(overflow)?;
+    Ok(())
+}
+
+fn sub(a: Dong, b: Dong) -> Result<Dong, ShiftError> {
+    a.checked_sub(b).ok_or_else(overflow)
+}
+
+fn count_u32(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+/// The X/Z figures of a shift. Every record must belong to the shift (its
+/// id and till); a receipt number seen twice is refused rather than counted
+/// twice.
+pub fn summarise(input: ShiftInput<'_>) -> Result<ShiftSummary, ShiftError> {
+    let shift = input.shift;
+    shift.validate()?;
+
+    let mut receipts: BTreeMap<ReceiptNo, ChainHash> = BTreeMap::new();
+    let mut note = |till_id: i32, shift_id: Uuid, no: ReceiptNo, hash: ChainHash| {
+        if till_id != shift.till_id || shift_id != shift.id {
+            return Err(ShiftError::ReceiptNotInShift {
+                till_id,
+                receipt_no: no,
+            });
+        }
+        if receipts.insert(no, hash).is_some() {
+            return Err(ShiftError::DuplicateReceipt { receipt_no: no });
+        }
+        Ok(())
+    };
+    for s in input.sales {
+        note(s.till_id, s.shift_id, s.receipt_no, s.hash)?;
+    }
+    for r in input.refunds {
+        note(r.till_id, r.shift_id, r.receipt_no, r.hash)?;
+    }
+
+    let mut method_sales: BTreeMap<PaymentKind, Dong> = BTreeMap::new();
+    let mut method_refunds: BTreeMap<PaymentKind, Dong> = BTreeMap::new();
+    let mut vat_sales: BTreeMap<VatRate, VatAmounts> = BTreeMap::new();
+    let mut vat_refunds: BTreeMap<VatRate, VatAmounts> = BTreeMap::new();
+    let mut group_sales: BTreeMap<&str, Dong> = BTreeMap::new();
+    let mut group_refunds: BTreeMap<&str, Dong> = BTreeMap::new();
+    let mut gross_sales = Dong::ZERO;
+    let mut refunds = Dong::ZERO;
+    let mut discounts = Dong::ZERO;
+    let mut price_overrides = 0u32;
+    let mut transfers_pending = Dong::ZERO;
+    let mut transfers_by_cashier = Dong::ZERO;
+
+    for s in input.sales {
+        add(&mut gross_sales, s.total)?;
+        for line in &s.lines {
+            add(&mut discounts, line.discount)?;
+            add(group_sales.entry(&line.group).or_default(), line.amount)?;
+            if line.price_differs() {
+                price_overrides = price_overrides.saturating_add(1);
+            }
+        }
+        for p in &s.payments {
+            add(method_sales.entry(p.method.kind()).or_default(), p.amount)?;
+            match &p.method {
+                PaymentMethod::BankTransfer {
+                    status: TransferStatus::Pending,
+                    ..
+                } => add(&mut transfers_pending, p.amount)?,
+                PaymentMethod::BankTransfer {
+                    status: TransferStatus::ConfirmedByCashier,
+                    ..
+                } => add(&mut transfers_by_cashier, p.amount)?,
+                _ => {}
+            }
+        }
+        for b in &s.vat {
+            vat_sales.entry(b.rate).or_default().add(b)?;
+        }
+    }
+    for r in input.refunds {
+        add(&mut refunds, r.total)?;
+        for line in &r.lines {
+            add(group_refunds.entry(&line.group).or_default(), line.amount)?;
+        }
+        for p in &r.payments {
+            add(method_refunds.entry(p.method.kind()).or_default(), p.amount)?;
+        }
+        for b in &r.vat {
+            vat_refunds.entry(b.rate).or_default().add(b)?;
+        }
+    }
+
+    let mut cash_in = Dong::ZERO;
+    let mut cash_out = Dong::ZERO;
+    for m in input.movements {
+        if m.shift_id != shift.id {
+            return Err(ShiftError::MovementNotInShift { movement_id: m.id });
+        }
+        m.validate()?;
+        match m.direction {
+            CashDirection::In => add(&mut cash_in, m.amount)?,
+            CashDirection::Out => add(&mut cash_out, m.amount)?,
+        }
+    }
+
+    let by_method = PaymentKind::ALL
+        .into_iter()
+        .map(|kind| {
+            let sales = method_sales.get(&kind).copied().unwrap_or_default();
+            let refunds = method_refunds.get(&kind).copied().unwrap_or_default();
+            Ok(MethodTotal {
+                method: kind,
+                sales,
+                refunds,
+                net: sub(sales, refunds)?,
+            })
+        })
+        .collect::<Result<Vec<_>, ShiftError>>()?;
+
+    let rates: BTreeSet<VatRate> = vat_sales
+        .keys()
+        .chain(vat_refunds.keys())
+        .copied()
+        .collect();
+    let by_vat = rates
+        .into_iter()
+        .map(|rate| {
+            let sales = vat_sales.get(&rate).copied().unwrap_or_default();
+            let refunds = vat_refunds.get(&rate).copied().unwrap_or_default();
+            Ok(VatTotal {
+                rate,
+                sales,
+                refunds,
+                net: sales.minus(&refunds)?,
+            })
+        })
+        .collect::<Result<Vec<_>, ShiftError>>()?;
+
+    let groups: BTreeSet<&str> = group_sales
+        .keys()
+        .chain(group_refunds.keys())
+        .copied()
+        .collect();
+    let by_group = groups
+        .into_iter()
+        .map(|group| {
+            let sales = group_sales.get(group).copied().unwrap_or_default();
+            let refunds = group_refunds.get(group).copied().unwrap_or_default();
+            Ok(GroupTotal {
+                group: group.to_string(),
+                sales,
+                refunds,
+                net: sub(sales, refunds)?,
+            })
+        })
+        .collect::<Result<Vec<_>, ShiftError>>()?;
+
+    let cash_sales = method_sales
+        .get(&PaymentKind::Cash)
+        .copied()
+        .unwrap_or_default();
+    let cash_refunds = method_refunds
+        .get(&PaymentKind::Cash)
+        .copied()
+        .unwrap_or_default();
+    let mut expected = shift.opening_float;
+    add(&mut expected, cash_sales)?;
+    expected = sub(expected, cash_refunds)?;
+    add(&mut expected, cash_in)?;
+    expected = sub(expected, cash_out)?;
+
+    let first_receipt = receipts.keys().next().copied();
+    let last_receipt = receipts.keys().next_back().copied();
+    let missing_receipts = match (first_receipt, last_receipt) {
+        (Some(first), Some(last)) => {
+            let span = u64::from(last.get()) - u64::from(first.get()) + 1;
+            span.saturating_sub(u64::try_from(receipts.len()).unwrap_or(u64::MAX))
+        }
+        _ => 0,
+    };
+
+    Ok(ShiftSummary {
+        shift_id: shift.id,
+        till_id: shift.till_id,
+        outlet_id: shift.outlet_id,
+        sales_count: count_u32(input.sales.len()),
+        refunds_count: count_u32(input.refunds.len()),
+        first_receipt,
+        last_receipt,
+        missing_receipts,
+        gross_sales,
+        refunds,
+        net_sales: sub(gross_sales, refunds)?,
+        discounts,
+        price_overrides,
+        by_method,
+        transfers_pending,
+        transfers_confirmed_by_cashier: transfers_by_cashier,
+        by_vat,
+        by_group,
+        cash: CashFigures {
+            opening_float: shift.opening_float,
+            cash_sales,
+            cash_refunds,
+            cash_in,
+            cash_out,
+            expected,
+        },
+        cash_movements: count_u32(input.movements.len()),
+        last_hash: receipts.values().next_back().copied(),
+    })
+}
+
+// ---------------------------------------------------------------------------
+// Closing a shift
+// ---------------------------------------------------------------------------
+
+/// Expected against counted, for one method.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize)]
+pub struct Variance {
+    pub method: PaymentKind,
+    pub expected: Dong,
+    pub counted: Dong,
+    /// `counted − expected`: positive is over, negative is short.
+    pub variance: Dong,
+}
+
+/// The closing figures of a shift (Z report bottom half).
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+pub struct ShiftClosing {
+    pub counted: CountedTotals,
+    /// Every method, in [`PaymentKind::ALL`] order.
+    pub variances: Vec<Variance>,
+    /// Σ of the variances.
+    pub total_variance: Dong,
+}
+
+impl ShiftClosing {
+    /// Whether a manager must acknowledge the closing (any variance).
+    pub fn needs_acknowledgement(&self) -> bool {
+        self.variances.iter().any(|v| v.variance != Dong::ZERO)
+    }
+
+    pub fn variance(&self, kind: PaymentKind) -> Option<Variance> {
+        self.variances.iter().find(|v| v.method == kind).copied()
+    }
+}
+
+/// Compares what was counted with what the shift's records call for: the
+/// drawer against [`CashFigures::expected`], the card terminal and the
+/// bank against the net card and transfer takings.
+pub fn close(summary: &ShiftSummary, counted: CountedTotals) -> Result<ShiftClosing, ShiftError> {
+    let variances = PaymentKind::ALL
+        .into_iter()
+        .map(|kind| {
+            let (expected, counted) = match kind {
+                PaymentKind::Cash => (summary.cash.expected, counted.cash.total()?),
+                PaymentKind::Card => (summary.method(kind).net, counted.card),
+                PaymentKind::BankTransfer => (summary.method(kind).net, counted.bank_transfer),
+            };
+            Ok(Variance {
+                method: kind,
+                expected,
+                counted,
+                variance: sub(counted, expected)?,
+            })
+        })
+        .collect::<Result<Vec<_>, ShiftError>>()?;
+    let total_variance =
+        Dong::checked_sum(variances.iter().map(|v| v.variance)).ok_or_else(overflow)?;
+    Ok(ShiftClosing {
+        counted,
+        variances,
+        total_variance,
+    })
+}
+
+// ---------------------------------------------------------------------------
+// Daily closing and the grand total
+// ---------------------------------------------------------------------------
+
+/// An outlet's closing of one Vietnamese calendar day, with the perpetual
+/// grand totals carried from the closing before.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DailyClosing {
+    pub outlet_id: i32,
+    /// The local (UTC+7) day closed.
+    pub day: NaiveDate,
+    /// 1 for the outlet's first closing, then +1 each: a missing closing
+    /// shows as a skipped number.
+    pub closing_no: u32,
+    pub shifts: u32,
+    pub gross_sales: Dong,
+    pub refunds: Dong,
+    pub net_sales: Dong,
+    /// The grand total before this day.
+    pub previous_grand_total: Dong,
+    /// `previous_grand_total + net_sales`: net sales since the outlet's
+    /// first closing. Never reset.
+    pub grand_total: Dong,
+    /// Σ gross sales since the first closing: only ever grows.
+    pub grand_total_sales: Dong,
+    /// Σ refunds since the first closing: only ever grows.
+    pub grand_total_refunds: Dong,
+}
+
+/// Closes `day` for an outlet from the shifts closed that day, carrying the
+/// grand totals on from `previous` (the outlet's last closing, `None` for
+/// its first). Refused if the day is not after the previous closing's, so
+/// the totals cannot be restarted or counted twice.
+pub fn daily_closing(
+    previous: Option<&DailyClosing>,
+    outlet_id: i32,
+    day: NaiveDate,
+    shifts: &[ShiftSummary],
+) -> Result<DailyClosing, ShiftError> {
+    if let Some(p) = previous {
+        if p.outlet_id != outlet_id {
+            return Err(ShiftError::ClosingOutletMismatch {
+                expected: outlet_id,
+                found: p.outlet_id,
+            });
+        }
+        if day <= p.day {
+            return Err(ShiftError::ClosingNotAfterPrevious {
+                day,
+                previous: p.day,
+            });
+        }
+    }
+    let mut seen = BTreeSet::new();
+    let mut gross_sales = Dong::ZERO;
+    let mut refunds = Dong::ZERO;
+    for s in shifts {
+        if s.outlet_id != outlet_id {
+            return Err(ShiftError::ShiftOfAnotherOutlet {
+                shift_id: s.shift_id,
+                expected: outlet_id,
+                found: s.outlet_id,
+            });
+        }
+        if !seen.insert(s.shift_id) {
+            return Err(ShiftError::DuplicateShift {
+                shift_id: s.shift_id,
+            });
+        }
+        add(&mut gross_sales, s.gross_sales)?;
+        add(&mut refunds, s.refunds)?;
+    }
+    let net_sales = sub(gross_sales, refunds)?;
+    let (closing_no, before, before_sales, before_refunds) = match previous {
+        None => (1, Dong::ZERO, Dong::ZERO, Dong::ZERO),
+        Some(p) => (
+            p.closing_no.saturating_add(1),
+            p.grand_total,
+            p.grand_total_sales,
+            p.grand_total_refunds,
+        ),
+    };
+    let mut grand_total = before;
+    add(&mut grand_total, net_sales)?;
+    let mut grand_total_sales = before_sales;
+    add(&mut grand_total_sales, gross_sales)?;
+    let mut grand_total_refunds = before_refunds;
+    add(&mut grand_total_refunds, refunds)?;
+    Ok(DailyClosing {
+        outlet_id,
+        day,
+        closing_no,
+        shifts: count_u32(shifts.len()),
+        gross_sales,
+        refunds,
+        net_sales,
+        previous_grand_total: before,
+        grand_total,
+        grand_total_sales,
+        grand_total_refunds,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sale::journal::GENESIS_HASH;
+    use crate::sale::model::Payment;
+    use crate::sale::model::{RefundPayment, Restock};
+    use crate::sale::refund::{
+        RefundHeader, RefundRequest, build_refund, refund_lines, refund_totals,
+    };
+    use crate::sale::totals::tests::{d, discounted, item, sale_of};
+    use Denomination::*;
+    use chrono::TimeZone;
+
+    const SHIFT: u128 = 0xABC;
+
+    fn opening(float: i64) -> ShiftOpening {
+        ShiftOpening {
+            id: Uuid::from_u128(SHIFT),
+            till_id: 3,
+            outlet_id: 2,
+            cashier_id: 7,
+            opened_at: Utc.with_ymd_and_hms(2026, 11, 28, 1, 0, 0).unwrap(),
+            opening_float: d(float),
+        }
+    }
+
+    fn movement(n: u128, direction: CashDirection, amount: i64) -> CashMovement {
+        CashMovement {
+            id: Uuid::from_u128(n),
+            shift_id: Uuid::from_u128(SHIFT),
+            at: Utc.with_ymd_and_hms(2026, 11, 28, 4, 0, 0).unwrap(),
+            direction,
+            amount: d(amount),
+            reason: "Nộp tiền lẻ".into(),
+        }
+    }
+
+    #[test]
+    fn cash_count_by_note() {
+        let count = CashCount::new()
+            .with(D500000, 2)
+            .with(D200000, 1)
+            .with(D10000, 7)
+            .with(D1000, 3)
+            .with(D500, 1);
+        assert_eq!(count.total().unwrap(), d(1_273_500));
+        assert_eq!(count.count(D50000), 0);
+        assert_eq!(count.lines()[0], (D500000, 2, d(1_000_000)));
+        assert_eq!(CashCount::new().total().unwrap(), d(0));
+        let json = serde_json::to_string(&count).unwrap();
+        assert_eq!(
+            json,
+            r#"{"500000":2,"200000":1,"10000":7,"1000":3,"500":1}"#
+        );
+        assert_eq!(serde_json::from_str::<CashCount>(&json).unwrap(), count);
+        assert!(serde_json::from_str::<CashCount>(r#"{"300000":1}"#).is_err());
+        assert!(serde_json::from_str::<CashCount>(r#"{"500000":-1}"#).is_err());
+        // every note, the most of each
+        let mut all = CashCount::new();
+        for note in Denomination::ALL {
+            all.set(note, u32::MAX);
+        }
+        assert_eq!(all.total().unwrap(), d(888_800 * i64::from(u32::MAX)));
+        // setting zero removes
+        all.set(D100, 0);
+        assert_eq!(all.count(D100), 0);
+        for note in Denomination::ALL {
+            assert_eq!(Denomination::from_value(note.value()), Some(note));
+        }
+        assert_eq!(Denomination::from_value(d(300_000)), None);
+    }
+
+    /// A shift: 3 sales (cash with change, split card + transfer, cash on
+    /// two rates with a discount), one refund paid in cash, cash in and out.
+    fn shift_records() -> (Vec<Sale>, Vec<Refund>, Vec<CashMovement>) {
+        let mut s1 = sale_of(1, vec![item(350_000, "1", VatRate::Ten)], |t| {
+            vec![Payment::cash(t, d(500_000)).unwrap()]
+        });
+        s1.lines[0].group = "do_uong".into();
+        let s1 = resealed(s1);
+        let s2 = sale_of(
+            2,
+            vec![
+                item(120_000, "2", VatRate::Five),
+                item(60_000, "1", VatRate::Ten),
+            ],
+            |_| {
+                vec![
+                    Payment::card(d(200_000), "APPR 1"),
+                    Payment::bank_transfer(d(100_000), TransferStatus::Pending, None),
+                ]
+            },
+        );
+        let mut cheaper = item(95_000, "1", VatRate::Ten);
+        cheaper.catalogue_price = Some(d(100_000));
+        let s3 = sale_of(
+            4,
+            vec![
+                discounted(item(50_000, "2", VatRate::Eight), 10_000),
+                cheaper,
+                item(20_000, "1", VatRate::NotSubject),
+            ],
+            |t| {
+                vec![
+                    Payment::bank_transfer(d(15_000), TransferStatus::ConfirmedByCashier, None),
+                    Payment::cash(t.checked_sub(d(15_000)).unwrap(), d(200_000)).unwrap(),
+                ]
+            },
+        );
+        let req = [RefundRequest {
+            original_line_no: 1,
+            qty: crate::money::Quantity::ONE,
+            restock: Restock::Shelf,
+        }];
+        let lines = refund_lines(&s2, &[], &req).unwrap();
+        let (total, _) = refund_totals(&lines).unwrap();
+        let r = build_refund(
+            RefundHeader {
+                id: Uuid::from_u128(0x9000),
+                till_id: 3,
+                receipt_no: ReceiptNo::new(3).unwrap(),
+                refunded_at: Utc.with_ymd_and_hms(2026, 11, 28, 5, 0, 0).unwrap(),
+                cashier_id: 7,
+                outlet_id: 2,
+                shift_id: Uuid::from_u128(SHIFT),
+                reason: "Hỏng".into(),
+            },
+            &s2,
+            &[],
+            &req,
+            vec![RefundPayment::cash(total)],
+            GENESIS_HASH,
+        )
+        .unwrap();
+        let movements = vec![
+            movement(1, CashDirection::In, 200_000),
+            movement(2, CashDirection::Out, 1_000_000),
+        ];
+        (vec![s1, s2, s3], vec![r], movements)
+    }
+
+    fn resealed(mut s: Sale) -> Sale {
+        crate::sale::journal::seal(&mut s, GENESIS_HASH);
+        s
+    }
+
+    #[test]
+    fn z_report_totals_equal_the_sum_of_the_sales() {
+        let (sales, refunds, movements) = shift_records();
+        let float = opening(1_000_000);
+        let z = summarise(ShiftInput {
+            shift: &float,
+            movements: &movements,
+            sales: &sales,
+            refunds: &refunds,
+        })
+        .unwrap();
+        // sale totals: 350 000; 300 000; 90 000 + 95 000 + 20 000 = 205 000
+        let totals: Vec<Dong> = sales.iter().map(|s| s.total).collect();
+        assert_eq!(totals, vec![d(350_000), d(300_000), d(205_000)]);
+        assert_eq!(z.gross_sales, d(855_000));
+        assert_eq!(z.gross_sales, Dong::checked_sum(totals).unwrap());
+        assert_eq!(z.refunds, d(120_000));
+        assert_eq!(z.net_sales, d(735_000));
+        assert_eq!((z.sales_count, z.refunds_count), (3, 1));
+        assert_eq!(z.first_receipt, ReceiptNo::new(1));
+        assert_eq!(z.last_receipt, ReceiptNo::new(4));
+        assert_eq!(z.missing_receipts, 0);
+        assert_eq!(z.discounts, d(10_000));
+        assert_eq!(z.price_overrides, 1);
+        assert_eq!(z.last_hash, Some(sales[2].hash));
+
+        // by method: the methods add up to the sales and to the refunds
+        let cash = z.method(PaymentKind::Cash);
+        assert_eq!(
+            (cash.sales, cash.refunds, cash.net),
+            (d(540_000), d(120_000), d(420_000))
+        );
+        assert_eq!(z.method(PaymentKind::Card).sales, d(200_000));
+        assert_eq!(z.method(PaymentKind::BankTransfer).sales, d(115_000));
+        let by_method_sales = Dong::checked_sum(z.by_method.iter().map(|m| m.sales)).unwrap();
+        assert_eq!(by_method_sales, z.gross_sales);
+        let by_method_net = Dong::checked_sum(z.by_method.iter().map(|m| m.net)).unwrap();
+        assert_eq!(by_method_net, z.net_sales);
+        assert_eq!(z.transfers_pending, d(100_000));
+        assert_eq!(z.transfers_confirmed_by_cashier, d(15_000));
+
+        // by VAT: the sum of the receipts' own buckets, rate by rate
+        let rates: Vec<VatRate> = z.by_vat.iter().map(|v| v.rate).collect();
+        assert_eq!(
+            rates,
+            vec![
+                VatRate::NotSubject,
+                VatRate::Five,
+                VatRate::Eight,
+                VatRate::Ten
+            ]
+        );
+        for v in &z.by_vat {
+            let receipts_vat = Dong::checked_sum(
+                sales
+                    .iter()
+                    .flat_map(|s| &s.vat)
+                    .filter(|b| b.rate == v.rate)
+                    .map(|b| b.vat),
+            )
+            .unwrap();
+            assert_eq!(v.sales.vat, receipts_vat, "{:?}", v.rate);
+        }
+        let five = z.by_vat.iter().find(|v| v.rate == VatRate::Five).unwrap();
+        assert_eq!(five.sales.gross, d(240_000));
+        assert_eq!(five.refunds.gross, d(120_000));
+        assert_eq!(five.net.gross, d(120_000));
+        assert_eq!(
+            five.net.vat,
+            five.sales.vat.checked_sub(five.refunds.vat).unwrap()
+        );
+        let vat_gross = Dong::checked_sum(z.by_vat.iter().map(|v| v.sales.gross)).unwrap();
+        assert_eq!(vat_gross, z.gross_sales);
+        let net_buckets = z.net_vat_buckets();
+        assert_eq!(
+            Dong::checked_sum(net_buckets.iter().map(|b| b.gross)).unwrap(),
+            z.net_sales
+        );
+
+        // by group
+        let groups: Vec<(&str, Dong, Dong)> = z
+            .by_group
+            .iter()
+            .map(|g| (g.group.as_str(), g.sales, g.refunds))
+            .collect();
+        assert_eq!(
+            groups,
+            vec![
+                ("do_uong", d(350_000), d(0)),
+                ("thuc_pham", d(505_000), d(120_000))
+            ]
+        );
+
+        // cash: 1 000 000 + 540 000 − 120 000 + 200 000 − 1 000 000
+        assert_eq!(
+            z.cash,
+            CashFigures {
+                opening_float: d(1_000_000),
+                cash_sales: d(540_000),
+                cash_refunds: d(120_000),
+                cash_in: d(200_000),
+                cash_out: d(1_000_000),
+                expected: d(620_000),
+            }
+        );
+        assert_eq!(z.cash_movements, 2);
+    }
+
+    #[test]
+    fn an_empty_shift() {
+        let float = opening(500_000);
+        let x = summarise(ShiftInput {
+            shift: &float,
+            movements: &[],
+            sales: &[],
+            refunds: &[],
+        })
+        .unwrap();
+        assert_eq!(x.gross_sales, d(0));
+        assert_eq!(x.first_receipt, None);
+        assert_eq!(x.last_hash, None);
+        assert_eq!(x.cash.expected, d(500_000));
+        assert_eq!(x.by_method.len(), 3);
+        assert!(x.by_vat.is_empty());
+    }
+
+    #[test]
+    fn records_of_other_shifts_and_duplicates_are_refused() {
+        let (sales, refunds, movements) = shift_records();
+        let float = opening(0);
+        let mut other = sales.clone();
+        other[1].shift_id = Uuid::from_u128(1);
+        let err = summarise(ShiftInput {
+            shift: &float,
+            movements: &movements,
+            sales: &other,
+            refunds: &refunds,
+        })
+        .unwrap_err();
+        assert_eq!(err.code(), "receipt_not_in_shift");
+        let mut other = sales.clone();
+        other[0].till_id = 4;
+        assert_eq!(
+            summarise(ShiftInput {
+                shift: &float,
+                movements: &movements,
+                sales: &other,
+                refunds: &refunds,
+            })
+            .unwrap_err()
+            .code(),
+            "receipt_not_in_shift"
+        );
+        let mut twice = sales.clone();
+        twice.push(sales[0].clone());
+        assert_eq!(
+            summarise(ShiftInput {
+                shift: &float,
+                movements: &movements,
+                sales: &twice,
+                refunds: &refunds,
+            })
+            .unwrap_err(),
+            ShiftError::DuplicateReceipt {
+                receipt_no: ReceiptNo::FIRST
+            }
+        );
+        let mut foreign = movements.clone();
+        foreign[0].shift_id = Uuid::from_u128(5);
+        assert_eq!(
+            summarise(ShiftInput {
+                shift: &float,
+                movements: &foreign,
+                sales: &sales,
+                refunds: &refunds,
+            })
+            .unwrap_err()
+            .code(),
+            "cash_movement_not_in_shift"
+        );
+        let bad = [movement(3, CashDirection::Out, 0)];
+        assert_eq!(
+            summarise(ShiftInput {
+                shift: &float,
+                movements: &bad,
+                sales: &[],
+                refunds: &[],
+            })
+            .unwrap_err()
+            .code(),
+            "cash_movement_not_positive"
+        );
+        let mut no_reason = movement(3, CashDirection::In, 5);
+        no_reason.reason = " ".into();
+        assert_eq!(
+            no_reason.validate().unwrap_err().code(),
+            "cash_movement_reason_required"
+        );
+        assert_eq!(
+            opening(-1).validate().unwrap_err().code(),
+            "negative_opening_float"
+        );
+    }
+
+    #[test]
+    fn a_missing_receipt_shows_in_the_range() {
+        let (sales, _, _) = shift_records();
+        let float = opening(0);
+        // receipts 1, 2, 4 without the refund (3)
+        let x = summarise(ShiftInput {
+            shift: &float,
+            movements: &[],
+            sales: &sales,
+            refunds: &[],
+        })
+        .unwrap();
+        assert_eq!(x.first_receipt, ReceiptNo::new(1));
+        assert_eq!(x.last_receipt, ReceiptNo::new(4));
+        assert_eq!(x.missing_receipts, 1);
+    }
+
+    #[test]
+    fn closing_variance_per_method() {
+        let (sales, refunds, movements) = shift_records();
+        let float = opening(1_000_000);
+        let z = summarise(ShiftInput {
+            shift: &float,
+            movements: &movements,
+            sales: &sales,
+            refunds: &refunds,
+        })
+        .unwrap();
+        // expected cash 620 000; counted 500k + 100k + 10k + 5k = 615 000
+        let counted = CountedTotals {
+            cash: CashCount::new()
+                .with(D500000, 1)
+                .with(D100000, 1)
+                .with(D10000, 1)
+                .with(D5000, 1),
+            card: d(200_000),
+            bank_transfer: d(115_000),
+        };
+        let closing = close(&z, counted.clone()).unwrap();
+        assert_eq!(
+            closing.variance(PaymentKind::Cash).unwrap(),
+            Variance {
+                method: PaymentKind::Cash,
+                expected: d(620_000),
+                counted: d(615_000),
+                variance: d(-5_000),
+            }
+        );
+        assert_eq!(closing.variance(PaymentKind::Card).unwrap().variance, d(0));
+        assert_eq!(
+            closing
+                .variance(PaymentKind::BankTransfer)
+                .unwrap()
+                .variance,
+            d(0)
+        );
+        assert_eq!(closing.total_variance, d(-5_000));
+        assert!(closing.needs_acknowledgement());
+        // counted right: nothing to acknowledge
+        let right = CountedTotals {
+            cash: CashCount::new()
+                .with(D500000, 1)
+                .with(D100000, 1)
+                .with(D20000, 1),
+            ..counted
+        };
+        let closing = close(&z, right).unwrap();
+        assert_eq!(closing.total_variance, d(0));
+        assert!(!closing.needs_acknowledgement());
+        // an over count is positive
+        let over = CountedTotals {
+            cash: CashCount::new().with(D500000, 2),
+            card: d(200_000),
+            bank_transfer: d(115_000),
+        };
+        assert_eq!(
+            close(&z, over)
+                .unwrap()
+                .variance(PaymentKind::Cash)
+                .unwrap()
+                .variance,
+            d(380_000)
+        );
+    }
+
+    fn summary_with(shift: u128, outlet_id: i32, gross: i64, refunds: i64) -> ShiftSummary {
+        let float = ShiftOpening {
+            id: Uuid::from_u128(shift),
+            outlet_id,
+            ..opening(0)
+        };
+        let mut s = summarise(ShiftInput {
+            shift: &float,
+            movements: &[],
+            sales: &[],
+            refunds: &[],
+        })
+        .unwrap();
+        s.gross_sales = d(gross);
+        s.refunds = d(refunds);
+        s.net_sales = d(gross - refunds);
+        s
+    }
+
+    fn day(n: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, n).unwrap()
+    }
+
+    #[test]
+    fn the_grand_total_never_resets() {
+        let first = daily_closing(
+            None,
+            2,
+            day(1),
+            &[
+                summary_with(1, 2, 1_000_000, 0),
+                summary_with(2, 2, 500_000, 100_000),
+            ],
+        )
+        .unwrap();
+        assert_eq!(first.closing_no, 1);
+        assert_eq!(first.shifts, 2);
+        assert_eq!(first.net_sales, d(1_400_000));
+        assert_eq!(first.previous_grand_total, d(0));
+        assert_eq!(first.grand_total, d(1_400_000));
+        // a day with no sales keeps the total
+        let second = daily_closing(Some(&first), 2, day(2), &[]).unwrap();
+        assert_eq!(second.closing_no, 2);
+        assert_eq!(second.grand_total, d(1_400_000));
+        // a day with more refunds than sales lowers the net total, never the
+        // perpetual sales total
+        let third = daily_closing(
+            Some(&second),
+            2,
+            day(5),
+            &[summary_with(3, 2, 50_000, 300_000)],
+        )
+        .unwrap();
+        assert_eq!(third.previous_grand_total, d(1_400_000));
+        assert_eq!(third.grand_total, d(1_150_000));
+        assert_eq!(third.grand_total_sales, d(1_550_000));
+        assert_eq!(third.grand_total_refunds, d(400_000));
+        assert_eq!(
+            third.grand_total,
+            third
+                .grand_total_sales
+                .checked_sub(third.grand_total_refunds)
+                .unwrap()
+        );
+        let closings = [&first, &second, &third];
+        for pair in closings.windows(2) {
+            assert_eq!(pair[1].previous_grand_total, pair[0].grand_total);
+            assert!(pair[1].grand_total_sales >= pair[0].grand_total_sales);
+        }
+
+        // no restarting, no closing a day twice or out of order
+        for bad_day in [day(5), day(4)] {
+            assert_eq!(
+                daily_closing(Some(&third), 2, bad_day, &[])
+                    .unwrap_err()
+                    .code(),
+                "closing_not_after_previous"
+            );
+        }
+        assert_eq!(
+            daily_closing(Some(&third), 9, day(6), &[])
+                .unwrap_err()
+                .code(),
+            "closing_outlet_mismatch"
+        );
+        assert_eq!(
+            daily_closing(Some(&third), 2, day(6), &[summary_with(4, 9, 1, 0)])
+                .unwrap_err()
+                .code(),
+            "shift_of_another_outlet"
+        );
+        let s = summary_with(4, 2, 1, 0);
+        assert_eq!(
+            daily_closing(Some(&third), 2, day(6), &[s.clone(), s])
+                .unwrap_err()
+                .code(),
+            "duplicate_shift"
+        );
+        let json = serde_json::to_value(&third).unwrap();
+        assert_eq!(json["day"], "2026-11-05");
+        assert_eq!(json["grand_total"], 1_150_000);
+    }
+
+    #[test]
+    fn errors_have_codes_and_both_languages() {
+        let errors = [
+            ShiftError::NegativeFloat { amount: d(-1) },
+            ShiftError::MovementNotPositive { amount: d(0) },
+            ShiftError::MovementReasonRequired,
+            ShiftError::ReceiptNotInShift {
+                till_id: 1,
+                receipt_no: ReceiptNo::FIRST,
+            },
+            ShiftError::MovementNotInShift {
+                movement_id: Uuid::nil(),
+            },
+            ShiftError::DuplicateReceipt {
+                receipt_no: ReceiptNo::FIRST,
+            },
+            ShiftError::DuplicateShift {
+                shift_id: Uuid::nil(),
+            },
+            ShiftError::ShiftOfAnotherOutlet {
+                shift_id: Uuid::nil(),
+                expected: 1,
+                found: 2,
+            },
+            ShiftError::ClosingOutletMismatch {
+                expected: 1,
+                found: 2,
+            },
+            ShiftError::ClosingNotAfterPrevious {
+                day: day(1),
+                previous: day(2),
+            },
+        ];
+        let mut codes: Vec<&str> = errors.iter().map(|e| e.code()).collect();
+        for e in &errors {
+            assert!(e.code().chars().all(|c| c.is_ascii_lowercase() || c == '_'));
+            assert_ne!(e.message(Lang::Vi), e.message(Lang::En), "{e:?}");
+        }
+        codes.sort_unstable();
+        codes.dedup();
+        assert_eq!(codes.len(), errors.len());
+    }
+}
