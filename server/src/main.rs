@@ -42,6 +42,9 @@ enum Command {
     /// Manage accounts.
     #[command(subcommand)]
     User(UserCommand),
+    /// Stock ledger tools.
+    #[command(subcommand)]
+    Stock(StockCommand),
 }
 
 #[derive(Debug, Subcommand)]
@@ -67,6 +70,13 @@ enum UserCommand {
     },
     /// List accounts.
     List,
+}
+
+#[derive(Debug, Subcommand)]
+enum StockCommand {
+    /// Recompute the sum of the stock ledger and compare it with stock on
+    /// hand; lists every difference and exits with status 1 if there is any.
+    Verify,
 }
 
 fn parse_role(text: &str) -> Result<Role, String> {
@@ -103,6 +113,13 @@ fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Command::User(cmd) => user_command(config, cmd),
+        Command::Stock(StockCommand::Verify) => {
+            let state = startup::prepare(config)?;
+            if !ocop_server::models::stock::verify::run_cli(&state.db)? {
+                std::process::exit(1);
+            }
+            Ok(())
+        }
     }
 }
 

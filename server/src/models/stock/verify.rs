@@ -79,3 +79,36 @@ pub fn verify(conn: &mut DbConn) -> QueryResult<Vec<Mismatch>> {
         })
         .collect())
 }
+
+/// `ocop-server stock verify`: prints every mismatch (or that all is
+/// well); returns whether all is well. Read-only.
+pub fn run_cli(db: &crate::db::Db) -> anyhow::Result<bool> {
+    let mut conn = db.conn()?;
+    let mismatches = verify(&mut conn)?;
+    if mismatches.is_empty() {
+        println!(
+            "stock ledger OK ({}): stock on hand equals the sum of the ledger for every outlet, product, lot and owner",
+            db.backend().name()
+        );
+        return Ok(true);
+    }
+    println!(
+        "stock ledger MISMATCH ({}): {} row(s) differ",
+        db.backend().name(),
+        mismatches.len()
+    );
+    for m in &mismatches {
+        println!(
+            "outlet={} product={} lot={} owner={} ledger={} on_hand={} difference={}",
+            m.outlet_id,
+            m.product_id,
+            m.lot_id,
+            m.owner_producer_id,
+            ocop_core::money::Quantity::from_milli(m.ledger_milli).to_machine_string(),
+            ocop_core::money::Quantity::from_milli(m.on_hand_milli).to_machine_string(),
+            ocop_core::money::Quantity::from_milli(m.on_hand_milli.saturating_sub(m.ledger_milli))
+                .to_machine_string(),
+        );
+    }
+    Ok(false)
+}
