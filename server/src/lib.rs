@@ -5,6 +5,7 @@
 
 pub mod api;
 pub mod auth;
+pub mod catalogue_io;
 pub mod config;
 pub mod db;
 pub mod demo;

@@ -45,6 +45,26 @@ enum Command {
     /// Stock ledger tools.
     #[command(subcommand)]
     Stock(StockCommand),
+    /// Import producers or products from a UTF-8 CSV file (docs/catalogue-csv.md):
+    /// all rows or none; every bad row is listed with its line number.
+    Import {
+        #[arg(value_enum)]
+        kind: ocop_server::catalogue_io::Kind,
+        file: PathBuf,
+        /// Check every row, write nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Export producers or products in the import format, as CSV or XLSX.
+    Export {
+        #[arg(value_enum)]
+        kind: ocop_server::catalogue_io::Kind,
+        #[arg(long, value_enum, default_value = "csv")]
+        format: ocop_server::catalogue_io::export::Format,
+        /// Write to this file instead of standard output.
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -119,6 +139,26 @@ fn main() -> anyhow::Result<()> {
                 std::process::exit(1);
             }
             Ok(())
+        }
+        Command::Import {
+            kind,
+            file,
+            dry_run,
+        } => {
+            let state = startup::prepare(config)?;
+            let ok = ocop_server::catalogue_io::cli::run_import(&state.db, kind, &file, dry_run)?;
+            if !ok {
+                std::process::exit(2);
+            }
+            Ok(())
+        }
+        Command::Export {
+            kind,
+            format,
+            output,
+        } => {
+            let state = startup::prepare(config)?;
+            ocop_server::catalogue_io::cli::run_export(&state.db, kind, format, output.as_deref())
         }
     }
 }

@@ -5,8 +5,13 @@
 
 pub mod auth;
 pub mod catalogue;
+pub mod catalogue_io;
 pub mod consignment;
 pub mod health;
+pub mod outlets;
+pub mod producers;
+pub mod products;
+pub mod scan;
 pub mod stock;
 pub mod stock_documents;
 pub mod stock_print;
@@ -25,11 +30,23 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(auth::me)
             .service(users::list)
             .service(users::create)
-            .service(catalogue::list_producers)
-            .service(catalogue::get_producer)
-            .service(catalogue::list_products)
-            .service(catalogue::get_product)
-            .service(catalogue::list_outlets)
+            .service(producers::list)
+            .service(producers::get)
+            .service(producers::create)
+            .service(producers::update)
+            .service(products::list)
+            .service(products::get)
+            .service(products::prices)
+            .service(products::create)
+            .service(products::update)
+            .service(outlets::list)
+            .service(outlets::get)
+            .service(outlets::create)
+            .service(outlets::update)
+            .service(outlets::catalogue)
+            .service(scan::scan)
+            .service(catalogue_io::import)
+            .service(catalogue_io::export)
             // stock and consignment (issue 4)
             .service(consignment::list)
             .service(consignment::create)

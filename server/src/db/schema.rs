@@ -11,6 +11,22 @@ diesel::table! {
 }
 
 diesel::table! {
+    catalogue_counter (id) {
+        id -> Integer,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    catalogue_versions (version) {
+        version -> BigInt,
+        changed_at -> Timestamp,
+        changed_by -> Nullable<Integer>,
+        what -> Text,
+    }
+}
+
+diesel::table! {
     districts (code) {
         code -> Text,
         name -> Text,
@@ -111,6 +127,7 @@ diesel::table! {
         active -> Bool,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        catalogue_version -> BigInt,
     }
 }
 
@@ -272,6 +289,8 @@ diesel::joinable!(stock_on_hand -> products (product_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     banks,
+    catalogue_counter,
+    catalogue_versions,
     districts,
     outlets,
     producers,

@@ -2,10 +2,13 @@
 //! of them) and returns `QueryResult`. Connections and transactions are passed
 //! in explicitly, so one business action is visibly one transaction.
 
+pub mod catalogue_version;
 pub mod outlet;
 pub mod producer;
 pub mod product;
 pub mod reference;
 pub mod settings;
 pub mod stock;
+pub mod till_catalogue;
 pub mod user;
+pub mod validation;

@@ -1,0 +1,307 @@
+//! What a product must satisfy before it is stored, field by field.
+//!
+//! [`ProductInput`] is the unchecked shape (the JSON body, or a CSV row);
+//! [`check`] turns it into a [`ProductRecord`] or lists every problem. Only
+//! pure rules and reference lists are checked here; the producer's existence
+//! and the uniqueness of GTIN and internal code are checked by the caller
+//! (one query for an API call, one preloaded set for a 10,000-row import).
+
+use std::str::FromStr as _;
+
+use chrono::NaiveDate;
+use ocop_core::catalogue::{Certificate, CertificateLevel, StarRating};
+use ocop_core::digital_link::ScanInput;
+use ocop_core::gtin::Gtin;
+use ocop_core::money::{MoneyError, VatRate};
+use serde::Deserialize;
+
+use crate::models::validation::{Invalid, Problems, Refs, optional_text, required_text};
+
+/// A product as a client sends it (create and full update).
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProductInput {
+    pub producer_id: i32,
+    /// Vietnamese name, as printed on the receipt.
+    #[schema(example = "Rượu ngô men lá Bắc Hà")]
+    pub name_vi: String,
+    #[serde(default)]
+    pub name_en: Option<String>,
+    /// One of the product groups in `/api/v1/reference`.
+    #[schema(example = "beverage")]
+    pub group_code: String,
+    /// OCOP star rating, 1–5.
+    pub stars: i64,
+    #[serde(default)]
+    pub cert_number: Option<String>,
+    /// `province` or `central`.
+    #[serde(default)]
+    pub cert_level: Option<String>,
+    #[serde(default)]
+    pub cert_issued_on: Option<NaiveDate>,
+    /// Defaults to 36 months after issue.
+    #[serde(default)]
+    pub cert_expires_on: Option<NaiveDate>,
+    /// GTIN-8/12/13/14 with a correct check digit; stored as 14 digits.
+    #[serde(default)]
+    #[schema(example = "8936052000019")]
+    pub gtin: Option<String>,
+    /// The outlet's own barcode: printable ASCII, at most 48 characters.
+    #[serde(default)]
+    pub internal_code: Option<String>,
+    /// Unit of sale: chai, hộp, gói, kg…
+    pub unit: String,
+    /// Whether quantities may be fractional (tea by the kg).
+    #[serde(default)]
+    pub fractional: bool,
+    /// `kct`, `0`, `5`, `8` or `10`.
+    pub vat_rate: String,
+    /// Retail price in whole đồng, VAT included.
+    pub price: i64,
+    /// Food-safety self-declaration reference (required for groups that need it).
+    #[serde(default)]
+    pub food_safety_ref: Option<String>,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub photo_url: Option<String>,
+    /// A province key product (sản phẩm chủ lực) may be listed below 3 stars.
+    #[serde(default)]
+    pub key_product: bool,
+    /// `false` withdraws the product from every till.
+    #[serde(default = "yes")]
+    pub active: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// A product that passed [`check`]: what is written to `products`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProductRecord {
+    pub producer_id: i32,
+    pub name_vi: String,
+    pub name_en: Option<String>,
+    pub group_code: String,
+    pub stars: StarRating,
+    pub certificate: Option<Certificate>,
+    pub gtin: Option<Gtin>,
+    pub internal_code: Option<String>,
+    pub unit: String,
+    pub fractional: bool,
+    pub vat_rate: VatRate,
+    pub price: i64,
+    pub food_safety_ref: Option<String>,
+    pub description: String,
+    pub photo_url: Option<String>,
+    pub key_product: bool,
+    pub active: bool,
+}
+
+const NAME: (&str, &str) = ("Tên sản phẩm", "The product name");
+
+/// Checks every field; lists every problem found.
+pub fn check(input: &ProductInput, refs: &Refs) -> Result<ProductRecord, Vec<Invalid>> {
+    let mut p = Problems::default();
+    let name_vi = p.take(required_text("name_vi", NAME, &input.name_vi, 200));
+    let name_en = p.take(optional_text(
+        "name_en",
+        ("Tên tiếng Anh", "The English name"),
+        input.name_en.as_deref(),
+        200,
+    ));
+    let group = p.take(group(refs, &input.group_code));
+    let stars = p.take(stars(input.stars));
+    let certificate = p.take(certificate(input));
+    let gtin = p.take(gtin(input.gtin.as_deref()));
+    let internal_code = p.take(internal_code(input.internal_code.as_deref()));
+    let unit = p.take(required_text(
+        "unit",
+        ("Đơn vị tính", "The unit of sale"),
+        &input.unit,
+        20,
+    ));
+    let vat_rate =
+        p.take(VatRate::from_str(&input.vat_rate).map_err(|e| Invalid::from_core("vat_rate", &e)));
+    let price = p.take(price(input.price));
+    let food_safety_ref = p.take(optional_text(
+        "food_safety_ref",
+        (
+            "Số tự công bố an toàn thực phẩm",
+            "The food-safety reference",
+        ),
+        input.food_safety_ref.as_deref(),
+        100,
+    ));
+    if let (Some((_, true)), Some(None)) = (&group, &food_safety_ref) {
+        p.push(Invalid::new(
+            "food_safety_ref",
+            "food_safety_ref_required",
+            "Sản phẩm thuộc nhóm thực phẩm/đồ uống phải có số bản tự công bố an toàn thực phẩm.",
+            "Products of this group need a food-safety self-declaration reference.",
+        ));
+    }
+    let description = p.take(
+        optional_text(
+            "description",
+            ("Mô tả", "The description"),
+            Some(&input.description),
+            4000,
+        )
+        .map(Option::unwrap_or_default),
+    );
+    let photo_url = p.take(photo_url(input.photo_url.as_deref()));
+    if input.producer_id <= 0 {
+        p.push(Invalid::new(
+            "producer_id",
+            "unknown_producer",
+            "Chưa chọn chủ thể OCOP (producer_id).",
+            "No producer given (producer_id).",
+        ));
+    }
+    let all = (|| {
+        Some(ProductRecord {
+            producer_id: input.producer_id,
+            name_vi: name_vi?,
+            name_en: name_en?,
+            group_code: group?.0,
+            stars: stars?,
+            certificate: certificate?,
+            gtin: gtin?,
+            internal_code: internal_code?,
+            unit: unit?,
+            fractional: input.fractional,
+            vat_rate: vat_rate?,
+            price: price?,
+            food_safety_ref: food_safety_ref?,
+            description: description?,
+            photo_url: photo_url?,
+            key_product: input.key_product,
+            active: input.active,
+        })
+    })();
+    p.finish(all)
+}
+
+fn group(refs: &Refs, code: &str) -> Result<(String, bool), Invalid> {
+    let code = code.trim();
+    refs.groups
+        .get(code)
+        .map(|food| (code.to_owned(), *food))
+        .ok_or_else(|| {
+            Invalid::new(
+                "group_code",
+                "unknown_product_group",
+                format!("Không có nhóm sản phẩm \"{code}\" (xem /api/v1/reference)."),
+                format!("Unknown product group \"{code}\" (see /api/v1/reference)."),
+            )
+        })
+}
+
+fn stars(n: i64) -> Result<StarRating, Invalid> {
+    u8::try_from(n)
+        .ok()
+        .and_then(|n| StarRating::new(n).ok())
+        .ok_or_else(|| {
+            let e = ocop_core::catalogue::CatalogueError::InvalidStars {
+                input: n.to_string(),
+            };
+            Invalid::from_core("stars", &e)
+        })
+}
+
+/// No certificate at all, or number, level and issue date (expiry optional).
+fn certificate(input: &ProductInput) -> Result<Option<Certificate>, Invalid> {
+    let number = input
+        .cert_number
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty());
+    let level = input
+        .cert_level
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty());
+    match (number, level, input.cert_issued_on) {
+        (None, None, None) if input.cert_expires_on.is_none() => Ok(None),
+        (Some(number), Some(level), Some(issued)) => {
+            let level = CertificateLevel::from_str(level)
+                .map_err(|e| Invalid::from_core("cert_level", &e))?;
+            Certificate::new(number, level, issued, input.cert_expires_on)
+                .map(Some)
+                .map_err(|e| {
+                    let field = match e {
+                        ocop_core::catalogue::CatalogueError::InvalidCertificateNumber => {
+                            "cert_number"
+                        }
+                        _ => "cert_expires_on",
+                    };
+                    Invalid::from_core(field, &e)
+                })
+        }
+        _ => Err(Invalid::new(
+            "cert_number",
+            "incomplete_certificate",
+            "Giấy chứng nhận OCOP cần đủ số, cấp chứng nhận (province/central) và ngày cấp.",
+            "An OCOP certificate needs its number, level (province/central) and issue date.",
+        )),
+    }
+}
+
+fn gtin(value: Option<&str>) -> Result<Option<Gtin>, Invalid> {
+    match value.map(str::trim).filter(|v| !v.is_empty()) {
+        None => Ok(None),
+        Some(v) => Gtin::parse(v)
+            .map(Some)
+            .map_err(|e| Invalid::from_core("gtin", &e)),
+    }
+}
+
+/// An internal code must scan back as itself: printable ASCII, not a
+/// GTIN-looking number with a wrong check digit, not a URL.
+fn internal_code(value: Option<&str>) -> Result<Option<String>, Invalid> {
+    let Some(v) = value.map(str::trim).filter(|v| !v.is_empty()) else {
+        return Ok(None);
+    };
+    match ScanInput::classify(v) {
+        Ok(ScanInput::Internal(code)) => Ok(Some(code)),
+        _ => Err(Invalid::new(
+            "internal_code",
+            "invalid_internal_code",
+            "Mã nội bộ chỉ gồm ký tự ASCII in được (tối đa 48), không phải đường dẫn \
+             và không được trông như mã GTIN (8, 12, 13 hoặc 14 chữ số).",
+            "An internal code is printable ASCII (at most 48), not a link, and must not \
+             look like a GTIN (8, 12, 13 or 14 digits).",
+        )),
+    }
+}
+
+fn price(v: i64) -> Result<i64, Invalid> {
+    if v < 0 {
+        return Err(Invalid::from_core("price", &MoneyError::NegativePrice));
+    }
+    // 1 billion đồng: far above any OCOP retail price, far below overflow.
+    if v > 1_000_000_000 {
+        return Err(Invalid::from_core("price", &MoneyError::Overflow));
+    }
+    Ok(v)
+}
+
+fn photo_url(value: Option<&str>) -> Result<Option<String>, Invalid> {
+    let Some(v) = optional_text("photo_url", ("Ảnh", "The photo URL"), value, 500)? else {
+        return Ok(None);
+    };
+    let ok = (v.starts_with("https://") || v.starts_with("http://") || v.starts_with('/'))
+        && !v.chars().any(char::is_whitespace);
+    if ok {
+        Ok(Some(v))
+    } else {
+        Err(Invalid::new(
+            "photo_url",
+            "invalid_photo_url",
+            "Đường dẫn ảnh phải bắt đầu bằng https://, http:// hoặc /.",
+            "The photo URL must start with https://, http:// or /.",
+        ))
+    }
+}
