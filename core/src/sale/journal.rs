@@ -575,6 +575,13 @@ impl ChainHead {
     /// The problems an arriving record would show if appended here (empty
     /// when it follows on exactly). Does not move the head: see
     /// [`ChainHead::advance`].
+    ///
+    /// A number below the head is `OutOfOrder`: the head alone cannot tell
+    /// a second record with a stored number (the store's unique key on till
+    /// and receipt number catches that, and a resent sale with a stored id
+    /// is answered before any chain check) from a late record filling a
+    /// gap flagged earlier ([`verify_chain`] over the stored range says
+    /// whether the gap is closed).
     pub fn check_next<R: Chained + ?Sized>(&self, record: &R) -> Vec<ChainProblem> {
         let mut problems = Vec::new();
         let receipt_no = record.receipt_no();
@@ -593,7 +600,10 @@ impl ChainHead {
                 found: receipt_no,
             });
         } else if receipt_no < self.next_receipt_no {
-            problems.push(ChainProblem::Duplicate { receipt_no });
+            problems.push(ChainProblem::OutOfOrder {
+                receipt_no,
+                expected: self.next_receipt_no,
+            });
         } else if *record.prev_hash() != self.last_hash {
             problems.push(ChainProblem::BrokenLink { receipt_no });
         }
@@ -1239,10 +1249,13 @@ mod tests {
             head = head.advance(record);
         }
         assert_eq!(head.next_receipt_no, rn(3));
-        // the same record again is a duplicate, and does not move the head
+        // a number below the head, and it does not move the head
         assert_eq!(
             head.check_next(&c[1]),
-            vec![ChainProblem::Duplicate { receipt_no: rn(2) }]
+            vec![ChainProblem::OutOfOrder {
+                receipt_no: rn(2),
+                expected: rn(3)
+            }]
         );
         assert_eq!(head.advance(&c[1]), head);
         // receipt 4 before 3: a gap is flagged, and the head moves on
