@@ -1,0 +1,578 @@
+//! Tests of the cash count, X/Z figures, closing and grand total.
+
+use super::*;
+use crate::sale::journal::GENESIS_HASH;
+use crate::sale::model::Payment;
+use crate::sale::model::{RefundPayment, Restock};
+use crate::sale::refund::{RefundHeader, RefundRequest, build_refund, refund_lines, refund_totals};
+use crate::sale::totals::tests::{d, discounted, item, sale_of};
+use Denomination::*;
+use chrono::TimeZone;
+
+const SHIFT: u128 = 0xABC;
+
+fn opening(float: i64) -> ShiftOpening {
+    ShiftOpening {
+        id: Uuid::from_u128(SHIFT),
+        till_id: 3,
+        outlet_id: 2,
+        cashier_id: 7,
+        opened_at: Utc.with_ymd_and_hms(2026, 11, 28, 1, 0, 0).unwrap(),
+        opening_float: d(float),
+    }
+}
+
+fn movement(n: u128, direction: CashDirection, amount: i64) -> CashMovement {
+    CashMovement {
+        id: Uuid::from_u128(n),
+        shift_id: Uuid::from_u128(SHIFT),
+        at: Utc.with_ymd_and_hms(2026, 11, 28, 4, 0, 0).unwrap(),
+        direction,
+        amount: d(amount),
+        reason: "Nộp tiền lẻ".into(),
+    }
+}
+
+#[test]
+fn cash_count_by_note() {
+    let count = CashCount::new()
+        .with(D500000, 2)
+        .with(D200000, 1)
+        .with(D10000, 7)
+        .with(D1000, 3)
+        .with(D500, 1);
+    assert_eq!(count.total().unwrap(), d(1_273_500));
+    assert_eq!(count.count(D50000), 0);
+    assert_eq!(count.lines()[0], (D500000, 2, d(1_000_000)));
+    assert_eq!(CashCount::new().total().unwrap(), d(0));
+    let json = serde_json::to_string(&count).unwrap();
+    assert_eq!(
+        json,
+        r#"{"500000":2,"200000":1,"10000":7,"1000":3,"500":1}"#
+    );
+    assert_eq!(serde_json::from_str::<CashCount>(&json).unwrap(), count);
+    assert!(serde_json::from_str::<CashCount>(r#"{"300000":1}"#).is_err());
+    assert!(serde_json::from_str::<CashCount>(r#"{"500000":-1}"#).is_err());
+    // every note, the most of each
+    let mut all = CashCount::new();
+    for note in Denomination::ALL {
+        all.set(note, u32::MAX);
+    }
+    assert_eq!(all.total().unwrap(), d(888_800 * i64::from(u32::MAX)));
+    // setting zero removes
+    all.set(D100, 0);
+    assert_eq!(all.count(D100), 0);
+    for note in Denomination::ALL {
+        assert_eq!(Denomination::from_value(note.value()), Some(note));
+    }
+    assert_eq!(Denomination::from_value(d(300_000)), None);
+}
+
+/// A shift: 3 sales (cash with change, split card + transfer, cash on
+/// two rates with a discount), one refund paid in cash, cash in and out.
+fn shift_records() -> (Vec<Sale>, Vec<Refund>, Vec<CashMovement>) {
+    let mut s1 = sale_of(1, vec![item(350_000, "1", VatRate::Ten)], |t| {
+        vec![Payment::cash(t, d(500_000)).unwrap()]
+    });
+    s1.lines[0].group = "do_uong".into();
+    let s1 = resealed(s1);
+    let s2 = sale_of(
+        2,
+        vec![
+            item(120_000, "2", VatRate::Five),
+            item(60_000, "1", VatRate::Ten),
+        ],
+        |_| {
+            vec![
+                Payment::card(d(200_000), "APPR 1"),
+                Payment::bank_transfer(d(100_000), TransferStatus::Pending, None),
+            ]
+        },
+    );
+    let mut cheaper = item(95_000, "1", VatRate::Ten);
+    cheaper.catalogue_price = Some(d(100_000));
+    let s3 = sale_of(
+        4,
+        vec![
+            discounted(item(50_000, "2", VatRate::Eight), 10_000),
+            cheaper,
+            item(20_000, "1", VatRate::NotSubject),
+        ],
+        |t| {
+            vec![
+                Payment::bank_transfer(d(15_000), TransferStatus::ConfirmedByCashier, None),
+                Payment::cash(t.checked_sub(d(15_000)).unwrap(), d(200_000)).unwrap(),
+            ]
+        },
+    );
+    let req = [RefundRequest {
+        original_line_no: 1,
+        qty: crate::money::Quantity::ONE,
+        restock: Restock::Shelf,
+    }];
+    let lines = refund_lines(&s2, &[], &req).unwrap();
+    let (total, _) = refund_totals(&lines).unwrap();
+    let r = build_refund(
+        RefundHeader {
+            id: Uuid::from_u128(0x9000),
+            till_id: 3,
+            receipt_no: ReceiptNo::new(3).unwrap(),
+            refunded_at: Utc.with_ymd_and_hms(2026, 11, 28, 5, 0, 0).unwrap(),
+            cashier_id: 7,
+            outlet_id: 2,
+            shift_id: Uuid::from_u128(SHIFT),
+            reason: "Hỏng".into(),
+        },
+        &s2,
+        &[],
+        &req,
+        vec![RefundPayment::cash(total)],
+        GENESIS_HASH,
+    )
+    .unwrap();
+    let movements = vec![
+        movement(1, CashDirection::In, 200_000),
+        movement(2, CashDirection::Out, 1_000_000),
+    ];
+    (vec![s1, s2, s3], vec![r], movements)
+}
+
+fn resealed(mut s: Sale) -> Sale {
+    crate::sale::journal::seal(&mut s, GENESIS_HASH);
+    s
+}
+
+#[test]
+fn z_report_totals_equal_the_sum_of_the_sales() {
+    let (sales, refunds, movements) = shift_records();
+    let float = opening(1_000_000);
+    let z = summarise(ShiftInput {
+        shift: &float,
+        movements: &movements,
+        sales: &sales,
+        refunds: &refunds,
+    })
+    .unwrap();
+    // sale totals: 350 000; 300 000; 90 000 + 95 000 + 20 000 = 205 000
+    let totals: Vec<Dong> = sales.iter().map(|s| s.total).collect();
+    assert_eq!(totals, vec![d(350_000), d(300_000), d(205_000)]);
+    assert_eq!(z.gross_sales, d(855_000));
+    assert_eq!(z.gross_sales, Dong::checked_sum(totals).unwrap());
+    assert_eq!(z.refunds, d(120_000));
+    assert_eq!(z.net_sales, d(735_000));
+    assert_eq!((z.sales_count, z.refunds_count), (3, 1));
+    assert_eq!(z.first_receipt, ReceiptNo::new(1));
+    assert_eq!(z.last_receipt, ReceiptNo::new(4));
+    assert_eq!(z.missing_receipts, 0);
+    assert_eq!(z.discounts, d(10_000));
+    assert_eq!(z.price_overrides, 1);
+    assert_eq!(z.last_hash, Some(sales[2].hash));
+
+    // by method: the methods add up to the sales and to the refunds
+    let cash = z.method(PaymentKind::Cash);
+    assert_eq!(
+        (cash.sales, cash.refunds, cash.net),
+        (d(540_000), d(120_000), d(420_000))
+    );
+    assert_eq!(z.method(PaymentKind::Card).sales, d(200_000));
+    assert_eq!(z.method(PaymentKind::BankTransfer).sales, d(115_000));
+    let by_method_sales = Dong::checked_sum(z.by_method.iter().map(|m| m.sales)).unwrap();
+    assert_eq!(by_method_sales, z.gross_sales);
+    let by_method_net = Dong::checked_sum(z.by_method.iter().map(|m| m.net)).unwrap();
+    assert_eq!(by_method_net, z.net_sales);
+    assert_eq!(z.transfers_pending, d(100_000));
+    assert_eq!(z.transfers_confirmed_by_cashier, d(15_000));
+
+    // by VAT: the sum of the receipts' own buckets, rate by rate
+    let rates: Vec<VatRate> = z.by_vat.iter().map(|v| v.rate).collect();
+    assert_eq!(
+        rates,
+        vec![
+            VatRate::NotSubject,
+            VatRate::Five,
+            VatRate::Eight,
+            VatRate::Ten
+        ]
+    );
+    for v in &z.by_vat {
+        let receipts_vat = Dong::checked_sum(
+            sales
+                .iter()
+                .flat_map(|s| &s.vat)
+                .filter(|b| b.rate == v.rate)
+                .map(|b| b.vat),
+        )
+        .unwrap();
+        assert_eq!(v.sales.vat, receipts_vat, "{:?}", v.rate);
+    }
+    let five = z.by_vat.iter().find(|v| v.rate == VatRate::Five).unwrap();
+    assert_eq!(five.sales.gross, d(240_000));
+    assert_eq!(five.refunds.gross, d(120_000));
+    assert_eq!(five.net.gross, d(120_000));
+    assert_eq!(
+        five.net.vat,
+        five.sales.vat.checked_sub(five.refunds.vat).unwrap()
+    );
+    let vat_gross = Dong::checked_sum(z.by_vat.iter().map(|v| v.sales.gross)).unwrap();
+    assert_eq!(vat_gross, z.gross_sales);
+    let net_buckets = z.net_vat_buckets();
+    assert_eq!(
+        Dong::checked_sum(net_buckets.iter().map(|b| b.gross)).unwrap(),
+        z.net_sales
+    );
+
+    // by group
+    let groups: Vec<(&str, Dong, Dong)> = z
+        .by_group
+        .iter()
+        .map(|g| (g.group.as_str(), g.sales, g.refunds))
+        .collect();
+    assert_eq!(
+        groups,
+        vec![
+            ("do_uong", d(350_000), d(0)),
+            ("thuc_pham", d(505_000), d(120_000))
+        ]
+    );
+
+    // cash: 1 000 000 + 540 000 − 120 000 + 200 000 − 1 000 000
+    assert_eq!(
+        z.cash,
+        CashFigures {
+            opening_float: d(1_000_000),
+            cash_sales: d(540_000),
+            cash_refunds: d(120_000),
+            cash_in: d(200_000),
+            cash_out: d(1_000_000),
+            expected: d(620_000),
+        }
+    );
+    assert_eq!(z.cash_movements, 2);
+}
+
+#[test]
+fn an_empty_shift() {
+    let float = opening(500_000);
+    let x = summarise(ShiftInput {
+        shift: &float,
+        movements: &[],
+        sales: &[],
+        refunds: &[],
+    })
+    .unwrap();
+    assert_eq!(x.gross_sales, d(0));
+    assert_eq!(x.first_receipt, None);
+    assert_eq!(x.last_hash, None);
+    assert_eq!(x.cash.expected, d(500_000));
+    assert_eq!(x.by_method.len(), 3);
+    assert!(x.by_vat.is_empty());
+}
+
+#[test]
+fn records_of_other_shifts_and_duplicates_are_refused() {
+    let (sales, refunds, movements) = shift_records();
+    let float = opening(0);
+    let mut other = sales.clone();
+    other[1].shift_id = Uuid::from_u128(1);
+    let err = summarise(ShiftInput {
+        shift: &float,
+        movements: &movements,
+        sales: &other,
+        refunds: &refunds,
+    })
+    .unwrap_err();
+    assert_eq!(err.code(), "receipt_not_in_shift");
+    let mut other = sales.clone();
+    other[0].till_id = 4;
+    assert_eq!(
+        summarise(ShiftInput {
+            shift: &float,
+            movements: &movements,
+            sales: &other,
+            refunds: &refunds,
+        })
+        .unwrap_err()
+        .code(),
+        "receipt_not_in_shift"
+    );
+    let mut twice = sales.clone();
+    twice.push(sales[0].clone());
+    assert_eq!(
+        summarise(ShiftInput {
+            shift: &float,
+            movements: &movements,
+            sales: &twice,
+            refunds: &refunds,
+        })
+        .unwrap_err(),
+        ShiftError::DuplicateReceipt {
+            receipt_no: ReceiptNo::FIRST
+        }
+    );
+    let mut foreign = movements.clone();
+    foreign[0].shift_id = Uuid::from_u128(5);
+    assert_eq!(
+        summarise(ShiftInput {
+            shift: &float,
+            movements: &foreign,
+            sales: &sales,
+            refunds: &refunds,
+        })
+        .unwrap_err()
+        .code(),
+        "cash_movement_not_in_shift"
+    );
+    let bad = [movement(3, CashDirection::Out, 0)];
+    assert_eq!(
+        summarise(ShiftInput {
+            shift: &float,
+            movements: &bad,
+            sales: &[],
+            refunds: &[],
+        })
+        .unwrap_err()
+        .code(),
+        "cash_movement_not_positive"
+    );
+    let mut no_reason = movement(3, CashDirection::In, 5);
+    no_reason.reason = " ".into();
+    assert_eq!(
+        no_reason.validate().unwrap_err().code(),
+        "cash_movement_reason_required"
+    );
+    assert_eq!(
+        opening(-1).validate().unwrap_err().code(),
+        "negative_opening_float"
+    );
+}
+
+#[test]
+fn a_missing_receipt_shows_in_the_range() {
+    let (sales, _, _) = shift_records();
+    let float = opening(0);
+    // receipts 1, 2, 4 without the refund (3)
+    let x = summarise(ShiftInput {
+        shift: &float,
+        movements: &[],
+        sales: &sales,
+        refunds: &[],
+    })
+    .unwrap();
+    assert_eq!(x.first_receipt, ReceiptNo::new(1));
+    assert_eq!(x.last_receipt, ReceiptNo::new(4));
+    assert_eq!(x.missing_receipts, 1);
+}
+
+#[test]
+fn closing_variance_per_method() {
+    let (sales, refunds, movements) = shift_records();
+    let float = opening(1_000_000);
+    let z = summarise(ShiftInput {
+        shift: &float,
+        movements: &movements,
+        sales: &sales,
+        refunds: &refunds,
+    })
+    .unwrap();
+    // expected cash 620 000; counted 500k + 100k + 10k + 5k = 615 000
+    let counted = CountedTotals {
+        cash: CashCount::new()
+            .with(D500000, 1)
+            .with(D100000, 1)
+            .with(D10000, 1)
+            .with(D5000, 1),
+        card: d(200_000),
+        bank_transfer: d(115_000),
+    };
+    let closing = close(&z, counted.clone()).unwrap();
+    assert_eq!(
+        closing.variance(PaymentKind::Cash).unwrap(),
+        Variance {
+            method: PaymentKind::Cash,
+            expected: d(620_000),
+            counted: d(615_000),
+            variance: d(-5_000),
+        }
+    );
+    assert_eq!(closing.variance(PaymentKind::Card).unwrap().variance, d(0));
+    assert_eq!(
+        closing
+            .variance(PaymentKind::BankTransfer)
+            .unwrap()
+            .variance,
+        d(0)
+    );
+    assert_eq!(closing.total_variance, d(-5_000));
+    assert!(closing.needs_acknowledgement());
+    // counted right: nothing to acknowledge
+    let right = CountedTotals {
+        cash: CashCount::new()
+            .with(D500000, 1)
+            .with(D100000, 1)
+            .with(D20000, 1),
+        ..counted
+    };
+    let closing = close(&z, right).unwrap();
+    assert_eq!(closing.total_variance, d(0));
+    assert!(!closing.needs_acknowledgement());
+    // an over count is positive
+    let over = CountedTotals {
+        cash: CashCount::new().with(D500000, 2),
+        card: d(200_000),
+        bank_transfer: d(115_000),
+    };
+    assert_eq!(
+        close(&z, over)
+            .unwrap()
+            .variance(PaymentKind::Cash)
+            .unwrap()
+            .variance,
+        d(380_000)
+    );
+}
+
+fn summary_with(shift: u128, outlet_id: i32, gross: i64, refunds: i64) -> ShiftSummary {
+    let float = ShiftOpening {
+        id: Uuid::from_u128(shift),
+        outlet_id,
+        ..opening(0)
+    };
+    let mut s = summarise(ShiftInput {
+        shift: &float,
+        movements: &[],
+        sales: &[],
+        refunds: &[],
+    })
+    .unwrap();
+    s.gross_sales = d(gross);
+    s.refunds = d(refunds);
+    s.net_sales = d(gross - refunds);
+    s
+}
+
+fn day(n: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, n).unwrap()
+}
+
+#[test]
+fn the_grand_total_never_resets() {
+    let first = daily_closing(
+        None,
+        2,
+        day(1),
+        &[
+            summary_with(1, 2, 1_000_000, 0),
+            summary_with(2, 2, 500_000, 100_000),
+        ],
+    )
+    .unwrap();
+    assert_eq!(first.closing_no, 1);
+    assert_eq!(first.shifts, 2);
+    assert_eq!(first.net_sales, d(1_400_000));
+    assert_eq!(first.previous_grand_total, d(0));
+    assert_eq!(first.grand_total, d(1_400_000));
+    // a day with no sales keeps the total
+    let second = daily_closing(Some(&first), 2, day(2), &[]).unwrap();
+    assert_eq!(second.closing_no, 2);
+    assert_eq!(second.grand_total, d(1_400_000));
+    // a day with more refunds than sales lowers the net total, never the
+    // perpetual sales total
+    let third = daily_closing(
+        Some(&second),
+        2,
+        day(5),
+        &[summary_with(3, 2, 50_000, 300_000)],
+    )
+    .unwrap();
+    assert_eq!(third.previous_grand_total, d(1_400_000));
+    assert_eq!(third.grand_total, d(1_150_000));
+    assert_eq!(third.grand_total_sales, d(1_550_000));
+    assert_eq!(third.grand_total_refunds, d(400_000));
+    assert_eq!(
+        third.grand_total,
+        third
+            .grand_total_sales
+            .checked_sub(third.grand_total_refunds)
+            .unwrap()
+    );
+    let closings = [&first, &second, &third];
+    for pair in closings.windows(2) {
+        assert_eq!(pair[1].previous_grand_total, pair[0].grand_total);
+        assert!(pair[1].grand_total_sales >= pair[0].grand_total_sales);
+    }
+
+    // no restarting, no closing a day twice or out of order
+    for bad_day in [day(5), day(4)] {
+        assert_eq!(
+            daily_closing(Some(&third), 2, bad_day, &[])
+                .unwrap_err()
+                .code(),
+            "closing_not_after_previous"
+        );
+    }
+    assert_eq!(
+        daily_closing(Some(&third), 9, day(6), &[])
+            .unwrap_err()
+            .code(),
+        "closing_outlet_mismatch"
+    );
+    assert_eq!(
+        daily_closing(Some(&third), 2, day(6), &[summary_with(4, 9, 1, 0)])
+            .unwrap_err()
+            .code(),
+        "shift_of_another_outlet"
+    );
+    let s = summary_with(4, 2, 1, 0);
+    assert_eq!(
+        daily_closing(Some(&third), 2, day(6), &[s.clone(), s])
+            .unwrap_err()
+            .code(),
+        "duplicate_shift"
+    );
+    let json = serde_json::to_value(&third).unwrap();
+    assert_eq!(json["day"], "2026-11-05");
+    assert_eq!(json["grand_total"], 1_150_000);
+}
+
+#[test]
+fn errors_have_codes_and_both_languages() {
+    let errors = [
+        ShiftError::NegativeFloat { amount: d(-1) },
+        ShiftError::MovementNotPositive { amount: d(0) },
+        ShiftError::MovementReasonRequired,
+        ShiftError::ReceiptNotInShift {
+            till_id: 1,
+            receipt_no: ReceiptNo::FIRST,
+        },
+        ShiftError::MovementNotInShift {
+            movement_id: Uuid::nil(),
+        },
+        ShiftError::DuplicateReceipt {
+            receipt_no: ReceiptNo::FIRST,
+        },
+        ShiftError::DuplicateShift {
+            shift_id: Uuid::nil(),
+        },
+        ShiftError::ShiftOfAnotherOutlet {
+            shift_id: Uuid::nil(),
+            expected: 1,
+            found: 2,
+        },
+        ShiftError::ClosingOutletMismatch {
+            expected: 1,
+            found: 2,
+        },
+        ShiftError::ClosingNotAfterPrevious {
+            day: day(1),
+            previous: day(2),
+        },
+    ];
+    let mut codes: Vec<&str> = errors.iter().map(|e| e.code()).collect();
+    for e in &errors {
+        assert!(e.code().chars().all(|c| c.is_ascii_lowercase() || c == '_'));
+        assert_ne!(e.message(Lang::Vi), e.message(Lang::En), "{e:?}");
+    }
+    codes.sort_unstable();
+    codes.dedup();
+    assert_eq!(codes.len(), errors.len());
+}
