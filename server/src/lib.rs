@@ -13,3 +13,4 @@ pub mod error;
 pub mod models;
 pub mod startup;
 pub mod state;
+pub mod web;

@@ -18,6 +18,7 @@ use crate::config::Config;
 use crate::db::Db;
 use crate::error::{self, localize_errors};
 use crate::state::AppState;
+use crate::web as pages;
 
 /// Largest JSON body accepted, in bytes.
 pub const JSON_LIMIT: usize = 256 * 1024;
@@ -75,7 +76,9 @@ pub fn run(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
             .split_for_parts();
         app.service(SwaggerUi::new("/api/docs/{_:.*}").url("/api/openapi.json", doc))
             .service(web::redirect("/api/docs", "/api/docs/"))
+            .configure(pages::configure)
             .default_service(web::to(error::no_such_route))
+            .wrap(from_fn(pages::remember_lang))
             .wrap(from_fn(localize_errors))
             .wrap(TracingLogger::default())
     });

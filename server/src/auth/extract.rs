@@ -94,40 +94,47 @@ impl FromRequest for AuthUser {
         let token = bearer(req);
         Box::pin(async move {
             let state = state.ok_or_else(|| ApiError::internal(anyhow::anyhow!("no AppState")))?;
-            let claims = state.tokens.verify(&token?).map_err(|e| match e {
-                TokenError::Expired => ApiError::unauthorized(
-                    "token_expired",
-                    "Phiên đăng nhập đã hết hạn. Vui lòng đăng nhập lại.",
-                    "Your session has expired. Please log in again.",
-                ),
-                TokenError::Invalid => invalid_token(),
-            })?;
-            let id: i32 = claims.sub.parse().map_err(|_| invalid_token())?;
-            let account = state
-                .read(move |c| user::find(c, id).map_err(Into::into))
-                .await;
-            let account = match account {
-                Ok(u) => u,
-                Err(e) if e.code() == "not_found" => return Err(invalid_token()),
-                Err(e) => return Err(e),
-            };
-            let same_grant = account.role() == Some(claims.role)
-                && account.outlet_id == claims.outlet
-                && account.producer_id == claims.producer;
-            if !account.active || !same_grant {
-                return Err(ApiError::unauthorized(
-                    "token_revoked",
-                    "Tài khoản đã bị khóa hoặc thay đổi quyền. Vui lòng đăng nhập lại.",
-                    "The account was disabled or its role changed. Please log in again.",
-                ));
-            }
-            Ok(AuthUser {
-                id,
-                username: account.username,
-                role: claims.role,
-                outlet_id: account.outlet_id,
-                producer_id: account.producer_id,
-            })
+            authenticate(&state, &token?).await
         })
     }
+}
+
+/// Verifies a session token (from the bearer header or the web cookie) and
+/// reloads the account, so a disabled account or a changed role takes effect
+/// at once.
+pub async fn authenticate(state: &AppState, token: &str) -> Result<AuthUser, ApiError> {
+    let claims = state.tokens.verify(token).map_err(|e| match e {
+        TokenError::Expired => ApiError::unauthorized(
+            "token_expired",
+            "Phiên đăng nhập đã hết hạn. Vui lòng đăng nhập lại.",
+            "Your session has expired. Please log in again.",
+        ),
+        TokenError::Invalid => invalid_token(),
+    })?;
+    let id: i32 = claims.sub.parse().map_err(|_| invalid_token())?;
+    let account = state
+        .read(move |c| user::find(c, id).map_err(Into::into))
+        .await;
+    let account = match account {
+        Ok(u) => u,
+        Err(e) if e.code() == "not_found" => return Err(invalid_token()),
+        Err(e) => return Err(e),
+    };
+    let same_grant = account.role() == Some(claims.role)
+        && account.outlet_id == claims.outlet
+        && account.producer_id == claims.producer;
+    if !account.active || !same_grant {
+        return Err(ApiError::unauthorized(
+            "token_revoked",
+            "Tài khoản đã bị khóa hoặc thay đổi quyền. Vui lòng đăng nhập lại.",
+            "The account was disabled or its role changed. Please log in again.",
+        ));
+    }
+    Ok(AuthUser {
+        id,
+        username: account.username,
+        role: claims.role,
+        outlet_id: account.outlet_id,
+        producer_id: account.producer_id,
+    })
 }

@@ -9,9 +9,11 @@ use std::time::Duration;
 
 use anyhow::Context as _;
 use chrono::Utc;
+use hmac::{Hmac, Mac};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use rand::RngCore as _;
 use serde::{Deserialize, Serialize};
+use sha2::Sha256;
 
 use super::Role;
 use crate::config::Secret;
@@ -36,6 +38,8 @@ pub struct Claims {
 }
 
 pub struct TokenKeys {
+    /// Keys the CSRF tokens of web forms (HMAC of the session token).
+    csrf_key: Vec<u8>,
     encoding: EncodingKey,
     decoding: DecodingKey,
     ttl: Duration,
@@ -55,10 +59,33 @@ pub enum TokenError {
 impl TokenKeys {
     pub fn new(secret: &[u8], ttl: Duration) -> anyhow::Result<TokenKeys> {
         Ok(TokenKeys {
+            csrf_key: [b"csrf:".as_slice(), secret].concat(),
             encoding: EncodingKey::from_secret(secret).context("bad signing secret")?,
             decoding: DecodingKey::from_secret(secret).context("bad signing secret")?,
             ttl,
         })
+    }
+
+    /// The CSRF token for forms of the session holding `session_token`:
+    /// HMAC-SHA-256, so it cannot be derived without the server's secret and
+    /// is useless with any other session.
+    pub fn csrf_token(&self, session_token: &str) -> String {
+        hex::encode(self.csrf_mac(session_token).finalize().into_bytes())
+    }
+
+    /// Constant-time check of a submitted CSRF token.
+    pub fn csrf_valid(&self, session_token: &str, submitted: &str) -> bool {
+        match hex::decode(submitted) {
+            Ok(bytes) => self.csrf_mac(session_token).verify_slice(&bytes).is_ok(),
+            Err(_) => false,
+        }
+    }
+
+    fn csrf_mac(&self, session_token: &str) -> Hmac<Sha256> {
+        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&self.csrf_key)
+            .unwrap_or_else(|_| unreachable!("HMAC accepts keys of any length"));
+        mac.update(session_token.as_bytes());
+        mac
     }
 
     pub fn ttl(&self) -> Duration {
@@ -137,5 +164,17 @@ mod tests {
         assert_eq!(claims.producer, Some(3));
         let other = keys(b"another-secret-another-secret-xx", 600);
         assert!(matches!(other.verify(&token), Err(TokenError::Invalid)));
+    }
+
+    #[test]
+    fn csrf_tokens_are_bound_to_the_session_and_the_secret() {
+        let k = keys(b"0123456789abcdef0123456789abcdef", 600);
+        let t = k.csrf_token("session-a");
+        assert!(k.csrf_valid("session-a", &t));
+        assert!(!k.csrf_valid("session-b", &t));
+        assert!(!k.csrf_valid("session-a", "00"));
+        assert!(!k.csrf_valid("session-a", "not hex"));
+        let other = keys(b"another-secret-another-secret-xx", 600);
+        assert!(!other.csrf_valid("session-a", &t));
     }
 }

@@ -1,0 +1,85 @@
+//! The one page layout every server-rendered page shares (catalogue, stock,
+//! producer portal, department dashboard): Vietnamese first, English on
+//! request, usable on a phone, no JavaScript needed.
+
+use maud::{DOCTYPE, Markup, PreEscaped, html};
+use ocop_core::i18n::Lang;
+
+use super::session::WebUser;
+
+/// Picks the Vietnamese or the English text.
+pub fn t<'a>(lang: Lang, vi: &'a str, en: &'a str) -> &'a str {
+    match lang {
+        Lang::Vi => vi,
+        Lang::En => en,
+    }
+}
+
+const CSS: &str = r#"
+*{box-sizing:border-box}
+body{margin:0;font:16px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans",sans-serif;color:#1d2a1d;background:#f6f8f4}
+header{background:#1f6b3a;color:#fff;padding:.5rem 1rem;display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:center}
+header a{color:#fff;text-decoration:none}
+header .brand{font-weight:700;margin-right:auto}
+nav{display:flex;flex-wrap:wrap;gap:.25rem .9rem}
+main{max-width:72rem;margin:0 auto;padding:1rem}
+h1{font-size:1.4rem;margin:.2rem 0 1rem}
+table{border-collapse:collapse;width:100%;background:#fff}
+th,td{padding:.45rem .5rem;border-bottom:1px solid #dfe6dc;text-align:left;vertical-align:top}
+th{background:#eef3eb;font-weight:600}
+td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
+form.inline{display:inline}
+input,select,button{font:inherit;padding:.45rem .55rem;border:1px solid #b9c5b4;border-radius:.3rem}
+button,.button{background:#1f6b3a;color:#fff;border:0;cursor:pointer;text-decoration:none;display:inline-block;padding:.45rem .9rem;border-radius:.3rem}
+.muted{color:#5d6b5a}
+.error{background:#fde8e6;border:1px solid #e3a69e;padding:.6rem .8rem;border-radius:.3rem}
+.warn{background:#fff6dc;border:1px solid #e6cf82;padding:.2rem .4rem;border-radius:.3rem}
+.card{background:#fff;border:1px solid #dfe6dc;border-radius:.4rem;padding:1rem;margin-bottom:1rem}
+.filters{display:flex;flex-wrap:wrap;gap:.5rem;margin-bottom:1rem}
+.field{margin-bottom:.8rem}
+.field label{display:block;font-weight:600;margin-bottom:.2rem}
+.field input:not([type=checkbox]),.field select,.field textarea{width:100%;font:inherit;padding:.45rem .55rem;border:1px solid #b9c5b4;border-radius:.3rem}
+.field.invalid input,.field.invalid select{border-color:#c0392b;background:#fff8f7}
+.field-error{display:block;color:#a3261b;margin-top:.2rem}
+fieldset{border:1px solid #dfe6dc;border-radius:.4rem;margin:0 0 .8rem;padding:.6rem .8rem}
+@media (max-width:40rem){table.responsive thead{display:none}table.responsive td{display:block;border:0}table.responsive tr{display:block;border-bottom:1px solid #dfe6dc;padding:.3rem 0}}
+"#;
+
+/// A whole page. `user` is `None` on the login page.
+pub fn page(lang: Lang, title: &str, user: Option<&WebUser>, body: Markup) -> Markup {
+    html! {
+        (DOCTYPE)
+        html lang=(match lang { Lang::Vi => "vi", Lang::En => "en" }) {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (title) " · OCOP Lào Cai" }
+                style { (PreEscaped(CSS)) }
+            }
+            body {
+                header {
+                    a.brand href="/" { "OCOP Lào Cai" }
+                    @if let Some(u) = user {
+                        nav {
+                            a href="/catalogue/products" { (t(lang, "Sản phẩm", "Products")) }
+                            a href="/catalogue/producers" { (t(lang, "Chủ thể", "Producers")) }
+                            a href="/catalogue/outlets" { (t(lang, "Điểm bán", "Outlets")) }
+                        }
+                        span.muted style="color:#d8ead9" { (u.user.username) " (" (u.user.role) ")" }
+                        form.inline method="post" action="/logout" {
+                            input type="hidden" name="csrf" value=(u.csrf);
+                            button type="submit" style="background:#174f2b" { (t(lang, "Đăng xuất", "Log out")) }
+                        }
+                    }
+                    a href=(match lang { Lang::Vi => "?lang=en", Lang::En => "?lang=vi" }) {
+                        (t(lang, "English", "Tiếng Việt"))
+                    }
+                }
+                main {
+                    h1 { (title) }
+                    (body)
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,138 @@
+//! The login and logout pages.
+
+use actix_web::http::header::LOCATION;
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use maud::html;
+use ocop_core::i18n::Lang;
+use serde::Deserialize;
+
+use super::layout::{page, t};
+use super::session::{self, WebUser, page_lang, safe_next};
+use crate::auth::password;
+use crate::models::user;
+use crate::state::AppState;
+
+#[derive(Debug, Deserialize)]
+pub struct NextQuery {
+    next: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct LoginForm {
+    username: String,
+    password: String,
+    next: Option<String>,
+}
+
+fn login_page(lang: Lang, next: &str, error: Option<&str>, username: &str) -> HttpResponse {
+    let body = html! {
+        div.card style="max-width:26rem" {
+            @if let Some(e) = error { p.error role="alert" { (e) } }
+            form method="post" action="/login" {
+                input type="hidden" name="next" value=(next);
+                p { label { (t(lang, "Tên đăng nhập", "Username")) br;
+                    input name="username" value=(username) autocomplete="username" required autofocus; } }
+                p { label { (t(lang, "Mật khẩu", "Password")) br;
+                    input type="password" name="password" autocomplete="current-password" required; } }
+                button type="submit" { (t(lang, "Đăng nhập", "Log in")) }
+            }
+        }
+    };
+    let status = if error.is_some() {
+        actix_web::http::StatusCode::UNAUTHORIZED
+    } else {
+        actix_web::http::StatusCode::OK
+    };
+    HttpResponse::build(status)
+        .content_type("text/html; charset=utf-8")
+        .body(page(lang, t(lang, "Đăng nhập", "Log in"), None, body).into_string())
+}
+
+#[get("/login")]
+pub async fn login_form(req: HttpRequest, query: web::Query<NextQuery>) -> HttpResponse {
+    let next = safe_next(query.next.as_deref().unwrap_or("/"));
+    login_page(page_lang(&req), &next, None, "")
+}
+
+#[post("/login")]
+pub async fn login_submit(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    form: web::Form<LoginForm>,
+) -> HttpResponse {
+    let lang = page_lang(&req);
+    let LoginForm {
+        username,
+        password: pw,
+        next,
+    } = form.into_inner();
+    let next = safe_next(next.as_deref().unwrap_or("/"));
+    let name = username.trim().to_lowercase();
+    let lookup = name.clone();
+    let found = state
+        .read(move |c| {
+            let account = user::find_by_username(c, &lookup)?;
+            Ok(match account {
+                Some(u) if password::verify(&pw, &u.password_hash) => Some(u),
+                Some(_) => None,
+                None => {
+                    password::verify_dummy(&pw);
+                    None
+                }
+            })
+        })
+        .await;
+    let wrong = t(
+        lang,
+        "Sai tên đăng nhập hoặc mật khẩu.",
+        "Wrong username or password.",
+    );
+    let account = match found {
+        Ok(Some(u)) if u.active => u,
+        Ok(_) => return login_page(lang, &next, Some(wrong), &name),
+        Err(_) => {
+            let down = t(
+                lang,
+                "Hệ thống đang bận, vui lòng thử lại.",
+                "The system is busy, please retry.",
+            );
+            return login_page(lang, &next, Some(down), &name);
+        }
+    };
+    let Some(role) = account.role() else {
+        return login_page(lang, &next, Some(wrong), &name);
+    };
+    let issued = state
+        .tokens
+        .issue(account.id, role, account.outlet_id, account.producer_id);
+    let Ok((token, _)) = issued else {
+        return login_page(lang, &next, Some(wrong), &name);
+    };
+    let secure = state.config.public_url.starts_with("https://");
+    let max_age = i64::try_from(state.tokens.ttl().as_secs()).unwrap_or(3600);
+    tracing::info!(user = %account.username, %role, "web login");
+    HttpResponse::SeeOther()
+        .insert_header((LOCATION, next))
+        .cookie(session::session_cookie(&token, secure, max_age))
+        .finish()
+}
+
+#[derive(Debug, Deserialize)]
+pub struct CsrfForm {
+    csrf: String,
+}
+
+#[post("/logout")]
+pub async fn logout(
+    state: web::Data<AppState>,
+    me: WebUser,
+    form: web::Form<CsrfForm>,
+) -> HttpResponse {
+    if !me.check_csrf(&state, &form.csrf) {
+        return super::csrf_refused(me.lang);
+    }
+    HttpResponse::SeeOther()
+        .insert_header((LOCATION, "/login"))
+        .cookie(session::expired_session_cookie())
+        .finish()
+}

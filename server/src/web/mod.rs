@@ -1,0 +1,95 @@
+//! Server-rendered web pages (Vietnamese first, phone-friendly), for admins,
+//! managers, inspectors and producers. Pages read through the same model
+//! functions as the JSON API and apply the same role and scope rules; they
+//! are not part of the OpenAPI document (they answer HTML, not the API).
+
+pub mod catalogue;
+pub mod layout;
+pub mod login;
+pub mod session;
+
+use actix_web::cookie::Cookie;
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::middleware::Next;
+use actix_web::{HttpResponse, body::MessageBody, get, web};
+use maud::html;
+use ocop_core::i18n::Lang;
+
+use self::layout::{page, t};
+use self::session::{LANG_COOKIE, WebUser};
+
+/// Mounts every page.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(home)
+        .service(login::login_form)
+        .service(login::login_submit)
+        .service(login::logout)
+        // Fixed paths (`…/new`) before `/catalogue/products/{id}`.
+        .service(catalogue::products_page)
+        .service(catalogue::product_page)
+        .service(catalogue::producers_page)
+        .service(catalogue::outlets_page);
+}
+
+/// Remembers `?lang=en|vi` in a cookie so the choice follows the person.
+pub async fn remember_lang(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let chosen = req
+        .query_string()
+        .split('&')
+        .find_map(|p| p.strip_prefix("lang="))
+        .filter(|l| matches!(*l, "en" | "vi"))
+        .map(str::to_owned);
+    let mut res = next.call(req).await?;
+    if let Some(lang) = chosen {
+        let cookie = Cookie::build(LANG_COOKIE, lang).path("/").finish();
+        res.response_mut().add_cookie(&cookie)?;
+    }
+    Ok(res)
+}
+
+/// An HTML answer.
+pub fn html_page(markup: maud::Markup) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .body(markup.into_string())
+}
+
+/// A form arrived without this session's CSRF token: refuse, change nothing.
+pub fn csrf_refused(lang: Lang) -> HttpResponse {
+    let body = html! {
+        p.error { (t(lang,
+            "Biểu mẫu đã hết hạn hoặc không hợp lệ (mã chống giả mạo sai). Vui lòng tải lại trang và thử lại.",
+            "The form expired or is invalid (bad anti-forgery token). Reload the page and try again.")) }
+    };
+    HttpResponse::Forbidden()
+        .content_type("text/html; charset=utf-8")
+        .body(
+            page(
+                lang,
+                t(lang, "Không thực hiện được", "Not done"),
+                None,
+                body,
+            )
+            .into_string(),
+        )
+}
+
+#[get("/")]
+pub async fn home(me: WebUser) -> HttpResponse {
+    let lang = me.lang;
+    let body = html! {
+        div.card {
+            p { (t(lang, "Xin chào", "Hello")) ", " strong { (me.user.username) } "." }
+            ul {
+                li { a href="/catalogue/products" { (t(lang, "Danh mục sản phẩm OCOP", "OCOP product catalogue")) } }
+                li { a href="/catalogue/producers" { (t(lang, "Chủ thể OCOP", "OCOP producers")) } }
+                li { a href="/catalogue/outlets" { (t(lang, "Điểm bán", "Outlets")) } }
+                li { a href="/api/docs/" { (t(lang, "Tài liệu API", "API documentation")) } }
+            }
+        }
+    };
+    html_page(page(lang, t(lang, "Trang chủ", "Home"), Some(&me), body))
+}
