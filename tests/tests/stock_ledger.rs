@@ -14,10 +14,12 @@ use reqwest::StatusCode;
 use serde_json::json;
 use stock_common::*;
 
+#[expect(clippy::unwrap_used, reason = "test helper: a panic is a failed test")]
 fn units(n: i64) -> Quantity {
     Quantity::from_units(n).unwrap()
 }
 
+#[expect(clippy::unwrap_used, reason = "test helper: a panic is a failed test")]
 async fn sell(
     app: &TestApp,
     outlet: i32,

@@ -10,6 +10,7 @@ use reqwest::StatusCode;
 use serde_json::json;
 use stock_common::*;
 
+#[expect(clippy::unwrap_used, reason = "test helper: a panic is a failed test")]
 async fn new_outlet(app: &TestApp) -> i32 {
     db(app, |c| {
         outlet::insert(

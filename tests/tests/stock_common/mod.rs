@@ -1,7 +1,14 @@
 //! Helpers shared by the stock suites (`stock_*.rs`): demo fixtures, goods
 //! receipts through the real API, and direct reads of the ledger and stock
 //! on hand to check the API against.
-#![allow(dead_code)]
+// Helpers panic on failure (that is a failed test), and not every suite
+// uses every helper; `expect` would fail in the suites that do not.
+#![allow(
+    dead_code,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::too_many_arguments
+)]
 
 use diesel::prelude::*;
 use ocop_e2e::TestApp;

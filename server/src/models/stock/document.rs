@@ -269,19 +269,19 @@ fn check(
         _ => {}
     }
     let mut agreement_terms = None;
-    if input.kind == DocumentKind::GoodsReceived {
-        if let Some(p) = input.producer_id {
-            crate::models::producer::find(conn, p)
-                .optional()?
-                .ok_or_else(|| {
-                    invalid(
-                        "unknown_producer",
-                        "Không có chủ thể này.",
-                        "No such producer.",
-                    )
-                })?;
-            agreement_terms = agreement::require_active(conn, p, outlet.id, today)?.terms();
-        }
+    if input.kind == DocumentKind::GoodsReceived
+        && let Some(p) = input.producer_id
+    {
+        crate::models::producer::find(conn, p)
+            .optional()?
+            .ok_or_else(|| {
+                invalid(
+                    "unknown_producer",
+                    "Không có chủ thể này.",
+                    "No such producer.",
+                )
+            })?;
+        agreement_terms = agreement::require_active(conn, p, outlet.id, today)?.terms();
     }
     if let Some(r) = input.ref_document_id {
         match find(conn, r).optional()? {
@@ -390,14 +390,14 @@ fn check_line(
             }
             (_, None) => {}
         }
-    } else if let Some(code) = &lot_code {
-        if lot::find_by_code(conn, product.id, code)?.is_none() {
-            return refuse(StockError::invalid(
-                "unknown_lot",
-                format!("Sản phẩm \"{}\" không có lô \"{code}\".", product.name_vi),
-                format!("Product \"{}\" has no lot \"{code}\".", product.name_vi),
-            ));
-        }
+    } else if let Some(code) = &lot_code
+        && lot::find_by_code(conn, product.id, code)?.is_none()
+    {
+        return refuse(StockError::invalid(
+            "unknown_lot",
+            format!("Sản phẩm \"{}\" không có lô \"{code}\".", product.name_vi),
+            format!("Product \"{}\" has no lot \"{code}\".", product.name_vi),
+        ));
     }
     let receipt = input.kind == DocumentKind::GoodsReceived;
     Ok(CheckedLine {

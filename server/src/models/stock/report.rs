@@ -150,6 +150,9 @@ impl Lookup {
     }
 }
 
+/// A goods-received line's (payout price, commission bp).
+type Terms = (Option<i64>, Option<i32>);
+
 /// The payout price per unit of stock: the latest posted goods-received
 /// line of that lot at that outlet (or anywhere, for transferred goods),
 /// else the active agreement, else the outlet's default commission.
@@ -160,7 +163,7 @@ fn payout_prices(
     today: NaiveDate,
 ) -> QueryResult<HashMap<(i32, i32, i32), i64>> {
     let product_ids: Vec<i32> = look.products.keys().copied().collect();
-    let received: Vec<(i32, i32, Option<String>, Option<i64>, Option<i32>)> = sdl::table
+    let received: Vec<(i32, i32, Option<String>, Terms)> = sdl::table
         .inner_join(sd::table)
         .filter(sd::kind.eq(DocumentKind::GoodsReceived.code()))
         .filter(sd::status.eq(POSTED))
@@ -170,16 +173,15 @@ fn payout_prices(
             sd::outlet_id,
             sdl::product_id,
             sdl::lot_code,
-            sdl::payout_price,
-            sdl::commission_bp,
+            (sdl::payout_price, sdl::commission_bp),
         ))
         .load(conn)?;
-    let mut here: HashMap<(i32, i32, String), (Option<i64>, Option<i32>)> = HashMap::new();
-    let mut anywhere: HashMap<(i32, String), (Option<i64>, Option<i32>)> = HashMap::new();
-    for (o, p, code, price, bp) in received {
+    let mut here: HashMap<(i32, i32, String), Terms> = HashMap::new();
+    let mut anywhere: HashMap<(i32, String), Terms> = HashMap::new();
+    for (o, p, code, terms) in received {
         let code = code.unwrap_or_default();
-        here.insert((o, p, code.clone()), (price, bp));
-        anywhere.insert((p, code), (price, bp));
+        here.insert((o, p, code.clone()), terms);
+        anywhere.insert((p, code), terms);
     }
     let mut out = HashMap::new();
     for r in rows {
@@ -418,10 +420,10 @@ pub fn in_transit(conn: &mut DbConn, scope: Scope) -> QueryResult<Vec<InTransitL
         .filter(|t| !received.contains(&Some(t.id)))
     {
         for l in document::lines(conn, t.id)? {
-            if let Some(p) = scope.producer_id {
-                if product::find(conn, l.product_id)?.producer_id != p {
-                    continue;
-                }
+            if let Some(p) = scope.producer_id
+                && product::find(conn, l.product_id)?.producer_id != p
+            {
+                continue;
             }
             out.push(InTransitLine {
                 transfer_id: t.id,
