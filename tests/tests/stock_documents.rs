@@ -227,7 +227,8 @@ async fn write_offs_and_returns_take_stock_and_never_below_zero() {
     let (_, manager) = tokens(&app).await;
     let outlet = outlet_id(&app, "LC-SR01").await;
     let (product, producer) = receivable(&app).await[0];
-    receive(&app, &manager, outlet, producer, product, "4", "WO-OLD", 2).await;
+    let first_note = receive(&app, &manager, outlet, producer, product, "4", "WO-OLD", 2).await;
+    let first_id = first_note["document"]["id"].as_i64().unwrap();
     receive(
         &app, &manager, outlet, producer, product, "4", "WO-NEW", 400,
     )
@@ -264,14 +265,39 @@ async fn write_offs_and_returns_take_stock_and_never_below_zero() {
             .starts_with("XH-")
     );
 
-    // A return to the producer, correcting the first note.
+    // A return to the producer, correcting the first note: it must refer to
+    // a posted document of the same outlet.
+    let other_outlet = outlet_id(&app, "LC-RS01").await;
+    let foreign = db(&app, move |c| {
+        use diesel::prelude::*;
+        use ocop_server::db::schema::stock_documents as sd;
+        sd::table
+            .filter(sd::outlet_id.eq(other_outlet))
+            .select(sd::id)
+            .first::<i32>(c)
+            .unwrap()
+    })
+    .await;
+    let (status, err) = app
+        .post(
+            "/api/v1/stock-documents",
+            Some(&manager),
+            &json!({"kind": "return_to_producer", "outlet_id": outlet,
+            "producer_id": producer, "ref_document_id": foreign, "lines": [line(product, "2")]}),
+        )
+        .await;
+    assert_eq!(
+        (status, err["error"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("invalid_reference"))
+    );
     let doc = draft(
         &app,
         &manager,
         json!({"kind": "return_to_producer", "outlet_id": outlet, "producer_id": producer,
-        "lines": [line(product, "2")]}),
+        "ref_document_id": first_id, "lines": [line(product, "2")]}),
     )
     .await;
+    assert_eq!(doc["document"]["ref_document_id"], first_id);
     let (status, posted) = post(&app, &manager, doc["document"]["id"].as_i64().unwrap()).await;
     assert_eq!(status, StatusCode::OK, "{posted}");
     assert!(
