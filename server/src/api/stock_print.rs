@@ -354,3 +354,14 @@ pub async fn slip_png(
     .map_err(ApiError::internal)?;
     Ok(HttpResponse::Ok().content_type("image/png").body(png))
 }
+
+/// The printable page as HTML, for the web pages' cookie sessions (same
+/// loading and visibility rule as [`print_html`]).
+pub(crate) async fn printable_page(
+    state: &AppState,
+    caller: &AuthUser,
+    id: i32,
+) -> Result<String, ApiError> {
+    let data = load(state, caller, id).await?;
+    Ok(html(&data))
+}

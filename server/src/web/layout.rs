@@ -64,6 +64,7 @@ pub fn page(lang: Lang, title: &str, user: Option<&WebUser>, body: Markup) -> Ma
                             a href="/catalogue/products" { (t(lang, "Sản phẩm", "Products")) }
                             a href="/catalogue/producers" { (t(lang, "Chủ thể", "Producers")) }
                             a href="/catalogue/outlets" { (t(lang, "Điểm bán", "Outlets")) }
+                            a href="/stock" { (t(lang, "Tồn kho", "Stock")) }
                         }
                         span.muted style="color:#d8ead9" { (u.user.username) " (" (u.user.role) ")" }
                         form.inline method="post" action="/logout" {

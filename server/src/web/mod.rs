@@ -4,9 +4,15 @@
 //! are not part of the OpenAPI document (they answer HTML, not the API).
 
 pub mod catalogue;
+pub mod forms;
 pub mod layout;
 pub mod login;
+pub mod outlet_form;
+pub mod producer_form;
+pub mod product_form;
 pub mod session;
+pub mod stock;
+pub mod stock_receive;
 
 use actix_web::cookie::Cookie;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
@@ -25,10 +31,29 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(login::login_submit)
         .service(login::logout)
         // Fixed paths (`…/new`) before `/catalogue/products/{id}`.
+        .service(product_form::new_form)
+        .service(product_form::create)
+        .service(product_form::edit_form)
+        .service(product_form::update)
+        .service(producer_form::new_form)
+        .service(producer_form::create)
+        .service(producer_form::edit_form)
+        .service(producer_form::update)
+        .service(outlet_form::new_form)
+        .service(outlet_form::create)
+        .service(outlet_form::edit_form)
+        .service(outlet_form::update)
         .service(catalogue::products_page)
         .service(catalogue::product_page)
         .service(catalogue::producers_page)
-        .service(catalogue::outlets_page);
+        .service(catalogue::outlets_page)
+        .service(stock_receive::receive_form)
+        .service(stock_receive::receive_submit)
+        .service(stock::on_hand_page)
+        .service(stock::alerts_page)
+        .service(stock::movements_page)
+        .service(stock::documents_page)
+        .service(stock::print_page);
 }
 
 /// Remembers `?lang=en|vi` in a cookie so the choice follows the person.

@@ -1,0 +1,409 @@
+//! Stock pages: on hand, alerts, movements, documents, and the
+//! goods-received form. The form posts a note through the model's own rules
+//! (the API's reason, word for word, when it refuses) and stock rises by
+//! exactly the quantity; a manager sees and writes only its own outlet; a
+//! producer sees only its own goods; a form without this session's CSRF
+//! token writes nothing.
+
+mod web_common;
+
+use ocop_e2e::TestApp;
+use reqwest::StatusCode;
+use serde_json::json;
+use web_common::{csrf, csrf_of, id_in, items, page, post_form, web_login};
+
+/// Milli-units on hand of a product at an outlet (all lots and owners).
+async fn on_hand_milli(app: &TestApp, admin: &str, outlet: i64, product: i64) -> i64 {
+    let (status, rep) = app
+        .get(
+            &format!("/api/v1/stock/on-hand?outlet_id={outlet}&product_id={product}"),
+            Some(admin),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{rep}");
+    rep["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            ocop_core::money::Quantity::parse(r["qty"].as_str().unwrap())
+                .unwrap()
+                .milli()
+        })
+        .sum()
+}
+
+async fn document_count(app: &TestApp, admin: &str) -> usize {
+    items(&app.get("/api/v1/stock-documents", Some(admin)).await.1).len()
+}
+
+struct Setup {
+    admin: String,
+    own: i64,
+    other: i64,
+    producer: i64,
+    product: i64,
+}
+
+/// manager1's outlet, another outlet, producer1's producer and one of its
+/// receivable products.
+async fn setup(app: &TestApp) -> Setup {
+    let admin = app.login("admin", "demo1234").await;
+    let manager = app.login("manager1", "demo1234").await;
+    let own = app.get("/api/v1/auth/me", Some(&manager)).await.1["outlet_id"]
+        .as_i64()
+        .unwrap();
+    let prod_token = app.login("producer1", "demo1234").await;
+    let producer = app.get("/api/v1/auth/me", Some(&prod_token)).await.1["producer_id"]
+        .as_i64()
+        .unwrap();
+    let outlets = items(&app.get("/api/v1/outlets", Some(&admin)).await.1);
+    let other = outlets
+        .iter()
+        .map(|o| o["id"].as_i64().unwrap())
+        .find(|id| *id != own)
+        .unwrap();
+    let products = items(
+        &app.get(
+            &format!("/api/v1/products?producer_id={producer}"),
+            Some(&admin),
+        )
+        .await
+        .1,
+    );
+    let product = products
+        .iter()
+        .find(|p| p["listing"]["can_receive"] == true && p["fractional"] == false)
+        .expect("a receivable product of producer1")["id"]
+        .as_i64()
+        .unwrap();
+    Setup {
+        admin,
+        own,
+        other,
+        producer,
+        product,
+    }
+}
+
+fn receipt_fields(
+    csrf: &str,
+    outlet: i64,
+    producer: i64,
+    product: i64,
+    qty: &str,
+) -> Vec<(&'static str, String)> {
+    vec![
+        ("csrf", csrf.to_owned()),
+        ("outlet_id", outlet.to_string()),
+        ("producer_id", producer.to_string()),
+        ("note", "Giao hàng qua web".to_owned()),
+        ("product_id_1", product.to_string()),
+        ("lot_code_1", "WEB-2026-11".to_owned()),
+        ("produced_on_1", "2026-11-01".to_owned()),
+        ("expires_on_1", "2027-11-01".to_owned()),
+        ("qty_1", qty.to_owned()),
+        ("payout_price_1", String::new()),
+        ("product_id_2", String::new()),
+    ]
+}
+
+#[tokio::test]
+async fn the_goods_received_form_posts_a_note_and_stock_rises_by_exactly_the_quantity() {
+    let app = TestApp::spawn_demo().await;
+    let s = setup(&app).await;
+    let cookie = web_login(&app, "manager1").await;
+    let (status, form) = page(&app, "/stock/receive", &cookie).await;
+    assert_eq!(status, StatusCode::OK);
+    let token = csrf_of(&form);
+    let before = on_hand_milli(&app, &s.admin, s.own, s.product).await;
+
+    let fields = receipt_fields(&token, s.own, s.producer, s.product, "12");
+    let (status, location, body) = post_form(&app, "/stock/receive", &cookie, &fields).await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{body}");
+    let location = location.unwrap();
+    assert!(location.ends_with("/print"), "{location}");
+    let after = on_hand_milli(&app, &s.admin, s.own, s.product).await;
+    assert_eq!(after - before, 12_000, "exactly the quantity received");
+
+    // The note is posted (numbered), printable under the web session, listed.
+    let doc_id = id_in(location.trim_end_matches("/print"));
+    let (_, doc) = app
+        .get(&format!("/api/v1/stock-documents/{doc_id}"), Some(&s.admin))
+        .await;
+    assert_eq!(doc["document"]["status"], "posted");
+    assert_eq!(doc["document"]["kind"], "goods_received");
+    let number = doc["document"]["number"].as_str().unwrap().to_owned();
+    let (status, printed) = page(&app, &location, &cookie).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(printed.contains("WEB-2026-11"));
+    assert!(printed.contains(&number));
+    let (_, list) = page(&app, "/stock/documents", &cookie).await;
+    assert!(list.contains(&number), "the document list shows the note");
+    assert!(list.contains(&format!("/stock/documents/{doc_id}/print")));
+
+    // The on-hand page and the movement history show the new lot and balance.
+    let (status, html) = page(&app, "/stock", &cookie).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("WEB-2026-11"));
+    let (status, html) = page(
+        &app,
+        &format!(
+            "/stock/movements?outlet_id={}&product_id={}",
+            s.own, s.product
+        ),
+        &cookie,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        html.contains("Nhập ký gửi") && html.contains(&number),
+        "{html}"
+    );
+}
+
+#[tokio::test]
+async fn receiving_is_refused_with_the_models_reason_and_writes_nothing() {
+    let app = TestApp::spawn_demo().await;
+    let s = setup(&app).await;
+    let cookie = web_login(&app, "manager1").await;
+    let token = csrf(&app, &cookie).await;
+    let docs = document_count(&app, &s.admin).await;
+
+    // A 2-star product that is not a key product is not listable.
+    let low = items(&app.get("/api/v1/products?stars=2", Some(&s.admin)).await.1);
+    let low = low
+        .iter()
+        .find(|p| p["listing"]["can_receive"] == false)
+        .expect("a non-listable product");
+    let (low_id, low_maker) = (
+        low["id"].as_i64().unwrap(),
+        low["producer_id"].as_i64().unwrap(),
+    );
+    let before = on_hand_milli(&app, &s.admin, s.own, low_id).await;
+    let api_json = |producer: i64, product: i64| {
+        json!({"kind": "goods_received", "outlet_id": s.own, "producer_id": producer,
+               "lines": [{"product_id": product, "lot_code": "WEB-2026-11", "qty": "5"}]})
+    };
+    let manager = app.login("manager1", "demo1234").await;
+    let (status, api) = app
+        .post(
+            "/api/v1/stock-documents",
+            Some(&manager),
+            &api_json(low_maker, low_id),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let reason = api["message"].as_str().unwrap().to_owned();
+    let fields = receipt_fields(&token, s.own, low_maker, low_id, "5");
+    let (status, _, html) = post_form(&app, "/stock/receive", &cookie, &fields).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        html.contains(&maud_escape(&reason)),
+        "the model's reason {reason:?} is shown: {html}"
+    );
+    assert!(
+        html.contains("value=\"WEB-2026-11\""),
+        "what was typed is kept"
+    );
+    assert_eq!(on_hand_milli(&app, &s.admin, s.own, low_id).await, before);
+
+    // A new producer with no consignment agreement cannot deliver.
+    let (_, reference) = app.get("/api/v1/reference", None).await;
+    let district = reference["districts"][0]["code"].clone();
+    let (status, p) = app
+        .post("/api/v1/producers", Some(&s.admin), &json!({"name": "HTX Mới Chưa Ký Gửi", "kind": "household",
+            "district_code": district, "commune": "Tả Van", "contact_name": "Lò Thị Hoa", "phone": "0912345678"}))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{p}");
+    let newcomer = p["id"].as_i64().unwrap();
+    let (status, prod) = app
+        .post("/api/v1/products", Some(&s.admin), &json!({"producer_id": newcomer, "name_vi": "Khăn thổ cẩm Tả Van",
+            "group_code": "handicraft", "stars": 4, "cert_number": "QĐ 45/2025", "cert_level": "province",
+            "cert_issued_on": "2025-06-01", "unit": "chiếc", "vat_rate": "10", "price": 150000}))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{prod}");
+    let new_product = prod["id"].as_i64().unwrap();
+    let (status, api) = app
+        .post(
+            "/api/v1/stock-documents",
+            Some(&manager),
+            &api_json(newcomer, new_product),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let reason = api["message"].as_str().unwrap().to_owned();
+    let fields = receipt_fields(&token, s.own, newcomer, new_product, "5");
+    let (status, _, html) = post_form(&app, "/stock/receive", &cookie, &fields).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        html.contains(&maud_escape(&reason)),
+        "the model's reason {reason:?} is shown"
+    );
+    assert_eq!(on_hand_milli(&app, &s.admin, s.own, new_product).await, 0);
+
+    // An unreadable quantity is said so, in Vietnamese.
+    let fields = receipt_fields(&token, s.own, s.producer, s.product, "mười hai");
+    let (status, _, html) = post_form(&app, "/stock/receive", &cookie, &fields).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("Dòng 1: số lượng"), "{html}");
+
+    assert_eq!(
+        document_count(&app, &s.admin).await,
+        docs,
+        "not even a draft was left behind"
+    );
+}
+
+/// What maud makes of text in HTML.
+fn maud_escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+#[tokio::test]
+async fn the_receipt_form_needs_this_sessions_csrf_token() {
+    let app = TestApp::spawn_demo().await;
+    let s = setup(&app).await;
+    let cookie = web_login(&app, "manager1").await;
+    let admin_cookie = web_login(&app, "admin").await;
+    let foreign = csrf(&app, &admin_cookie).await;
+    let docs = document_count(&app, &s.admin).await;
+    let before = on_hand_milli(&app, &s.admin, s.own, s.product).await;
+    for bad in [String::new(), "00ff".to_owned(), foreign] {
+        let fields = receipt_fields(&bad, s.own, s.producer, s.product, "3");
+        let (status, _, _) = post_form(&app, "/stock/receive", &cookie, &fields).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "csrf {bad:?}");
+    }
+    assert_eq!(document_count(&app, &s.admin).await, docs);
+    assert_eq!(
+        on_hand_milli(&app, &s.admin, s.own, s.product).await,
+        before
+    );
+}
+
+#[tokio::test]
+async fn a_manager_sees_and_receives_at_its_own_outlet_only() {
+    let app = TestApp::spawn_demo().await;
+    let s = setup(&app).await;
+    let cookie = web_login(&app, "manager1").await;
+    for path in [
+        format!("/stock?outlet_id={}", s.other),
+        format!("/stock/alerts?outlet_id={}", s.other),
+        format!("/stock/documents?outlet_id={}", s.other),
+        format!(
+            "/stock/movements?outlet_id={}&product_id={}",
+            s.other, s.product
+        ),
+        format!("/stock/receive?outlet_id={}", s.other),
+    ] {
+        let (status, _) = page(&app, &path, &cookie).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
+    }
+    // Another outlet's posted note is not printable for this manager.
+    let (_, theirs) = app
+        .get(
+            &format!("/api/v1/stock-documents?outlet_id={}", s.other),
+            Some(&s.admin),
+        )
+        .await;
+    let theirs = items(&theirs)
+        .into_iter()
+        .find(|d| d["outlet_id"].as_i64() == Some(s.other) && d["dest_outlet_id"].is_null())
+        .expect("the demo posts notes at every outlet");
+    let (status, _) = page(
+        &app,
+        &format!("/stock/documents/{}/print", theirs["id"]),
+        &cookie,
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (_, own_list) = page(&app, "/stock/documents", &cookie).await;
+    assert!(!own_list.contains(&format!("/stock/documents/{}/print", theirs["id"])));
+
+    // Receiving at another outlet is refused and writes nothing.
+    let token = csrf(&app, &cookie).await;
+    let before = on_hand_milli(&app, &s.admin, s.other, s.product).await;
+    let fields = receipt_fields(&token, s.other, s.producer, s.product, "4");
+    let (status, _, _) = post_form(&app, "/stock/receive", &cookie, &fields).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        on_hand_milli(&app, &s.admin, s.other, s.product).await,
+        before
+    );
+
+    // The own outlet's pages answer; the alerts page has its four sections.
+    let (status, html) = page(&app, "/stock/alerts", &cookie).await;
+    assert_eq!(status, StatusCode::OK);
+    for section in [
+        "Lô sắp hết hạn",
+        "Giấy chứng nhận OCOP hết hạn trong 90 ngày",
+        "Sắp hết hàng",
+        "Tồn âm",
+    ] {
+        assert!(html.contains(section), "{section}");
+    }
+    // An inspector chooses any outlet.
+    let inspector = web_login(&app, "inspector").await;
+    let (status, html) = page(&app, &format!("/stock?outlet_id={}", s.other), &inspector).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains(&format!("<option value=\"{}\" selected", s.other)));
+}
+
+#[tokio::test]
+async fn a_producer_sees_only_its_own_goods() {
+    let app = TestApp::spawn_demo().await;
+    let s = setup(&app).await;
+    let own_names: Vec<String> = items(
+        &app.get(
+            &format!("/api/v1/products?producer_id={}", s.producer),
+            Some(&s.admin),
+        )
+        .await
+        .1,
+    )
+    .iter()
+    .map(|p| p["name_vi"].as_str().unwrap().to_owned())
+    .collect();
+    let (_, all) = app.get("/api/v1/stock/on-hand", Some(&s.admin)).await;
+    let rows = all["rows"].as_array().unwrap();
+    let foreign = rows
+        .iter()
+        .find(|r| r["owner_producer_id"].as_i64() != Some(s.producer))
+        .expect("other producers have stock in the demo");
+    let foreign_name = foreign["product_name"].as_str().unwrap().to_owned();
+
+    let admin_cookie = web_login(&app, "admin").await;
+    let (_, html) = page(&app, "/stock", &admin_cookie).await;
+    assert!(
+        html.contains(&foreign_name),
+        "the admin sees every producer's goods"
+    );
+
+    let cookie = web_login(&app, "producer1").await;
+    let (status, html) = page(&app, "/stock", &cookie).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        own_names.iter().any(|n| html.contains(n.as_str())),
+        "its own goods are listed"
+    );
+    assert!(
+        !html.contains(&foreign_name),
+        "another producer's goods leaked"
+    );
+    let (status, _) = page(
+        &app,
+        &format!(
+            "/stock/movements?outlet_id={}&product_id={}",
+            foreign["outlet_id"], foreign["product_id"]
+        ),
+        &cookie,
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    // A producer reads stock; it does not receive goods.
+    let (status, _) = page(&app, "/stock/receive", &cookie).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}
