@@ -148,6 +148,11 @@ async fn a_good_form_creates_a_product_and_a_price_change_appends_to_its_history
     assert_eq!(p["gtin"], "08939999123457");
     assert_eq!(p["producer_id"], producer);
 
+    let (_, shown) = page(&app, &format!("/catalogue/products/{id}"), &cookie).await;
+    assert!(
+        shown.contains(&format!("/catalogue/products/{id}/edit")),
+        "admins get an edit link"
+    );
     // The edit form shows the stored values; a new price is appended.
     let (status, html) = page(&app, &format!("/catalogue/products/{id}/edit"), &cookie).await;
     assert_eq!(status, StatusCode::OK);
@@ -350,6 +355,12 @@ async fn a_manager_edits_its_own_outlet_only() {
 
     let (status, _) = page(&app, &format!("/catalogue/outlets/{other}/edit"), &cookie).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
+    let (_, list) = page(&app, "/catalogue/outlets", &cookie).await;
+    assert!(
+        list.contains(&format!("/catalogue/outlets/{own}/edit")),
+        "a link to edit its own outlet"
+    );
+    assert!(!list.contains(&format!("/catalogue/outlets/{other}/edit")));
     let (status, html) = page(&app, &format!("/catalogue/outlets/{own}/edit"), &cookie).await;
     assert_eq!(status, StatusCode::OK);
     let token = web_common::csrf_of(&html);

@@ -87,7 +87,9 @@ pub async fn products_page(
     let q = query.q.unwrap_or_default();
     let group = query.group.unwrap_or_default();
     let star_filter = query.stars.unwrap_or_default();
+    let admin = me.user.role == Role::Admin;
     let body = html! {
+        @if admin { p { a.button href="/catalogue/products/new" { (t(lang, "Thêm sản phẩm", "New product")) } } }
         form.filters method="get" action="/catalogue/products" {
             input type="search" name="q" value=(q) placeholder=(t(lang, "Tên sản phẩm (gõ có dấu hoặc không dấu)", "Product name (with or without accents)"));
             select name="group" {
@@ -161,9 +163,11 @@ pub async fn product_page(
         Err(e) => return failure(lang, &me, &e),
     };
     let view = ListingView::of(&p.listing(vn_today()));
+    let admin = me.user.role == Role::Admin;
     let body = html! {
         div.card {
-            p { (listing_badge(lang, &view)) }
+            p { (listing_badge(lang, &view))
+                @if admin { " " a.button href={"/catalogue/products/" (p.id) "/edit"} { (t(lang, "Sửa", "Edit")) } } }
             @if let Some(w) = &view.warning { p.warn { (w) } }
             table {
                 tr { th { (t(lang, "Chủ thể", "Producer")) } td { (maker.name) } }
@@ -216,6 +220,7 @@ pub async fn producers_page(state: web::Data<AppState>, me: WebUser) -> HttpResp
         Err(e) => return failure(lang, &me, &e),
     };
     let body = html! {
+        @if me.user.role == Role::Admin { p { a.button href="/catalogue/producers/new" { (t(lang, "Thêm chủ thể", "New producer")) } } }
         table.responsive {
             thead { tr {
                 th { (t(lang, "Chủ thể", "Producer")) }
@@ -224,7 +229,8 @@ pub async fn producers_page(state: web::Data<AppState>, me: WebUser) -> HttpResp
                 th { (t(lang, "Liên hệ", "Contact")) }
             } }
             tbody { @for p in &rows { tr {
-                td { a href={"/catalogue/products?q=&page=1"} { (p.name) } }
+                td { a href={"/catalogue/products?q=&page=1"} { (p.name) }
+                    @if me.user.role == Role::Admin { br; a href={"/catalogue/producers/" (p.id) "/edit"} { (t(lang, "Sửa", "Edit")) } } }
                 td { (kind_label(lang, &p.kind)) }
                 td { (p.commune) }
                 td { (p.contact_name) br; span.muted { (p.phone) } }
@@ -253,6 +259,7 @@ pub async fn outlets_page(state: web::Data<AppState>, me: WebUser) -> HttpRespon
         Err(e) => return failure(lang, &me, &e),
     };
     let body = html! {
+        @if me.user.role == Role::Admin { p { a.button href="/catalogue/outlets/new" { (t(lang, "Thêm điểm bán", "New outlet")) } } }
         table.responsive {
             thead { tr {
                 th { (t(lang, "Điểm bán", "Outlet")) }
@@ -260,7 +267,9 @@ pub async fn outlets_page(state: web::Data<AppState>, me: WebUser) -> HttpRespon
                 th { (t(lang, "Giờ mở cửa", "Opening hours")) }
             } }
             tbody { @for o in &rows { tr {
-                td { (o.name) br; span.muted { (o.code) } }
+                td { (o.name) br; span.muted { (o.code) }
+                    @if me.user.role == Role::Admin || (me.user.role == Role::Manager && me.user.outlet_id == Some(o.id)) {
+                        br; a href={"/catalogue/outlets/" (o.id) "/edit"} { (t(lang, "Sửa", "Edit")) } } }
                 td { (o.address) }
                 td { (o.opening_hours) }
             } } }

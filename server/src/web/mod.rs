@@ -112,6 +112,7 @@ pub async fn home(me: WebUser) -> HttpResponse {
                 li { a href="/catalogue/products" { (t(lang, "Danh mục sản phẩm OCOP", "OCOP product catalogue")) } }
                 li { a href="/catalogue/producers" { (t(lang, "Chủ thể OCOP", "OCOP producers")) } }
                 li { a href="/catalogue/outlets" { (t(lang, "Điểm bán", "Outlets")) } }
+                li { a href="/stock" { (t(lang, "Tồn kho, cảnh báo và chứng từ kho", "Stock, alerts and stock documents")) } }
                 li { a href="/api/docs/" { (t(lang, "Tài liệu API", "API documentation")) } }
             }
         }
