@@ -1,0 +1,320 @@
+//! The outlet's catalogue on the till: kept in the local store, refreshed
+//! from `GET /api/v1/outlets/{id}/catalogue` (a full snapshot first, then
+//! deltas with `since` and `If-None-Match`), and held in memory with
+//! indexes for the sale screen.
+//!
+//! Guarantees: a snapshot replaces, and a delta applies, in one store
+//! transaction together with the new version, so a crash mid-refresh
+//! leaves the previous catalogue whole. Lookup by scan goes through
+//! `ocop_core::digital_link::ScanInput` (GTIN, Digital Link with its lot,
+//! internal code); search is diacritics-insensitive
+//! (`ocop_core::text::search_key`), with keys computed once at load.
+
+use std::collections::HashMap;
+
+use anyhow::Context;
+use ocop_core::digital_link::ScanInput;
+use ocop_core::money::{Dong, VatRate};
+use ocop_core::text::search_key;
+use rusqlite::{OptionalExtension, params};
+use serde::{Deserialize, Serialize};
+
+use crate::server_api::{Auth, CatalogueAnswer, SendError, Server};
+use crate::store::Store;
+
+/// The outlet, as its receipts show it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TillOutlet {
+    pub id: i32,
+    pub name: String,
+    pub legal_name: String,
+    pub tax_code: String,
+    pub address: String,
+    pub phone: String,
+    pub bank_bin: Option<String>,
+    pub bank_account: Option<String>,
+}
+
+/// One sellable product.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Product {
+    pub id: i32,
+    pub name: String,
+    #[serde(default)]
+    pub gtin: Option<String>,
+    #[serde(default)]
+    pub code: Option<String>,
+    /// Whole đồng, VAT included.
+    pub price: i64,
+    pub vat: String,
+    pub unit: String,
+    pub fractional: bool,
+    pub producer_id: i32,
+    pub group: String,
+    pub stars: i32,
+    pub status: String,
+    #[serde(default)]
+    pub warning: Option<String>,
+}
+
+impl Product {
+    pub fn price(&self) -> Dong {
+        Dong::new(self.price)
+    }
+
+    pub fn vat_rate(&self) -> anyhow::Result<VatRate> {
+        self.vat
+            .parse()
+            .with_context(|| format!("product {}: VAT code {:?}", self.id, self.vat))
+    }
+}
+
+/// The server's answer (extra fields are ignored: the server may add some).
+#[derive(Debug, Clone, Deserialize)]
+pub struct TillCatalogue {
+    pub version: i64,
+    pub full: bool,
+    pub outlet: TillOutlet,
+    pub products: Vec<Product>,
+    #[serde(default)]
+    pub removed: Vec<i32>,
+}
+
+/// What a refresh did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refresh {
+    Unchanged(i64),
+    Snapshot {
+        version: i64,
+        products: usize,
+    },
+    Delta {
+        version: i64,
+        changed: usize,
+        removed: usize,
+    },
+}
+
+/// Stores a snapshot or applies a delta, with its version, atomically.
+pub fn save(store: &mut Store, cat: &TillCatalogue, etag: Option<&str>) -> anyhow::Result<()> {
+    let tx = store.conn_mut().transaction()?;
+    if cat.full {
+        tx.execute("DELETE FROM products", [])?;
+    }
+    {
+        let mut upsert = tx.prepare(
+            "INSERT OR REPLACE INTO products (id, name, gtin, code, price, vat, unit, fractional,
+               producer_id, grp, stars, status, warning)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+        )?;
+        for p in &cat.products {
+            upsert.execute(params![
+                p.id,
+                p.name,
+                p.gtin,
+                p.code,
+                p.price,
+                p.vat,
+                p.unit,
+                p.fractional,
+                p.producer_id,
+                p.group,
+                p.stars,
+                p.status,
+                p.warning
+            ])?;
+        }
+        let mut delete = tx.prepare("DELETE FROM products WHERE id = ?1")?;
+        for id in &cat.removed {
+            delete.execute([id])?;
+        }
+    }
+    tx.execute(
+        "INSERT OR REPLACE INTO catalogue_meta (id, version, etag, outlet_json, fetched_at)
+         VALUES (1, ?1, ?2, ?3, ?4)",
+        params![
+            cat.version,
+            etag,
+            serde_json::to_string(&cat.outlet)?,
+            chrono::Utc::now().to_rfc3339()
+        ],
+    )?;
+    tx.commit()?;
+    Ok(())
+}
+
+/// The version held and its ETag.
+pub fn held_version(store: &Store) -> anyhow::Result<Option<(i64, Option<String>)>> {
+    Ok(store
+        .conn()
+        .query_row(
+            "SELECT version, etag FROM catalogue_meta WHERE id = 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?)
+}
+
+/// Fetches what changed since the version held (everything the first
+/// time) and stores it.
+pub fn refresh(
+    store: &mut Store,
+    server: &Server,
+    auth: &Auth,
+    outlet_id: i32,
+) -> Result<Refresh, SendError> {
+    let held = held_version(store).map_err(|e| SendError::Transient(e.to_string()))?;
+    let (since, etag) = match &held {
+        Some((v, tag)) => (Some(*v), tag.as_deref()),
+        None => (None, None),
+    };
+    match server.catalogue(auth, outlet_id, since, etag)? {
+        CatalogueAnswer::NotModified => Ok(Refresh::Unchanged(since.unwrap_or(0))),
+        CatalogueAnswer::Changed(cat, tag) => {
+            save(store, &cat, tag.as_deref()).map_err(|e| SendError::Transient(e.to_string()))?;
+            Ok(if cat.full {
+                Refresh::Snapshot {
+                    version: cat.version,
+                    products: cat.products.len(),
+                }
+            } else {
+                Refresh::Delta {
+                    version: cat.version,
+                    changed: cat.products.len(),
+                    removed: cat.removed.len(),
+                }
+            })
+        }
+    }
+}
+
+/// The catalogue in memory, indexed.
+#[derive(Debug, Default)]
+pub struct Catalogue {
+    pub version: Option<i64>,
+    pub outlet: Option<TillOutlet>,
+    products: Vec<Product>,
+    keys: Vec<String>,
+    by_id: HashMap<i32, usize>,
+    by_gtin: HashMap<String, usize>,
+    by_code: HashMap<String, usize>,
+}
+
+/// What a scan found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Found<'a> {
+    pub product: &'a Product,
+    /// The lot named by a provenance QR label.
+    pub lot: Option<String>,
+}
+
+impl Catalogue {
+    /// Reads the stored catalogue and builds the indexes.
+    pub fn load(store: &Store) -> anyhow::Result<Catalogue> {
+        let meta: Option<(i64, String)> = store
+            .conn()
+            .query_row(
+                "SELECT version, outlet_json FROM catalogue_meta WHERE id = 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        let mut stmt = store.conn().prepare(
+            "SELECT id, name, gtin, code, price, vat, unit, fractional, producer_id, grp, stars,
+                    status, warning FROM products ORDER BY id",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok(Product {
+                id: r.get(0)?,
+                name: r.get(1)?,
+                gtin: r.get(2)?,
+                code: r.get(3)?,
+                price: r.get(4)?,
+                vat: r.get(5)?,
+                unit: r.get(6)?,
+                fractional: r.get(7)?,
+                producer_id: r.get(8)?,
+                group: r.get(9)?,
+                stars: r.get(10)?,
+                status: r.get(11)?,
+                warning: r.get(12)?,
+            })
+        })?;
+        let products = rows.collect::<Result<Vec<_>, _>>()?;
+        let mut cat = Catalogue::from_products(products);
+        if let Some((version, outlet)) = meta {
+            cat.version = Some(version);
+            cat.outlet = Some(serde_json::from_str(&outlet)?);
+        }
+        Ok(cat)
+    }
+
+    pub fn from_products(products: Vec<Product>) -> Catalogue {
+        let mut cat = Catalogue {
+            keys: products.iter().map(|p| search_key(&p.name)).collect(),
+            ..Catalogue::default()
+        };
+        for (i, p) in products.iter().enumerate() {
+            cat.by_id.insert(p.id, i);
+            if let Some(g) = &p.gtin {
+                cat.by_gtin.insert(g.clone(), i);
+            }
+            if let Some(c) = &p.code {
+                cat.by_code.insert(c.clone(), i);
+            }
+        }
+        cat.products = products;
+        cat
+    }
+
+    pub fn len(&self) -> usize {
+        self.products.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.products.is_empty()
+    }
+
+    pub fn by_id(&self, id: i32) -> Option<&Product> {
+        self.by_id.get(&id).and_then(|&i| self.products.get(i))
+    }
+
+    /// The product a scanner (or a typed code) names.
+    pub fn scan(&self, input: &str) -> anyhow::Result<Option<Found<'_>>> {
+        let at = |i: Option<&usize>| i.and_then(|&i| self.products.get(i));
+        Ok(match ScanInput::classify(input)? {
+            ScanInput::Gtin(g) => {
+                at(self.by_gtin.get(g.as_str14())).map(|product| Found { product, lot: None })
+            }
+            ScanInput::DigitalLink(link) => {
+                at(self.by_gtin.get(link.gtin.as_str14())).map(|product| Found {
+                    product,
+                    lot: link.lot.map(|l| l.as_str().to_owned()),
+                })
+            }
+            ScanInput::Internal(code) => {
+                at(self.by_code.get(&code)).map(|product| Found { product, lot: None })
+            }
+        })
+    }
+
+    /// Products whose name contains every word typed, ignoring
+    /// diacritics and case; at most `limit`, in catalogue order.
+    pub fn search(&self, typed: &str, limit: usize) -> Vec<&Product> {
+        let key = search_key(typed);
+        let words: Vec<&str> = key.split(' ').filter(|w| !w.is_empty()).collect();
+        if words.is_empty() {
+            return Vec::new();
+        }
+        self.keys
+            .iter()
+            .zip(&self.products)
+            .filter(|(k, _)| words.iter().all(|w| k.contains(w)))
+            .map(|(_, p)| p)
+            .take(limit)
+            .collect()
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests;

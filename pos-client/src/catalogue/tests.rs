@@ -1,0 +1,167 @@
+//! Lookup by scan and search without diacritics; a snapshot then a delta
+//! applied to the store; 100,000 products load fast.
+
+use super::*;
+use std::time::Instant;
+
+pub(crate) fn product(id: i32, name: &str, gtin: Option<&str>, code: Option<&str>) -> Product {
+    Product {
+        id,
+        name: name.into(),
+        gtin: gtin.map(Into::into),
+        code: code.map(Into::into),
+        price: 150_000,
+        vat: "10".into(),
+        unit: "chai".into(),
+        fractional: false,
+        producer_id: 1,
+        group: "do_uong".into(),
+        stars: 4,
+        status: "listable".into(),
+        warning: None,
+    }
+}
+
+pub(crate) fn outlet() -> TillOutlet {
+    TillOutlet {
+        id: 1,
+        name: "Trung tâm OCOP Lào Cai".into(),
+        legal_name: "Trung tâm giới thiệu sản phẩm OCOP Lào Cai".into(),
+        tax_code: "5300123456".into(),
+        address: "Lào Cai".into(),
+        phone: "0214 3840 000".into(),
+        bank_bin: Some("970436".into()),
+        bank_account: Some("0011001234567".into()),
+    }
+}
+
+const GTIN14: &str = "08936012345674";
+
+fn sample() -> Catalogue {
+    Catalogue::from_products(vec![
+        product(1, "Rượu ngô Bắc Hà", Some(GTIN14), None),
+        product(2, "Chè Shan tuyết Suối Giàng", None, Some("CHE-01")),
+        product(3, "Mật ong bạc hà", None, None),
+    ])
+}
+
+#[test]
+fn scan_by_gtin_digital_link_and_code() {
+    let cat = sample();
+    let by_ean13 = cat.scan("8936012345674").unwrap().unwrap();
+    assert_eq!(by_ean13.product.id, 1);
+    assert_eq!(by_ean13.lot, None);
+    let by_link = cat
+        .scan("https://ocop.laocai.gov.vn/01/08936012345674/10/L2611")
+        .unwrap()
+        .unwrap();
+    assert_eq!(by_link.product.id, 1);
+    assert_eq!(
+        by_link.lot.as_deref(),
+        Some("L2611"),
+        "the QR label names the lot"
+    );
+    assert_eq!(cat.scan("CHE-01").unwrap().unwrap().product.id, 2);
+    assert_eq!(cat.scan("NOPE").unwrap(), None);
+    assert!(
+        cat.scan("8936012345675").is_err(),
+        "wrong check digit is an error"
+    );
+}
+
+#[test]
+fn search_ignores_diacritics_and_case() {
+    let cat = sample();
+    let names = |q: &str| cat.search(q, 10).iter().map(|p| p.id).collect::<Vec<_>>();
+    assert_eq!(names("ruou ngo"), vec![1]);
+    assert_eq!(names("RƯỢU"), vec![1]);
+    assert_eq!(names("bac ha"), vec![1, 3]);
+    assert_eq!(names("ha bac"), vec![1, 3], "every word, any order");
+    assert_eq!(names("shan tuyet"), vec![2]);
+    assert!(names("   ").is_empty());
+    assert_eq!(cat.search("a", 2).len(), 2, "limit");
+}
+
+#[test]
+fn snapshot_then_delta_through_the_store() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open_dir(dir.path()).unwrap();
+    assert!(held_version(&store).unwrap().is_none());
+    let snap = TillCatalogue {
+        version: 7,
+        full: true,
+        outlet: outlet(),
+        products: vec![
+            product(1, "Rượu ngô", Some(GTIN14), None),
+            product(2, "Chè", None, Some("CHE-01")),
+        ],
+        removed: vec![],
+    };
+    save(&mut store, &snap, Some("\"o1-v7\"")).unwrap();
+    let mut renamed = product(2, "Chè Shan tuyết", None, Some("CHE-01"));
+    renamed.price = 99_000;
+    let delta = TillCatalogue {
+        version: 9,
+        full: false,
+        outlet: outlet(),
+        products: vec![renamed, product(4, "Miến dong", None, Some("MIEN"))],
+        removed: vec![1],
+    };
+    save(&mut store, &delta, Some("\"o1-v9\"")).unwrap();
+    assert_eq!(
+        held_version(&store).unwrap(),
+        Some((9, Some("\"o1-v9\"".to_owned())))
+    );
+    let cat = Catalogue::load(&store).unwrap();
+    assert_eq!(cat.version, Some(9));
+    assert_eq!(cat.outlet, Some(outlet()));
+    assert_eq!(cat.len(), 2);
+    assert!(cat.by_id(1).is_none(), "removed");
+    assert_eq!(cat.by_id(2).unwrap().price, 99_000);
+    assert_eq!(cat.scan("MIEN").unwrap().unwrap().product.id, 4);
+    // a new snapshot replaces everything
+    save(
+        &mut store,
+        &TillCatalogue {
+            version: 10,
+            products: vec![],
+            ..snap
+        },
+        None,
+    )
+    .unwrap();
+    assert!(Catalogue::load(&store).unwrap().is_empty());
+}
+
+#[test]
+fn a_hundred_thousand_products_load_quickly() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open_dir(dir.path()).unwrap();
+    let products = (1..=100_000)
+        .map(|i| {
+            product(
+                i,
+                &format!("Sản phẩm OCOP số {i} Bắc Hà"),
+                None,
+                Some(&format!("P{i}")),
+            )
+        })
+        .collect();
+    let snap = TillCatalogue {
+        version: 1,
+        full: true,
+        outlet: outlet(),
+        products,
+        removed: vec![],
+    };
+    save(&mut store, &snap, None).unwrap();
+    let started = Instant::now();
+    let cat = Catalogue::load(&store).unwrap();
+    let took = started.elapsed();
+    assert_eq!(cat.len(), 100_000);
+    assert_eq!(cat.scan("P99999").unwrap().unwrap().product.id, 99_999);
+    assert_eq!(cat.search("so 99999 bac", 5).len(), 1);
+    // Generous for an unoptimised test build on a loaded machine; the
+    // release figure goes to BENCHMARKS.md.
+    assert!(took.as_secs_f64() < 5.0, "loading took {took:?}");
+}

@@ -1,0 +1,330 @@
+//! The non-interactive commands: `setup`, `sell`, `sync`, `status`,
+//! `reprint`. Each opens the store in `--data-dir`, does one thing and
+//! prints a short bilingual line (or JSON with `--json`).
+//!
+//! `sell` goes through [`crate::checkout`], the same path as the terminal
+//! interface: commit locally, then print, then try to send once; a printer
+//! or network failure after the commit never loses or repeats the sale.
+
+use std::path::Path;
+use std::time::Duration;
+
+use anyhow::Context;
+use clap::Args;
+use ocop_core::sale::Sale;
+
+use crate::catalogue::{self, Catalogue};
+use crate::checkout::{self, Tender};
+use crate::config::{PrinterSettings, TillConfig};
+use crate::printing::PrinterArgs;
+use crate::server_api::{Auth, Server};
+use crate::store::Store;
+use crate::sync::{self, Backoff};
+
+/// Fault injection for the kill tests: after the local commit, `sell`
+/// sleeps this many milliseconds before printing and sending.
+pub const PAUSE_AFTER_COMMIT_ENV: &str = "OCOP_TILL_PAUSE_AFTER_COMMIT_MS";
+
+#[derive(Debug, Args)]
+pub struct SetupArgs {
+    /// The server, e.g. http://127.0.0.1:8080
+    #[arg(long, env = "OCOP_TILL_SERVER")]
+    pub server: String,
+    /// A manager (or admin) account that may register tills.
+    #[arg(long, env = "OCOP_TILL_USERNAME")]
+    pub username: String,
+    #[arg(long, env = "OCOP_TILL_PASSWORD")]
+    pub password: String,
+    /// The outlet (default: the manager's own).
+    #[arg(long)]
+    pub outlet: Option<i32>,
+    /// A name people recognise: "Quầy 1".
+    #[arg(long, default_value = "Quầy 1")]
+    pub name: String,
+    /// Printer URI to store (see `print-test --help`).
+    #[arg(long)]
+    pub printer: Option<String>,
+    #[arg(long, default_value_t = 80)]
+    pub width: u32,
+    #[arg(long, default_value = "raster")]
+    pub mode: String,
+}
+
+pub fn setup(data_dir: &Path, args: &SetupArgs) -> anyhow::Result<()> {
+    let mut store = Store::open_dir(data_dir)?;
+    if let Some(existing) = TillConfig::load(&store)? {
+        anyhow::bail!(
+            "Máy này đã được đăng ký là máy {} (the till is already registered as till {}); \
+             dùng thư mục dữ liệu khác để đăng ký lại / use another --data-dir to register anew",
+            existing.till_id,
+            existing.till_id
+        );
+    }
+    let server = Server::new(&args.server, Duration::from_secs(30))?;
+    let login = server.login(&args.username, &args.password)?;
+    let outlet_id = args
+        .outlet
+        .or(login.user.outlet_id)
+        .context("--outlet is required for an account without an outlet")?;
+    let till = server.register_till(&login.token, outlet_id, &args.name)?;
+    let cfg = TillConfig {
+        server_url: args.server.clone(),
+        till_id: till.till.id,
+        till_name: till.till.name.clone(),
+        outlet_id: till.till.outlet_id,
+        till_secret: till.secret,
+        cashier_id: login.user.id,
+        cashier_name: login.user.display_name.clone(),
+        user_token: Some(login.token.clone()),
+        printer: args.printer.as_ref().map(|uri| PrinterSettings {
+            uri: uri.clone(),
+            width: args.width,
+            mode: args.mode.clone(),
+        }),
+    };
+    cfg.save(&store)?;
+    let refresh = catalogue::refresh(&mut store, &server, &Auth::Bearer(login.token), outlet_id);
+    println!(
+        "Đã đăng ký máy {} tại điểm bán {} (till {} registered at outlet {}); {:?}",
+        cfg.till_id, cfg.outlet_id, cfg.till_id, cfg.outlet_id, refresh
+    );
+    Ok(())
+}
+
+#[derive(Debug, Args)]
+pub struct SellArgs {
+    /// BARCODE[:QTY], a GS1 Digital Link (QR label) or an internal code.
+    #[arg(long = "item", required = true)]
+    pub items: Vec<String>,
+    /// cash[:TENDERED], qr, card:REF — in order, each pays what remains.
+    #[arg(long = "pay", required = true)]
+    pub pays: Vec<String>,
+    /// Print the committed sale as JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// Printer URI (overrides the stored one); `none` to skip printing.
+    #[arg(long)]
+    pub printer: Option<String>,
+    #[arg(long)]
+    pub width: Option<u32>,
+    #[arg(long)]
+    pub mode: Option<String>,
+    /// Do not try to send the sale now (the queue keeps it).
+    #[arg(long)]
+    pub no_send: bool,
+}
+
+fn printer_for(
+    cfg: &TillConfig,
+    uri: Option<&str>,
+    w: Option<u32>,
+    m: Option<&str>,
+) -> Option<PrinterArgs> {
+    let stored = cfg.printer.clone();
+    let mut s = match (uri, stored) {
+        (Some("none"), _) => return None,
+        (Some(u), Some(mut s)) => {
+            s.uri = u.to_owned();
+            s
+        }
+        (Some(u), None) => PrinterSettings {
+            uri: u.to_owned(),
+            width: 80,
+            mode: "raster".into(),
+        },
+        (None, s) => s?,
+    };
+    if let Some(w) = w {
+        s.width = w;
+    }
+    if let Some(m) = m {
+        s.mode = m.to_owned();
+    }
+    Some(s.to_args())
+}
+
+pub fn sell(data_dir: &Path, args: &SellArgs) -> anyhow::Result<()> {
+    let mut store = Store::open_dir(data_dir)?;
+    let cfg = TillConfig::require(&store)?;
+    let cat = Catalogue::load(&store)?;
+    let items = args
+        .items
+        .iter()
+        .map(|arg| {
+            let (code, qty) = checkout::parse_item(arg)?;
+            checkout::scan_item(&cat, &code, qty)
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let tenders = args
+        .pays
+        .iter()
+        .map(|p| p.parse::<Tender>())
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let committed = checkout::commit_sale(&mut store, &cfg, &cat, &items, &tenders)?;
+    let sale = committed.record;
+    eprintln!("committed receipt {}", sale.receipt_ref());
+    if let Some(ms) = std::env::var(PAUSE_AFTER_COMMIT_ENV)
+        .ok()
+        .and_then(|v| v.parse::<u64>().ok())
+    {
+        std::thread::sleep(Duration::from_millis(ms));
+    }
+    let printed = match printer_for(
+        &cfg,
+        args.printer.as_deref(),
+        args.width,
+        args.mode.as_deref(),
+    ) {
+        Some(p) => crate::receipt::print(&p, &sale, cat.outlet.as_ref(), &cfg.cashier_name, false)
+            .map_err(|e| format!("{e:#}")),
+        None => Err("no printer configured".to_owned()),
+    };
+    let sent = if args.no_send {
+        None
+    } else {
+        let server = Server::new(&cfg.server_url, Duration::from_secs(5))?;
+        Some(sync::send_outbox(
+            &store,
+            &server,
+            &cfg.till_auth(),
+            Backoff::default(),
+            false,
+        )?)
+    };
+    if args.json {
+        let out = serde_json::json!({
+            "sale": sale,
+            "printed": printed.is_ok(),
+            "print_error": printed.as_ref().err(),
+            "queue_waiting": store.queue_counts()?.0,
+            "send_error": sent.as_ref().and_then(|r| r.error.clone()),
+        });
+        println!("{}", serde_json::to_string_pretty(&out)?);
+    } else {
+        println!(
+            "Phiếu {} — tổng {} (receipt {}, total {}){}",
+            sale.receipt_ref(),
+            sale.total,
+            sale.receipt_ref(),
+            sale.total.to_ascii_string(),
+            match &printed {
+                Ok(()) => String::new(),
+                Err(e) => format!("; chưa in / not printed: {e}"),
+            }
+        );
+    }
+    Ok(())
+}
+
+pub fn run_sync(data_dir: &Path, json: bool) -> anyhow::Result<()> {
+    let mut store = Store::open_dir(data_dir)?;
+    let cfg = TillConfig::require(&store)?;
+    let report = sync::sync_once(&mut store, &cfg, Backoff::default(), false)?;
+    if json {
+        println!(
+            "{}",
+            serde_json::json!({
+                "acknowledged": report.acknowledged,
+                "rejected": report.rejected,
+                "waiting": report.waiting,
+                "error": report.error,
+                "catalogue": report.catalogue,
+            })
+        );
+    } else {
+        println!(
+            "Đã gửi {} phiếu, còn chờ {}, bị từ chối {} (sent {}, waiting {}, rejected {}){}",
+            report.acknowledged,
+            report.waiting,
+            report.rejected,
+            report.acknowledged,
+            report.waiting,
+            report.rejected,
+            report
+                .error
+                .map(|e| format!("; lỗi / error: {e}"))
+                .unwrap_or_default()
+        );
+    }
+    Ok(())
+}
+
+pub fn status(data_dir: &Path, json: bool) -> anyhow::Result<()> {
+    let store = Store::open_dir(data_dir)?;
+    let cfg = TillConfig::require(&store)?;
+    let reachable = Server::new(&cfg.server_url, Duration::from_secs(3))?.reachable();
+    let (waiting, acknowledged, rejected) = store.queue_counts()?;
+    let last = sync::last_sync(&store)?;
+    let version = catalogue::held_version(&store)?.map(|(v, _)| v);
+    let (last_no, head) = store.journal_head()?;
+    let value = serde_json::json!({
+        "server": cfg.server_url,
+        "server_reachable": reachable,
+        "till_id": cfg.till_id,
+        "outlet_id": cfg.outlet_id,
+        "queue_waiting": waiting,
+        "queue_acknowledged": acknowledged,
+        "queue_rejected": rejected,
+        "last_error": store.last_queue_error()?,
+        "last_sync": last,
+        "catalogue_version": version,
+        "last_receipt_no": last_no,
+        "chain_head": head.to_hex(),
+    });
+    if json {
+        println!("{}", serde_json::to_string_pretty(&value)?);
+    } else {
+        println!(
+            "Máy chủ / server: {} ({})\nHàng chờ / queued: {waiting} (đã nhận / acknowledged: {acknowledged}, từ chối / rejected: {rejected})\nĐồng bộ lần cuối / last sync: {}\nDanh mục / catalogue version: {}\nPhiếu cuối / last receipt: {last_no}",
+            cfg.server_url,
+            if reachable {
+                "trực tuyến / online"
+            } else {
+                "ngoại tuyến / offline"
+            },
+            last.map_or_else(|| "chưa / never".to_owned(), |t| t.to_rfc3339()),
+            version.map_or_else(|| "—".to_owned(), |v| v.to_string()),
+        );
+    }
+    Ok(())
+}
+
+#[derive(Debug, Args)]
+pub struct ReprintArgs {
+    /// Receipt number (default: the last).
+    #[arg(long)]
+    pub receipt: Option<u32>,
+    #[arg(long)]
+    pub printer: Option<String>,
+    #[arg(long)]
+    pub width: Option<u32>,
+    #[arg(long)]
+    pub mode: Option<String>,
+}
+
+pub fn reprint(data_dir: &Path, args: &ReprintArgs) -> anyhow::Result<()> {
+    let store = Store::open_dir(data_dir)?;
+    let cfg = TillConfig::require(&store)?;
+    let (kind, json) = store
+        .receipt_json(args.receipt)?
+        .context("không có phiếu này / no such receipt")?;
+    anyhow::ensure!(kind == "sale", "only sales can be reprinted for now");
+    let sale: Sale = serde_json::from_str(&json)?;
+    let printer = printer_for(
+        &cfg,
+        args.printer.as_deref(),
+        args.width,
+        args.mode.as_deref(),
+    )
+    .context("chưa cấu hình máy in / no printer configured (--printer)")?;
+    let cat = Catalogue::load(&store)?;
+    crate::receipt::print(
+        &printer,
+        &sale,
+        cat.outlet.as_ref(),
+        &cfg.cashier_name,
+        true,
+    )?;
+    println!("Đã in lại phiếu {} (reprinted)", sale.receipt_ref());
+    Ok(())
+}

@@ -1,0 +1,270 @@
+//! Everything the till says to `ocop-server`, in one small module so the
+//! paths and shapes are easy to adjust: login, till registration, the
+//! outlet catalogue (snapshot / delta, ETag, gzip) and posting journal
+//! records (sales in batches, refunds and shift events one by one).
+//!
+//! Guarantees: every call has a timeout; a failure is classified as
+//! [`SendError::Transient`] (network down, 5xx, 401/429: try again later)
+//! or [`SendError::Refused`] (the server looked at this record and will
+//! never accept it), so the sync loop never drops a record on a network
+//! error and never retries a refusal forever.
+
+use std::time::Duration;
+
+use anyhow::{Context, bail};
+use reqwest::StatusCode;
+use reqwest::blocking::{Client, RequestBuilder};
+use reqwest::header::{AUTHORIZATION, ETAG, IF_NONE_MATCH};
+use serde::Deserialize;
+use serde_json::Value;
+
+use crate::catalogue::TillCatalogue;
+
+/// How the till proves who it is.
+#[derive(Debug, Clone)]
+pub enum Auth {
+    /// A user's JWT (`Authorization: Bearer …`).
+    Bearer(String),
+    /// The till's own credential (`Authorization: Till <id>:<secret>`).
+    Till { till_id: i32, secret: String },
+}
+
+impl Auth {
+    fn header(&self) -> String {
+        match self {
+            Auth::Bearer(t) => format!("Bearer {t}"),
+            Auth::Till { till_id, secret } => format!("Till {till_id}:{secret}"),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SendError {
+    #[error("server unreachable or busy: {0}")]
+    Transient(String),
+    #[error("refused by the server ({status}): {code}: {message}")]
+    Refused {
+        status: u16,
+        code: String,
+        message: String,
+    },
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Me {
+    pub id: i32,
+    pub username: String,
+    pub display_name: String,
+    pub outlet_id: Option<i32>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Login {
+    pub token: String,
+    pub user: Me,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct RegisteredTill {
+    pub till: TillInfo,
+    pub secret: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct TillInfo {
+    pub id: i32,
+    pub outlet_id: i32,
+    pub name: String,
+}
+
+/// The server's answer to one item of a batch.
+#[derive(Debug, Clone, Deserialize)]
+pub struct BatchItem {
+    pub index: usize,
+    pub status: u16,
+    pub body: Value,
+}
+
+pub enum CatalogueAnswer {
+    NotModified,
+    Changed(Box<TillCatalogue>, Option<String>),
+}
+
+pub struct Server {
+    base: String,
+    client: Client,
+}
+
+/// The error code and message of a refusal body `{"error", "message"}`.
+fn refusal(status: StatusCode, body: &str) -> SendError {
+    let v: Value = serde_json::from_str(body).unwrap_or(Value::Null);
+    SendError::Refused {
+        status: status.as_u16(),
+        code: v
+            .get("error")
+            .and_then(Value::as_str)
+            .unwrap_or("refused")
+            .to_owned(),
+        message: v
+            .get("message")
+            .and_then(Value::as_str)
+            .unwrap_or(body)
+            .to_owned(),
+    }
+}
+
+/// Statuses worth retrying: the record was not judged.
+pub fn is_transient(status: u16) -> bool {
+    status >= 500 || status == 401 || status == 408 || status == 429
+}
+
+impl Server {
+    pub fn new(base: &str, timeout: Duration) -> anyhow::Result<Server> {
+        let client = Client::builder()
+            .timeout(timeout)
+            .connect_timeout(timeout.min(Duration::from_secs(5)))
+            .build()?;
+        Ok(Server {
+            base: base.trim_end_matches('/').to_owned(),
+            client,
+        })
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    fn send(&self, req: RequestBuilder) -> Result<(StatusCode, String), SendError> {
+        let res = req
+            .send()
+            .map_err(|e| SendError::Transient(e.to_string()))?;
+        let status = res.status();
+        let body = res
+            .text()
+            .map_err(|e| SendError::Transient(e.to_string()))?;
+        if status.is_success() {
+            Ok((status, body))
+        } else if is_transient(status.as_u16()) {
+            Err(SendError::Transient(format!("HTTP {status}: {body}")))
+        } else {
+            Err(refusal(status, &body))
+        }
+    }
+
+    /// Whether `/healthz` answers.
+    pub fn reachable(&self) -> bool {
+        self.client
+            .get(self.url("/healthz"))
+            .send()
+            .is_ok_and(|r| r.status().is_success())
+    }
+
+    pub fn login(&self, username: &str, password: &str) -> anyhow::Result<Login> {
+        let req = self
+            .client
+            .post(self.url("/api/v1/auth/login"))
+            .json(&serde_json::json!({"username": username, "password": password}));
+        let (_, body) = self.send(req)?;
+        serde_json::from_str(&body).context("login answer")
+    }
+
+    pub fn register_till(
+        &self,
+        token: &str,
+        outlet_id: i32,
+        name: &str,
+    ) -> anyhow::Result<RegisteredTill> {
+        let req = self
+            .client
+            .post(self.url("/api/v1/tills"))
+            .header(AUTHORIZATION, Auth::Bearer(token.into()).header())
+            .json(&serde_json::json!({"outlet_id": outlet_id, "name": name}));
+        let (_, body) = self.send(req)?;
+        serde_json::from_str(&body).context("till registration answer")
+    }
+
+    pub fn catalogue(
+        &self,
+        auth: &Auth,
+        outlet_id: i32,
+        since: Option<i64>,
+        etag: Option<&str>,
+    ) -> Result<CatalogueAnswer, SendError> {
+        let path = match since {
+            Some(v) => format!("/api/v1/outlets/{outlet_id}/catalogue?since={v}"),
+            None => format!("/api/v1/outlets/{outlet_id}/catalogue"),
+        };
+        let mut req = self
+            .client
+            .get(self.url(&path))
+            .header(AUTHORIZATION, auth.header());
+        if let Some(tag) = etag {
+            req = req.header(IF_NONE_MATCH, tag);
+        }
+        let res = req
+            .send()
+            .map_err(|e| SendError::Transient(e.to_string()))?;
+        let status = res.status();
+        if status == StatusCode::NOT_MODIFIED {
+            return Ok(CatalogueAnswer::NotModified);
+        }
+        let tag = res
+            .headers()
+            .get(ETAG)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        let body = res
+            .text()
+            .map_err(|e| SendError::Transient(e.to_string()))?;
+        if !status.is_success() {
+            return Err(if is_transient(status.as_u16()) {
+                SendError::Transient(format!("HTTP {status}: {body}"))
+            } else {
+                refusal(status, &body)
+            });
+        }
+        let cat: TillCatalogue = serde_json::from_str(&body).map_err(|e| SendError::Refused {
+            status: status.as_u16(),
+            code: "bad_catalogue".into(),
+            message: e.to_string(),
+        })?;
+        Ok(CatalogueAnswer::Changed(Box::new(cat), tag))
+    }
+
+    /// Posts sales (already-serialised JSON, in order) to the batch
+    /// endpoint; one answer per item.
+    pub fn post_sales(&self, auth: &Auth, sales: &[&str]) -> Result<Vec<BatchItem>, SendError> {
+        let body = format!("[{}]", sales.join(","));
+        let req = self
+            .client
+            .post(self.url("/api/v1/sales/batch"))
+            .header(AUTHORIZATION, auth.header())
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .body(body);
+        let (_, text) = self.send(req)?;
+        serde_json::from_str(&text).map_err(|e| SendError::Transient(e.to_string()))
+    }
+
+    /// Posts one record (refund, shift event) to `path`.
+    pub fn post_one(&self, auth: &Auth, path: &str, json: &str) -> Result<(), SendError> {
+        let req = self
+            .client
+            .post(self.url(path))
+            .header(AUTHORIZATION, auth.header())
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .body(json.to_owned());
+        self.send(req).map(|_| ())
+    }
+
+    /// A stored sale, as the server has it (`GET /api/v1/sales/{id}`).
+    pub fn get_sale(&self, auth: &Auth, id: &str) -> anyhow::Result<Value> {
+        let req = self
+            .client
+            .get(self.url(&format!("/api/v1/sales/{id}")))
+            .header(AUTHORIZATION, auth.header());
+        match self.send(req) {
+            Ok((_, body)) => Ok(serde_json::from_str(&body)?),
+            Err(e) => bail!("{e}"),
+        }
+    }
+}

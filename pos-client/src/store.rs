@@ -1,0 +1,393 @@
+//! The till's durable local store: one SQLite file in the data directory.
+//!
+//! Guarantees:
+//! - the file runs in WAL mode with `synchronous=FULL`: a transaction that
+//!   returned from `commit` survives a crash or a power cut;
+//! - a receipt (sale or refund) is committed in ONE immediate transaction
+//!   that reads the journal head, takes the next receipt number, seals the
+//!   record after the head's hash, appends it to the outbox and moves the
+//!   head. If anything fails the transaction rolls back and the number is
+//!   not used: receipt numbers never repeat or skip, across crashes
+//!   (`outbox.receipt_no` is also UNIQUE, a second line of defence);
+//! - the outbox is only ever appended to; a row changes state
+//!   (queued → sent → acknowledged, or rejected) but its JSON never changes.
+//!
+//! Tables: `config` (key → JSON), `journal_head`, `outbox`, `products` and
+//! `catalogue_meta` (the outlet's catalogue, see [`crate::catalogue`]),
+//! `parked` (carts put aside).
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, bail};
+use chrono::{DateTime, Utc};
+use ocop_core::sale::{ChainHash, ReceiptNo};
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS config (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS journal_head (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    last_receipt_no INTEGER NOT NULL CHECK (last_receipt_no >= 0),
+    head_hash TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS outbox (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    kind TEXT NOT NULL CHECK (kind IN ('sale', 'refund', 'shift_event')),
+    record_id TEXT NOT NULL UNIQUE,
+    receipt_no INTEGER UNIQUE,
+    json TEXT NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('queued', 'sent', 'acknowledged', 'rejected')),
+    attempts INTEGER NOT NULL DEFAULT 0,
+    last_error TEXT,
+    next_attempt_at TEXT,
+    created_at TEXT NOT NULL,
+    acked_at TEXT
+);
+CREATE TABLE IF NOT EXISTS catalogue_meta (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    version INTEGER NOT NULL,
+    etag TEXT,
+    outlet_json TEXT NOT NULL,
+    fetched_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS products (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    gtin TEXT,
+    code TEXT,
+    price INTEGER NOT NULL,
+    vat TEXT NOT NULL,
+    unit TEXT NOT NULL,
+    fractional INTEGER NOT NULL,
+    producer_id INTEGER NOT NULL,
+    grp TEXT NOT NULL,
+    stars INTEGER NOT NULL,
+    status TEXT NOT NULL,
+    warning TEXT
+);
+CREATE TABLE IF NOT EXISTS parked (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    label TEXT NOT NULL,
+    json TEXT NOT NULL,
+    parked_at TEXT NOT NULL
+);
+";
+
+/// The file name inside the data directory.
+pub const DB_FILE: &str = "till.sqlite3";
+
+/// Where an outbox row stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutboxState {
+    Queued,
+    /// Handed to the network; not yet acknowledged (resent after a crash:
+    /// the server stores a record once, by its id).
+    Sent,
+    Acknowledged,
+    /// Refused by the server for good (bad arithmetic, conflict); kept and
+    /// shown, never silently dropped.
+    Rejected,
+}
+
+impl OutboxState {
+    pub fn code(self) -> &'static str {
+        match self {
+            OutboxState::Queued => "queued",
+            OutboxState::Sent => "sent",
+            OutboxState::Acknowledged => "acknowledged",
+            OutboxState::Rejected => "rejected",
+        }
+    }
+}
+
+/// One record waiting to be sent (or already sent).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutboxItem {
+    pub seq: i64,
+    pub kind: String,
+    pub record_id: String,
+    pub receipt_no: Option<u32>,
+    pub json: String,
+    pub attempts: i64,
+}
+
+/// A freshly committed receipt, as stored.
+#[derive(Debug, Clone)]
+pub struct Committed<R> {
+    pub record: R,
+    pub seq: i64,
+}
+
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+}
+
+fn now_text() -> String {
+    Utc::now().to_rfc3339()
+}
+
+impl Store {
+    /// Opens (creating if needed) the store in `dir`.
+    pub fn open_dir(dir: &Path) -> anyhow::Result<Store> {
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("cannot create the data directory {}", dir.display()))?;
+        Store::open(&dir.join(DB_FILE))
+    }
+
+    pub fn open(path: &Path) -> anyhow::Result<Store> {
+        let conn = Connection::open(path)
+            .with_context(|| format!("cannot open the till database {}", path.display()))?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        let mode: String = conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            bail!("the till database could not switch to WAL (got {mode})");
+        }
+        // FULL: a sale that the till printed must survive a power cut.
+        conn.execute_batch("PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;")?;
+        conn.execute_batch(SCHEMA)?;
+        Ok(Store {
+            conn,
+            path: path.to_path_buf(),
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub(crate) fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
+    pub(crate) fn conn_mut(&mut self) -> &mut Connection {
+        &mut self.conn
+    }
+
+    // ---- config -------------------------------------------------------
+
+    pub fn get<T: DeserializeOwned>(&self, key: &str) -> anyhow::Result<Option<T>> {
+        let text: Option<String> = self
+            .conn
+            .query_row("SELECT value FROM config WHERE key = ?1", [key], |r| {
+                r.get(0)
+            })
+            .optional()?;
+        text.map(|t| serde_json::from_str(&t).with_context(|| format!("config {key}")))
+            .transpose()
+    }
+
+    pub fn set<T: Serialize>(&self, key: &str, value: &T) -> anyhow::Result<()> {
+        let text = serde_json::to_string(value)?;
+        self.conn.execute(
+            "INSERT INTO config (key, value) VALUES (?1, ?2)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            params![key, text],
+        )?;
+        Ok(())
+    }
+
+    // ---- journal ------------------------------------------------------
+
+    /// The last receipt number used (0 before the first) and the chain head.
+    pub fn journal_head(&self) -> anyhow::Result<(u32, ChainHash)> {
+        read_head(&self.conn)
+    }
+
+    /// Commits one receipt: `make(number, prev_hash)` builds and seals the
+    /// record; it is appended to the outbox and the head moves, all in one
+    /// transaction. An error from `make` (or from SQLite) leaves nothing.
+    pub fn commit_receipt<R: Serialize>(
+        &mut self,
+        kind: &str,
+        make: impl FnOnce(ReceiptNo, ChainHash) -> anyhow::Result<R>,
+        identity: impl Fn(&R) -> (String, ChainHash),
+    ) -> anyhow::Result<Committed<R>> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let (last, head) = read_head(&tx)?;
+        let number = last
+            .checked_add(1)
+            .and_then(ReceiptNo::new)
+            .context("the receipt numbers of this till are exhausted")?;
+        let record = make(number, head)?;
+        let (record_id, hash) = identity(&record);
+        let json = serde_json::to_string(&record)?;
+        tx.execute(
+            "INSERT INTO outbox (kind, record_id, receipt_no, json, state, created_at)
+             VALUES (?1, ?2, ?3, ?4, 'queued', ?5)",
+            params![kind, record_id, number.get(), json, now_text()],
+        )?;
+        let seq = tx.last_insert_rowid();
+        let moved = tx.execute(
+            "UPDATE journal_head SET last_receipt_no = ?1, head_hash = ?2
+             WHERE id = 1 AND last_receipt_no = ?3",
+            params![number.get(), hash.to_hex(), last],
+        )?;
+        if moved != 1 {
+            bail!("the journal head moved under this transaction");
+        }
+        tx.commit()?;
+        Ok(Committed { record, seq })
+    }
+
+    /// Appends a record without a receipt number (shift events).
+    pub fn enqueue_event(&self, record_id: &str, json: &str) -> anyhow::Result<i64> {
+        self.conn.execute(
+            "INSERT INTO outbox (kind, record_id, json, state, created_at)
+             VALUES ('shift_event', ?1, ?2, 'queued', ?3)",
+            params![record_id, json, now_text()],
+        )?;
+        Ok(self.conn.last_insert_rowid())
+    }
+
+    /// The JSON of receipt `no` (for reprint), or of the last one.
+    pub fn receipt_json(&self, no: Option<u32>) -> anyhow::Result<Option<(String, String)>> {
+        let sql = match no {
+            Some(_) => "SELECT kind, json FROM outbox WHERE receipt_no = ?1",
+            None => {
+                "SELECT kind, json FROM outbox WHERE receipt_no IS NOT NULL AND ?1 IS NULL
+                 ORDER BY receipt_no DESC LIMIT 1"
+            }
+        };
+        Ok(self
+            .conn
+            .query_row(sql, params![no], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?)
+    }
+
+    /// Every receipt number in the outbox, ascending (tests, status).
+    pub fn receipt_numbers(&self) -> anyhow::Result<Vec<u32>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT receipt_no FROM outbox WHERE receipt_no IS NOT NULL ORDER BY receipt_no",
+        )?;
+        let rows = stmt.query_map([], |r| r.get(0))?;
+        Ok(rows.collect::<Result<Vec<u32>, _>>()?)
+    }
+
+    // ---- outbox -------------------------------------------------------
+
+    /// Records still to send (queued, or sent without an answer), oldest
+    /// first; `due_only` skips those whose back-off has not elapsed.
+    pub fn pending(&self, limit: u32, due_only: bool) -> anyhow::Result<Vec<OutboxItem>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT seq, kind, record_id, receipt_no, json, attempts FROM outbox
+             WHERE state IN ('queued', 'sent')
+               AND (?2 = 0 OR next_attempt_at IS NULL OR next_attempt_at <= ?3)
+             ORDER BY seq LIMIT ?1",
+        )?;
+        let rows = stmt.query_map(params![limit, due_only, now_text()], |r| {
+            Ok(OutboxItem {
+                seq: r.get(0)?,
+                kind: r.get(1)?,
+                record_id: r.get(2)?,
+                receipt_no: r.get(3)?,
+                json: r.get(4)?,
+                attempts: r.get(5)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<Vec<_>, _>>()?)
+    }
+
+    pub fn mark(
+        &self,
+        seq: i64,
+        state: OutboxState,
+        error: Option<&str>,
+        next_attempt_at: Option<DateTime<Utc>>,
+    ) -> anyhow::Result<()> {
+        let counts_attempt = matches!(state, OutboxState::Sent);
+        let acked = matches!(state, OutboxState::Acknowledged).then(now_text);
+        self.conn.execute(
+            "UPDATE outbox SET state = ?2,
+                 attempts = attempts + ?3,
+                 last_error = COALESCE(?4, CASE WHEN ?2 = 'acknowledged' THEN NULL ELSE last_error END),
+                 next_attempt_at = ?5,
+                 acked_at = COALESCE(?6, acked_at)
+             WHERE seq = ?1 AND state <> 'acknowledged'",
+            params![
+                seq,
+                state.code(),
+                i64::from(counts_attempt),
+                error,
+                next_attempt_at.map(|t| t.to_rfc3339()),
+                acked
+            ],
+        )?;
+        Ok(())
+    }
+
+    /// How many rows are in each state: (waiting, acknowledged, rejected).
+    pub fn queue_counts(&self) -> anyhow::Result<(i64, i64, i64)> {
+        Ok(self.conn.query_row(
+            "SELECT
+               COALESCE(SUM(state IN ('queued', 'sent')), 0),
+               COALESCE(SUM(state = 'acknowledged'), 0),
+               COALESCE(SUM(state = 'rejected'), 0)
+             FROM outbox",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )?)
+    }
+
+    /// The last error recorded on a row still waiting, if any.
+    pub fn last_queue_error(&self) -> anyhow::Result<Option<String>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT last_error FROM outbox WHERE state <> 'acknowledged'
+                 AND last_error IS NOT NULL ORDER BY seq DESC LIMIT 1",
+                [],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
+    // ---- parked carts -------------------------------------------------
+
+    pub fn park(&self, label: &str, json: &str) -> anyhow::Result<i64> {
+        self.conn.execute(
+            "INSERT INTO parked (label, json, parked_at) VALUES (?1, ?2, ?3)",
+            params![label, json, now_text()],
+        )?;
+        Ok(self.conn.last_insert_rowid())
+    }
+
+    /// Takes a parked cart back (and removes it from the parked list).
+    pub fn unpark(&mut self, id: i64) -> anyhow::Result<Option<String>> {
+        let tx = self.conn.transaction()?;
+        let json: Option<String> = tx
+            .query_row("SELECT json FROM parked WHERE id = ?1", [id], |r| r.get(0))
+            .optional()?;
+        tx.execute("DELETE FROM parked WHERE id = ?1", [id])?;
+        tx.commit()?;
+        Ok(json)
+    }
+
+    pub fn parked(&self) -> anyhow::Result<Vec<(i64, String)>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT id, label FROM parked ORDER BY id")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<Result<Vec<_>, _>>()?)
+    }
+}
+
+fn read_head(conn: &Connection) -> anyhow::Result<(u32, ChainHash)> {
+    conn.execute(
+        "INSERT OR IGNORE INTO journal_head (id, last_receipt_no, head_hash) VALUES (1, 0, ?1)",
+        [ChainHash::GENESIS.to_hex()],
+    )?;
+    let (last, hash): (u32, String) = conn.query_row(
+        "SELECT last_receipt_no, head_hash FROM journal_head WHERE id = 1",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    Ok((last, ChainHash::parse(&hash)?))
+}
+
+#[cfg(test)]
+mod tests;
