@@ -407,3 +407,80 @@ async fn a_producer_sees_only_its_own_goods() {
     let (status, _) = page(&app, "/stock/receive", &cookie).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn a_write_off_takes_exactly_the_quantity_and_never_more_than_is_on_hand() {
+    let app = TestApp::spawn_demo().await;
+    let s = setup(&app).await;
+    let cookie = web_login(&app, "manager1").await;
+    let (status, form) = page(&app, "/stock/write-off", &cookie).await;
+    assert_eq!(status, StatusCode::OK);
+    let token = csrf_of(&form);
+    let before = on_hand_milli(&app, &s.admin, s.own, s.product).await;
+    assert!(before >= 2_000, "the demo has stock of producer1's product");
+    let docs = document_count(&app, &s.admin).await;
+    let fields = |qty: &str, csrf: &str| {
+        vec![
+            ("csrf", csrf.to_owned()),
+            ("outlet_id", s.own.to_string()),
+            ("write_off_reason", "damaged".to_owned()),
+            ("note", String::new()),
+            ("product_id_1", s.product.to_string()),
+            ("lot_code_1", String::new()),
+            ("qty_1", qty.to_owned()),
+            ("reason_1", "Vỡ khi bày hàng".to_owned()),
+        ]
+    };
+
+    // More than is on hand: the model's insufficient-stock reason, nothing written.
+    let too_many = format!("{}", before / 1000 + 5);
+    let (status, _, html) = post_form(
+        &app,
+        "/stock/write-off",
+        &cookie,
+        &fields(&too_many, &token),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{html}");
+    assert!(html.contains("Vỡ khi bày hàng"), "what was typed is kept");
+    assert!(html.contains("Không đủ hàng tồn của"), "the model's reason: {html}");
+    assert_eq!(
+        on_hand_milli(&app, &s.admin, s.own, s.product).await,
+        before
+    );
+    assert_eq!(document_count(&app, &s.admin).await, docs);
+
+    // Without the session's token: refused, nothing written.
+    let (status, _, _) = post_form(&app, "/stock/write-off", &cookie, &fields("2", "")).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        on_hand_milli(&app, &s.admin, s.own, s.product).await,
+        before
+    );
+
+    let (status, location, html) =
+        post_form(&app, "/stock/write-off", &cookie, &fields("2", &token)).await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{html}");
+    assert!(location.unwrap().ends_with("/print"));
+    assert_eq!(
+        on_hand_milli(&app, &s.admin, s.own, s.product).await,
+        before - 2_000
+    );
+    let (_, list) = app
+        .get("/api/v1/stock-documents?kind=write_off", Some(&s.admin))
+        .await;
+    let newest = &items(&list)[0];
+    assert_eq!(newest["write_off_reason"], "damaged");
+    assert_eq!(newest["status"], "posted");
+
+    // At another outlet: 404, nothing written.
+    let other_before = on_hand_milli(&app, &s.admin, s.other, s.product).await;
+    let mut elsewhere = fields("1", &token);
+    elsewhere[1].1 = s.other.to_string();
+    let (status, _, _) = post_form(&app, "/stock/write-off", &cookie, &elsewhere).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        on_hand_milli(&app, &s.admin, s.other, s.product).await,
+        other_before
+    );
+}

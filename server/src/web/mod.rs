@@ -13,6 +13,7 @@ pub mod product_form;
 pub mod session;
 pub mod stock;
 pub mod stock_receive;
+pub mod stock_writeoff;
 
 use actix_web::cookie::Cookie;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
@@ -49,6 +50,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(catalogue::outlets_page)
         .service(stock_receive::receive_form)
         .service(stock_receive::receive_submit)
+        .service(stock_writeoff::write_off_form)
+        .service(stock_writeoff::write_off_submit)
         .service(stock::on_hand_page)
         .service(stock::alerts_page)
         .service(stock::movements_page)

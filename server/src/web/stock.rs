@@ -73,6 +73,7 @@ fn header(me: &WebUser, path: &str, outlets: &[Outlet], chosen: Option<i32>) -> 
             a href={"/stock/documents" (q)} { (t(lang, "Chứng từ kho", "Stock documents")) }
             @if matches!(me.user.role, Role::Admin | Role::Manager) {
                 a href={"/stock/receive" (q)} { (t(lang, "Nhập hàng ký gửi", "Receive consigned goods")) }
+                a href={"/stock/write-off" (q)} { (t(lang, "Hủy hàng", "Write off")) }
             }
         }
         @if may_choose {
