@@ -45,6 +45,9 @@ enum Command {
     /// Stock ledger tools.
     #[command(subcommand)]
     Stock(StockCommand),
+    /// Sales journal tools.
+    #[command(subcommand)]
+    Journal(JournalCommand),
     /// Import producers or products from a UTF-8 CSV file (docs/catalogue-csv.md):
     /// all rows or none; every bad row is listed with its line number.
     Import {
@@ -99,6 +102,18 @@ enum StockCommand {
     Verify,
 }
 
+#[derive(Debug, Subcommand)]
+enum JournalCommand {
+    /// Walk each till's hash chain from the stored sales and refunds,
+    /// recomputing every hash; lists every gap, altered record and broken
+    /// link and exits with status 1 if there is any.
+    Verify {
+        /// Only this till.
+        #[arg(long)]
+        till: Option<i32>,
+    },
+}
+
 fn parse_role(text: &str) -> Result<Role, String> {
     Role::parse(text).ok_or_else(|| {
         let all: Vec<&str> = Role::ALL.iter().map(|r| r.as_str()).collect();
@@ -136,6 +151,13 @@ fn main() -> anyhow::Result<()> {
         Command::Stock(StockCommand::Verify) => {
             let state = startup::prepare(config)?;
             if !ocop_server::models::stock::verify::run_cli(&state.db)? {
+                std::process::exit(1);
+            }
+            Ok(())
+        }
+        Command::Journal(JournalCommand::Verify { till }) => {
+            let state = startup::prepare(config)?;
+            if !ocop_server::models::sale::journal::run_cli(&state.db, till)? {
                 std::process::exit(1);
             }
             Ok(())

@@ -11,13 +11,16 @@ pub mod health;
 pub mod outlets;
 pub mod producers;
 pub mod products;
+pub mod sales;
 pub mod scan;
 pub mod stock;
 pub mod stock_documents;
 pub mod stock_print;
+pub mod tills;
 pub mod users;
 
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use tills::TillAuthDoc;
 use utoipa_actix_web::scope;
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -65,7 +68,12 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(stock::alerts)
             .service(stock::set_threshold)
             .service(stock::verify)
-            .service(catalogue::reference_data),
+            .service(catalogue::reference_data)
+            // sales (issue 5)
+            .service(tills::create)
+            .service(sales::batch)
+            .service(sales::create)
+            .service(sales::get_one),
     );
 }
 
@@ -78,12 +86,13 @@ pub fn configure(cfg: &mut ServiceConfig) {
             the message is Vietnamese unless the request sends `Accept-Language: en`.\n\n\
             Authenticate with `POST /api/v1/auth/login`, then send `Authorization: Bearer <token>`."
     ),
-    modifiers(&BearerAuth),
+    modifiers(&BearerAuth, &TillAuthDoc),
     tags(
         (name = "health", description = "Liveness and database status"),
         (name = "auth", description = "Login and the current account"),
         (name = "users", description = "Accounts and roles (admin)"),
         (name = "catalogue", description = "Producers, products, outlets and reference lists"),
+        (name = "sales", description = "Tills, sale ingest, the journal, refunds, shifts, payments and e-invoice data"),
         (name = "stock", description = "Consignment agreements, stock documents, the stock ledger, reports and alerts"),
     )
 )]

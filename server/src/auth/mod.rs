@@ -9,6 +9,7 @@
 
 pub mod extract;
 pub mod password;
+pub mod till;
 pub mod token;
 
 pub use extract::AuthUser;

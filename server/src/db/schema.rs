@@ -154,6 +154,240 @@ diesel::table! {
     }
 }
 
+// sales (issue 5)
+diesel::table! {
+    tills (id) {
+        id -> Integer,
+        outlet_id -> Integer,
+        name -> Text,
+        secret_sha256 -> Text,
+        created_by -> Integer,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    journal_entries (id) {
+        id -> Integer,
+        till_id -> Integer,
+        receipt_no -> BigInt,
+        kind -> Text,
+        record_uuid -> Text,
+        chain_status -> Text,
+        received_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    journal_problems (id) {
+        id -> Integer,
+        till_id -> Integer,
+        receipt_no -> BigInt,
+        kind -> Text,
+        detail -> Text,
+        found_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    sales (id) {
+        id -> Integer,
+        uuid -> Text,
+        till_id -> Integer,
+        receipt_no -> BigInt,
+        sold_at -> Timestamp,
+        cashier_id -> Integer,
+        outlet_id -> Integer,
+        shift_uuid -> Text,
+        total -> BigInt,
+        prev_hash -> Text,
+        hash -> Text,
+        received_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    sale_lines (id) {
+        id -> Integer,
+        sale_id -> Integer,
+        line_no -> Integer,
+        product_id -> Integer,
+        lot_code -> Nullable<Text>,
+        name -> Text,
+        unit -> Text,
+        group_code -> Text,
+        qty_milli -> BigInt,
+        unit_price -> BigInt,
+        catalogue_price -> Nullable<BigInt>,
+        server_price -> Nullable<BigInt>,
+        discount -> BigInt,
+        discount_reason -> Nullable<Text>,
+        vat_rate -> Text,
+        amount -> BigInt,
+    }
+}
+
+diesel::table! {
+    sale_payments (id) {
+        id -> Integer,
+        sale_id -> Integer,
+        seq -> Integer,
+        method -> Text,
+        amount -> BigInt,
+        tendered -> Nullable<BigInt>,
+        change_given -> Nullable<BigInt>,
+        transfer_status -> Nullable<Text>,
+        reference -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    sale_vat (id) {
+        id -> Integer,
+        sale_id -> Integer,
+        vat_rate -> Text,
+        gross -> BigInt,
+        vat -> BigInt,
+        net -> BigInt,
+    }
+}
+
+diesel::table! {
+    refunds (id) {
+        id -> Integer,
+        uuid -> Text,
+        till_id -> Integer,
+        receipt_no -> BigInt,
+        refunded_at -> Timestamp,
+        cashier_id -> Integer,
+        outlet_id -> Integer,
+        shift_uuid -> Text,
+        sale_id -> Integer,
+        reason -> Text,
+        total -> BigInt,
+        prev_hash -> Text,
+        hash -> Text,
+        received_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    refund_lines (id) {
+        id -> Integer,
+        refund_id -> Integer,
+        seq -> Integer,
+        original_line_no -> Integer,
+        product_id -> Integer,
+        lot_code -> Nullable<Text>,
+        name -> Text,
+        unit -> Text,
+        group_code -> Text,
+        vat_rate -> Text,
+        qty_milli -> BigInt,
+        amount -> BigInt,
+        restock -> Text,
+    }
+}
+
+diesel::table! {
+    refund_payments (id) {
+        id -> Integer,
+        refund_id -> Integer,
+        seq -> Integer,
+        method -> Text,
+        amount -> BigInt,
+        reference -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    refund_vat (id) {
+        id -> Integer,
+        refund_id -> Integer,
+        vat_rate -> Text,
+        gross -> BigInt,
+        vat -> BigInt,
+        net -> BigInt,
+    }
+}
+
+diesel::table! {
+    transfer_confirmations (id) {
+        id -> Integer,
+        sale_id -> Integer,
+        source -> Text,
+        amount -> BigInt,
+        reference -> Nullable<Text>,
+        confirmed_by -> Nullable<Integer>,
+        confirmed_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    shifts (id) {
+        id -> Integer,
+        uuid -> Text,
+        till_id -> Integer,
+        outlet_id -> Integer,
+        cashier_id -> Integer,
+        opened_at -> Timestamp,
+        opening_float -> BigInt,
+    }
+}
+
+diesel::table! {
+    cash_movements (id) {
+        id -> Integer,
+        uuid -> Text,
+        shift_id -> Integer,
+        at -> Timestamp,
+        direction -> Text,
+        amount -> BigInt,
+        reason -> Text,
+        recorded_by -> Nullable<Integer>,
+    }
+}
+
+diesel::table! {
+    shift_closings (id) {
+        id -> Integer,
+        shift_id -> Integer,
+        closed_at -> Timestamp,
+        summary -> Text,
+        closing -> Text,
+        net_sales -> BigInt,
+        gross_sales -> BigInt,
+        refunds -> BigInt,
+        total_variance -> BigInt,
+        last_hash -> Nullable<Text>,
+        closed_by -> Nullable<Integer>,
+    }
+}
+
+diesel::table! {
+    shift_acknowledgements (id) {
+        id -> Integer,
+        shift_id -> Integer,
+        acknowledged_by -> Integer,
+        acknowledged_at -> Timestamp,
+        note -> Text,
+    }
+}
+
+diesel::table! {
+    daily_closings (id) {
+        id -> Integer,
+        outlet_id -> Integer,
+        day -> Date,
+        closing_no -> Integer,
+        report -> Text,
+        grand_total -> BigInt,
+        closed_by -> Integer,
+        closed_at -> Timestamp,
+    }
+}
+
+
 diesel::joinable!(outlets -> districts (district_code));
 diesel::joinable!(producers -> districts (district_code));
 diesel::joinable!(product_prices -> products (product_id));
@@ -287,6 +521,19 @@ diesel::joinable!(stock_ledger -> products (product_id));
 diesel::joinable!(stock_on_hand -> lots (lot_id));
 diesel::joinable!(stock_on_hand -> products (product_id));
 
+diesel::joinable!(sales -> tills (till_id));
+diesel::joinable!(sale_lines -> sales (sale_id));
+diesel::joinable!(sale_payments -> sales (sale_id));
+diesel::joinable!(sale_vat -> sales (sale_id));
+diesel::joinable!(refunds -> sales (sale_id));
+diesel::joinable!(refund_lines -> refunds (refund_id));
+diesel::joinable!(refund_payments -> refunds (refund_id));
+diesel::joinable!(refund_vat -> refunds (refund_id));
+diesel::joinable!(transfer_confirmations -> sales (sale_id));
+diesel::joinable!(cash_movements -> shifts (shift_id));
+diesel::joinable!(shift_closings -> shifts (shift_id));
+diesel::joinable!(shift_acknowledgements -> shifts (shift_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     banks,
     catalogue_counter,
@@ -307,4 +554,21 @@ diesel::allow_tables_to_appear_in_same_query!(
     stock_on_hand,
     stock_document_counters,
     stock_thresholds,
+    tills,
+    journal_entries,
+    journal_problems,
+    sales,
+    sale_lines,
+    sale_payments,
+    sale_vat,
+    refunds,
+    refund_lines,
+    refund_payments,
+    refund_vat,
+    transfer_confirmations,
+    shifts,
+    cash_movements,
+    shift_closings,
+    shift_acknowledgements,
+    daily_closings,
 );

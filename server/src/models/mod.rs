@@ -7,6 +7,7 @@ pub mod outlet;
 pub mod producer;
 pub mod product;
 pub mod reference;
+pub mod sale;
 pub mod settings;
 pub mod stock;
 pub mod till_catalogue;

@@ -1,0 +1,17 @@
+DROP TABLE daily_closings;
+DROP TABLE shift_acknowledgements;
+DROP TABLE shift_closings;
+DROP TABLE cash_movements;
+DROP TABLE shifts;
+DROP TABLE transfer_confirmations;
+DROP TABLE refund_vat;
+DROP TABLE refund_payments;
+DROP TABLE refund_lines;
+DROP TABLE refunds;
+DROP TABLE sale_vat;
+DROP TABLE sale_payments;
+DROP TABLE sale_lines;
+DROP TABLE sales;
+DROP TABLE journal_problems;
+DROP TABLE journal_entries;
+DROP TABLE tills;

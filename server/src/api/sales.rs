@@ -1,0 +1,188 @@
+//! Sale ingest (a till posts its sealed sales, one or a bounded batch) and
+//! reading a sale back (the outlet's staff, province-wide readers).
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::auth::AuthUser;
+use crate::auth::till::TillAuth;
+use crate::error::{ApiError, ErrorBody, request_lang};
+use crate::models::sale::ingest::{self, Ingested};
+use crate::models::sale::store;
+use crate::state::AppState;
+
+/// Most sales in one batch: a till catching up sends several batches, each
+/// short enough never to hold a server worker for long.
+pub const MAX_BATCH: usize = 100;
+
+/// A sealed sale in the core crate's JSON (see `ocop_core::sale::model`).
+#[derive(Debug, Deserialize)]
+#[serde(transparent)]
+pub struct SaleBody(pub ocop_core::sale::Sale);
+
+impl utoipa::PartialSchema for SaleBody {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .description(Some(
+                "A sealed sale in the core crate's JSON (ocop_core::sale::model): id, till_id, \
+                 receipt_no, sold_at, cashier_id, outlet_id, shift_id, lines, payments, total, \
+                 vat, prev_hash, hash. Unknown fields are refused.",
+            ))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for SaleBody {}
+
+/// Stores one sale exactly once: 201 the first time, 200 with the stored
+/// sale when the same sale comes again, 409 `sale_conflict` for the same id
+/// with different content.
+#[utoipa::path(
+    tag = "sales",
+    security(("till" = [])),
+    request_body = SaleBody,
+    responses(
+        (status = 201, description = "Stored", body = Ingested),
+        (status = 200, description = "Already stored: the stored sale", body = Ingested),
+        (status = 403, description = "Not this till's sale (`wrong_till`)", body = ErrorBody),
+        (status = 409, description = "`sale_conflict` or `receipt_no_taken`", body = ErrorBody),
+        (status = 422, description = "Arithmetic, VAT or payments wrong; nothing written", body = ErrorBody),
+    )
+)]
+#[post("/sales")]
+pub async fn create(
+    state: web::Data<AppState>,
+    till: TillAuth,
+    body: web::Json<SaleBody>,
+) -> Result<HttpResponse, ApiError> {
+    let sale = body.into_inner().0;
+    let db = state.db.clone();
+    let done = web::block(move || ingest::ingest(&db, &till.0, &sale)).await??;
+    Ok(respond(done))
+}
+
+fn respond(done: Ingested) -> HttpResponse {
+    if done.created() {
+        HttpResponse::Created().json(done)
+    } else {
+        HttpResponse::Ok().json(done)
+    }
+}
+
+/// The answer to one item of a batch.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct BatchItem {
+    pub index: usize,
+    /// The sale id, when the item parsed.
+    pub id: Option<Uuid>,
+    /// The status a single post would have had.
+    pub status: u16,
+    /// The single post's body: the stored sale, or `{error, message}`.
+    #[schema(value_type = Object)]
+    pub body: serde_json::Value,
+}
+
+/// Stores up to 100 sales, each on its own (one bad sale does not hold back
+/// the others); each item answered as `POST /sales` would have.
+#[utoipa::path(
+    tag = "sales",
+    security(("till" = [])),
+    request_body = Vec<SaleBody>,
+    responses(
+        (status = 200, description = "One answer per item, in order", body = Vec<BatchItem>),
+        (status = 422, description = "More than 100 sales (`batch_too_large`)", body = ErrorBody),
+    )
+)]
+#[post("/sales/batch")]
+pub async fn batch(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    till: TillAuth,
+    body: web::Json<Vec<serde_json::Value>>,
+) -> Result<web::Json<Vec<BatchItem>>, ApiError> {
+    let items = body.into_inner();
+    if items.len() > MAX_BATCH {
+        return Err(ApiError::unprocessable(
+            "batch_too_large",
+            format!("Mỗi lần gửi tối đa {MAX_BATCH} phiếu."),
+            format!("At most {MAX_BATCH} sales per batch."),
+        ));
+    }
+    let lang = request_lang(&req);
+    let db = state.db.clone();
+    let out = web::block(move || {
+        items
+            .into_iter()
+            .enumerate()
+            .map(|(index, item)| {
+                let parsed = serde_json::from_value::<ocop_core::sale::Sale>(item);
+                let (id, result) = match parsed {
+                    Ok(sale) => (
+                        Some(sale.id),
+                        ingest::ingest(&db, &till.0, &sale).map_err(ApiError::from),
+                    ),
+                    Err(e) => (
+                        None,
+                        Err(ApiError::bad_request(
+                            "invalid_json",
+                            format!("Phiếu không đúng định dạng: {e}"),
+                            format!("The sale is not in the expected format: {e}"),
+                        )),
+                    ),
+                };
+                let (status, body) = match result {
+                    Ok(done) => (
+                        if done.created() {
+                            StatusCode::CREATED
+                        } else {
+                            StatusCode::OK
+                        },
+                        serde_json::to_value(&done).unwrap_or_default(),
+                    ),
+                    Err(e) => (
+                        actix_web::ResponseError::status_code(&e),
+                        serde_json::json!({"error": e.code(), "message": e.message(lang)}),
+                    ),
+                };
+                BatchItem {
+                    index,
+                    id,
+                    status: status.as_u16(),
+                    body,
+                }
+            })
+            .collect::<Vec<_>>()
+    })
+    .await?;
+    Ok(web::Json(out))
+}
+
+/// A stored sale (staff of its outlet, inspectors, admins; 404 otherwise).
+#[utoipa::path(
+    tag = "sales",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path, description = "Sale id (the till's UUID)")),
+    responses(
+        (status = 200, description = "The sale", body = Ingested),
+        (status = 404, description = "No such sale, or not your outlet", body = ErrorBody),
+    )
+)]
+#[get("/sales/{id}")]
+pub async fn get_one(
+    state: web::Data<AppState>,
+    caller: AuthUser,
+    id: web::Path<Uuid>,
+) -> Result<web::Json<Ingested>, ApiError> {
+    let id = id.into_inner();
+    let found = state
+        .read(move |c| {
+            let row = store::find_row_by_uuid(c, id)?.ok_or_else(ApiError::not_found)?;
+            caller.check_outlet(row.outlet_id)?;
+            let sale = store::load(c, &row)?;
+            Ok(ingest::answer_stored(c, &row, sale, "existing")?)
+        })
+        .await?;
+    Ok(web::Json(found))
+}

@@ -1,0 +1,89 @@
+//! Tills: a manager (of the outlet) or an admin registers one and receives
+//! its secret, once. The till then authenticates its journal posts with
+//! `Authorization: Till <id>:<secret>` (see `auth::till`).
+
+use actix_web::{HttpResponse, post, web};
+use serde::{Deserialize, Serialize};
+
+use crate::auth::{AuthUser, Role};
+use crate::error::{ApiError, ErrorBody};
+use crate::models::outlet;
+use crate::models::sale::till::{self, Till};
+use crate::state::AppState;
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewTill {
+    pub outlet_id: i32,
+    /// A name people recognise: "Quầy 1".
+    pub name: String,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct RegisteredTill {
+    pub till: Till,
+    /// Shown once; the server keeps only its SHA-256.
+    pub secret: String,
+    /// The header value the till sends: `Till <id>:<secret>`.
+    pub authorization: String,
+}
+
+/// Registers a till at an outlet (manager of that outlet, or admin).
+#[utoipa::path(
+    tag = "sales",
+    security(("bearer" = [])),
+    request_body = NewTill,
+    responses(
+        (status = 201, description = "Registered; the secret is shown only now", body = RegisteredTill),
+        (status = 404, description = "No such outlet, or not yours", body = ErrorBody),
+        (status = 422, description = "Name empty or too long", body = ErrorBody),
+    )
+)]
+#[post("/tills")]
+pub async fn create(
+    state: web::Data<AppState>,
+    caller: AuthUser,
+    body: web::Json<NewTill>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(&[Role::Admin, Role::Manager])?;
+    let NewTill { outlet_id, name } = body.into_inner();
+    caller.check_outlet(outlet_id)?;
+    let name = name.trim().to_owned();
+    if name.is_empty() || name.chars().count() > 60 || name.chars().any(char::is_control) {
+        return Err(ApiError::unprocessable(
+            "invalid_till_name",
+            "Tên máy bán hàng không được để trống và tối đa 60 ký tự.",
+            "The till name must not be empty and at most 60 characters.",
+        ));
+    }
+    let by = caller.id;
+    let (till, secret) = state
+        .write(move |c| {
+            outlet::find(c, outlet_id)?;
+            Ok(till::create(c, outlet_id, &name, by)?)
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(RegisteredTill {
+        authorization: format!("Till {}:{secret}", till.id),
+        till,
+        secret,
+    }))
+}
+
+/// Adds the `till` security scheme (`Authorization: Till <id>:<secret>`)
+/// to the OpenAPI document.
+pub struct TillAuthDoc;
+
+impl utoipa::Modify for TillAuthDoc {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "till",
+            SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::with_description(
+                "Authorization",
+                "`Till <till id>:<secret>` — the secret POST /api/v1/tills showed once",
+            ))),
+        );
+    }
+}

@@ -1,0 +1,190 @@
+//! Exactly-once sale ingest.
+//!
+//! Order of the checks, each for a reason:
+//! 1. the core's [`verify`] (arithmetic, VAT buckets, payments, own hash),
+//!    before any database work: a wrong sale writes nothing;
+//! 2. the till's row lock (PostgreSQL) so one till's receipts chain one at a
+//!    time, then **the sale id**: a resent sale is answered from the store
+//!    before any chain check (its number is below the head by then) — the
+//!    same content gives the stored sale, different content `sale_conflict`;
+//! 3. the (till, receipt number) unique key: a number held by another record
+//!    is `receipt_no_taken`, a free number below the head is a late
+//!    gap-filler, stored and flagged `out_of_order`;
+//! 4. the chain against the till's head: gaps and broken links are stored
+//!    in `journal_problems` and flagged on the journal row, never refused;
+//! 5. the rows and the stock ledger entries, in the same transaction.
+//!
+//! Should two copies of a new sale still race past step 2 (they cannot with
+//! the lock, but the unique keys are the arbiter, not the lock), the loser's
+//! insert fails on `sales.uuid`; [`ingest`] then answers from the store in a
+//! fresh transaction, since on PostgreSQL the failed one is aborted.
+
+use diesel::prelude::*;
+use diesel::result::{DatabaseErrorKind, Error as DieselError};
+use ocop_core::sale::{ChainProblem, Sale, verify};
+use serde::Serialize;
+
+use super::journal::{self, Kind};
+use super::till::Till;
+use super::{SaleFailure, store};
+use crate::db::schema::products;
+use crate::db::{Db, DbConn};
+use crate::models::stock::{self, SaleStockLine, lot};
+use crate::models::user;
+
+/// What the server answers for a posted sale.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Ingested {
+    /// `created` (first time), or `existing` (the same sale again).
+    pub status: &'static str,
+    /// `ok`, or `flagged` when the chain check found problems.
+    pub chain_status: &'static str,
+    /// What the chain check found when the sale first arrived.
+    #[schema(value_type = Vec<Object>)]
+    pub chain_problems: Vec<ChainProblem>,
+    /// Lines whose price differs from the server's catalogue price.
+    pub price_differences: Vec<PriceDifference>,
+    /// The sale as stored.
+    #[schema(value_type = Object)]
+    pub sale: Sale,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct PriceDifference {
+    pub line_no: u32,
+    pub product_id: i32,
+    pub unit_price: i64,
+    pub catalogue_price: Option<i64>,
+}
+
+impl Ingested {
+    pub fn created(&self) -> bool {
+        self.status == "created"
+    }
+}
+
+/// Stores `sale`, posted by till `till_id`, exactly once.
+pub fn ingest(db: &Db, till: &Till, sale: &Sale) -> Result<Ingested, SaleFailure> {
+    verify(sale).map_err(SaleFailure::Invalid)?;
+    if sale.till_id != till.id || sale.outlet_id != till.outlet_id {
+        return Err(SaleFailure::WrongTill);
+    }
+    match db.write(|c| store_once(c, sale)) {
+        Err(SaleFailure::Db(DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _))) => {
+            // Lost a race to an identical sale: answer from the store.
+            db.write(|c| match store::find_row_by_uuid(c, sale.id)? {
+                Some(row) => existing(c, &row, sale),
+                None => Err(SaleFailure::ReceiptTaken),
+            })
+        }
+        other => other,
+    }
+}
+
+fn store_once(conn: &mut DbConn, sale: &Sale) -> Result<Ingested, SaleFailure> {
+    super::till::lock(conn, sale.till_id)?;
+    if let Some(row) = store::find_row_by_uuid(conn, sale.id)? {
+        return existing(conn, &row, sale);
+    }
+    let number = i64::from(sale.receipt_no);
+    if journal::holder(conn, sale.till_id, number)?.is_some() {
+        return Err(SaleFailure::ReceiptTaken);
+    }
+    let cashier = user::find(conn, sale.cashier_id).optional()?;
+    if cashier.is_none_or(|u| u.outlet_id != Some(sale.outlet_id)) {
+        return Err(SaleFailure::UnknownCashier);
+    }
+    let head = journal::head(conn, sale.till_id)?;
+    let problems = head.check_next(sale);
+    let mut server_prices = Vec::with_capacity(sale.lines.len());
+    for line in &sale.lines {
+        let price: Option<i64> = products::table
+            .find(line.product_id)
+            .select(products::price)
+            .first(conn)
+            .optional()?;
+        if price.is_none() {
+            return Err(SaleFailure::UnknownProduct(line.line_no));
+        }
+        server_prices.push(price);
+    }
+    journal::append(conn, sale.till_id, number, Kind::Sale, sale.id, &problems)?;
+    store::insert(conn, sale, &server_prices)?;
+    let mut stock_lines = Vec::with_capacity(sale.lines.len());
+    for line in &sale.lines {
+        let lot_id = match &line.lot_code {
+            Some(code) => lot::find_by_code(conn, line.product_id, code)?.map(|l| l.id),
+            None => None,
+        };
+        stock_lines.push(SaleStockLine {
+            product_id: line.product_id,
+            lot_id,
+            qty: line.qty,
+        });
+    }
+    stock::post_sale_lines(
+        conn,
+        sale.outlet_id,
+        &sale.receipt_ref().to_string(),
+        &stock_lines,
+        Some(sale.cashier_id),
+    )?;
+    Ok(answer("created", sale.clone(), problems, &server_prices))
+}
+
+/// The answer for a sale id already stored: the stored sale if `posted` is
+/// the same document, `sale_conflict` otherwise.
+fn existing(
+    conn: &mut DbConn,
+    row: &store::SaleRow,
+    posted: &Sale,
+) -> Result<Ingested, SaleFailure> {
+    let stored = store::load(conn, row)?;
+    if stored != *posted {
+        return Err(SaleFailure::Conflict);
+    }
+    answer_stored(conn, row, stored, "existing")
+}
+
+/// The answer for a stored sale.
+pub fn answer_stored(
+    conn: &mut DbConn,
+    row: &store::SaleRow,
+    sale: Sale,
+    status: &'static str,
+) -> Result<Ingested, SaleFailure> {
+    let problems = journal::problems_at(conn, row.till_id, row.receipt_no)?;
+    let server_prices: Vec<Option<i64>> = crate::db::schema::sale_lines::table
+        .filter(crate::db::schema::sale_lines::sale_id.eq(row.id))
+        .order(crate::db::schema::sale_lines::line_no)
+        .select(crate::db::schema::sale_lines::server_price)
+        .load(conn)?;
+    Ok(answer(status, sale, problems, &server_prices))
+}
+
+fn answer(
+    status: &'static str,
+    sale: Sale,
+    problems: Vec<ChainProblem>,
+    server_prices: &[Option<i64>],
+) -> Ingested {
+    let price_differences = sale
+        .lines
+        .iter()
+        .zip(server_prices)
+        .filter(|(l, p)| **p != Some(l.unit_price.amount()))
+        .map(|(l, p)| PriceDifference {
+            line_no: l.line_no,
+            product_id: l.product_id,
+            unit_price: l.unit_price.amount(),
+            catalogue_price: *p,
+        })
+        .collect();
+    Ingested {
+        status,
+        chain_status: if problems.is_empty() { "ok" } else { "flagged" },
+        chain_problems: problems,
+        price_differences,
+        sale,
+    }
+}
