@@ -374,3 +374,72 @@ async fn a_larger_file_imports_in_one_version_and_exports_back() {
         .collect();
     assert_eq!(ours_again, ours_before);
 }
+
+/// Runs `ocop-server` on `db`; returns (success, exit code, stdout, stderr).
+fn cli(db: &ocop_e2e::TestDb, args: &[&str]) -> (Option<i32>, Vec<u8>, String) {
+    let out = std::process::Command::new(ocop_e2e::server_binary())
+        .args(args)
+        .env_clear()
+        .env("OCOP_DATABASE_URL", &db.url)
+        .output()
+        .unwrap();
+    (
+        out.status.code(),
+        out.stdout,
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn the_cli_imports_all_or_nothing_and_names_the_bad_lines() {
+    let db = ocop_e2e::TestDb::create();
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/samples");
+    let producers = root.join("producers.csv").display().to_string();
+    let rows = |db: &ocop_e2e::TestDb, kind: &str| {
+        let (code, out, err) = cli(db, &["export", kind]);
+        assert_eq!(code, Some(0), "{err}");
+        String::from_utf8(out).unwrap().lines().count() - 1
+    };
+
+    let (code, _, err) = cli(&db, &["import", "producers", &producers, "--dry-run"]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(err.contains("Kiểm tra xong: 3"), "{err}");
+    assert_eq!(rows(&db, "producers"), 0, "a dry run wrote rows");
+    let (code, _, err) = cli(&db, &["import", "producers", &producers]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(err.contains("Đã nhập 3"), "{err}");
+    assert_eq!(rows(&db, "producers"), 3);
+
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.csv");
+    let mut csv = format!("{PRODUCT_HEADER}\n");
+    csv += &product_line("5300700101", "Tốt", 1, "4", "2025-01-01", "", "1000");
+    csv += &product_line("5300700101", "Sao sai", 2, "0", "2025-01-01", "", "1000");
+    csv += &product_line("5300700101", "Tốt nữa", 3, "4", "2025-01-01", "", "1000");
+    csv += &format!(
+        "5300700101,,GTIN sai,,beverage,4,4/QĐ,province,2025-01-01,,{},,chai,0,10,1000,TCB,0,,,1\n",
+        bad_gtin13(4)
+    );
+    std::fs::write(&bad, csv).unwrap();
+    let (code, _, err) = cli(&db, &["import", "products", bad.to_str().unwrap()]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("dòng 3 [stars]"), "{err}");
+    assert!(err.contains("dòng 5 [gtin]"), "{err}");
+    assert!(err.contains("không nhập dòng nào"), "{err}");
+    assert_eq!(rows(&db, "products"), 0);
+
+    let xlsx = dir.path().join("producers.xlsx");
+    let (code, _, err) = cli(
+        &db,
+        &[
+            "export",
+            "producers",
+            "--format",
+            "xlsx",
+            "--output",
+            xlsx.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(&std::fs::read(&xlsx).unwrap()[..2], b"PK");
+}

@@ -43,6 +43,32 @@ async fn catalogue(
     Answer { status, etag, body }
 }
 
+/// GET over a bare TCP connection: (response head, body bytes).
+async fn raw_get(app: &TestApp, path: &str, token: &str, gzip: bool) -> (String, Vec<u8>) {
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+    let addr = app.base.trim_start_matches("http://").to_owned();
+    let mut stream = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    let accept = if gzip {
+        "Accept-Encoding: gzip\r\n"
+    } else {
+        ""
+    };
+    let request = format!(
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {token}\r\n{accept}Connection: close\r\n\r\n"
+    );
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).await.unwrap();
+    let split = raw.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
+    let head = String::from_utf8_lossy(&raw[..split]).into_owned();
+    assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+    assert!(
+        !head.to_lowercase().contains("transfer-encoding: chunked"),
+        "{head}"
+    );
+    (head, raw[split + 4..].to_vec())
+}
+
 fn ids(list: &Value) -> BTreeSet<i64> {
     list.as_array()
         .unwrap()
@@ -288,25 +314,14 @@ async fn the_catalogue_is_gzipped_and_scoped_to_the_callers_outlet() {
     let cashier = app.login("cashier1", PASSWORD).await;
     let outlet = outlet_of(&app, &cashier).await;
     let path = format!("/api/v1/outlets/{outlet}/catalogue");
-    let plain = app
-        .client
-        .get(app.url(&path))
-        .bearer_auth(&cashier)
-        .send()
-        .await
-        .unwrap();
-    assert!(plain.headers().get("content-encoding").is_none());
-    let plain = plain.bytes().await.unwrap();
-    let gz = app
-        .client
-        .get(app.url(&path))
-        .bearer_auth(&cashier)
-        .header("Accept-Encoding", "gzip")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(gz.headers()["content-encoding"], "gzip");
-    let gz = gz.bytes().await.unwrap();
+    // Raw HTTP/1.1, so no client library decompresses behind our back.
+    let (head, plain) = raw_get(&app, &path, &cashier, false).await;
+    assert!(!head.to_lowercase().contains("content-encoding"), "{head}");
+    let (head, gz) = raw_get(&app, &path, &cashier, true).await;
+    assert!(
+        head.to_lowercase().contains("content-encoding: gzip"),
+        "{head}"
+    );
     assert_eq!(&gz[..2], &[0x1f, 0x8b], "gzip magic");
     assert!(
         gz.len() * 3 < plain.len(),
@@ -346,4 +361,73 @@ async fn the_catalogue_is_gzipped_and_scoped_to_the_callers_outlet() {
     assert_eq!(after.status, StatusCode::OK);
     assert_eq!(after.body["outlet"]["phone"], "0214 3999 999");
     assert!(after.body["version"].as_i64() > before.body["version"].as_i64());
+}
+
+#[tokio::test]
+async fn concurrent_writers_take_distinct_versions_and_no_change_is_lost() {
+    let app = TestApp::spawn_demo().await;
+    let admin = app.login("admin", PASSWORD).await;
+    let cashier = app.login("cashier1", PASSWORD).await;
+    let outlet = outlet_of(&app, &cashier).await;
+    let snap = catalogue(&app, &cashier, outlet, None, None).await.body;
+    let v0 = snap["version"].as_i64().unwrap();
+    let targets: Vec<i64> = snap["products"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .take(12)
+        .map(|p| p["id"].as_i64().unwrap())
+        .collect();
+    let mut bodies = Vec::new();
+    for id in &targets {
+        let (_, full) = app
+            .get(&format!("/api/v1/products/{id}"), Some(&admin))
+            .await;
+        bodies.push((
+            *id,
+            with(
+                &editable(&full),
+                &json!({"price": full["price"].as_i64().unwrap() + 7}),
+            ),
+        ));
+    }
+    // Twelve updates at once, each in its own request and transaction.
+    let mut tasks = Vec::new();
+    for (id, body) in bodies {
+        let client = app.client.clone();
+        let url = app.url(&format!("/api/v1/products/{id}"));
+        let token = admin.clone();
+        tasks.push(tokio::spawn(async move {
+            client
+                .put(url)
+                .bearer_auth(token)
+                .json(&body)
+                .send()
+                .await
+                .unwrap()
+                .status()
+        }));
+    }
+    for t in tasks {
+        assert_eq!(t.await.unwrap(), StatusCode::OK);
+    }
+    let delta = catalogue(&app, &cashier, outlet, Some(v0), None).await.body;
+    assert_eq!(
+        ids(&delta["products"]),
+        targets.iter().copied().collect::<BTreeSet<_>>()
+    );
+    assert_eq!(
+        delta["version"].as_i64(),
+        Some(v0 + 12),
+        "one version per write, none shared"
+    );
+    // Every intermediate version names exactly one of the changed products.
+    for v in v0..v0 + 12 {
+        let step = catalogue(&app, &cashier, outlet, Some(v), None).await.body;
+        assert_eq!(
+            step["products"].as_array().unwrap().len(),
+            usize::try_from(v0 + 12 - v).unwrap(),
+            "since {v}"
+        );
+    }
 }
