@@ -443,7 +443,10 @@ async fn a_write_off_takes_exactly_the_quantity_and_never_more_than_is_on_hand()
     .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{html}");
     assert!(html.contains("Vỡ khi bày hàng"), "what was typed is kept");
-    assert!(html.contains("Không đủ hàng tồn của"), "the model's reason: {html}");
+    assert!(
+        html.contains("Không đủ hàng tồn của"),
+        "the model's reason: {html}"
+    );
     assert_eq!(
         on_hand_milli(&app, &s.admin, s.own, s.product).await,
         before
@@ -482,5 +485,50 @@ async fn a_write_off_takes_exactly_the_quantity_and_never_more_than_is_on_hand()
     assert_eq!(
         on_hand_milli(&app, &s.admin, s.other, s.product).await,
         other_before
+    );
+}
+
+#[tokio::test]
+async fn a_count_posts_exactly_the_variance_and_wants_a_reason_for_it() {
+    let app = TestApp::spawn_demo().await;
+    let s = setup(&app).await;
+    let cookie = web_login(&app, "manager1").await;
+    let (status, form) = page(&app, "/stock/count", &cookie).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(form.contains("Số lượng đếm được"));
+    let token = csrf_of(&form);
+    let before = on_hand_milli(&app, &s.admin, s.own, s.product).await;
+    assert!(before >= 1_000);
+    let counted = before / 1000 - 1;
+    let docs = document_count(&app, &s.admin).await;
+    let fields = |reason: &str| {
+        vec![
+            ("csrf", token.clone()),
+            ("outlet_id", s.own.to_string()),
+            ("note", String::new()),
+            ("product_id_1", s.product.to_string()),
+            ("lot_code_1", String::new()),
+            ("qty_1", counted.to_string()),
+            ("reason_1", reason.to_owned()),
+        ]
+    };
+    // A variance without a reason: the model's refusal, nothing written.
+    let (status, _, html) = post_form(&app, "/stock/count", &cookie, &fields("")).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{html}");
+    assert!(html.contains("cần ghi lý do"), "{html}");
+    assert_eq!(
+        on_hand_milli(&app, &s.admin, s.own, s.product).await,
+        before
+    );
+    assert_eq!(document_count(&app, &s.admin).await, docs);
+
+    let (status, location, html) =
+        post_form(&app, "/stock/count", &cookie, &fields("Mất một hộp")).await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{html}");
+    assert!(location.unwrap().ends_with("/print"));
+    assert_eq!(
+        on_hand_milli(&app, &s.admin, s.own, s.product).await,
+        counted * 1000,
+        "stock on hand is what was counted"
     );
 }

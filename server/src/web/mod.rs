@@ -52,6 +52,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(stock_receive::receive_submit)
         .service(stock_writeoff::write_off_form)
         .service(stock_writeoff::write_off_submit)
+        .service(stock_writeoff::count_form)
+        .service(stock_writeoff::count_submit)
         .service(stock::on_hand_page)
         .service(stock::alerts_page)
         .service(stock::movements_page)

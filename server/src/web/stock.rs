@@ -74,6 +74,7 @@ fn header(me: &WebUser, path: &str, outlets: &[Outlet], chosen: Option<i32>) -> 
             @if matches!(me.user.role, Role::Admin | Role::Manager) {
                 a href={"/stock/receive" (q)} { (t(lang, "Nhập hàng ký gửi", "Receive consigned goods")) }
                 a href={"/stock/write-off" (q)} { (t(lang, "Hủy hàng", "Write off")) }
+                a href={"/stock/count" (q)} { (t(lang, "Kiểm kê", "Count")) }
             }
         }
         @if may_choose {

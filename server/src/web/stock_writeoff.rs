@@ -1,12 +1,16 @@
-//! Write off expired or damaged goods from a web form: reason, and lines
-//! of product, lot code (empty: first expiry first) and quantity.
+//! Two outlet sheets from web forms: the write-off of expired or damaged
+//! goods (reason, and lines of product, lot code — empty: first expiry
+//! first — and quantity), and the stock count (lines of product, lot code —
+//! empty: the whole product — and the counted quantity; the model posts the
+//! variance against the books as count adjustments and wants a reason when
+//! there is one). Posting a count from this page is the manager's approval.
 //!
 //! Like the goods-received form, the draft is created and posted in ONE
 //! transaction through [`document::create_draft`] and [`posting::post`],
 //! the same functions as the API: taking more than is on hand is refused
 //! with the model's reason, the form comes back (422) with what was typed,
-//! and nothing is written. Managers write off at their own outlet, admins
-//! at any (404 for another outlet); the CSRF token is checked first.
+//! and nothing is written. Managers act at their own outlet, admins at any
+//! (404 for another outlet); the CSRF token is checked first.
 
 use std::collections::HashMap;
 
@@ -33,6 +37,40 @@ use crate::state::AppState;
 
 const LINES: usize = 4;
 
+/// Which sheet a page is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Sheet {
+    WriteOff,
+    Count,
+}
+
+impl Sheet {
+    fn path(self) -> &'static str {
+        match self {
+            Sheet::WriteOff => "/stock/write-off",
+            Sheet::Count => "/stock/count",
+        }
+    }
+
+    fn title(self, lang: Lang) -> &'static str {
+        match self {
+            Sheet::WriteOff => t(
+                lang,
+                "Hủy hàng hết hạn, hư hỏng",
+                "Write off expired or damaged goods",
+            ),
+            Sheet::Count => t(lang, "Kiểm kê hàng tồn", "Stock count"),
+        }
+    }
+
+    fn kind(self) -> DocumentKind {
+        match self {
+            Sheet::WriteOff => DocumentKind::WriteOff,
+            Sheet::Count => DocumentKind::Count,
+        }
+    }
+}
+
 type Submitted = HashMap<String, String>;
 
 fn get<'a>(f: &'a Submitted, key: &str) -> &'a str {
@@ -40,6 +78,7 @@ fn get<'a>(f: &'a Submitted, key: &str) -> &'a str {
 }
 
 fn form_markup(
+    sheet: Sheet,
     me: &WebUser,
     outlet_id: Option<i32>,
     f: &Submitted,
@@ -56,7 +95,7 @@ fn form_markup(
         @if let Some(e) = error {
             div.error role="alert" { p { strong { (t(lang, "Chưa ghi sổ:", "Not posted:")) } " " (e) } }
         }
-        form.card method="post" action="/stock/write-off" {
+        form.card method="post" action=(sheet.path()) {
             (csrf_field(me))
             div.field {
                 label for="outlet_id" { (t(lang, "Điểm bán", "Outlet")) }
@@ -68,13 +107,13 @@ fn form_markup(
                     }
                 }
             }
-            div.field {
+            @if sheet == Sheet::WriteOff { div.field {
                 label for="write_off_reason" { (t(lang, "Lý do hủy", "Reason")) }
                 select id="write_off_reason" name="write_off_reason" {
                     option value="expired" selected[get(f, "write_off_reason") != "damaged"] { (t(lang, "Hết hạn sử dụng", "Expired")) }
                     option value="damaged" selected[get(f, "write_off_reason") == "damaged"] { (t(lang, "Hư hỏng", "Damaged")) }
                 }
-            }
+            } }
             div.field {
                 label for="note" { (t(lang, "Ghi chú", "Note")) }
                 input id="note" name="note" type="text" value=(get(f, "note"));
@@ -93,9 +132,15 @@ fn form_markup(
                         }
                     }
                     @for (name, label) in [
-                        ("lot_code", t(lang, "Mã lô (để trống: lô hết hạn trước)", "Lot code (empty: first to expire)")),
-                        ("qty", t(lang, "Số lượng", "Quantity")),
-                        ("reason", t(lang, "Mô tả", "Details")),
+                        ("lot_code", match sheet {
+                            Sheet::WriteOff => t(lang, "Mã lô (để trống: lô hết hạn trước)", "Lot code (empty: first to expire)"),
+                            Sheet::Count => t(lang, "Mã lô (để trống: cả sản phẩm)", "Lot code (empty: the whole product)"),
+                        }),
+                        ("qty", match sheet {
+                            Sheet::WriteOff => t(lang, "Số lượng", "Quantity"),
+                            Sheet::Count => t(lang, "Số lượng đếm được", "Counted quantity"),
+                        }),
+                        ("reason", t(lang, "Lý do / mô tả", "Reason / details")),
                     ] {
                         @let key = format!("{name}_{i}");
                         div.field {
@@ -105,12 +150,16 @@ fn form_markup(
                     }
                 }
             }
-            button type="submit" { (t(lang, "Ghi sổ phiếu hủy", "Post the write-off")) }
+            button type="submit" {
+                @if sheet == Sheet::WriteOff { (t(lang, "Ghi sổ phiếu hủy", "Post the write-off")) }
+                @else { (t(lang, "Duyệt và ghi sổ kiểm kê", "Approve and post the count")) }
+            }
         }
     }
 }
 
 async fn show(
+    sheet: Sheet,
     state: &AppState,
     me: &WebUser,
     status: StatusCode,
@@ -118,11 +167,7 @@ async fn show(
     f: &Submitted,
     error: Option<&str>,
 ) -> HttpResponse {
-    let title = t(
-        me.lang,
-        "Hủy hàng hết hạn, hư hỏng",
-        "Write off expired or damaged goods",
-    );
+    let title = sheet.title(me.lang);
     match state
         .read(|c| Ok((outlet::list(c)?, product::list(c, None)?)))
         .await
@@ -132,7 +177,7 @@ async fn show(
             me.lang,
             title,
             me,
-            form_markup(me, outlet_id, f, error, &outlets, &products),
+            form_markup(sheet, me, outlet_id, f, error, &outlets, &products),
         ),
         Err(e) => forms::failure(me, &e),
     }
@@ -149,19 +194,37 @@ pub async fn write_off_form(
     me: WebUser,
     q: web::Query<OutletQuery>,
 ) -> HttpResponse {
+    blank(Sheet::WriteOff, &state, &me, q.outlet_id.as_deref()).await
+}
+
+#[get("/stock/count")]
+pub async fn count_form(
+    state: web::Data<AppState>,
+    me: WebUser,
+    q: web::Query<OutletQuery>,
+) -> HttpResponse {
+    blank(Sheet::Count, &state, &me, q.outlet_id.as_deref()).await
+}
+
+async fn blank(sheet: Sheet, state: &AppState, me: &WebUser, outlet: Option<&str>) -> HttpResponse {
     if let Err(e) = me.user.require(&[Role::Admin, Role::Manager]) {
-        return forms::failure(&me, &e);
+        return forms::failure(me, &e);
     }
-    match chosen_outlet(&me, q.outlet_id.as_deref()) {
-        Ok(o) => show(&state, &me, StatusCode::OK, o, &Submitted::new(), None).await,
-        Err(e) => forms::failure(&me, &e),
+    match chosen_outlet(me, outlet) {
+        Ok(o) => show(sheet, state, me, StatusCode::OK, o, &Submitted::new(), None).await,
+        Err(e) => forms::failure(me, &e),
     }
 }
 
-fn draft(lang: Lang, outlet_id: i32, f: &Submitted) -> Result<DraftInput, String> {
-    let reason = get(f, "write_off_reason")
-        .parse::<WriteOffReason>()
-        .map_err(|_| t(lang, "Chọn lý do hủy.", "Choose a reason.").to_owned())?;
+fn draft(sheet: Sheet, lang: Lang, outlet_id: i32, f: &Submitted) -> Result<DraftInput, String> {
+    let reason = match sheet {
+        Sheet::Count => None,
+        Sheet::WriteOff => Some(
+            get(f, "write_off_reason")
+                .parse::<WriteOffReason>()
+                .map_err(|_| t(lang, "Chọn lý do hủy.", "Choose a reason.").to_owned())?,
+        ),
+    };
     let mut lines = Vec::new();
     for i in 1..=LINES {
         let v = |name: &str| get(f, &format!("{name}_{i}")).to_owned();
@@ -198,18 +261,18 @@ fn draft(lang: Lang, outlet_id: i32, f: &Submitted) -> Result<DraftInput, String
     if lines.is_empty() {
         return Err(t(
             lang,
-            "Phiếu hủy cần ít nhất một dòng hàng.",
-            "A write-off needs at least one line.",
+            "Phiếu cần ít nhất một dòng hàng.",
+            "The sheet needs at least one line.",
         )
         .to_owned());
     }
     Ok(DraftInput {
-        kind: DocumentKind::WriteOff,
+        kind: sheet.kind(),
         outlet_id,
         producer_id: None,
         dest_outlet_id: None,
         ref_document_id: None,
-        write_off_reason: Some(reason),
+        write_off_reason: reason,
         note: get(f, "note").to_owned(),
         lines,
     })
@@ -221,26 +284,39 @@ pub async fn write_off_submit(
     me: WebUser,
     form: web::Form<Submitted>,
 ) -> HttpResponse {
+    submit(Sheet::WriteOff, &state, &me, form.into_inner()).await
+}
+
+#[post("/stock/count")]
+pub async fn count_submit(
+    state: web::Data<AppState>,
+    me: WebUser,
+    form: web::Form<Submitted>,
+) -> HttpResponse {
+    submit(Sheet::Count, &state, &me, form.into_inner()).await
+}
+
+async fn submit(sheet: Sheet, state: &AppState, me: &WebUser, f: Submitted) -> HttpResponse {
     let lang = me.lang;
-    let f = form.into_inner();
-    if !me.check_csrf(&state, get(&f, "csrf")) {
+    if !me.check_csrf(state, get(&f, "csrf")) {
         return csrf_refused(lang);
     }
     if let Err(e) = me.user.require(&[Role::Admin, Role::Manager]) {
-        return forms::failure(&me, &e);
+        return forms::failure(me, &e);
     }
     let Ok(outlet_id) = get(&f, "outlet_id").parse::<i32>() else {
-        return forms::failure(&me, &ApiError::not_found());
+        return forms::failure(me, &ApiError::not_found());
     };
     if let Err(e) = me.user.check_outlet(outlet_id) {
-        return forms::failure(&me, &e);
+        return forms::failure(me, &e);
     }
-    let input = match draft(lang, outlet_id, &f) {
+    let input = match draft(sheet, lang, outlet_id, &f) {
         Ok(d) => d,
         Err(msg) => {
             return show(
-                &state,
-                &me,
+                sheet,
+                state,
+                me,
                 StatusCode::UNPROCESSABLE_ENTITY,
                 Some(outlet_id),
                 &f,
@@ -262,13 +338,14 @@ pub async fn write_off_submit(
             .insert_header((LOCATION, format!("/stock/documents/{}/print", doc.id)))
             .finish(),
         Err(e) if actix_web::ResponseError::status_code(&e).is_server_error() => {
-            forms::failure(&me, &e)
+            forms::failure(me, &e)
         }
         Err(e) => {
             let msg = e.message(lang).to_owned();
             show(
-                &state,
-                &me,
+                sheet,
+                state,
+                me,
                 StatusCode::UNPROCESSABLE_ENTITY,
                 Some(outlet_id),
                 &f,
