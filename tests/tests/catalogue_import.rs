@@ -85,8 +85,9 @@ async fn a_file_with_errors_in_several_rows_imports_nothing_and_lists_every_one(
     csv +=
         &product_line(tax, "Trùng GTIN", 1, "4", "2025-01-01", "", "1000").replace("C-1,", "C-1b,"); // 8
     csv += &product_line("5300000000", "Chủ thể lạ", 8, "4", "2025-01-01", "", "1000"); // 9
-    csv += &product_line(tax, "Thuế sai", 9, "4", "2025-01-01", "", "1000")
-        .replace(",10,1000,", ",7,1000,"); // 10
+    // line 10: an unreadable star rating and a bad VAT rate, both reported
+    csv += &product_line(tax, "Thuế sai", 9, "nhiều", "2025-01-01", "", "1000")
+        .replace(",10,1000,", ",7,1000,");
     let before = (
         count(&app, "products").await,
         count(&app, "product_prices").await,
@@ -135,6 +136,14 @@ async fn a_file_with_errors_in_several_rows_imports_nothing_and_lists_every_one(
             .unwrap()
             .contains("số kiểm tra")
     );
+    let line10: BTreeSet<&str> = answer["report"]["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["line"] == 10)
+        .map(|e| e["column"].as_str().unwrap())
+        .collect();
+    assert_eq!(line10, BTreeSet::from(["stars", "vat"]), "{answer}");
     assert_eq!(answer["report"]["imported"], 0);
     assert_eq!(
         before,

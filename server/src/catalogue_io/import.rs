@@ -329,7 +329,7 @@ fn product_input(
     t: &Table,
     rec: &csv::StringRecord,
     producer_id: i32,
-) -> Result<ProductInput, Vec<Invalid>> {
+) -> (ProductInput, Vec<Invalid>) {
     let mut bad = Vec::new();
     let stars = keep(
         &mut bad,
@@ -366,15 +366,14 @@ fn product_input(
         columns::boolean("active", t.cell(rec, "active"), true),
         true,
     );
-    if !bad.is_empty() {
-        return Err(bad);
-    }
-    Ok(ProductInput {
+    // Unreadable cells get neutral stand-ins (already reported above) so
+    // the rest of the row is still checked and every problem is listed.
+    let input = ProductInput {
         producer_id,
         name_vi: t.cell(rec, "name_vi").to_owned(),
         name_en: t.opt(rec, "name_en"),
         group_code: t.cell(rec, "group").to_owned(),
-        stars: stars.unwrap_or_default(),
+        stars: stars.unwrap_or(3),
         cert_number: t.opt(rec, "cert_number"),
         cert_level: t.opt(rec, "cert_level"),
         cert_issued_on: issued,
@@ -384,13 +383,14 @@ fn product_input(
         unit: t.cell(rec, "unit").to_owned(),
         fractional,
         vat_rate: t.cell(rec, "vat").to_owned(),
-        price: price.unwrap_or_default(),
+        price: price.unwrap_or(0),
         food_safety_ref: t.opt(rec, "food_safety_ref"),
         description: t.cell(rec, "description").to_owned(),
         photo_url: t.opt(rec, "photo_url"),
         key_product,
         active,
-    })
+    };
+    (input, bad)
 }
 
 /// Imports products. Run inside one write transaction.
@@ -418,8 +418,15 @@ pub fn import_products(
             row_errors.push(e);
             i32::MAX
         });
-        let checked =
-            product_input(&table, rec, pid).and_then(|input| validate::check(&input, &look.refs));
+        let (input, unreadable) = product_input(&table, rec, pid);
+        let date_unreadable = unreadable.iter().any(|i| i.code == "invalid_date");
+        row_errors.extend(unreadable);
+        let checked = validate::check(&input, &look.refs).map_err(|list| {
+            // An unreadable date already explains an incomplete certificate.
+            list.into_iter()
+                .filter(|i| !(date_unreadable && i.code == "incomplete_certificate"))
+                .collect::<Vec<_>>()
+        });
         match checked {
             Err(list) => row_errors.extend(list),
             Ok(record) => {
