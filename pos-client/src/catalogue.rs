@@ -267,6 +267,11 @@ impl Catalogue {
         cat
     }
 
+    /// Every product, in id order.
+    pub fn products(&self) -> &[Product] {
+        &self.products
+    }
+
     pub fn len(&self) -> usize {
         self.products.len()
     }
