@@ -8,7 +8,8 @@
 //! - [`receipt`]: printing a committed sale;
 //! - [`sync`]: sending the outbox in order with back-off;
 //! - [`server_api`]: the HTTP calls to `ocop-server`;
-//! - [`commands`]: `setup`, `sell`, `sync`, `status`, `reprint`.
+//! - [`commands`]: `setup`, `sell`, `sync`, `status`, `reprint`;
+//! - [`tui`]: the terminal interface.
 
 pub mod catalogue;
 pub mod checkout;
@@ -20,3 +21,4 @@ pub mod receipt;
 pub mod server_api;
 pub mod store;
 pub mod sync;
+pub mod tui;

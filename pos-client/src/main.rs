@@ -1,4 +1,5 @@
-//! ocop-till: the till at an outlet. One binary with subcommands:
+//! ocop-till: the till at an outlet. Without a command, the terminal
+//! interface; with one:
 //! `setup` (register with the server), `sell` (non-interactive sale, the
 //! same path as the interface), `sync`, `status`, `reprint`, `print-test`.
 //! Everything lives in the library ([`ocop_till`]).
@@ -6,7 +7,8 @@
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
-use ocop_till::{commands, config, print_test};
+use ocop_till::config::PrinterSettings;
+use ocop_till::{commands, config, print_test, tui};
 
 #[derive(Debug, Parser)]
 #[command(name = "ocop-till", version, about = "OCOP point of sale till")]
@@ -15,8 +17,12 @@ struct Cli {
     /// directory, `ocop-till/`).
     #[arg(long, env = "OCOP_TILL_DATA_DIR", global = true)]
     data_dir: Option<PathBuf>,
+    /// Printer for the interface (overrides the stored one).
+    #[arg(long)]
+    printer: Option<String>,
+    /// Without a command: the terminal interface.
     #[command(subcommand)]
-    command: Command,
+    command: Option<Command>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -47,12 +53,51 @@ enum Command {
 fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     let dir = cli.data_dir.unwrap_or_else(config::default_data_dir);
-    match cli.command {
+    let Some(command) = cli.command else {
+        let printer = cli.printer.map(|uri| PrinterSettings {
+            uri,
+            width: 80,
+            mode: "raster".into(),
+        });
+        return tui::run(&dir, printer.map(|p| p.to_args()));
+    };
+    match command {
         Command::Setup(args) => commands::setup(&dir, &args),
         Command::Sell(args) => commands::sell(&dir, &args),
         Command::Sync { json } => commands::run_sync(&dir, json),
         Command::Status { json } => commands::status(&dir, json),
         Command::Reprint(args) => commands::reprint(&dir, &args),
         Command::PrintTest(args) => print_test::run(&args),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    /// clap's own consistency checks (duplicate flags, bad defaults).
+    #[test]
+    fn command_line_is_consistent() {
+        Cli::command().debug_assert();
+        let cli = Cli::try_parse_from([
+            "ocop-till",
+            "sell",
+            "--item",
+            "8936012345674:2",
+            "--item",
+            "CHE",
+            "--pay",
+            "cash:500000",
+            "--json",
+        ])
+        .unwrap();
+        assert!(matches!(cli.command, Some(Command::Sell(_))));
+        assert!(
+            Cli::try_parse_from(["ocop-till"])
+                .unwrap()
+                .command
+                .is_none()
+        );
     }
 }
