@@ -187,24 +187,33 @@ pub fn sync_once(
     let mut report = send_outbox(store, &server, &cfg.till_auth(), backoff, due_only)?;
     if report.error.is_none() {
         store.set(LAST_SYNC_KEY, &Utc::now())?;
-        let auth = cfg
+        // The user token from setup expires; the till's own credential is
+        // tried next (for servers that accept it on the catalogue).
+        let mut result = Err(SendError::Transient("no credential".into()));
+        for auth in cfg
             .user_token
             .clone()
-            .map_or_else(|| cfg.till_auth(), Auth::Bearer);
-        report.catalogue = Some(
-            match catalogue::refresh(store, &server, &auth, cfg.outlet_id) {
-                Ok(Refresh::Unchanged(v)) => format!("catalogue v{v} unchanged"),
-                Ok(Refresh::Snapshot { version, products }) => {
-                    format!("catalogue v{version}: {products} products")
-                }
-                Ok(Refresh::Delta {
-                    version,
-                    changed,
-                    removed,
-                }) => format!("catalogue v{version}: {changed} changed, {removed} removed"),
-                Err(e) => format!("catalogue not refreshed: {e}"),
-            },
-        );
+            .map(Auth::Bearer)
+            .into_iter()
+            .chain([cfg.till_auth()])
+        {
+            result = catalogue::refresh(store, &server, &auth, cfg.outlet_id);
+            if result.is_ok() {
+                break;
+            }
+        }
+        report.catalogue = Some(match result {
+            Ok(Refresh::Unchanged(v)) => format!("catalogue v{v} unchanged"),
+            Ok(Refresh::Snapshot { version, products }) => {
+                format!("catalogue v{version}: {products} products")
+            }
+            Ok(Refresh::Delta {
+                version,
+                changed,
+                removed,
+            }) => format!("catalogue v{version}: {changed} changed, {removed} removed"),
+            Err(e) => format!("catalogue not refreshed: {e}"),
+        });
     }
     Ok(report)
 }

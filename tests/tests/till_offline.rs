@@ -127,6 +127,19 @@ async fn server_rows(app: &TestApp, table: &'static str, till_id: i32) -> Vec<i6
     .unwrap()
 }
 
+/// Turns the till's acknowledged outbox rows back into 'sent', straight in
+/// its SQLite file.
+fn forget_acknowledgements(dir: &Path) {
+    let path = dir.join(ocop_till::store::DB_FILE);
+    let mut c = diesel::SqliteConnection::establish(&path.to_string_lossy()).unwrap();
+    let n = diesel::sql_query(
+        "UPDATE outbox SET state = 'sent', acked_at = NULL WHERE state = 'acknowledged'",
+    )
+    .execute(&mut c)
+    .unwrap();
+    assert_eq!(n, 3);
+}
+
 fn cp1258() -> PrinterProfile {
     PrinterProfile::new(
         Paper::Mm80,
@@ -213,6 +226,15 @@ async fn sales_made_offline_arrive_once_when_the_server_is_back() {
     // Syncing again sends nothing and stores nothing twice.
     let again = till(&dir, &["sync", "--json"]);
     assert_eq!(again["acknowledged"], 0, "{again}");
+    assert_eq!(server_rows(&app, "sales", cfg.till_id).await, vec![1, 2, 3]);
+
+    // What a crash between the server's answer and the local
+    // acknowledgement leaves: rows still 'sent'. They go again, the server
+    // answers with the stored sales, and still stores each once.
+    forget_acknowledgements(&dir);
+    let resent = till(&dir, &["sync", "--json"]);
+    assert_eq!(resent["acknowledged"], 3, "{resent}");
+    assert_eq!(resent["rejected"], 0, "{resent}");
     assert_eq!(server_rows(&app, "sales", cfg.till_id).await, vec![1, 2, 3]);
     let status = till(&dir, &["status", "--json"]);
     assert_eq!(status["server_reachable"], true);
