@@ -236,6 +236,10 @@ async fn sales_made_offline_arrive_once_when_the_server_is_back() {
     assert_eq!(resent["acknowledged"], 3, "{resent}");
     assert_eq!(resent["rejected"], 0, "{resent}");
     assert_eq!(server_rows(&app, "sales", cfg.till_id).await, vec![1, 2, 3]);
+    assert!(
+        again["catalogue"].as_str().unwrap().contains("unchanged"),
+        "ETag: nothing new to download: {again}"
+    );
     let status = till(&dir, &["status", "--json"]);
     assert_eq!(status["server_reachable"], true);
     assert_eq!(status["queue_waiting"], 0);
@@ -317,4 +321,55 @@ async fn a_till_killed_between_commit_and_send_loses_and_duplicates_nothing() {
     let again = till(&dir, &["sync", "--json"]);
     assert_eq!(again["acknowledged"], 0);
     assert_eq!(server_rows(&app, "sales", cfg.till_id).await, vec![1, 2, 3]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sale_the_server_refuses_is_kept_and_reported_and_does_not_block_the_queue() {
+    let app = TestApp::spawn_demo().await;
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("till");
+    let cfg = setup_till(&app, &dir).await;
+    let code = scan_codes(&dir, 1).remove(0);
+    let sell = |dir: &Path| {
+        till(
+            dir,
+            &[
+                "sell",
+                "--item",
+                &code,
+                "--pay",
+                "cash",
+                "--printer",
+                "none",
+                "--no-send",
+                "--json",
+            ],
+        )
+    };
+    sell(&dir);
+    // A cashier the server does not know at this outlet: refused (422).
+    let store = Store::open_dir(&dir).unwrap();
+    let mut wrong = cfg.clone();
+    wrong.cashier_id = 999_999;
+    wrong.save(&store).unwrap();
+    sell(&dir);
+    cfg.save(&store).unwrap();
+    sell(&dir);
+
+    let report = till(&dir, &["sync", "--json"]);
+    assert_eq!(report["acknowledged"], 2, "{report}");
+    assert_eq!(report["rejected"], 1, "{report}");
+    assert_eq!(report["waiting"], 0, "{report}");
+    assert_eq!(server_rows(&app, "sales", cfg.till_id).await, vec![1, 3]);
+    let status = till(&dir, &["status", "--json"]);
+    assert_eq!(status["queue_rejected"], 1, "{status}");
+    assert!(
+        status["last_error"].as_str().unwrap().contains("422"),
+        "{status}"
+    );
+    // Not retried forever, not dropped: still on the till for a reprint.
+    let again = till(&dir, &["sync", "--json"]);
+    assert_eq!(again["acknowledged"], 0);
+    assert_eq!(again["rejected"], 0);
+    assert_eq!(store.receipt_numbers().unwrap(), vec![1, 2, 3]);
 }
