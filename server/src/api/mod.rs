@@ -11,6 +11,7 @@ pub mod health;
 pub mod outlets;
 pub mod producers;
 pub mod products;
+pub mod refunds;
 pub mod sales;
 pub mod scan;
 pub mod stock;
@@ -73,7 +74,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(tills::create)
             .service(sales::batch)
             .service(sales::create)
-            .service(sales::get_one),
+            .service(sales::get_one)
+            .service(refunds::create),
     );
 }
 

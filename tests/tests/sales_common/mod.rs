@@ -286,3 +286,53 @@ pub fn product_price(c: &mut DbConn, id: i32) -> i64 {
         .first(c)
         .unwrap()
 }
+
+impl Till {
+    /// The next refund of this till: `qty_units` of each listed sale line,
+    /// paid back in cash, built against the `earlier` refunds the till
+    /// knows of.
+    pub fn refund(
+        &mut self,
+        sale: &Sale,
+        earlier: &[ocop_core::sale::Refund],
+        lines: &[(u32, i64, ocop_core::sale::Restock)],
+    ) -> ocop_core::sale::Refund {
+        use ocop_core::sale::RefundPayment;
+        use ocop_core::sale::refund::{
+            RefundHeader, RefundRequest, build_refund, refund_lines, refund_totals,
+        };
+        let requests: Vec<RefundRequest> = lines
+            .iter()
+            .map(|(line_no, qty, restock)| RefundRequest {
+                original_line_no: *line_no,
+                qty: Quantity::from_units(*qty).unwrap(),
+                restock: *restock,
+            })
+            .collect();
+        let total = refund_totals(&refund_lines(sale, earlier, &requests).unwrap())
+            .unwrap()
+            .0;
+        let no = self.next_no;
+        let r = build_refund(
+            RefundHeader {
+                id: Uuid::new_v4(),
+                till_id: self.id,
+                receipt_no: no.try_into().unwrap(),
+                refunded_at: Utc::now(),
+                cashier_id: self.cashier_id,
+                outlet_id: self.outlet_id,
+                shift_id: self.shift_id,
+                reason: "Khách đổi ý".into(),
+            },
+            sale,
+            earlier,
+            &requests,
+            vec![RefundPayment::cash(total)],
+            self.last_hash,
+        )
+        .unwrap();
+        self.next_no = no + 1;
+        self.last_hash = r.hash;
+        r
+    }
+}
