@@ -12,4 +12,5 @@ pub mod settings;
 pub mod stock;
 pub mod till_catalogue;
 pub mod user;
+pub mod utc;
 pub mod validation;

@@ -45,7 +45,9 @@ pub struct Outlet {
     pub bank_account: Option<String>,
     pub bank_holder: Option<String>,
     pub active: bool,
+    #[serde(serialize_with = "crate::models::utc::serialize")]
     pub created_at: NaiveDateTime,
+    #[serde(serialize_with = "crate::models::utc::serialize")]
     pub updated_at: NaiveDateTime,
 }
 

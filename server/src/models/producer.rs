@@ -38,7 +38,9 @@ pub struct Producer {
     pub bank_holder: Option<String>,
     /// `active` or `suspended`.
     pub status: String,
+    #[serde(serialize_with = "crate::models::utc::serialize")]
     pub created_at: NaiveDateTime,
+    #[serde(serialize_with = "crate::models::utc::serialize")]
     pub updated_at: NaiveDateTime,
 }
 

@@ -55,7 +55,9 @@ pub struct Product {
     pub photo_url: Option<String>,
     pub key_product: bool,
     pub active: bool,
+    #[serde(serialize_with = "crate::models::utc::serialize")]
     pub created_at: NaiveDateTime,
+    #[serde(serialize_with = "crate::models::utc::serialize")]
     pub updated_at: NaiveDateTime,
     /// The catalogue version of the product's last change.
     pub catalogue_version: i64,
@@ -447,6 +449,7 @@ pub struct PriceEntry {
     pub price: i64,
     pub changed_by: Option<i32>,
     /// UTC.
+    #[serde(serialize_with = "crate::models::utc::serialize")]
     pub valid_from: NaiveDateTime,
 }
 

@@ -32,6 +32,7 @@ pub struct Agreement {
     pub ends_on: Option<NaiveDate>,
     pub note: String,
     pub created_by: Option<i32>,
+    #[serde(serialize_with = "crate::models::utc::serialize")]
     pub created_at: NaiveDateTime,
 }
 

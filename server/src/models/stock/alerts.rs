@@ -191,6 +191,7 @@ pub struct Threshold {
     pub product_id: i32,
     pub min_qty_milli: i64,
     pub updated_by: Option<i32>,
+    #[serde(serialize_with = "crate::models::utc::serialize")]
     pub updated_at: NaiveDateTime,
 }
 

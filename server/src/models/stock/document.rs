@@ -45,9 +45,11 @@ pub struct Document {
     pub write_off_reason: Option<String>,
     pub note: String,
     pub created_by: i32,
+    #[serde(serialize_with = "crate::models::utc::serialize")]
     pub created_at: NaiveDateTime,
     /// Who posted (for a count: the manager who approved it).
     pub posted_by: Option<i32>,
+    #[serde(serialize_with = "crate::models::utc::serialize_opt")]
     pub posted_at: Option<NaiveDateTime>,
 }
 

@@ -22,6 +22,7 @@ pub struct Lot {
     pub lot_code: String,
     pub produced_on: Option<NaiveDate>,
     pub expires_on: Option<NaiveDate>,
+    #[serde(serialize_with = "crate::models::utc::serialize")]
     pub created_at: NaiveDateTime,
 }
 

@@ -85,6 +85,7 @@ pub struct LedgerEntry {
     pub document_ref: String,
     pub user_id: Option<i32>,
     /// UTC.
+    #[serde(serialize_with = "crate::models::utc::serialize")]
     pub created_at: NaiveDateTime,
 }
 

@@ -326,6 +326,7 @@ fn group(rows: &[OnHandRow], by: &str) -> QueryResult<Vec<StockGroup>> {
 pub struct MovementRow {
     pub id: i32,
     /// UTC.
+    #[serde(serialize_with = "crate::models::utc::serialize")]
     pub created_at: NaiveDateTime,
     pub kind: String,
     #[schema(value_type = String)]
@@ -393,6 +394,7 @@ pub struct InTransitLine {
     pub from_outlet_id: i32,
     pub to_outlet_id: i32,
     /// UTC.
+    #[serde(serialize_with = "crate::models::utc::serialize_opt")]
     pub sent_at: Option<NaiveDateTime>,
     pub line_id: i32,
     pub product_id: i32,
