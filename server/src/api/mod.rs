@@ -13,6 +13,7 @@ pub mod producers;
 pub mod products;
 pub mod refunds;
 pub mod sales;
+pub mod shifts;
 pub mod scan;
 pub mod stock;
 pub mod stock_documents;
@@ -20,8 +21,8 @@ pub mod stock_print;
 pub mod tills;
 pub mod users;
 
-use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use tills::TillAuthDoc;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa_actix_web::scope;
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -75,7 +76,12 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(sales::batch)
             .service(sales::create)
             .service(sales::get_one)
-            .service(refunds::create),
+            .service(refunds::create)
+            .service(shifts::open)
+            .service(shifts::cash_movement)
+            .service(shifts::report)
+            .service(shifts::close)
+            .service(shifts::acknowledge),
     );
 }
 
