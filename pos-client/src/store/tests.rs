@@ -143,3 +143,45 @@ fn config_and_parked_carts() {
     assert!(s.parked().unwrap().is_empty());
     assert_eq!(s.unpark(id).unwrap(), None);
 }
+
+/// Two processes selling on one till (two windows, a stuck instance): the
+/// immediate transaction serialises them, so numbers stay unique and
+/// gapless and every receipt links to the one before it.
+/// (The "two browser tabs" duplicates of odoo/odoo#152259.)
+#[test]
+fn concurrent_connections_never_share_or_skip_a_number() {
+    let dir = tempfile::tempdir().unwrap();
+    Store::open_dir(dir.path()).unwrap();
+    let threads: Vec<_> = (0..4)
+        .map(|_| {
+            let path = dir.path().join(DB_FILE);
+            std::thread::spawn(move || {
+                let mut s = Store::open(&path).unwrap();
+                for _ in 0..25 {
+                    commit(&mut s, false).unwrap();
+                }
+            })
+        })
+        .collect();
+    for t in threads {
+        t.join().unwrap();
+    }
+    let s = Store::open_dir(dir.path()).unwrap();
+    assert_eq!(
+        s.receipt_numbers().unwrap(),
+        (1..=100).collect::<Vec<u32>>()
+    );
+    let mut prev = ChainHash::GENESIS.to_hex();
+    for no in 1..=100 {
+        let (_, json) = s.receipt_json(Some(no)).unwrap().unwrap();
+        let rec: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(
+            rec["prev"],
+            prev.as_str(),
+            "receipt {no} links to {}",
+            no - 1
+        );
+        prev = rec["hash"].as_str().unwrap().to_owned();
+    }
+    assert_eq!(s.journal_head().unwrap().1.to_hex(), prev);
+}
