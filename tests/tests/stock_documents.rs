@@ -175,7 +175,10 @@ async fn a_count_posts_exactly_the_variance_once_approved() {
     assert_eq!(status, StatusCode::FORBIDDEN);
     let (status, posted) = post(&app, &manager, id).await;
     assert_eq!(status, StatusCode::OK, "{posted}");
-    assert!(posted["document"]["posted_by"].as_i64().is_some(), "{posted}");
+    assert!(
+        posted["document"]["posted_by"].as_i64().is_some(),
+        "{posted}"
+    );
     let entries = posted["entries"].as_array().unwrap();
     let sum_for = |p: i32| {
         entries

@@ -387,7 +387,6 @@ diesel::table! {
     }
 }
 
-
 diesel::joinable!(outlets -> districts (district_code));
 diesel::joinable!(producers -> districts (district_code));
 diesel::joinable!(product_prices -> products (product_id));
