@@ -47,6 +47,7 @@ struct FileConfig {
     token_ttl_minutes: Option<u64>,
     db_pool_size: Option<u32>,
     workers: Option<usize>,
+    bank_webhook_secret: Option<String>,
 }
 
 /// Every variable the server reads, with what it is for (also printed by `--help`).
@@ -74,6 +75,10 @@ pub const VARIABLES: &[(&str, &str)] = &[
         "HTTP worker threads (default: one per CPU core)",
     ),
     (
+        "OCOP_BANK_WEBHOOK_SECRET",
+        "HMAC-SHA256 key of bank payment notifications, at least 32 characters (docs/bank-webhook.md; unset: the webhook answers 503)",
+    ),
+    (
         "OCOP_LOG",
         "log filter, e.g. info or ocop_server=debug (default info)",
     ),
@@ -93,6 +98,8 @@ pub struct Config {
     pub db_pool_size: u32,
     /// HTTP worker threads; `None` lets actix use one per core.
     pub workers: Option<usize>,
+    /// Key of the bank notification webhook's HMAC-SHA256 signature.
+    pub bank_webhook_secret: Option<Secret>,
 }
 
 impl Config {
@@ -178,6 +185,13 @@ impl Config {
         if workers.is_some_and(|w| !(1..=512).contains(&w)) {
             bail!("OCOP_WORKERS must be between 1 and 512");
         }
+        let bank_webhook_secret = env("OCOP_BANK_WEBHOOK_SECRET").or(file.bank_webhook_secret);
+        if bank_webhook_secret
+            .as_ref()
+            .is_some_and(|s| s.chars().count() < 32)
+        {
+            bail!("OCOP_BANK_WEBHOOK_SECRET must be at least 32 characters long");
+        }
         Ok(Config {
             bind,
             database_url,
@@ -186,6 +200,7 @@ impl Config {
             token_ttl: Duration::from_secs(ttl_minutes * 60),
             db_pool_size,
             workers,
+            bank_webhook_secret: bank_webhook_secret.map(Secret::new),
         })
     }
 }

@@ -9,12 +9,13 @@ pub mod catalogue_io;
 pub mod consignment;
 pub mod health;
 pub mod outlets;
+pub mod payments;
 pub mod producers;
 pub mod products;
 pub mod refunds;
 pub mod sales;
-pub mod shifts;
 pub mod scan;
+pub mod shifts;
 pub mod stock;
 pub mod stock_documents;
 pub mod stock_print;
@@ -81,7 +82,10 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(shifts::cash_movement)
             .service(shifts::report)
             .service(shifts::close)
-            .service(shifts::acknowledge),
+            .service(shifts::acknowledge)
+            .service(payments::vietqr)
+            .service(payments::confirm)
+            .service(payments::bank_notification),
     );
 }
 

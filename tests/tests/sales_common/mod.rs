@@ -336,3 +336,27 @@ impl Till {
         r
     }
 }
+
+impl Till {
+    /// The next sale, paid by a VietQR transfer still pending.
+    pub fn sale_by_transfer(&mut self, lines: Vec<CartLine>) -> Sale {
+        let mut b = SaleBuilder::new(SaleHeader {
+            id: Uuid::new_v4(),
+            till_id: self.id,
+            receipt_no: self.next_no.try_into().unwrap(),
+            sold_at: Utc::now(),
+            cashier_id: self.cashier_id,
+            outlet_id: self.outlet_id,
+            shift_id: self.shift_id,
+        });
+        for l in lines {
+            b.add(l).unwrap();
+        }
+        let total = b.total().unwrap();
+        let pay = Payment::bank_transfer(total, ocop_core::sale::TransferStatus::Pending, None);
+        let sale = b.finish(vec![pay], self.last_hash).unwrap();
+        self.next_no += 1;
+        self.last_hash = sale.hash;
+        sale
+    }
+}

@@ -19,6 +19,7 @@
 
 pub mod ingest;
 pub mod journal;
+pub mod payment;
 pub mod refund;
 pub mod refund_store;
 pub mod shift;

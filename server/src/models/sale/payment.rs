@@ -1,0 +1,155 @@
+//! Bank-transfer payments after the sale: the VietQR payload of a sale's
+//! transfer, and confirmations appended by the cashier or by a signed bank
+//! notification. A confirmation is a new `transfer_confirmations` row; the
+//! sealed sale (and its hash) never changes.
+
+use chrono::Utc;
+use diesel::prelude::*;
+use ocop_core::money::Dong;
+use ocop_core::sale::qr::{parse_transfer_memo, vietqr_for_sale};
+use ocop_core::sale::{PaymentMethod, TransferStatus};
+use ocop_core::vietqr::BankBin;
+use serde::Serialize;
+use uuid::Uuid;
+
+use super::SaleFailure;
+use super::store::{self, SaleRow};
+use crate::db::DbConn;
+use crate::db::schema::{sales, transfer_confirmations};
+use crate::error::ApiError;
+use crate::models::outlet;
+
+/// Where a sale's bank transfer stands.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct TransferState {
+    pub sale_id: Uuid,
+    /// The transfer amount (sum of the sale's bank-transfer payments).
+    pub amount: i64,
+    /// `pending`, `confirmed_by_cashier` or `confirmed_by_bank`.
+    pub status: &'static str,
+    /// The VietQR payload (EMVCo) to show while pending.
+    pub vietqr: Option<String>,
+    pub memo: Option<String>,
+}
+
+fn no_transfer() -> SaleFailure {
+    SaleFailure::Api(ApiError::unprocessable(
+        "no_bank_transfer",
+        "Phiếu này không có khoản thanh toán chuyển khoản.",
+        "This sale has no bank-transfer payment.",
+    ))
+}
+
+/// The transfer amount and the status sealed into the sale.
+fn transfer_of(sale: &ocop_core::sale::Sale) -> Option<(Dong, TransferStatus)> {
+    let mut amount = Dong::new(0);
+    let mut status = None;
+    for p in &sale.payments {
+        if let PaymentMethod::BankTransfer { status: s, .. } = &p.method {
+            amount = amount.checked_add(p.amount)?;
+            status = Some(*s);
+        }
+    }
+    status.map(|s| (amount, s))
+}
+
+fn confirmed_by(conn: &mut DbConn, sale_row: i32) -> QueryResult<Option<String>> {
+    transfer_confirmations::table
+        .filter(transfer_confirmations::sale_id.eq(sale_row))
+        .order(transfer_confirmations::id)
+        .select(transfer_confirmations::source)
+        .first(conn)
+        .optional()
+}
+
+/// The transfer's state, with the VietQR payload for the outlet's account.
+pub fn state(conn: &mut DbConn, row: &SaleRow) -> Result<TransferState, SaleFailure> {
+    let sale = store::load(conn, row)?;
+    let (amount, sealed) = transfer_of(&sale).ok_or_else(no_transfer)?;
+    let status = match confirmed_by(conn, row.id)?.as_deref() {
+        Some("bank") => "confirmed_by_bank",
+        Some(_) => "confirmed_by_cashier",
+        None => sealed.code(),
+    };
+    let shop = outlet::find(conn, row.outlet_id)?;
+    let (Some(bin), Some(account)) = (shop.bank_bin, shop.bank_account) else {
+        return Err(SaleFailure::Api(ApiError::unprocessable(
+            "outlet_has_no_bank_account",
+            "Cửa hàng chưa khai báo tài khoản ngân hàng.",
+            "The outlet has no bank account on record.",
+        )));
+    };
+    let bin = BankBin::parse(&bin).map_err(|e| SaleFailure::Api(ApiError::invalid(&e)))?;
+    let qr = vietqr_for_sale(&bin, &account, amount, sale.receipt_ref())
+        .map_err(|e| SaleFailure::Api(ApiError::invalid(&e)))?;
+    Ok(TransferState {
+        sale_id: sale.id,
+        amount: amount.amount(),
+        status,
+        memo: qr.memo().map(str::to_owned),
+        vietqr: Some(qr.payload()),
+    })
+}
+
+/// Appends a confirmation; a bank transaction confirms once (its reference
+/// is unique), so a retried notification is answered, not stored again.
+pub fn confirm(
+    conn: &mut DbConn,
+    row: &SaleRow,
+    source: &'static str,
+    reference: Option<&str>,
+    by: Option<i32>,
+) -> Result<bool, SaleFailure> {
+    let sale = store::load(conn, row)?;
+    let (amount, _) = transfer_of(&sale).ok_or_else(no_transfer)?;
+    if let Some(r) = reference.filter(|_| source == "bank") {
+        let seen: Option<i32> = transfer_confirmations::table
+            .filter(transfer_confirmations::source.eq("bank"))
+            .filter(transfer_confirmations::reference.eq(r))
+            .select(transfer_confirmations::id)
+            .first(conn)
+            .optional()?;
+        if seen.is_some() {
+            return Ok(false);
+        }
+    }
+    diesel::insert_into(transfer_confirmations::table)
+        .values((
+            transfer_confirmations::sale_id.eq(row.id),
+            transfer_confirmations::source.eq(source),
+            transfer_confirmations::amount.eq(amount.amount()),
+            transfer_confirmations::reference.eq(reference),
+            transfer_confirmations::confirmed_by.eq(by),
+            transfer_confirmations::confirmed_at.eq(Utc::now().naive_utc()),
+        ))
+        .execute(conn)?;
+    Ok(true)
+}
+
+/// The sale a bank notification's memo names, if its amount matches.
+pub fn match_notification(
+    conn: &mut DbConn,
+    memo: &str,
+    amount: i64,
+) -> Result<SaleRow, SaleFailure> {
+    let unmatched = || {
+        SaleFailure::Api(ApiError::unprocessable(
+            "transfer_not_matched",
+            "Không tìm thấy phiếu bán hàng khớp với nội dung và số tiền chuyển khoản.",
+            "No sale matches the transfer's memo and amount.",
+        ))
+    };
+    let receipt = parse_transfer_memo(memo).ok_or_else(unmatched)?;
+    let row: SaleRow = sales::table
+        .filter(sales::till_id.eq(receipt.till_id))
+        .filter(sales::receipt_no.eq(i64::from(receipt.receipt_no)))
+        .select(SaleRow::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or_else(unmatched)?;
+    let sale = store::load(conn, &row)?;
+    match transfer_of(&sale) {
+        Some((due, _)) if due.amount() == amount => Ok(row),
+        _ => Err(unmatched()),
+    }
+}
