@@ -84,9 +84,16 @@ pub fn setup(data_dir: &Path, args: &SetupArgs) -> anyhow::Result<()> {
     };
     cfg.save(&store)?;
     let refresh = catalogue::refresh(&mut store, &server, &Auth::Bearer(login.token), outlet_id);
+    let catalogue = match refresh {
+        Ok(catalogue::Refresh::Snapshot { version, products }) => {
+            format!("danh mục v{version}: {products} sản phẩm (catalogue: {products} products)")
+        }
+        Ok(other) => format!("{other:?}"),
+        Err(e) => format!("chưa tải được danh mục / catalogue not downloaded: {e}"),
+    };
     println!(
-        "Đã đăng ký máy {} tại điểm bán {} (till {} registered at outlet {}); {:?}",
-        cfg.till_id, cfg.outlet_id, cfg.till_id, cfg.outlet_id, refresh
+        "Đã đăng ký máy {} tại điểm bán {} (till {} registered at outlet {}); {catalogue}",
+        cfg.till_id, cfg.outlet_id, cfg.till_id, cfg.outlet_id
     );
     Ok(())
 }
@@ -177,7 +184,10 @@ pub fn sell(data_dir: &Path, args: &SellArgs) -> anyhow::Result<()> {
     ) {
         Some(p) => crate::receipt::print(&p, &sale, cat.outlet.as_ref(), &cfg.cashier_name, false)
             .map_err(|e| format!("{e:#}")),
-        None => Err("no printer configured".to_owned()),
+        None => Err(
+            "không in (--printer none hoặc chưa cấu hình) / no printer (none or not configured)"
+                .to_owned(),
+        ),
     };
     let sent = if args.no_send {
         None

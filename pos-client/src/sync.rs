@@ -82,7 +82,8 @@ fn path_for(kind: &str) -> &'static str {
     }
 }
 
-/// Sends what is waiting, in order. `due_only`: respect each record's
+/// Sends what is waiting, in order, and records the time of a pass that
+/// emptied what it could without a network or server error. `due_only`: respect each record's
 /// back-off (the background task); the `sync` command sends everything now.
 pub fn send_outbox(
     store: &Store,
@@ -172,11 +173,13 @@ pub fn send_outbox(
         }
     }
     report.waiting = store.queue_counts()?.0;
+    if report.error.is_none() {
+        store.set(LAST_SYNC_KEY, &Utc::now())?;
+    }
     Ok(report)
 }
 
-/// One full sync: the outbox, then the catalogue. Records the time of the
-/// last pass that reached the server.
+/// One full sync: the outbox, then the catalogue.
 pub fn sync_once(
     store: &mut Store,
     cfg: &TillConfig,
@@ -186,7 +189,6 @@ pub fn sync_once(
     let server = Server::new(&cfg.server_url, Duration::from_secs(10))?;
     let mut report = send_outbox(store, &server, &cfg.till_auth(), backoff, due_only)?;
     if report.error.is_none() {
-        store.set(LAST_SYNC_KEY, &Utc::now())?;
         // The user token from setup expires; the till's own credential is
         // tried next (for servers that accept it on the catalogue).
         let mut result = Err(SendError::Transient("no credential".into()));
