@@ -28,6 +28,8 @@ use crate::store::{OutboxItem, OutboxState, Store};
 /// Most sales in one batch (the server's limit is 100).
 pub const BATCH: u32 = 100;
 const LAST_SYNC_KEY: &str = "last_sync_at";
+/// Whether the background sender last found the server reachable.
+pub const ONLINE_KEY: &str = "server_online";
 
 /// Exponential back-off: `base × 2^(attempts−1)`, at most `cap`.
 #[derive(Debug, Clone, Copy)]
@@ -237,7 +239,11 @@ pub fn spawn_background(
             let pass = || -> anyhow::Result<()> {
                 let mut store = Store::open(&db_path)?;
                 if let Some(cfg) = TillConfig::load(&store)? {
-                    sync_once(&mut store, &cfg, Backoff::default(), true)?;
+                    let online = Server::new(&cfg.server_url, Duration::from_secs(3))?.reachable();
+                    store.set(ONLINE_KEY, &online)?;
+                    if online {
+                        sync_once(&mut store, &cfg, Backoff::default(), true)?;
+                    }
                 }
                 Ok(())
             };
@@ -256,6 +262,48 @@ pub fn spawn_background(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The background sender with the server unreachable: it says so
+    /// (the status line shows it), keeps the queue, and stops when asked.
+    #[test]
+    fn background_sender_reports_offline_and_stops() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open_dir(dir.path()).unwrap();
+        let dead = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}", dead.local_addr().unwrap());
+        drop(dead);
+        let cfg = TillConfig {
+            server_url: url,
+            till_id: 1,
+            till_name: "Quầy 1".into(),
+            outlet_id: 1,
+            till_secret: "s".into(),
+            cashier_id: 1,
+            cashier_name: "A".into(),
+            user_token: None,
+            printer: None,
+        };
+        cfg.save(&store).unwrap();
+        store.enqueue_event("ev", "{}").unwrap();
+        let stop = Arc::new(AtomicBool::new(false));
+        let handle = spawn_background(
+            store.path().to_path_buf(),
+            Duration::from_millis(100),
+            stop.clone(),
+        );
+        let mut seen = None;
+        for _ in 0..100 {
+            seen = store.get::<bool>(ONLINE_KEY).unwrap();
+            if seen.is_some() {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        stop.store(true, Ordering::Relaxed);
+        handle.join().unwrap();
+        assert_eq!(seen, Some(false));
+        assert_eq!(store.queue_counts().unwrap(), (1, 0, 0), "nothing lost");
+    }
 
     #[test]
     fn backoff_doubles_and_is_capped() {

@@ -322,7 +322,7 @@ pub fn run(data_dir: &Path, printer: Option<PrinterArgs>) -> anyhow::Result<()> 
             } else {
                 let counts = app.store.queue_counts()?;
                 app.queued = counts.0;
-                app.online = Some(app.store.last_queue_error()?.is_none() || counts.0 == 0);
+                app.online = app.store.get::<bool>(crate::sync::ONLINE_KEY)?;
             }
         }
     })();
