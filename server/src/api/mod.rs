@@ -7,6 +7,7 @@ pub mod auth;
 pub mod catalogue;
 pub mod catalogue_io;
 pub mod consignment;
+pub mod einvoices;
 pub mod health;
 pub mod outlets;
 pub mod payments;
@@ -85,7 +86,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(shifts::acknowledge)
             .service(payments::vietqr)
             .service(payments::confirm)
-            .service(payments::bank_notification),
+            .service(payments::bank_notification)
+            .service(einvoices::for_sale)
+            .service(einvoices::day),
     );
 }
 
