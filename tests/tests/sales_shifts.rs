@@ -130,4 +130,28 @@ async fn the_z_report_equals_the_sums_of_the_shifts_sales() {
     assert_eq!(status, StatusCode::OK, "{done}");
     assert_eq!(done["status"], "acknowledged");
     assert_eq!(done["needs_acknowledgement"], false);
+
+    // The day's closing: this shift, the grand total starting from it.
+    let day = ocop_core::time::vn_date(Utc::now());
+    let closings = format!("/api/v1/outlets/{}/daily-closings", till.outlet_id);
+    let (status, err) = app
+        .post(&closings, Some(&cashier), &json!({"day": day}))
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{err}");
+    let (status, daily) = app
+        .post(&closings, Some(&manager), &json!({"day": day}))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{daily}");
+    assert_eq!(daily["closing_no"], 1);
+    assert_eq!(daily["shifts"], 1);
+    assert_eq!(daily["net_sales"], gross - refunded);
+    assert_eq!(daily["grand_total"], gross - refunded);
+    assert_eq!(daily["grand_total_sales"], gross);
+    // The same day cannot be closed twice (the grand total never restarts).
+    let (status, err) = app
+        .post(&closings, Some(&manager), &json!({"day": day}))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{err}");
+    assert_eq!(err["error"], "closing_not_after_previous");
+    assert_eq!(count(&app, "daily_closings").await, 1);
 }

@@ -84,6 +84,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(shifts::report)
             .service(shifts::close)
             .service(shifts::acknowledge)
+            .service(shifts::close_day)
             .service(payments::vietqr)
             .service(payments::confirm)
             .service(payments::bank_notification)

@@ -231,3 +231,47 @@ pub async fn acknowledge(
         .await?;
     Ok(web::Json(out))
 }
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CloseDay {
+    /// The Vietnamese calendar day to close, YYYY-MM-DD.
+    #[schema(value_type = String, example = "2026-11-28")]
+    pub day: chrono::NaiveDate,
+}
+
+/// Closes a day for the outlet (manager of the outlet, or admin): the
+/// shifts closed that day, with the perpetual grand total.
+#[utoipa::path(
+    tag = "sales",
+    security(("bearer" = [])),
+    params(("id" = i32, Path, description = "Outlet id")),
+    request_body = CloseDay,
+    responses(
+        (status = 201, description = "The daily closing (core DailyClosing JSON)", body = Object),
+        (status = 404, description = "Not your outlet", body = ErrorBody),
+        (status = 422, description = "The day is not after the last closing", body = ErrorBody),
+    )
+)]
+#[post("/outlets/{id}/daily-closings")]
+pub async fn close_day(
+    state: web::Data<AppState>,
+    caller: AuthUser,
+    id: web::Path<i32>,
+    body: web::Json<CloseDay>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(&[Role::Manager, Role::Admin])?;
+    let outlet_id = id.into_inner();
+    caller.check_outlet(outlet_id)?;
+    let day = body.into_inner().day;
+    let by = caller.id;
+    let out = state
+        .write(move |c| {
+            crate::models::outlet::find(c, outlet_id)?;
+            Ok(crate::models::sale::closing::close_day(
+                c, outlet_id, day, by,
+            )?)
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(out))
+}

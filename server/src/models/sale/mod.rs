@@ -17,6 +17,7 @@
 //! are the core crate's (`ocop_core::sale`); this module only stores, locks
 //! and reads.
 
+pub mod closing;
 pub mod einvoice;
 pub mod ingest;
 pub mod journal;
