@@ -229,3 +229,27 @@ fn z_report_goods_received_and_shelf_label_text_snapshots() {
     };
     insta::assert_snapshot!("shelf_label", text(&shelf_label(&shelf)));
 }
+
+/// Regression (found by the till): on a split payment the line under the
+/// VietQR code printed the receipt total, while the code asks only for the
+/// transfer's share. The amount now comes from the payload itself.
+#[test]
+fn the_amount_under_a_vietqr_code_is_the_codes_own() {
+    let p = profile(Paper::Mm80, Mode::Ascii);
+    let mut view = common::transfer_receipt();
+    // The fixture's payload asks for 125.000 đồng; the receipt totals 1.070.000.
+    view.payments = vec![
+        ocop_hardware::layout::PaymentLine {
+            method: ocop_hardware::layout::PaymentMethod::Cash,
+            amount: ocop_core::money::Dong::new(945_000),
+        },
+        ocop_hardware::layout::PaymentLine {
+            method: ocop_hardware::layout::PaymentMethod::BankTransfer,
+            amount: ocop_core::money::Dong::new(125_000),
+        },
+    ];
+    let bytes = encode_to_vec(&receipt(&view), &p).unwrap();
+    let text = preview::render(&bytes, &p).unwrap().text_lines.join("\n");
+    assert!(text.contains("So tien: 125.000 d"), "{text}");
+    assert!(!text.contains("So tien: 1.070.000 d"), "{text}");
+}

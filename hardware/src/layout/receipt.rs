@@ -117,7 +117,14 @@ pub fn receipt(view: &ReceiptView) -> Document {
         doc.feed(1);
         doc.center("Quét mã VietQR để chuyển khoản", Style::BOLD);
         doc.qr(payload);
-        doc.center(format!("Số tiền: {}", view.total), Style::NORMAL);
+        // The amount the code asks for, read from the payload itself: on a
+        // split payment it is the transfer's share, not the receipt total.
+        if let Some(amount) = ocop_core::vietqr::VietQr::parse(payload)
+            .ok()
+            .and_then(|qr| qr.amount())
+        {
+            doc.center(format!("Số tiền: {amount}"), Style::NORMAL);
+        }
     }
     if let Some(url) = &view.e_receipt_url {
         doc.feed(1);
