@@ -12,7 +12,9 @@ pub mod producer_form;
 pub mod product_form;
 pub mod session;
 pub mod stock;
+pub mod stock_moves;
 pub mod stock_receive;
+pub mod stock_transfer;
 pub mod stock_writeoff;
 
 use actix_web::cookie::Cookie;
@@ -54,6 +56,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(stock_writeoff::write_off_submit)
         .service(stock_writeoff::count_form)
         .service(stock_writeoff::count_submit)
+        .service(stock_moves::transfer_form)
+        .service(stock_moves::transfer_submit)
+        .service(stock_transfer::receive_form)
+        .service(stock_transfer::receive_submit)
+        .service(stock_moves::return_form)
+        .service(stock_moves::return_submit)
         .service(stock::on_hand_page)
         .service(stock::alerts_page)
         .service(stock::movements_page)

@@ -75,6 +75,8 @@ fn header(me: &WebUser, path: &str, outlets: &[Outlet], chosen: Option<i32>) -> 
                 a href={"/stock/receive" (q)} { (t(lang, "Nhập hàng ký gửi", "Receive consigned goods")) }
                 a href={"/stock/write-off" (q)} { (t(lang, "Hủy hàng", "Write off")) }
                 a href={"/stock/count" (q)} { (t(lang, "Kiểm kê", "Count")) }
+                a href={"/stock/transfer" (q)} { (t(lang, "Chuyển kho", "Transfer")) }
+                a href={"/stock/return" (q)} { (t(lang, "Trả hàng", "Return")) }
             }
         }
         @if may_choose {
