@@ -297,3 +297,74 @@ fn maud_escape(text: &str) -> String {
         .replace('>', "&gt;")
         .replace('"', "&quot;")
 }
+
+#[tokio::test]
+async fn a_manager_sets_a_low_stock_threshold_from_the_page_and_the_alert_follows() {
+    let app = TestApp::spawn_demo().await;
+    let s = setup(&app).await;
+    let low_stock = |alerts: &serde_json::Value| {
+        items(&alerts["low_stock"])
+            .into_iter()
+            .find(|a| a["product_id"] == s.product)
+    };
+    let alerts_path = format!("/api/v1/stock/alerts?outlet_id={}", s.own);
+    let on_hand = on_hand_milli(&app, &s.admin, s.own, s.product).await;
+    assert!(on_hand > 0);
+    let (status, html) = page(&app, "/stock/thresholds", &s.cookie).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("name=\"min_qty\""));
+
+    let fields = |outlet: i64, min: &str| {
+        vec![
+            ("csrf", s.token.clone()),
+            ("outlet_id", outlet.to_string()),
+            ("product_id", s.product.to_string()),
+            ("min_qty", min.to_owned()),
+        ]
+    };
+    // Another outlet: 404.
+    let (status, _, _) =
+        post_form(&app, "/stock/thresholds", &s.cookie, &fields(s.other, "5")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _) = page(
+        &app,
+        &format!("/stock/thresholds?outlet_id={}", s.other),
+        &s.cookie,
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
+    // Above what is on hand: stored, and the product is now low on stock.
+    let min = on_hand / 1000 + 10;
+    let (status, location, body) = post_form(
+        &app,
+        "/stock/thresholds",
+        &s.cookie,
+        &fields(s.own, &min.to_string()),
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{body}");
+    let (_, alerts) = app.get(&alerts_path, Some(&s.admin)).await;
+    let alert = low_stock(&alerts).expect("a low-stock alert");
+    assert_eq!(alert["threshold"], min.to_string());
+    let (status, html) = page(&app, &location.unwrap(), &s.cookie).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains(&format!("<td>{min}</td>")), "{html}");
+
+    // Negative: refused with the API's words, the stored one unchanged.
+    let (status, _, html) =
+        post_form(&app, "/stock/thresholds", &s.cookie, &fields(s.own, "-1")).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("Ngưỡng tồn kho không được âm."), "{html}");
+    let (_, alerts) = app.get(&alerts_path, Some(&s.admin)).await;
+    assert_eq!(
+        low_stock(&alerts).expect("still low")["threshold"],
+        min.to_string()
+    );
+
+    // Lowered to zero: no longer low.
+    let (status, _, _) = post_form(&app, "/stock/thresholds", &s.cookie, &fields(s.own, "0")).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (_, alerts) = app.get(&alerts_path, Some(&s.admin)).await;
+    assert!(low_stock(&alerts).is_none(), "{alerts}");
+}

@@ -14,6 +14,7 @@ pub mod session;
 pub mod stock;
 pub mod stock_moves;
 pub mod stock_receive;
+pub mod stock_thresholds;
 pub mod stock_transfer;
 pub mod stock_writeoff;
 
@@ -62,6 +63,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(stock_transfer::receive_submit)
         .service(stock_moves::return_form)
         .service(stock_moves::return_submit)
+        .service(stock_thresholds::thresholds_page)
+        .service(stock_thresholds::thresholds_submit)
         .service(stock::on_hand_page)
         .service(stock::alerts_page)
         .service(stock::movements_page)

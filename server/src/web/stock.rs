@@ -77,6 +77,7 @@ fn header(me: &WebUser, path: &str, outlets: &[Outlet], chosen: Option<i32>) -> 
                 a href={"/stock/count" (q)} { (t(lang, "Kiểm kê", "Count")) }
                 a href={"/stock/transfer" (q)} { (t(lang, "Chuyển kho", "Transfer")) }
                 a href={"/stock/return" (q)} { (t(lang, "Trả hàng", "Return")) }
+                a href={"/stock/thresholds" (q)} { (t(lang, "Ngưỡng tồn thấp", "Low-stock thresholds")) }
             }
         }
         @if may_choose {
