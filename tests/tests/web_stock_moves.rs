@@ -368,3 +368,51 @@ async fn a_manager_sets_a_low_stock_threshold_from_the_page_and_the_alert_follow
     let (_, alerts) = app.get(&alerts_path, Some(&s.admin)).await;
     assert!(low_stock(&alerts).is_none(), "{alerts}");
 }
+
+#[tokio::test]
+async fn the_new_stock_forms_need_this_sessions_csrf_token() {
+    let app = TestApp::spawn_demo().await;
+    let s = setup(&app).await;
+    let admin_cookie = web_login(&app, "admin").await;
+    let foreign = csrf(&app, &admin_cookie).await;
+    let docs = items(&app.get("/api/v1/stock-documents", Some(&s.admin)).await.1).len();
+    let before = on_hand_milli(&app, &s.admin, s.own, s.product).await;
+    let common = |bad: &str| {
+        vec![
+            ("csrf", bad.to_owned()),
+            ("outlet_id", s.own.to_string()),
+            ("dest_outlet_id", s.other.to_string()),
+            ("producer_id", s.producer.to_string()),
+            ("product_id_1", s.product.to_string()),
+            ("product_id", s.product.to_string()),
+            ("qty_1", "1".to_owned()),
+            ("min_qty", "1000".to_owned()),
+        ]
+    };
+    for bad in [String::new(), "00ff".to_owned(), foreign] {
+        for path in ["/stock/transfer", "/stock/return", "/stock/thresholds"] {
+            let (status, _, _) = post_form(&app, path, &s.cookie, &common(&bad)).await;
+            assert_eq!(status, StatusCode::FORBIDDEN, "{path} csrf {bad:?}");
+        }
+    }
+    assert_eq!(
+        items(&app.get("/api/v1/stock-documents", Some(&s.admin)).await.1).len(),
+        docs
+    );
+    assert_eq!(
+        on_hand_milli(&app, &s.admin, s.own, s.product).await,
+        before
+    );
+    let (_, alerts) = app
+        .get(
+            &format!("/api/v1/stock/alerts?outlet_id={}", s.own),
+            Some(&s.admin),
+        )
+        .await;
+    assert!(
+        !items(&alerts["low_stock"])
+            .iter()
+            .any(|a| a["product_id"] == s.product),
+        "no threshold was stored: {alerts}"
+    );
+}

@@ -27,6 +27,7 @@ use super::forms::{self, csrf_field};
 use super::layout::t;
 use super::session::WebUser;
 use super::stock::chosen_outlet;
+use super::stock_transfer::in_transit_markup;
 use crate::auth::Role;
 use crate::error::ApiError;
 use crate::models::outlet::{self, Outlet};
@@ -85,58 +86,6 @@ struct Choices {
     producers: Vec<Producer>,
     products: Vec<Product>,
     in_transit: Vec<InTransitLine>,
-}
-
-fn in_transit_markup(lang: Lang, c: &Choices, own: Option<i32>) -> Markup {
-    let name = |id: i32| {
-        c.outlets
-            .iter()
-            .find(|o| o.id == id)
-            .map_or_else(|| format!("#{id}"), |o| o.name.clone())
-    };
-    let product = |id: i32| {
-        c.products
-            .iter()
-            .find(|p| p.id == id)
-            .map_or_else(|| format!("#{id}"), |p| p.name_vi.clone())
-    };
-    html! {
-        section.card {
-            h2 { (t(lang, "Hàng đang chuyển", "Stock in transit")) }
-            @if c.in_transit.is_empty() {
-                p { (t(lang, "Không có hàng đang chuyển.", "Nothing in transit.")) }
-            } @else {
-                table {
-                    thead { tr {
-                        th { (t(lang, "Phiếu", "Transfer")) }
-                        th { (t(lang, "Từ", "From")) }
-                        th { (t(lang, "Đến", "To")) }
-                        th { (t(lang, "Sản phẩm", "Product")) }
-                        th { (t(lang, "Lô", "Lot")) }
-                        th { (t(lang, "Số lượng", "Quantity")) }
-                        th {}
-                    } }
-                    tbody {
-                        @for l in &c.in_transit {
-                            tr {
-                                td { (l.number) }
-                                td { (name(l.from_outlet_id)) }
-                                td { (name(l.to_outlet_id)) }
-                                td { (product(l.product_id)) }
-                                td { (l.lot_code.as_deref().unwrap_or("—")) }
-                                td { (l.qty) }
-                                td {
-                                    @if own.is_none_or(|o| o == l.to_outlet_id) {
-                                        a href={"/stock/transfer/" (l.transfer_id) "/receive"} { (t(lang, "Nhận hàng", "Receive")) }
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-    }
 }
 
 fn form_markup(
@@ -225,7 +174,7 @@ fn form_markup(
             }
         }
         @if sheet == Sheet::Transfer {
-            (in_transit_markup(lang, c, me.user.outlet_id.filter(|_| me.user.role != Role::Admin)))
+            (in_transit_markup(lang, &c.outlets, &c.products, &c.in_transit, me.user.outlet_id.filter(|_| me.user.role != Role::Admin)))
         }
     }
 }

@@ -17,6 +17,7 @@ use actix_web::http::StatusCode;
 use actix_web::http::header::LOCATION;
 use actix_web::{HttpResponse, get, post, web};
 use maud::{Markup, html};
+use ocop_core::i18n::Lang;
 use ocop_core::money::Quantity;
 use ocop_core::stock::DocumentKind;
 
@@ -26,9 +27,11 @@ use super::layout::t;
 use super::session::WebUser;
 use crate::auth::Role;
 use crate::error::ApiError;
+use crate::models::outlet::Outlet;
 use crate::models::product::{self, Product};
 use crate::models::stock::document::{self, Document, DocumentLine};
 use crate::models::stock::posting::{self, ReceiveInput, ReceivedLine};
+use crate::models::stock::report::InTransitLine;
 use crate::state::AppState;
 
 type Submitted = HashMap<String, String>;
@@ -67,6 +70,66 @@ async fn load(state: &AppState, me: &WebUser, id: i32) -> Result<Sent, ApiError>
     me.user
         .check_outlet(sent.transfer.dest_outlet_id.unwrap_or(-1))?;
     Ok(sent)
+}
+
+/// The lines sent and not yet received, with a link to receive them where
+/// the viewer is the destination (`own`: `None` for an admin).
+pub(super) fn in_transit_markup(
+    lang: Lang,
+    outlets: &[Outlet],
+    products: &[Product],
+    in_transit: &[InTransitLine],
+    own: Option<i32>,
+) -> Markup {
+    let name = |id: i32| {
+        outlets
+            .iter()
+            .find(|o| o.id == id)
+            .map_or_else(|| format!("#{id}"), |o| o.name.clone())
+    };
+    let product = |id: i32| {
+        products
+            .iter()
+            .find(|p| p.id == id)
+            .map_or_else(|| format!("#{id}"), |p| p.name_vi.clone())
+    };
+    html! {
+        section.card {
+            h2 { (t(lang, "Hàng đang chuyển", "Stock in transit")) }
+            @if in_transit.is_empty() {
+                p { (t(lang, "Không có hàng đang chuyển.", "Nothing in transit.")) }
+            } @else {
+                table {
+                    thead { tr {
+                        th { (t(lang, "Phiếu", "Transfer")) }
+                        th { (t(lang, "Từ", "From")) }
+                        th { (t(lang, "Đến", "To")) }
+                        th { (t(lang, "Sản phẩm", "Product")) }
+                        th { (t(lang, "Lô", "Lot")) }
+                        th { (t(lang, "Số lượng", "Quantity")) }
+                        th {}
+                    } }
+                    tbody {
+                        @for l in in_transit {
+                            tr {
+                                td { (l.number) }
+                                td { (name(l.from_outlet_id)) }
+                                td { (name(l.to_outlet_id)) }
+                                td { (product(l.product_id)) }
+                                td { (l.lot_code.as_deref().unwrap_or("—")) }
+                                td { (l.qty) }
+                                td {
+                                    @if own.is_none_or(|o| o == l.to_outlet_id) {
+                                        a href={"/stock/transfer/" (l.transfer_id) "/receive"} { (t(lang, "Nhận hàng", "Receive")) }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
 }
 
 fn form_markup(me: &WebUser, s: &Sent, f: &Submitted, error: Option<&str>) -> Markup {
