@@ -190,7 +190,11 @@ async fn a_transfer_leaves_a_is_in_transit_and_arrives_at_b_only_by_bs_manager()
     fields.push((reason_key.as_str(), "Vỡ một hũ".to_owned()));
     let (status, location, body) = post_form(&app, &path, &b_cookie, &fields).await;
     assert_eq!(status, StatusCode::SEE_OTHER, "{body}");
-    let receipt = id_in(location.unwrap().trim_end_matches("/print"));
+    let location = location.unwrap();
+    let receipt = id_in(location.trim_end_matches("/print"));
+    let (status, printed) = page(&app, &location, &b_cookie).await;
+    assert_eq!(status, StatusCode::OK, "the receipt prints: {printed}");
+    assert!(printed.contains("MOVE-1"), "{printed}");
     assert_eq!(
         on_hand_milli(&app, &s.admin, s.other, s.product).await,
         b_before + 4_000,
