@@ -6,6 +6,9 @@
 //! till's hash chain and queued in one local transaction
 //! ([`Store::commit_receipt`]) before the caller prints or sends anything;
 //! a cart or payment the core refuses commits nothing and uses no number.
+//! A sale needs an open shift ([`crate::shift`]; `no_open_shift`
+//! otherwise) and carries its id; a discount above the limit needs the
+//! manager's approval ([`crate::approval`]).
 
 use anyhow::{Context, bail};
 use chrono::Utc;
@@ -14,7 +17,7 @@ use ocop_core::sale::{CartLine, Payment, Sale, SaleBuilder, SaleHeader, Transfer
 use uuid::Uuid;
 
 use crate::catalogue::Catalogue;
-use crate::config::{TillConfig, current_shift};
+use crate::config::TillConfig;
 use crate::store::{Committed, Store};
 
 /// A line of the cart: what was scanned and how many.
@@ -186,8 +189,9 @@ pub fn commit_sale(
     items: &[CartItem],
     tenders: &[Tender],
 ) -> anyhow::Result<Committed<Sale>> {
+    let shift_id = crate::shift::require(store)?.id;
+    crate::approval::check_cart(store, cat, items)?;
     let lines = cart_lines(cat, items)?;
-    let shift_id = current_shift(store)?;
     store.commit_receipt(
         "sale",
         |receipt_no, prev_hash| {
@@ -208,4 +212,4 @@ pub fn commit_sale(
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

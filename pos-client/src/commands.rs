@@ -1,6 +1,8 @@
 //! The non-interactive commands: `setup`, `sell`, `sync`, `status`,
-//! `reprint`. Each opens the store in `--data-dir`, does one thing and
-//! prints a short bilingual line (or JSON with `--json`).
+//! `reprint`, and in submodules `shift …` ([`shift_cmd`]), `refund`
+//! ([`refund_cmd`]), `printer …` and `manager-pin …` ([`settings`]). Each
+//! opens the store in `--data-dir`, does one thing and prints a short
+//! bilingual line (or JSON with `--json`).
 //!
 //! `sell` goes through [`crate::checkout`], the same path as the terminal
 //! interface: commit locally, then print, then try to send once; a printer
@@ -11,7 +13,12 @@ use std::time::Duration;
 
 use anyhow::Context;
 use clap::Args;
-use ocop_core::sale::Sale;
+use ocop_core::money::Dong;
+use ocop_core::sale::{Refund, Sale};
+
+pub mod refund_cmd;
+pub mod settings;
+pub mod shift_cmd;
 
 use crate::catalogue::{self, Catalogue};
 use crate::checkout::{self, Tender};
@@ -100,9 +107,18 @@ pub fn setup(data_dir: &Path, args: &SetupArgs) -> anyhow::Result<()> {
 
 #[derive(Debug, Args)]
 pub struct SellArgs {
-    /// BARCODE[:QTY], a GS1 Digital Link (QR label) or an internal code.
+    /// BARCODE[:QTY][@DISCOUNT], a GS1 Digital Link (QR label) or an
+    /// internal code; `@DISCOUNT` is a line discount in đồng (above the
+    /// limit it needs --pin).
     #[arg(long = "item", required = true)]
     pub items: Vec<String>,
+    /// The manager's PIN, for discounts above the limit
+    /// (`ocop-till manager-pin set`).
+    #[arg(long, env = "OCOP_TILL_MANAGER_PIN")]
+    pub pin: Option<String>,
+    /// Why the discounts are given (printed nowhere, kept on the sale).
+    #[arg(long, default_value = "Giảm giá")]
+    pub discount_reason: String,
     /// cash[:TENDERED], qr, card:REF — in order, each pays what remains.
     #[arg(long = "pay", required = true)]
     pub pays: Vec<String>,
@@ -121,7 +137,7 @@ pub struct SellArgs {
     pub no_send: bool,
 }
 
-fn printer_for(
+pub(crate) fn printer_for(
     cfg: &TillConfig,
     uri: Option<&str>,
     w: Option<u32>,
@@ -154,12 +170,28 @@ pub fn sell(data_dir: &Path, args: &SellArgs) -> anyhow::Result<()> {
     let mut store = Store::open_dir(data_dir)?;
     let cfg = TillConfig::require(&store)?;
     let cat = Catalogue::load(&store)?;
+    let mut approver = None;
     let items = args
         .items
         .iter()
         .map(|arg| {
-            let (code, qty) = checkout::parse_item(arg)?;
-            checkout::scan_item(&cat, &code, qty)
+            let (item, discount) = split_discount(arg)?;
+            let (code, qty) = checkout::parse_item(item)?;
+            let mut line = checkout::scan_item(&cat, &code, qty)?;
+            if let Some(d) = discount {
+                line.discount = d;
+                line.discount_reason = Some(args.discount_reason.clone());
+                let gross = crate::approval::line_gross(&cat, &line)?;
+                if crate::approval::discount_needs_pin(&store, gross, d)? {
+                    if approver.is_none() {
+                        approver = Some(pin_approver(&store, args.pin.as_deref())?);
+                    }
+                    if let Some(a) = &approver {
+                        crate::approval::approve(&mut line, a);
+                    }
+                }
+            }
+            Ok(line)
         })
         .collect::<anyhow::Result<Vec<_>>>()?;
     let tenders = args
@@ -182,7 +214,7 @@ pub fn sell(data_dir: &Path, args: &SellArgs) -> anyhow::Result<()> {
         args.width,
         args.mode.as_deref(),
     ) {
-        Some(p) => crate::receipt::print(&p, &sale, cat.outlet.as_ref(), &cfg.cashier_name, false)
+        Some(p) => crate::receipt::print_sale(&p, &cfg, &sale, cat.outlet.as_ref(), false)
             .map_err(|e| format!("{e:#}")),
         None => Err(
             "không in (--printer none hoặc chưa cấu hình) / no printer (none or not configured)"
@@ -224,6 +256,31 @@ pub fn sell(data_dir: &Path, args: &SellArgs) -> anyhow::Result<()> {
         );
     }
     Ok(())
+}
+
+/// `ITEM@DISCOUNT` → (`ITEM`, discount); a trailing `@digits` only.
+fn split_discount(arg: &str) -> anyhow::Result<(&str, Option<Dong>)> {
+    if let Some((item, d)) = arg.rsplit_once('@')
+        && !d.is_empty()
+        && d.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+    {
+        let d: Dong = d
+            .parse()
+            .map_err(|e| anyhow::anyhow!("{e}"))
+            .with_context(|| format!("giảm giá không hợp lệ / bad discount {d:?}"))?;
+        return Ok((item, Some(d)));
+    }
+    Ok((arg, None))
+}
+
+/// The approver of a PIN given on the command line.
+fn pin_approver(store: &Store, pin: Option<&str>) -> anyhow::Result<crate::approval::Approver> {
+    let pin = pin.context(
+        "manager_pin_required: Giảm giá vượt hạn mức cần mã PIN của quản lý (--pin) \
+         / a discount above the limit needs the manager's PIN (--pin)",
+    )?;
+    crate::approval::verify_pin(store, pin)?
+        .context("wrong_manager_pin: Mã PIN của quản lý không đúng / wrong manager PIN")
 }
 
 pub fn run_sync(data_dir: &Path, json: bool) -> anyhow::Result<()> {
@@ -318,8 +375,6 @@ pub fn reprint(data_dir: &Path, args: &ReprintArgs) -> anyhow::Result<()> {
     let (kind, json) = store
         .receipt_json(args.receipt)?
         .context("không có phiếu này / no such receipt")?;
-    anyhow::ensure!(kind == "sale", "only sales can be reprinted for now");
-    let sale: Sale = serde_json::from_str(&json)?;
     let printer = printer_for(
         &cfg,
         args.printer.as_deref(),
@@ -328,13 +383,23 @@ pub fn reprint(data_dir: &Path, args: &ReprintArgs) -> anyhow::Result<()> {
     )
     .context("chưa cấu hình máy in / no printer configured (--printer)")?;
     let cat = Catalogue::load(&store)?;
-    crate::receipt::print(
-        &printer,
-        &sale,
-        cat.outlet.as_ref(),
-        &cfg.cashier_name,
-        true,
-    )?;
-    println!("Đã in lại phiếu {} (reprinted)", sale.receipt_ref());
+    let printed = if kind == "refund" {
+        let refund: Refund = serde_json::from_str(&json)?;
+        let sale = crate::refund::kept_sale(&store, refund.original_sale_id)?;
+        crate::receipt::print_refund(
+            &printer,
+            &refund,
+            sale.as_ref(),
+            cat.outlet.as_ref(),
+            &cfg.cashier_name,
+            true,
+        )?;
+        refund.receipt_ref()
+    } else {
+        let sale: Sale = serde_json::from_str(&json)?;
+        crate::receipt::print_sale(&printer, &cfg, &sale, cat.outlet.as_ref(), true)?;
+        sale.receipt_ref()
+    };
+    println!("Đã in lại phiếu {printed} (reprinted)");
     Ok(())
 }

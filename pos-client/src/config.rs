@@ -10,14 +10,12 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use serde::{Deserialize, Serialize};
-use uuid::Uuid;
 
 use crate::printing::PrinterArgs;
 use crate::server_api::Auth;
 use crate::store::Store;
 
 const KEY: &str = "till";
-const SHIFT_KEY: &str = "current_shift";
 
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TillConfig {
@@ -26,8 +24,8 @@ pub struct TillConfig {
     pub till_name: String,
     pub outlet_id: i32,
     pub till_secret: String,
-    /// The user whose sales these are (the one who set the till up, until
-    /// shifts name their cashier).
+    /// The user whose sales and shifts these are (the one who set the till
+    /// up).
     pub cashier_id: i32,
     pub cashier_name: String,
     /// A user token, used for the catalogue while it is valid.
@@ -107,17 +105,6 @@ impl TillConfig {
             secret: self.till_secret.clone(),
         }
     }
-}
-
-/// The shift sales belong to. Until shifts are opened on the till, one is
-/// opened implicitly with the first sale and kept.
-pub fn current_shift(store: &Store) -> anyhow::Result<Uuid> {
-    if let Some(id) = store.get::<Uuid>(SHIFT_KEY)? {
-        return Ok(id);
-    }
-    let id = Uuid::new_v4();
-    store.set(SHIFT_KEY, &id)?;
-    Ok(id)
 }
 
 /// `--data-dir`, or the user's data directory.

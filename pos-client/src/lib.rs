@@ -5,12 +5,17 @@
 //!   catalogue, parked carts, configuration);
 //! - [`catalogue`]: catalogue sync (snapshot, deltas, ETag) and lookup;
 //! - [`checkout`]: cart → committed, sealed, queued sale;
-//! - [`receipt`]: printing a committed sale;
+//! - [`shift`]: open, cash in/out, X and Z reports, offline first;
+//! - [`refund`]: find a sale (locally or on the server), commit a refund;
+//! - [`approval`]: the manager's PIN for discounts above the limit;
+//! - [`receipt`]: printing a committed sale or refund;
 //! - [`sync`]: sending the outbox in order with back-off;
 //! - [`server_api`]: the HTTP calls to `ocop-server`;
-//! - [`commands`]: `setup`, `sell`, `sync`, `status`, `reprint`;
+//! - [`commands`]: `setup`, `sell`, `sync`, `status`, `reprint`, `shift`,
+//!   `refund`, `printer`, `manager-pin`;
 //! - [`tui`]: the terminal interface.
 
+pub mod approval;
 pub mod catalogue;
 pub mod checkout;
 pub mod commands;
@@ -18,7 +23,9 @@ pub mod config;
 pub mod print_test;
 pub mod printing;
 pub mod receipt;
+pub mod refund;
 pub mod server_api;
+pub mod shift;
 pub mod store;
 pub mod sync;
 pub mod tui;

@@ -1,7 +1,9 @@
 //! ocop-till: the till at an outlet. Without a command, the terminal
 //! interface; with one:
 //! `setup` (register with the server), `sell` (non-interactive sale, the
-//! same path as the interface), `sync`, `status`, `reprint`, `print-test`.
+//! same path as the interface), `sync`, `status`, `reprint`, `print-test`,
+//! `shift …` (open, cash in/out, X, close with Z), `refund`,
+//! `printer set|show`, `manager-pin set`.
 //! Everything lives in the library ([`ocop_till`]).
 
 use std::path::PathBuf;
@@ -44,6 +46,19 @@ enum Command {
     },
     /// Print a stored receipt again (default: the last).
     Reprint(commands::ReprintArgs),
+    /// Shifts: open with a float, cash in/out, X report, close with the
+    /// count (Z report).
+    #[command(subcommand)]
+    Shift(commands::shift_cmd::ShiftCommand),
+    /// Refund lines of a sale: --sale T3-000012|UUID|URL --line 1[:QTY] …
+    /// --pay cash|card:REF|transfer --reason TEXT
+    Refund(commands::refund_cmd::RefundArgs),
+    /// The till's printer.
+    #[command(subcommand)]
+    Printer(commands::settings::PrinterCommand),
+    /// The manager's PIN that approves discounts above the limit.
+    #[command(subcommand)]
+    ManagerPin(commands::settings::ManagerPinCommand),
     /// Print the test page: outlet header, every Vietnamese tone mark on
     /// every vowel, a VietQR code, a provenance QR code and an EAN-13
     /// barcode. `--printer preview:page.png` writes a picture instead.
@@ -68,6 +83,10 @@ fn main() -> anyhow::Result<()> {
         Command::Status { json } => commands::status(&dir, json),
         Command::Reprint(args) => commands::reprint(&dir, &args),
         Command::PrintTest(args) => print_test::run(&args),
+        Command::Shift(c) => commands::shift_cmd::run(&dir, &c),
+        Command::Refund(args) => commands::refund_cmd::run(&dir, &args),
+        Command::Printer(c) => commands::settings::printer(&dir, &c),
+        Command::ManagerPin(c) => commands::settings::manager_pin(&dir, &c),
     }
 }
 
@@ -93,6 +112,84 @@ mod tests {
         ])
         .unwrap();
         assert!(matches!(cli.command, Some(Command::Sell(_))));
+        for args in [
+            &["ocop-till", "shift", "open", "--float", "500000"][..],
+            &[
+                "ocop-till",
+                "shift",
+                "cash-out",
+                "--amount",
+                "100000",
+                "--reason",
+                "Nộp két",
+            ],
+            &[
+                "ocop-till",
+                "shift",
+                "close",
+                "--cash",
+                "500000:2",
+                "--cash",
+                "10000:3",
+                "--card",
+                "0",
+                "--allow-unsent",
+                "--json",
+            ],
+            &["ocop-till", "shift", "x", "--printer", "none"],
+            &[
+                "ocop-till",
+                "refund",
+                "--sale",
+                "T3-000012",
+                "--line",
+                "1:2",
+                "--line",
+                "2",
+                "--pay",
+                "card:APPR 1",
+                "--reason",
+                "Hỏng",
+                "--json",
+            ],
+            &[
+                "ocop-till",
+                "printer",
+                "set",
+                "--printer",
+                "file:/tmp/p.bin",
+                "--width",
+                "58",
+            ],
+            &["ocop-till", "printer", "show"],
+            &[
+                "ocop-till",
+                "manager-pin",
+                "set",
+                "--username",
+                "m",
+                "--password",
+                "p",
+                "--pin",
+                "1234",
+                "--discount-limit-percent",
+                "10",
+            ],
+            &[
+                "ocop-till",
+                "sell",
+                "--item",
+                "CHE:2@10000",
+                "--pay",
+                "cash",
+                "--pin",
+                "1234",
+            ],
+        ] {
+            assert!(Cli::try_parse_from(args).is_ok(), "{args:?}");
+        }
+        assert!(Cli::try_parse_from(["ocop-till", "refund", "--sale", "T1-1"]).is_err());
+        assert!(Cli::try_parse_from(["ocop-till", "shift", "open", "--float", "abc"]).is_err());
         assert!(
             Cli::try_parse_from(["ocop-till"])
                 .unwrap()

@@ -1,26 +1,31 @@
-//! Printing a committed sale: the core `Sale` turned into the hardware
-//! crate's `ReceiptView` and sent to the configured printer.
+//! Printing a committed sale or refund: the core `Sale` / `Refund` turned
+//! into the hardware crate's `ReceiptView` and sent to the configured
+//! printer.
 //!
-//! Guarantees: only a sale already committed to the local store is printed
-//! (callers pass what [`crate::checkout::commit_sale`] returned or what the
-//! store holds, for a reprint); amounts are copied from the sale, never
-//! recomputed; a printer failure never undoes or repeats a sale.
+//! Guarantees: only a receipt already committed to the local store is
+//! printed (callers pass what [`crate::checkout::commit_sale`] or
+//! [`crate::refund::commit_refund`] returned, or what the store holds, for a
+//! reprint); amounts are copied, never recomputed; a printer failure never
+//! undoes or repeats a sale. A sale's receipt carries a QR code of its
+//! e-receipt page (`{server}/r/{sale id}`), which the refund screen reads
+//! back ([`crate::refund::parse_sale_ref`]).
 
 use anyhow::Context;
 use ocop_core::money::Dong;
 use ocop_core::sale::qr::vietqr_for_sale;
-use ocop_core::sale::{PaymentMethod, Sale, TransferStatus};
+use ocop_core::sale::{PaymentMethod, Refund, RefundMethod, Sale, TransferStatus};
 use ocop_core::vietqr::BankBin;
 use ocop_hardware::layout::receipt::{ReceiptLine, ReceiptView, receipt};
 use ocop_hardware::layout::{OutletHeader, PaymentLine, PaymentMethod as PrintedMethod};
 use ocop_hardware::printer;
 
 use crate::catalogue::TillOutlet;
+use crate::config::TillConfig;
 use crate::printing::PrinterArgs;
 
-/// What the receipt of `sale` shows.
-pub fn view(sale: &Sale, outlet: Option<&TillOutlet>, cashier: &str, reprint: bool) -> ReceiptView {
-    let header = match outlet {
+/// The outlet's header as receipts and reports print it.
+pub fn header(outlet: Option<&TillOutlet>) -> OutletHeader {
+    match outlet {
         Some(o) => OutletHeader {
             legal_name: o.legal_name.clone(),
             tax_code: o.tax_code.clone(),
@@ -33,16 +38,48 @@ pub fn view(sale: &Sale, outlet: Option<&TillOutlet>, cashier: &str, reprint: bo
             address: String::new(),
             phone: String::new(),
         },
-    };
+    }
+}
+
+/// The public e-receipt page of a sale, as its QR code carries it.
+pub fn e_receipt_url(server_url: &str, sale_id: uuid::Uuid) -> String {
+    format!("{}/r/{sale_id}", server_url.trim_end_matches('/'))
+}
+
+fn printed_method(kind: ocop_core::sale::PaymentKind) -> PrintedMethod {
+    match kind {
+        ocop_core::sale::PaymentKind::Cash => PrintedMethod::Cash,
+        ocop_core::sale::PaymentKind::BankTransfer => PrintedMethod::BankTransfer,
+        ocop_core::sale::PaymentKind::Card => PrintedMethod::Card,
+    }
+}
+
+fn footer(reprint: bool) -> Vec<String> {
+    let mut footer = vec!["Cảm ơn quý khách!".to_owned()];
+    if reprint {
+        footer.insert(0, "BẢN IN LẠI (REPRINT)".to_owned());
+    }
+    footer
+}
+
+/// What the receipt of `sale` shows (without the e-receipt QR code: see
+/// [`sale_view`]).
+pub fn view(sale: &Sale, outlet: Option<&TillOutlet>, cashier: &str, reprint: bool) -> ReceiptView {
+    let header = header(outlet);
     let mut change = Dong::ZERO;
+    let mut tendered = None;
     let mut pending_vietqr = None;
     let payments = sale
         .payments
         .iter()
         .map(|p| {
             let method = match &p.method {
-                PaymentMethod::Cash { change: c, .. } => {
+                PaymentMethod::Cash {
+                    change: c,
+                    tendered: t,
+                } => {
                     change = *c;
+                    tendered = Some(*t);
                     PrintedMethod::Cash
                 }
                 PaymentMethod::BankTransfer { status, .. } => {
@@ -59,10 +96,6 @@ pub fn view(sale: &Sale, outlet: Option<&TillOutlet>, cashier: &str, reprint: bo
             }
         })
         .collect();
-    let mut footer = vec!["Cảm ơn quý khách!".to_owned()];
-    if reprint {
-        footer.insert(0, "BẢN IN LẠI (REPRINT)".to_owned());
-    }
     ReceiptView {
         header,
         refund_of: None,
@@ -84,11 +117,88 @@ pub fn view(sale: &Sale, outlet: Option<&TillOutlet>, cashier: &str, reprint: bo
         vat: sale.vat.clone(),
         total: sale.total,
         payments,
+        tendered,
         change,
         pending_vietqr,
         e_receipt_url: None,
         journal_hash_short: sale.hash.short(),
-        footer,
+        footer: footer(reprint),
+    }
+}
+
+/// The receipt of `sale` as this till prints it: with the QR code of its
+/// e-receipt page on `cfg.server_url`.
+pub fn sale_view(
+    sale: &Sale,
+    outlet: Option<&TillOutlet>,
+    cfg: &TillConfig,
+    reprint: bool,
+) -> ReceiptView {
+    ReceiptView {
+        e_receipt_url: Some(e_receipt_url(&cfg.server_url, sale.id)),
+        ..view(sale, outlet, &cfg.cashier_name, reprint)
+    }
+}
+
+/// What the receipt of a refund (phiếu trả hàng) shows. `sale` is the sale
+/// refunded, for the unit prices it charged (the refund line carries the
+/// money paid back, not the price); without it a line prints its refunded
+/// amount as its price for the quantity returned.
+pub fn refund_view(
+    refund: &Refund,
+    sale: Option<&Sale>,
+    outlet: Option<&TillOutlet>,
+    cashier: &str,
+    reprint: bool,
+) -> ReceiptView {
+    ReceiptView {
+        header: header(outlet),
+        refund_of: Some(refund.original_receipt.to_string()),
+        receipt_no: refund.receipt_ref().to_string(),
+        sold_at: refund.refunded_at,
+        cashier: cashier.to_owned(),
+        lines: refund
+            .lines
+            .iter()
+            .map(|l| {
+                let sold = sale.and_then(|s| s.line(l.original_line_no));
+                ReceiptLine {
+                    name: l.name.clone(),
+                    qty: l.qty,
+                    unit: l.unit.clone(),
+                    unit_price: sold.map_or(l.amount, |s| s.unit_price),
+                    discount: Dong::ZERO,
+                    amount: l.amount,
+                }
+            })
+            .collect(),
+        vat: refund.vat.clone(),
+        total: refund.total,
+        payments: refund
+            .payments
+            .iter()
+            .map(|p| PaymentLine {
+                method: printed_method(p.method.kind()),
+                amount: p.amount,
+            })
+            .collect(),
+        tendered: None,
+        change: Dong::ZERO,
+        pending_vietqr: None,
+        e_receipt_url: None,
+        journal_hash_short: refund.hash.short(),
+        footer: {
+            let mut f = footer(reprint);
+            f.insert(0, format!("Lý do: {}", refund.reason));
+            if refund
+                .payments
+                .iter()
+                .any(|p| matches!(p.method, RefundMethod::Cash {}))
+            {
+                f.insert(1, "Khách ký nhận tiền: ..........".to_owned());
+            }
+            f
+        },
     }
 }
 
@@ -103,7 +213,40 @@ fn qr_payload(outlet: &TillOutlet, sale: &Sale, amount: Dong) -> Option<String> 
     qr.ok().map(|q| q.payload())
 }
 
-/// Prints the receipt of a committed sale.
+fn send(printer_args: &PrinterArgs, view: &ReceiptView) -> anyhow::Result<()> {
+    let config = printer_args.config()?;
+    printer::print(&config, &receipt(view))
+        .with_context(|| format!("in hóa đơn / printing to {}", config.uri))
+}
+
+/// Prints the receipt of a committed sale with its e-receipt QR code.
+pub fn print_sale(
+    printer_args: &PrinterArgs,
+    cfg: &TillConfig,
+    sale: &Sale,
+    outlet: Option<&TillOutlet>,
+    reprint: bool,
+) -> anyhow::Result<()> {
+    send(printer_args, &sale_view(sale, outlet, cfg, reprint))
+}
+
+/// Prints the receipt of a committed refund.
+pub fn print_refund(
+    printer_args: &PrinterArgs,
+    refund: &Refund,
+    sale: Option<&Sale>,
+    outlet: Option<&TillOutlet>,
+    cashier: &str,
+    reprint: bool,
+) -> anyhow::Result<()> {
+    send(
+        printer_args,
+        &refund_view(refund, sale, outlet, cashier, reprint),
+    )
+}
+
+/// Prints the receipt of a committed sale, without the e-receipt QR code
+/// (prefer [`print_sale`]).
 pub fn print(
     printer_args: &PrinterArgs,
     sale: &Sale,
@@ -111,8 +254,5 @@ pub fn print(
     cashier: &str,
     reprint: bool,
 ) -> anyhow::Result<()> {
-    let config = printer_args.config()?;
-    let doc = receipt(&view(sale, outlet, cashier, reprint));
-    printer::print(&config, &doc)
-        .with_context(|| format!("in hóa đơn / printing to {}", config.uri))
+    send(printer_args, &view(sale, outlet, cashier, reprint))
 }

@@ -55,6 +55,9 @@ pub struct Me {
     pub id: i32,
     pub username: String,
     pub display_name: String,
+    /// `admin`, `manager`, `cashier`… (absent from older servers).
+    #[serde(default)]
+    pub role: Option<String>,
     pub outlet_id: Option<i32>,
 }
 
@@ -258,13 +261,57 @@ impl Server {
 
     /// A stored sale, as the server has it (`GET /api/v1/sales/{id}`).
     pub fn get_sale(&self, auth: &Auth, id: &str) -> anyhow::Result<Value> {
+        self.get_json(auth, &format!("/api/v1/sales/{id}"))
+    }
+
+    fn get_json<T: serde::de::DeserializeOwned>(
+        &self,
+        auth: &Auth,
+        path: &str,
+    ) -> anyhow::Result<T> {
         let req = self
             .client
-            .get(self.url(&format!("/api/v1/sales/{id}")))
+            .get(self.url(path))
             .header(AUTHORIZATION, auth.header());
         match self.send(req) {
-            Ok((_, body)) => Ok(serde_json::from_str(&body)?),
+            Ok((_, body)) => {
+                serde_json::from_str(&body).with_context(|| format!("the answer of GET {path}"))
+            }
             Err(e) => bail!("{e}"),
         }
     }
+
+    /// A stored sale by id, or by its receipt (`T3-000012`), typed.
+    pub fn find_sale(&self, auth: &Auth, by: &SaleLookup) -> anyhow::Result<StoredSale> {
+        let path = match by {
+            SaleLookup::Id(id) => format!("/api/v1/sales/{id}"),
+            SaleLookup::Receipt(r) => format!("/api/v1/sales/by-receipt/{r}"),
+        };
+        self.get_json(auth, &path)
+    }
+
+    /// The refunds of a sale the server holds, in receipt order.
+    pub fn sale_refunds(
+        &self,
+        auth: &Auth,
+        sale_id: uuid::Uuid,
+    ) -> anyhow::Result<Vec<ocop_core::sale::Refund>> {
+        self.get_json(auth, &format!("/api/v1/sales/{sale_id}/refunds"))
+    }
+}
+
+/// How to ask the server for a sale.
+#[derive(Debug, Clone, Copy)]
+pub enum SaleLookup {
+    Id(uuid::Uuid),
+    Receipt(ocop_core::sale::ReceiptRef),
+}
+
+/// `GET /api/v1/sales/{id}`: the sale and what the server found about it
+/// (extra fields ignored).
+#[derive(Debug, Clone, Deserialize)]
+pub struct StoredSale {
+    pub sale: ocop_core::sale::Sale,
+    #[serde(default)]
+    pub chain_status: Option<String>,
 }

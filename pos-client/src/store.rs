@@ -67,6 +67,11 @@ CREATE TABLE IF NOT EXISTS products (
     status TEXT NOT NULL,
     warning TEXT
 );
+-- Records of a shift (sales, refunds carry `shift_id`; shift events too)
+-- and refunds of a sale, found without reading the whole outbox.
+CREATE INDEX IF NOT EXISTS outbox_shift ON outbox (json_extract(json, '$.shift_id'));
+CREATE INDEX IF NOT EXISTS outbox_refunded_sale
+    ON outbox (json_extract(json, '$.original_sale_id')) WHERE kind = 'refund';
 CREATE TABLE IF NOT EXISTS parked (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     label TEXT NOT NULL,
@@ -169,24 +174,26 @@ impl Store {
     // ---- config -------------------------------------------------------
 
     pub fn get<T: DeserializeOwned>(&self, key: &str) -> anyhow::Result<Option<T>> {
-        let text: Option<String> = self
-            .conn
-            .query_row("SELECT value FROM config WHERE key = ?1", [key], |r| {
-                r.get(0)
-            })
-            .optional()?;
-        text.map(|t| serde_json::from_str(&t).with_context(|| format!("config {key}")))
-            .transpose()
+        get_in(&self.conn, key)
     }
 
     pub fn set<T: Serialize>(&self, key: &str, value: &T) -> anyhow::Result<()> {
-        let text = serde_json::to_string(value)?;
-        self.conn.execute(
-            "INSERT INTO config (key, value) VALUES (?1, ?2)
-             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            params![key, text],
-        )?;
-        Ok(())
+        set_in(&self.conn, key, value)
+    }
+
+    /// Runs `f` in one immediate transaction: everything it writes through
+    /// the connection it is given (with [`set_in`], [`enqueue_event_in`],
+    /// [`remove_in`]) commits together or not at all.
+    pub fn transaction<T>(
+        &mut self,
+        f: impl FnOnce(&Connection) -> anyhow::Result<T>,
+    ) -> anyhow::Result<T> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let out = f(&tx)?;
+        tx.commit()?;
+        Ok(out)
     }
 
     // ---- journal ------------------------------------------------------
@@ -236,12 +243,69 @@ impl Store {
 
     /// Appends a record without a receipt number (shift events).
     pub fn enqueue_event(&self, record_id: &str, json: &str) -> anyhow::Result<i64> {
-        self.conn.execute(
-            "INSERT INTO outbox (kind, record_id, json, state, created_at)
-             VALUES ('shift_event', ?1, ?2, 'queued', ?3)",
-            params![record_id, json, now_text()],
+        enqueue_event_in(&self.conn, record_id, json)
+    }
+
+    /// The JSON of the receipts (`kind` sale or refund) of a shift, in
+    /// receipt order.
+    pub fn receipts_of_shift(&self, kind: &str, shift_id: &str) -> anyhow::Result<Vec<String>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT json FROM outbox
+             WHERE json_extract(json, '$.shift_id') = ?2 AND kind = ?1
+             ORDER BY receipt_no, seq",
         )?;
-        Ok(self.conn.last_insert_rowid())
+        let rows = stmt.query_map(params![kind, shift_id], |r| r.get(0))?;
+        Ok(rows.collect::<Result<Vec<String>, _>>()?)
+    }
+
+    /// The JSON of the shift events (`shift_event` rows) of a shift, in
+    /// outbox order.
+    pub fn events_of_shift(&self, shift_id: &str) -> anyhow::Result<Vec<String>> {
+        self.receipts_of_shift("shift_event", shift_id)
+    }
+
+    /// The JSON of every shift event whose `op` is `op`, in outbox order.
+    pub fn events_by_op(&self, op: &str) -> anyhow::Result<Vec<String>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT json FROM outbox
+             WHERE kind = 'shift_event' AND json_extract(json, '$.op') = ?1 ORDER BY seq",
+        )?;
+        let rows = stmt.query_map([op], |r| r.get(0))?;
+        Ok(rows.collect::<Result<Vec<String>, _>>()?)
+    }
+
+    /// The JSON of a record by its id (a sale's or refund's UUID).
+    pub fn record_json(&self, kind: &str, record_id: &str) -> anyhow::Result<Option<String>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT json FROM outbox WHERE kind = ?1 AND record_id = ?2",
+                params![kind, record_id],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
+    /// The JSON of this till's refunds of sale `sale_id`, in receipt order.
+    pub fn refunds_of_sale(&self, sale_id: &str) -> anyhow::Result<Vec<String>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT json FROM outbox
+             WHERE json_extract(json, '$.original_sale_id') = ?1 AND kind = 'refund'
+             ORDER BY receipt_no",
+        )?;
+        let rows = stmt.query_map([sale_id], |r| r.get(0))?;
+        Ok(rows.collect::<Result<Vec<String>, _>>()?)
+    }
+
+    /// Σ of the `total` of every receipt of `kind` the till holds, as the
+    /// stored amounts (whole đồng); summed by the caller with the core.
+    pub fn receipt_totals(&self, kind: &str) -> anyhow::Result<Vec<i64>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT json_extract(json, '$.total') FROM outbox
+             WHERE kind = ?1 AND receipt_no IS NOT NULL ORDER BY receipt_no",
+        )?;
+        let rows = stmt.query_map([kind], |r| r.get(0))?;
+        Ok(rows.collect::<Result<Vec<i64>, _>>()?)
     }
 
     /// The JSON of receipt `no` (for reprint), or of the last one.
@@ -374,6 +438,44 @@ impl Store {
         let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
         Ok(rows.collect::<Result<Vec<_>, _>>()?)
     }
+}
+
+/// [`Store::get`] inside a transaction.
+pub fn get_in<T: DeserializeOwned>(conn: &Connection, key: &str) -> anyhow::Result<Option<T>> {
+    let text: Option<String> = conn
+        .query_row("SELECT value FROM config WHERE key = ?1", [key], |r| {
+            r.get(0)
+        })
+        .optional()?;
+    text.map(|t| serde_json::from_str(&t).with_context(|| format!("config {key}")))
+        .transpose()
+}
+
+/// [`Store::set`] inside a transaction.
+pub fn set_in<T: Serialize>(conn: &Connection, key: &str, value: &T) -> anyhow::Result<()> {
+    let text = serde_json::to_string(value)?;
+    conn.execute(
+        "INSERT INTO config (key, value) VALUES (?1, ?2)
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        params![key, text],
+    )?;
+    Ok(())
+}
+
+/// Removes a configuration key (inside a transaction).
+pub fn remove_in(conn: &Connection, key: &str) -> anyhow::Result<()> {
+    conn.execute("DELETE FROM config WHERE key = ?1", [key])?;
+    Ok(())
+}
+
+/// [`Store::enqueue_event`] inside a transaction.
+pub fn enqueue_event_in(conn: &Connection, record_id: &str, json: &str) -> anyhow::Result<i64> {
+    conn.execute(
+        "INSERT INTO outbox (kind, record_id, json, state, created_at)
+         VALUES ('shift_event', ?1, ?2, 'queued', ?3)",
+        params![record_id, json, now_text()],
+    )?;
+    Ok(conn.last_insert_rowid())
 }
 
 fn read_head(conn: &Connection) -> anyhow::Result<(u32, ChainHash)> {

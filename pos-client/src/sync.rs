@@ -76,11 +76,20 @@ pub struct SyncReport {
     pub catalogue: Option<String>,
 }
 
-fn path_for(kind: &str) -> &'static str {
-    match kind {
-        "refund" => "/api/v1/refunds",
-        "shift_event" => "/api/v1/shifts/events",
-        _ => "/api/v1/sales",
+/// Where a record other than a sale goes, and the body sent: a refund as
+/// stored; a shift event ([`crate::shift::Event`]) to its operation's
+/// endpoint with its body. `Err` for a row this till cannot make sense of
+/// (kept, marked rejected).
+fn route(item: &OutboxItem) -> Result<(String, String), String> {
+    match item.kind.as_str() {
+        "refund" => Ok(("/api/v1/refunds".to_owned(), item.json.clone())),
+        "shift_event" => {
+            let event: crate::shift::Event = serde_json::from_str(&item.json)
+                .map_err(|e| format!("unreadable shift event: {e}"))?;
+            let body = serde_json::to_string(&event.body).map_err(|e| e.to_string())?;
+            Ok((event.path(), body))
+        }
+        other => Err(format!("unknown record kind {other:?}")),
     }
 }
 
@@ -116,9 +125,13 @@ pub fn send_outbox(
                     .collect::<Vec<_>>()
             })
         } else {
-            server
-                .post_one(auth, path_for(&first.kind), &first.json)
-                .map(|()| vec![(0, 200, String::new())])
+            match route(first) {
+                Ok((path, body)) => server
+                    .post_one(auth, &path, &body)
+                    .map(|()| vec![(0, 200, String::new())]),
+                // Judged here, not by the server: kept, never resent.
+                Err(e) => Ok(vec![(0, 422, e)]),
+            }
         };
         let answers = match outcome {
             Ok(a) => a,
@@ -191,15 +204,10 @@ pub fn sync_once(
     let server = Server::new(&cfg.server_url, Duration::from_secs(10))?;
     let mut report = send_outbox(store, &server, &cfg.till_auth(), backoff, due_only)?;
     if report.error.is_none() {
-        // The user token from setup expires; the till's own credential is
-        // tried next (for servers that accept it on the catalogue).
+        // The till's own credential first (it does not expire); the user
+        // token from setup only for a server that does not take it there.
         let mut result = Err(SendError::Transient("no credential".into()));
-        for auth in cfg
-            .user_token
-            .clone()
-            .map(Auth::Bearer)
-            .into_iter()
-            .chain([cfg.till_auth()])
+        for auth in std::iter::once(cfg.till_auth()).chain(cfg.user_token.clone().map(Auth::Bearer))
         {
             result = catalogue::refresh(store, &server, &auth, cfg.outlet_id);
             if result.is_ok() {
@@ -303,6 +311,33 @@ mod tests {
         handle.join().unwrap();
         assert_eq!(seen, Some(false));
         assert_eq!(store.queue_counts().unwrap(), (1, 0, 0), "nothing lost");
+    }
+
+    /// Shift events go to the server's own endpoints with their bodies
+    /// (not to a catch-all path); an unreadable row is judged here.
+    #[test]
+    fn shift_events_route_to_their_endpoints() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open_dir(dir.path()).unwrap();
+        let cfg = crate::checkout::tests::cfg();
+        let opening = crate::shift::open(&mut store, &cfg, ocop_core::money::Dong::new(5)).unwrap();
+        let item = store.pending(1, false).unwrap().remove(0);
+        let (path, body) = route(&item).unwrap();
+        assert_eq!(path, "/api/v1/shifts");
+        assert_eq!(
+            serde_json::from_str::<ocop_core::sale::shift::ShiftOpening>(&body).unwrap(),
+            opening
+        );
+        let refund = OutboxItem {
+            kind: "refund".into(),
+            ..item.clone()
+        };
+        assert_eq!(route(&refund).unwrap().0, "/api/v1/refunds");
+        let junk = OutboxItem {
+            json: "{}".into(),
+            ..item
+        };
+        assert!(route(&junk).is_err());
     }
 
     #[test]

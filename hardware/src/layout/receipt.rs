@@ -40,6 +40,9 @@ pub struct ReceiptView {
     pub vat: Vec<VatBucket>,
     pub total: Dong,
     pub payments: Vec<PaymentLine>,
+    /// Cash the customer handed over (tiền khách đưa), when paid in cash;
+    /// printed above the change.
+    pub tendered: Option<Dong>,
     pub change: Dong,
     /// The VietQR payload while a bank transfer waits for the bank's notice.
     pub pending_vietqr: Option<String>,
@@ -109,6 +112,9 @@ pub fn receipt(view: &ReceiptView) -> Document {
     doc.separator();
     for payment in &view.payments {
         doc.row(payment.method.label_vi(), payment.amount.to_string());
+    }
+    if let Some(tendered) = view.tendered {
+        doc.row("Tiền khách đưa", tendered.to_string());
     }
     if view.change != Dong::ZERO {
         doc.row("Tiền thừa trả khách", view.change.to_string());

@@ -43,6 +43,10 @@ pub struct ShiftReportView {
     /// Running grand total of the till since it was registered.
     pub grand_total: Dong,
     pub journal_hash_short: String,
+    /// Records (sales, refunds, shift events) the till had not yet sent to
+    /// the server when the shift closed: printed as a warning when above
+    /// zero, since the server's figures lack them until they arrive.
+    pub unsent_records: u64,
 }
 
 pub fn shift_report(view: &ShiftReportView) -> Document {
@@ -105,6 +109,14 @@ pub fn shift_report(view: &ShiftReportView) -> Document {
     }
     if let Some(diff) = view.difference {
         doc.row_styled("  Chênh lệch", diff.to_string(), Style::BOLD);
+    }
+    if view.unsent_records > 0 {
+        doc.separator();
+        doc.center(
+            format!("CHƯA GỬI MÁY CHỦ: {} bản ghi", view.unsent_records),
+            Style::BOLD,
+        );
+        doc.center("(số liệu trên máy chủ chưa đủ)", Style::NORMAL);
     }
     doc.separator();
     doc.row("Tổng lũy kế máy", view.grand_total.to_string());

@@ -79,6 +79,7 @@ pub fn receipt() -> ReceiptView {
             method: PaymentMethod::Cash,
             amount: Dong::new(1_100_000),
         }],
+        tendered: None,
         change: Dong::new(30_000),
         pending_vietqr: None,
         e_receipt_url: None,
@@ -194,6 +195,7 @@ pub fn z_report() -> ShiftReportView {
         difference: Some(Dong::new(-2_000)),
         grand_total: Dong::new(987_654_000),
         journal_hash_short: "9f3a1c07".into(),
+        unsent_records: 0,
     }
 }
 

@@ -6,7 +6,7 @@ use crate::catalogue::Product;
 use crate::catalogue::tests::product;
 use ocop_core::sale::{PaymentMethod, verify};
 
-fn cfg() -> TillConfig {
+pub(crate) fn cfg() -> TillConfig {
     TillConfig {
         server_url: "http://127.0.0.1:9".into(),
         till_id: 3,
@@ -20,7 +20,7 @@ fn cfg() -> TillConfig {
     }
 }
 
-fn cat() -> Catalogue {
+pub(crate) fn cat() -> Catalogue {
     let mut tea: Product = product(2, "Chè Shan tuyết", None, Some("CHE"));
     tea.fractional = true;
     tea.price = 1_200_000;
@@ -32,7 +32,7 @@ fn cat() -> Catalogue {
     ])
 }
 
-fn q(s: &str) -> Quantity {
+pub(crate) fn q(s: &str) -> Quantity {
     Quantity::parse(s).unwrap()
 }
 
@@ -86,6 +86,7 @@ fn payments_take_what_remains() {
 fn a_sale_is_computed_by_the_core_and_chained() {
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::open_dir(dir.path()).unwrap();
+    let shift = crate::shift::open(&mut store, &cfg(), Dong::new(500_000)).unwrap();
     let cat = cat();
     let items = vec![
         scan_item(&cat, "8936012345674", q("2")).unwrap(),
@@ -114,6 +115,7 @@ fn a_sale_is_computed_by_the_core_and_chained() {
     assert_eq!(second.receipt_no.get(), 2);
     assert_eq!(second.prev_hash, first.hash);
     assert_eq!(second.shift_id, first.shift_id);
+    assert_eq!(first.shift_id, shift.id, "the open shift's id");
     assert_eq!(store.journal_head().unwrap(), (2, second.hash));
 }
 
@@ -123,11 +125,15 @@ fn a_refused_sale_commits_nothing() {
     let mut store = Store::open_dir(dir.path()).unwrap();
     let cat = cat();
     let items = vec![scan_item(&cat, "CHE", q("1")).unwrap()];
+    // No shift open: refused, no number used.
+    let err = commit_sale(&mut store, &cfg(), &cat, &items, &[Tender::Qr]).unwrap_err();
+    assert!(format!("{err:#}").starts_with("no_open_shift"), "{err:#}");
+    crate::shift::open(&mut store, &cfg(), Dong::ZERO).unwrap();
     let short = [Tender::Cash(Some(Dong::new(1000)))];
     assert!(commit_sale(&mut store, &cfg(), &cat, &items, &short).is_err());
     assert!(commit_sale(&mut store, &cfg(), &cat, &[], &[Tender::Cash(None)]).is_err());
     assert_eq!(store.journal_head().unwrap().0, 0);
-    assert_eq!(store.queue_counts().unwrap(), (0, 0, 0));
+    assert_eq!(store.queue_counts().unwrap(), (1, 0, 0), "only the opening");
     let ok = commit_sale(&mut store, &cfg(), &cat, &items, &[Tender::Qr]).unwrap();
     assert_eq!(
         ok.record.receipt_no.get(),

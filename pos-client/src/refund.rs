@@ -1,0 +1,353 @@
+//! Refunds on the till: find the sale (by its receipt number, its id or
+//! the QR code of its receipt), see what is left to refund, and commit a
+//! refund — numbered, sealed into the till's chain and queued in one local
+//! transaction, like a sale ([`Store::commit_receipt`]).
+//!
+//! Guarantees:
+//! - every amount is the core's ([`build_refund`], pro rata and cumulative
+//!   over the sale's earlier refunds); a refund the core refuses (more than
+//!   was sold, no reason…) commits nothing and uses no receipt number;
+//! - this till's own sales and refunds are found locally, so refunds work
+//!   offline; another till's sale of the outlet comes from the server
+//!   together with its refunds, merged with this till's refunds of it that
+//!   have not reached the server yet, so a double refund is refused here
+//!   too, also offline;
+//! - a refund needs an open shift and carries its id.
+
+use std::collections::BTreeSet;
+use std::str::FromStr;
+use std::time::Duration;
+
+use anyhow::{Context, bail};
+use chrono::Utc;
+use ocop_core::i18n::{Lang, UserError};
+use ocop_core::money::{Dong, Quantity};
+use ocop_core::sale::refund::{
+    RefundHeader, RefundRequest, Refundable, build_refund, refund_lines, refund_totals, refundable,
+};
+use ocop_core::sale::{ReceiptNo, ReceiptRef, Refund, RefundPayment, Restock, Sale};
+use uuid::Uuid;
+
+use crate::config::TillConfig;
+use crate::server_api::{SaleLookup, Server};
+use crate::store::{Committed, Store};
+
+/// How the cashier names the sale to refund.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SaleRef {
+    Id(Uuid),
+    Receipt(ReceiptRef),
+}
+
+fn bad_ref(text: &str) -> anyhow::Error {
+    anyhow::anyhow!(
+        "bad_sale_ref: Không đọc được số phiếu {text:?} (dùng T3-000012, mã phiếu hoặc quét mã QR \
+         trên hóa đơn) / cannot read the receipt {text:?} (use T3-000012, the sale id or scan the \
+         receipt's QR code)"
+    )
+}
+
+/// `T3-000012` / `t3-12` (till 3, receipt 12), a bare sale UUID, or the
+/// e-receipt URL of the receipt's QR code (`…/r/{uuid}`).
+pub fn parse_sale_ref(text: &str) -> anyhow::Result<SaleRef> {
+    let t = text.trim();
+    if let Ok(id) = Uuid::parse_str(t) {
+        return Ok(SaleRef::Id(id));
+    }
+    if t.contains("://") || t.contains("/r/") {
+        let path = t
+            .split(['?', '#'])
+            .next()
+            .unwrap_or(t)
+            .trim_end_matches('/');
+        let (before, id) = path.rsplit_once('/').ok_or_else(|| bad_ref(text))?;
+        if before.ends_with("/r")
+            && let Ok(id) = Uuid::parse_str(id)
+        {
+            return Ok(SaleRef::Id(id));
+        }
+        return Err(bad_ref(text));
+    }
+    let rest = t
+        .strip_prefix('T')
+        .or_else(|| t.strip_prefix('t'))
+        .ok_or_else(|| bad_ref(text))?;
+    let (till, no) = rest.split_once('-').ok_or_else(|| bad_ref(text))?;
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    if !digits(till) || !digits(no) {
+        return Err(bad_ref(text));
+    }
+    let till_id: i32 = till.parse().map_err(|_| bad_ref(text))?;
+    let receipt_no = no
+        .parse::<u32>()
+        .ok()
+        .and_then(ReceiptNo::new)
+        .ok_or_else(|| bad_ref(text))?;
+    if till_id <= 0 {
+        return Err(bad_ref(text));
+    }
+    Ok(SaleRef::Receipt(ReceiptRef {
+        till_id,
+        receipt_no,
+    }))
+}
+
+impl FromStr for SaleRef {
+    type Err = anyhow::Error;
+
+    fn from_str(s: &str) -> anyhow::Result<SaleRef> {
+        parse_sale_ref(s)
+    }
+}
+
+/// A sale found for a refund: its earlier refunds (the server's and this
+/// till's) and what is left of each line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Found {
+    pub sale: Sale,
+    pub earlier: Vec<Refund>,
+    pub lines: Vec<Refundable>,
+}
+
+fn user_error(e: &impl UserError) -> anyhow::Error {
+    anyhow::anyhow!(
+        "{}: {} / {}",
+        e.code(),
+        e.message(Lang::Vi),
+        e.message(Lang::En)
+    )
+}
+
+/// This till's own sale named by `r`, from the local store.
+fn local_sale(store: &Store, cfg: &TillConfig, r: &SaleRef) -> anyhow::Result<Option<Sale>> {
+    let json = match r {
+        SaleRef::Id(id) => store.record_json("sale", &id.to_string())?,
+        SaleRef::Receipt(rr) if rr.till_id == cfg.till_id => {
+            match store.receipt_json(Some(rr.receipt_no.get()))? {
+                Some((kind, _)) if kind != "sale" => bail!(
+                    "not_a_sale: Phiếu {rr} là phiếu trả hàng, không phải phiếu bán \
+                     / receipt {rr} is a refund, not a sale"
+                ),
+                Some((_, json)) => Some(json),
+                None => None,
+            }
+        }
+        SaleRef::Receipt(_) => None,
+    };
+    json.map(|j| serde_json::from_str(&j).context("a stored sale"))
+        .transpose()
+}
+
+/// `earlier` plus this till's refunds of `sale_id` it does not hold yet
+/// (by refund id).
+fn with_local_refunds(
+    store: &Store,
+    sale_id: Uuid,
+    mut earlier: Vec<Refund>,
+) -> anyhow::Result<Vec<Refund>> {
+    let known: BTreeSet<Uuid> = earlier.iter().map(|r| r.id).collect();
+    for json in store.refunds_of_sale(&sale_id.to_string())? {
+        let r: Refund = serde_json::from_str(&json).context("a stored refund")?;
+        if !known.contains(&r.id) {
+            earlier.push(r);
+        }
+    }
+    Ok(earlier)
+}
+
+/// The config key under which another till's sale is kept once refunded
+/// here (so the refund can be reprinted with its prices offline).
+fn foreign_key(id: Uuid) -> String {
+    format!("foreign_sale:{id}")
+}
+
+/// A sale another till made, as kept by [`commit_refund`].
+pub fn kept_sale(store: &Store, id: Uuid) -> anyhow::Result<Option<Sale>> {
+    if let Some(json) = store.record_json("sale", &id.to_string())? {
+        return Ok(Some(serde_json::from_str(&json)?));
+    }
+    store.get(&foreign_key(id))
+}
+
+/// Finds the sale and what is left to refund: this till's own from the
+/// local store (offline), another till's of the same outlet from the server.
+pub fn find(store: &Store, cfg: &TillConfig, r: &SaleRef) -> anyhow::Result<Found> {
+    let auth = cfg.till_auth();
+    let (sale, server_refunds) = if let Some(sale) = local_sale(store, cfg, r)? {
+        // Another till may have refunded part of it: ask, briefly, and go
+        // on without when offline (the server refuses a double refund).
+        let server = Server::new(&cfg.server_url, Duration::from_secs(2))?;
+        let theirs = server.sale_refunds(&auth, sale.id).unwrap_or_default();
+        (sale, theirs)
+    } else {
+        let server = Server::new(&cfg.server_url, Duration::from_secs(5))?;
+        let lookup = match r {
+            SaleRef::Id(id) => SaleLookup::Id(*id),
+            SaleRef::Receipt(rr) => SaleLookup::Receipt(*rr),
+        };
+        let stored = server.find_sale(&auth, &lookup).map_err(|e| {
+            anyhow::anyhow!(
+                "sale_not_found: Không tìm thấy phiếu bán trên máy này hay trên máy chủ ({e:#}) \
+                 / the sale is not on this till and the server did not give it ({e:#})"
+            )
+        })?;
+        let sale = stored.sale;
+        if sale.outlet_id != cfg.outlet_id {
+            bail!(
+                "sale_of_another_outlet: Phiếu {} là của điểm bán khác / receipt {} belongs to \
+                 another outlet",
+                sale.receipt_ref(),
+                sale.receipt_ref()
+            );
+        }
+        let theirs = server.sale_refunds(&auth, sale.id)?;
+        (sale, theirs)
+    };
+    // The server's refunds, and this till's that it does not have yet.
+    let earlier = with_local_refunds(store, sale.id, server_refunds)?;
+    if let SaleRef::Receipt(rr) = r
+        && sale.receipt_ref() != *rr
+    {
+        bail!(
+            "the server answered receipt {} for {rr}",
+            sale.receipt_ref()
+        );
+    }
+    let lines = refundable(&sale, &earlier).map_err(|e| user_error(&e))?;
+    Ok(Found {
+        sale,
+        earlier,
+        lines,
+    })
+}
+
+/// How the money goes back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RefundTender {
+    Cash,
+    /// A card refund on the terminal, with its reference.
+    Card(String),
+    /// A transfer to the customer's account, with its reference if known.
+    Transfer(Option<String>),
+}
+
+impl FromStr for RefundTender {
+    type Err = anyhow::Error;
+
+    /// `cash`, `card:REF`, `transfer`, `transfer:REF`.
+    fn from_str(s: &str) -> anyhow::Result<RefundTender> {
+        let (kind, arg) = match s.split_once(':') {
+            Some((k, a)) => (k, Some(a.trim())),
+            None => (s, None),
+        };
+        Ok(match (kind.trim().to_ascii_lowercase().as_str(), arg) {
+            ("cash", None) => RefundTender::Cash,
+            ("card", Some(r)) if !r.is_empty() => RefundTender::Card(r.to_owned()),
+            ("transfer", None) => RefundTender::Transfer(None),
+            ("transfer", Some(r)) if !r.is_empty() => RefundTender::Transfer(Some(r.to_owned())),
+            _ => bail!(
+                "bad_refund_payment: Cách hoàn tiền không hợp lệ {s:?} (dùng cash, card:MÃ, \
+                 transfer[:MÃ]) / bad refund payment {s:?} (use cash, card:REF, transfer[:REF])"
+            ),
+        })
+    }
+}
+
+impl RefundTender {
+    fn payment(&self, amount: Dong) -> RefundPayment {
+        match self {
+            RefundTender::Cash => RefundPayment::cash(amount),
+            RefundTender::Card(r) => RefundPayment::card(amount, r.clone()),
+            RefundTender::Transfer(r) => RefundPayment::bank_transfer(amount, r.clone()),
+        }
+    }
+}
+
+/// `LINE[:QTY]` for each argument; without a quantity, all that is left of
+/// the line.
+pub fn requests_for(
+    found: &Found,
+    args: &[String],
+    restock: Restock,
+) -> anyhow::Result<Vec<RefundRequest>> {
+    args.iter()
+        .map(|arg| {
+            let (line, qty) = match arg.split_once(':') {
+                Some((l, q)) => (l, Some(q)),
+                None => (arg.as_str(), None),
+            };
+            let line_no: u32 = line.trim().parse().with_context(|| {
+                format!("số dòng không hợp lệ / bad line number {line:?} (LINE[:QTY])")
+            })?;
+            let qty =
+                match qty {
+                    Some(q) => Quantity::parse(q.trim()).map_err(|e| anyhow::anyhow!("{e}"))?,
+                    None => found
+                        .lines
+                        .iter()
+                        .find(|l| l.line_no == line_no)
+                        .with_context(|| {
+                            format!(
+                                "Phiếu bán không có dòng {line_no} / the sale has no line {line_no}"
+                            )
+                        })?
+                        .remaining_qty,
+                };
+            Ok(RefundRequest {
+                original_line_no: line_no,
+                qty,
+                restock,
+            })
+        })
+        .collect()
+}
+
+/// Commits a refund of `found.sale`: the core builds it (amounts, VAT,
+/// hash) against the sale's earlier refunds, in the same transaction that
+/// numbers and queues it. Needs an open shift.
+pub fn commit_refund(
+    store: &mut Store,
+    cfg: &TillConfig,
+    found: &Found,
+    requests: &[RefundRequest],
+    payment: RefundTender,
+    reason: &str,
+) -> anyhow::Result<Committed<Refund>> {
+    let shift_id = crate::shift::require(store)?.id;
+    // This till's refunds of the sale made since `found` was read (another
+    // window) count too.
+    let earlier = with_local_refunds(store, found.sale.id, found.earlier.clone())?;
+    // Refused before a number is taken (the core checks again inside).
+    let lines = refund_lines(&found.sale, &earlier, requests).map_err(|e| user_error(&e))?;
+    let (total, _) = refund_totals(&lines).map_err(|e| user_error(&e))?;
+    let payments = if total.is_positive() {
+        vec![payment.payment(total)]
+    } else {
+        Vec::new()
+    };
+    let committed = store.commit_receipt(
+        "refund",
+        |receipt_no, prev_hash| {
+            let header = RefundHeader {
+                id: Uuid::new_v4(),
+                till_id: cfg.till_id,
+                receipt_no,
+                refunded_at: Utc::now(),
+                cashier_id: cfg.cashier_id,
+                outlet_id: cfg.outlet_id,
+                shift_id,
+                reason: reason.trim().to_owned(),
+            };
+            build_refund(header, &found.sale, &earlier, requests, payments, prev_hash)
+                .map_err(|e| user_error(&e))
+        },
+        |r: &Refund| (r.id.to_string(), r.hash),
+    )?;
+    if found.sale.till_id != cfg.till_id {
+        store.set(&foreign_key(found.sale.id), &found.sale)?;
+    }
+    Ok(committed)
+}
+
+#[cfg(test)]
+mod tests;
