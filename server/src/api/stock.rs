@@ -181,13 +181,6 @@ pub async fn set_threshold(
     caller.require(&[Role::Admin, Role::Manager])?;
     let b = body.into_inner();
     caller.check_outlet(b.outlet_id)?;
-    if b.min_qty.milli() < 0 {
-        return Err(ApiError::unprocessable(
-            "negative_threshold",
-            "Ngưỡng tồn kho không được âm.",
-            "The threshold cannot be negative.",
-        ));
-    }
     let by = caller.id;
     Ok(web::Json(
         state

@@ -205,24 +205,7 @@ pub async fn thresholds_submit(
         return forms::failure(&me, &ApiError::not_found());
     };
     let min = match get(&f, "min_qty").replace(',', ".").parse::<Quantity>() {
-        Ok(q) if q.milli() >= 0 => q,
-        Ok(_) => {
-            // The API's own refusal (`negative_threshold`), same words.
-            let msg = t(
-                lang,
-                "Ngưỡng tồn kho không được âm.",
-                "The threshold cannot be negative.",
-            );
-            return show(
-                &state,
-                &me,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                Some(outlet_id),
-                &f,
-                Some(msg),
-            )
-            .await;
-        }
+        Ok(q) => q,
         Err(_) => {
             let msg = format!(
                 "{} \"{}\" {}",
@@ -249,6 +232,20 @@ pub async fn thresholds_submit(
         Ok(_) => HttpResponse::SeeOther()
             .insert_header((LOCATION, format!("/stock/thresholds?outlet_id={outlet_id}")))
             .finish(),
+        // The model's refusal (a negative threshold): the form again, with
+        // what was typed and the model's words.
+        Err(e) if actix_web::ResponseError::status_code(&e) == StatusCode::UNPROCESSABLE_ENTITY => {
+            let msg = e.message(lang).to_owned();
+            show(
+                &state,
+                &me,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Some(outlet_id),
+                &f,
+                Some(&msg),
+            )
+            .await
+        }
         Err(e) => forms::failure(&me, &e),
     }
 }

@@ -11,6 +11,7 @@ use diesel::upsert::excluded;
 use ocop_core::money::Quantity;
 use serde::{Deserialize, Serialize};
 
+use super::error::{StockError, StockFailure};
 use super::report::{Lookup, OnHandQuery, Scope, rows_in_scope};
 use crate::db::DbConn;
 use crate::db::schema::stock_thresholds as st;
@@ -204,13 +205,23 @@ pub fn thresholds(conn: &mut DbConn, outlet_id: Option<i32>) -> QueryResult<Vec<
 }
 
 /// Sets (or replaces) the low-stock threshold of a product at an outlet.
+/// A negative threshold is refused (`negative_threshold`, nothing written),
+/// here, so the API and the web page refuse it in the same words.
 pub fn set_threshold(
     conn: &mut DbConn,
     outlet_id: i32,
     product_id: i32,
     min: Quantity,
     by: i32,
-) -> QueryResult<Threshold> {
+) -> Result<Threshold, StockFailure> {
+    if min.milli() < 0 {
+        return Err(StockError::invalid(
+            "negative_threshold",
+            "Ngưỡng tồn kho không được âm.",
+            "The threshold cannot be negative.",
+        )
+        .into());
+    }
     product::find(conn, product_id)?;
     crate::models::outlet::find(conn, outlet_id)?;
     let now = Utc::now().naive_utc();
@@ -239,10 +250,10 @@ pub fn set_threshold(
         DbConn::Sqlite(c) => upsert!(c)?,
         DbConn::Postgres(c) => upsert!(c)?,
     };
-    st::table
+    Ok(st::table
         .find((outlet_id, product_id))
         .select(Threshold::as_select())
-        .first(conn)
+        .first(conn)?)
 }
 
 fn products_of(conn: &mut DbConn, producer_id: Option<i32>) -> QueryResult<Vec<product::Product>> {
