@@ -8,21 +8,6 @@ mod sales_common;
 use ocop_core::sale::Restock;
 use reqwest::StatusCode;
 use sales_common::*;
-use serde_json::Value;
-
-async fn post_refund(
-    app: &ocop_e2e::TestApp,
-    till: &Till,
-    r: &ocop_core::sale::Refund,
-) -> (StatusCode, Value) {
-    post_as(
-        app,
-        &till.auth,
-        "/api/v1/refunds",
-        &serde_json::to_value(r).unwrap(),
-    )
-    .await
-}
 
 #[tokio::test]
 async fn refunds_cannot_exceed_what_was_sold_across_several_refunds() {

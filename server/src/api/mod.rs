@@ -77,6 +77,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(tills::create)
             .service(sales::batch)
             .service(sales::create)
+            .service(sales::by_receipt)
+            .service(sales::refunds)
             .service(sales::get_one)
             .service(refunds::create)
             .service(shifts::open)

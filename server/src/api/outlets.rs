@@ -1,6 +1,7 @@
 //! Outlets: list and read (every signed-in account), create (admin),
 //! replace (admin; the outlet's manager for its day-to-day details), and the
-//! versioned catalogue a till downloads to sell offline.
+//! versioned catalogue a till downloads to sell offline (with its own
+//! credential or a user's token).
 
 use std::io::Write as _;
 
@@ -8,7 +9,7 @@ use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpRequest, HttpResponse, get, post, put, web};
 use serde::Deserialize;
 
-use crate::auth::{AuthUser, Role};
+use crate::auth::{AuthUser, Role, StaffOrTill};
 use crate::error::{ApiError, ErrorBody};
 use crate::models::outlet::{self, Outlet, OutletInput};
 use crate::models::product::vn_today;
@@ -123,9 +124,11 @@ const GZIP_MIN_BYTES: usize = 1024;
 /// or with `since` only what changed (products the till may no longer sell
 /// are listed in `removed`). Answers `304 Not Modified` when `If-None-Match`
 /// names the current `ETag`. Gzip-compressed when the till accepts it.
+/// The till reads it with its own credential (`Authorization: Till …`, its
+/// outlet only) or a user of the outlet with a bearer token.
 #[utoipa::path(
     tag = "catalogue",
-    security(("bearer" = [])),
+    security(("bearer" = []), ("till" = [])),
     params(("id" = i32, Path, description = "Outlet id"), CatalogueQuery),
     responses(
         (status = 200, description = "Snapshot or delta", body = TillCatalogue),
@@ -137,7 +140,7 @@ const GZIP_MIN_BYTES: usize = 1024;
 pub async fn catalogue(
     req: HttpRequest,
     state: web::Data<AppState>,
-    caller: AuthUser,
+    caller: StaffOrTill,
     id: web::Path<i32>,
     query: web::Query<CatalogueQuery>,
 ) -> Result<HttpResponse, ApiError> {

@@ -1,16 +1,23 @@
 //! Sale ingest (a till posts its sealed sales, one or a bounded batch) and
-//! reading a sale back (the outlet's staff, province-wide readers).
+//! reading a sale back — by id, by printed receipt number, with its
+//! refunds — for the outlet's staff, province-wide readers and the
+//! outlet's tills.
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use diesel::QueryResult;
+use ocop_core::sale::Refund;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::auth::AuthUser;
+use crate::api::refunds::RefundBody;
+use crate::auth::StaffOrTill;
 use crate::auth::till::TillAuth;
+use crate::db::DbConn;
 use crate::error::{ApiError, ErrorBody, request_lang};
 use crate::models::sale::ingest::{self, Ingested};
-use crate::models::sale::store;
+use crate::models::sale::store::SaleRow;
+use crate::models::sale::{lookup, refund_store, store};
 use crate::state::AppState;
 
 /// Most sales in one batch: a till catching up sends several batches, each
@@ -159,10 +166,29 @@ pub async fn batch(
     Ok(web::Json(out))
 }
 
-/// A stored sale (staff of its outlet, inspectors, admins; 404 otherwise).
+/// The sale `find` finds, answered as `GET /sales/{id}` answers it, if the
+/// caller may read its outlet (404 otherwise, as for no sale at all).
+async fn stored_sale(
+    state: &AppState,
+    caller: StaffOrTill,
+    find: impl FnOnce(&mut DbConn) -> QueryResult<Option<SaleRow>> + Send + 'static,
+) -> Result<web::Json<Ingested>, ApiError> {
+    let found = state
+        .read(move |c| {
+            let row = find(c)?.ok_or_else(ApiError::not_found)?;
+            caller.check_outlet(row.outlet_id)?;
+            let sale = store::load(c, &row)?;
+            Ok(ingest::answer_stored(c, &row, sale, "existing")?)
+        })
+        .await?;
+    Ok(web::Json(found))
+}
+
+/// A stored sale: staff of its outlet, inspectors, admins, or a till of the
+/// outlet with its own credential; 404 otherwise.
 #[utoipa::path(
     tag = "sales",
-    security(("bearer" = [])),
+    security(("bearer" = []), ("till" = [])),
     params(("id" = Uuid, Path, description = "Sale id (the till's UUID)")),
     responses(
         (status = 200, description = "The sale", body = Ingested),
@@ -172,16 +198,65 @@ pub async fn batch(
 #[get("/sales/{id}")]
 pub async fn get_one(
     state: web::Data<AppState>,
-    caller: AuthUser,
+    caller: StaffOrTill,
     id: web::Path<Uuid>,
 ) -> Result<web::Json<Ingested>, ApiError> {
+    let id = id.into_inner();
+    stored_sale(&state, caller, move |c| store::find_row_by_uuid(c, id)).await
+}
+
+/// A stored sale by the receipt number printed on it: `T3-000012`, also
+/// `t3-000012` or `T3-12`. Same answer and same readers as `GET /sales/{id}`.
+/// A refund's number is not a sale's: 404.
+#[utoipa::path(
+    tag = "sales",
+    security(("bearer" = []), ("till" = [])),
+    params(("receipt_ref" = String, Path, description = "Receipt number as printed, e.g. T3-000012")),
+    responses(
+        (status = 200, description = "The sale", body = Ingested),
+        (status = 400, description = "Not a receipt number (`invalid_receipt_ref`)", body = ErrorBody),
+        (status = 404, description = "No sale with this number, or not your outlet", body = ErrorBody),
+    )
+)]
+#[get("/sales/by-receipt/{receipt_ref}")]
+pub async fn by_receipt(
+    state: web::Data<AppState>,
+    caller: StaffOrTill,
+    receipt_ref: web::Path<String>,
+) -> Result<web::Json<Ingested>, ApiError> {
+    let text = receipt_ref.into_inner();
+    let wanted =
+        lookup::parse_receipt_ref(&text).ok_or_else(|| lookup::invalid_receipt_ref(&text))?;
+    stored_sale(&state, caller, move |c| {
+        lookup::find_row_by_receipt(c, wanted)
+    })
+    .await
+}
+
+/// The refunds made against a sale, in the order they were made (core
+/// `Refund` JSON): what a till needs to work out what is left to refund of
+/// a sale made on another till. Same readers as `GET /sales/{id}`.
+#[utoipa::path(
+    tag = "sales",
+    security(("bearer" = []), ("till" = [])),
+    params(("id" = Uuid, Path, description = "Sale id (the till's UUID)")),
+    responses(
+        (status = 200, description = "The sale's refunds, oldest first (empty if none)", body = Vec<RefundBody>),
+        (status = 404, description = "No such sale, or not your outlet", body = ErrorBody),
+    )
+)]
+#[get("/sales/{id}/refunds")]
+pub async fn refunds(
+    state: web::Data<AppState>,
+    caller: StaffOrTill,
+    id: web::Path<Uuid>,
+) -> Result<web::Json<Vec<Refund>>, ApiError> {
     let id = id.into_inner();
     let found = state
         .read(move |c| {
             let row = store::find_row_by_uuid(c, id)?.ok_or_else(ApiError::not_found)?;
             caller.check_outlet(row.outlet_id)?;
-            let sale = store::load(c, &row)?;
-            Ok(ingest::answer_stored(c, &row, sale, "existing")?)
+            Ok(refund_store::for_sale(c, row.id)?)
         })
         .await?;
     Ok(web::Json(found))

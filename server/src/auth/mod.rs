@@ -9,10 +9,12 @@
 
 pub mod extract;
 pub mod password;
+pub mod staff_or_till;
 pub mod till;
 pub mod token;
 
 pub use extract::AuthUser;
+pub use staff_or_till::StaffOrTill;
 
 use serde::{Deserialize, Serialize};
 

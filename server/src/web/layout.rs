@@ -42,20 +42,44 @@ button,.button{background:#1f6b3a;color:#fff;border:0;cursor:pointer;text-decora
 .field.invalid input,.field.invalid select{border-color:#c0392b;background:#fff8f7}
 .field-error{display:block;color:#a3261b;margin-top:.2rem}
 fieldset{border:1px solid #dfe6dc;border-radius:.4rem;margin:0 0 .8rem;padding:.6rem .8rem}
-@media (max-width:40rem){table.responsive thead{display:none}table.responsive td{display:block;border:0}table.responsive tr{display:block;border-bottom:1px solid #dfe6dc;padding:.3rem 0}}
+@media (max-width:40rem){table.responsive thead{display:none}table.responsive td{display:block;border:0}table.responsive tr{display:block;border-bottom:1px solid #dfe6dc;padding:.3rem 0}table.responsive td[data-label]::before{content:attr(data-label) ": ";color:#5d6b5a}}
 "#;
+
+fn head(title: &str) -> Markup {
+    html! {
+        head {
+            meta charset="utf-8";
+            meta name="viewport" content="width=device-width, initial-scale=1";
+            title { (title) " · OCOP Lào Cai" }
+            style { (PreEscaped(CSS)) }
+        }
+    }
+}
+
+/// A page for the public (a customer's phone): no sign-in, no navigation,
+/// Vietnamese with the English beside it in the text itself.
+pub fn public_page(title: &str, body: Markup) -> Markup {
+    html! {
+        (DOCTYPE)
+        html lang="vi" {
+            (head(title))
+            body {
+                header { span.brand { "OCOP Lào Cai" } }
+                main {
+                    h1 { (title) }
+                    (body)
+                }
+            }
+        }
+    }
+}
 
 /// A whole page. `user` is `None` on the login page.
 pub fn page(lang: Lang, title: &str, user: Option<&WebUser>, body: Markup) -> Markup {
     html! {
         (DOCTYPE)
         html lang=(match lang { Lang::Vi => "vi", Lang::En => "en" }) {
-            head {
-                meta charset="utf-8";
-                meta name="viewport" content="width=device-width, initial-scale=1";
-                title { (title) " · OCOP Lào Cai" }
-                style { (PreEscaped(CSS)) }
-            }
+            (head(title))
             body {
                 header {
                     a.brand href="/" { "OCOP Lào Cai" }

@@ -1,5 +1,6 @@
 //! Server-rendered web pages (Vietnamese first, phone-friendly), for admins,
-//! managers, inspectors and producers. Pages read through the same model
+//! managers, inspectors and producers, and one public page: the e-receipt
+//! a printed receipt's QR code opens ([`receipt`]). Pages read through the same model
 //! functions as the JSON API and apply the same role and scope rules; they
 //! are not part of the OpenAPI document (they answer HTML, not the API).
 
@@ -10,6 +11,7 @@ pub mod login;
 pub mod outlet_form;
 pub mod producer_form;
 pub mod product_form;
+pub mod receipt;
 pub mod session;
 pub mod stock;
 pub mod stock_moves;
@@ -31,6 +33,7 @@ use self::session::{LANG_COOKIE, WebUser};
 /// Mounts every page.
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(home)
+        .service(receipt::e_receipt)
         .service(login::login_form)
         .service(login::login_submit)
         .service(login::logout)

@@ -244,6 +244,21 @@ pub async fn post_as(app: &TestApp, auth: &str, path: &str, body: &Value) -> (St
     (status, body)
 }
 
+/// Posts a refund with the till's credential.
+pub async fn post_refund(
+    app: &TestApp,
+    till: &Till,
+    r: &ocop_core::sale::Refund,
+) -> (StatusCode, Value) {
+    post_as(
+        app,
+        &till.auth,
+        "/api/v1/refunds",
+        &serde_json::to_value(r).unwrap(),
+    )
+    .await
+}
+
 pub async fn get_as(app: &TestApp, auth: &str, path: &str) -> (StatusCode, Value) {
     let res = app
         .client

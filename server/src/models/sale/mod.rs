@@ -21,6 +21,7 @@ pub mod closing;
 pub mod einvoice;
 pub mod ingest;
 pub mod journal;
+pub mod lookup;
 pub mod payment;
 pub mod refund;
 pub mod refund_store;

@@ -219,11 +219,13 @@ pub fn load(conn: &mut DbConn, row: &RefundRow) -> QueryResult<Refund> {
     })
 }
 
-/// Refunds of a sale (row id), oldest first.
+/// Refunds of a sale (row id) in the order they were made: by the refunding
+/// till's clock, then till and receipt number (two tills may refund the same
+/// sale, and an offline till's refund may arrive after a later one).
 pub fn for_sale(conn: &mut DbConn, sale_id: i32) -> QueryResult<Vec<Refund>> {
     let rows: Vec<RefundRow> = refunds::table
         .filter(refunds::sale_id.eq(sale_id))
-        .order(refunds::id)
+        .order((refunds::refunded_at, refunds::till_id, refunds::receipt_no))
         .select(RefundRow::as_select())
         .load(conn)?;
     rows.iter().map(|r| load(conn, r)).collect()

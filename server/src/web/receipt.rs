@@ -1,0 +1,321 @@
+//! The public e-receipt, `GET /r/{sale uuid}`: the page the QR code on a
+//! printed receipt opens on the customer's phone. No sign-in: the sale's
+//! random UUID is the only key, and nobody can guess one.
+//!
+//! It shows what the paper shows (the outlet's legal name, tax code and
+//! address, the receipt number, the time in Vietnam, the lines, VAT per
+//! rate, total, payment methods, the short journal hash) and what the paper
+//! cannot: the refunds made against the sale since, line by line, and for
+//! each product a link to its provenance — the GS1 Digital Link its label
+//! encodes (`{OCOP_PUBLIC_URL}/01/{GTIN}[/10/{lot}][?17=expiry]`). Nothing
+//! about the staff (no cashier name) and no internal ids beyond the receipt
+//! numbers. Labels are Vietnamese with the English beside them, as a tourist
+//! may be holding the phone.
+//!
+//! An unknown or malformed id answers a friendly 404 page that says why a
+//! receipt may not be there yet (its till may still be offline).
+
+use std::collections::HashMap;
+
+use actix_web::http::StatusCode;
+use actix_web::http::header::{CACHE_CONTROL, HeaderName, REFERRER_POLICY};
+use actix_web::{HttpResponse, get, web};
+use maud::{Markup, html};
+use ocop_core::digital_link::{DigitalLink, Lot};
+use ocop_core::gtin::Gtin;
+use ocop_core::i18n::Lang;
+use ocop_core::money::{Dong, VatRate};
+use ocop_core::sale::refund::{Refundable, refundable};
+use ocop_core::sale::{PaymentKind, PaymentMethod, Refund, RefundMethod, Sale};
+use ocop_core::time::format_vn;
+use uuid::Uuid;
+
+use super::layout::public_page;
+use crate::db::DbConn;
+use crate::error::ApiError;
+use crate::models::outlet::{self, Outlet};
+use crate::models::product;
+use crate::models::sale::{SaleFailure, refund_store, store};
+use crate::models::stock::lot;
+use crate::state::AppState;
+
+/// Everything the page shows, read in one go.
+struct EReceipt {
+    outlet: Outlet,
+    sale: Sale,
+    /// Refunds against the sale, in the order they were made.
+    refunds: Vec<Refund>,
+    /// Per sale line: sold, returned so far, what is left.
+    left: Vec<Refundable>,
+    /// Per sale line number: the provenance link, when the product has a GTIN.
+    links: HashMap<u32, String>,
+}
+
+/// `Tiếng Việt / English`.
+fn both(vi: &str, en: &str) -> String {
+    format!("{vi} / {en}")
+}
+
+fn payment_label(kind: PaymentKind) -> String {
+    both(kind.label(Lang::Vi), kind.label(Lang::En))
+}
+
+/// The Digital Link a label of this line's product (and lot) carries.
+fn provenance_link(
+    c: &mut DbConn,
+    line: &ocop_core::sale::SaleLine,
+    base: &str,
+) -> Result<Option<String>, ApiError> {
+    let product = product::find(c, line.product_id)?;
+    let Some(gtin) = product.gtin.as_deref().and_then(|g| Gtin::parse(g).ok()) else {
+        return Ok(None);
+    };
+    let mut link = DigitalLink::new(gtin);
+    if let Some(code) = line.lot_code.as_deref().filter(|c| !c.is_empty())
+        && let Ok(lot_code) = Lot::parse(code)
+    {
+        link = link.with_lot(lot_code);
+        let expiry = lot::find_by_code(c, line.product_id, code)?.and_then(|l| l.expires_on);
+        if let Some(expiry) = expiry {
+            link = link.with_expiry(expiry);
+        }
+    }
+    Ok(Some(link.to_uri(base)))
+}
+
+fn load(c: &mut DbConn, id: Uuid, base: &str) -> Result<Option<EReceipt>, ApiError> {
+    let Some(row) = store::find_row_by_uuid(c, id)? else {
+        return Ok(None);
+    };
+    let sale = store::load(c, &row)?;
+    let outlet = outlet::find(c, row.outlet_id)?;
+    let refunds = refund_store::for_sale(c, row.id)?;
+    let left = refundable(&sale, &refunds).map_err(SaleFailure::InvalidRefund)?;
+    let mut links = HashMap::new();
+    for line in &sale.lines {
+        if let Some(link) = provenance_link(c, line, base)? {
+            links.insert(line.line_no, link);
+        }
+    }
+    Ok(Some(EReceipt {
+        outlet,
+        sale,
+        refunds,
+        left,
+        links,
+    }))
+}
+
+fn vat_rows(rate: VatRate, gross: Dong, vat: Dong, net: Dong) -> Markup {
+    html! {
+        @if rate == VatRate::NotSubject {
+            tr { td { (both("Không chịu thuế GTGT", "Not subject to VAT")) } td.num { (gross) } }
+        } @else {
+            tr { td { (both(&format!("Giá chưa thuế ({})", rate.label(Lang::Vi)), &format!("Before VAT ({})", rate.label(Lang::En)))) } td.num { (net) } }
+            tr { td { (both(&format!("Thuế GTGT ({})", rate.label(Lang::Vi)), &format!("VAT ({})", rate.label(Lang::En)))) } td.num { (vat) } }
+        }
+    }
+}
+
+fn lines_table(r: &EReceipt) -> Markup {
+    let returned = |line_no: u32| {
+        r.left
+            .iter()
+            .find(|l| l.line_no == line_no)
+            .map(|l| l.refunded_qty)
+            .filter(|q| q.is_positive())
+    };
+    html! {
+        table.responsive {
+            thead { tr {
+                th { (both("Sản phẩm", "Product")) }
+                th.num { (both("SL", "Qty")) }
+                th { (both("ĐVT", "Unit")) }
+                th.num { (both("Đơn giá", "Price")) }
+                th.num { (both("Giảm giá", "Discount")) }
+                th.num { (both("Thành tiền", "Amount")) }
+            } }
+            tbody {
+                @for line in &r.sale.lines {
+                    tr {
+                        td {
+                            strong { (line.name) }
+                            @if let Some(lot_code) = &line.lot_code {
+                                br; span.muted { (both("Lô", "Lot")) ": " (lot_code) }
+                            }
+                            @if let Some(link) = r.links.get(&line.line_no) {
+                                br; a.provenance href=(link) rel="noopener" { (both("Nguồn gốc sản phẩm", "Product provenance")) }
+                            }
+                            @if let Some(qty) = returned(line.line_no) {
+                                br; span.warn.returned { (both("Đã trả lại", "Returned")) ": " (qty) " " (line.unit) }
+                            }
+                        }
+                        td.num data-label=(both("SL", "Qty")) { (line.qty) }
+                        td data-label=(both("ĐVT", "Unit")) { (line.unit) }
+                        td.num data-label=(both("Đơn giá", "Price")) { (line.unit_price) }
+                        @if line.discount != Dong::ZERO {
+                            td.num data-label=(both("Giảm giá", "Discount")) { "-" (line.discount) }
+                        } @else {
+                            td.num {}
+                        }
+                        td.num data-label=(both("Thành tiền", "Amount")) { (line.amount) }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn totals(sale: &Sale) -> Markup {
+    html! {
+        table {
+            tbody {
+                tr { th { (both("Tổng cộng", "Total")) } th.num { (sale.total) } }
+                @for b in &sale.vat { (vat_rows(b.rate, b.gross, b.vat, b.net)) }
+                @for p in &sale.payments {
+                    tr { td { (payment_label(p.method.kind())) } td.num { (p.amount) } }
+                    @if let PaymentMethod::Cash { tendered, change } = &p.method {
+                        @if *change != Dong::ZERO {
+                            tr { td.muted { (both("Tiền khách đưa", "Cash given")) } td.num.muted { (tendered) } }
+                            tr { td.muted { (both("Tiền thừa trả khách", "Change")) } td.num.muted { (change) } }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn refund_method_label(method: &RefundMethod) -> String {
+    payment_label(method.kind())
+}
+
+fn refunds_section(r: &EReceipt) -> Markup {
+    let remaining = Dong::checked_sum(r.left.iter().map(|l| l.remaining_amount));
+    html! {
+        @if !r.refunds.is_empty() {
+            h2 { (both("Hàng đã trả lại", "Returns")) }
+            @for refund in &r.refunds {
+                div.card.refund {
+                    p {
+                        strong { (both("Phiếu trả hàng", "Refund receipt")) " " (refund.receipt_ref()) }
+                        br; span.muted { (format_vn(refund.refunded_at)) " (giờ Việt Nam / Vietnam time)" }
+                        br; (both("Lý do", "Reason")) ": " (refund.reason)
+                    }
+                    table {
+                        tbody {
+                            @for l in &refund.lines {
+                                tr { td { (l.name) } td.num { (l.qty) " " (l.unit) } td.num { (l.amount) } }
+                            }
+                            tr { th { (both("Đã hoàn lại", "Refunded")) } th {} th.num { (refund.total) } }
+                            @for p in &refund.payments {
+                                tr { td.muted { (refund_method_label(&p.method)) } td {} td.num.muted { (p.amount) } }
+                            }
+                        }
+                    }
+                }
+            }
+            @if let Some(remaining) = remaining {
+                p { strong { (both("Còn lại sau trả hàng", "Total after returns")) ": " (remaining) } }
+            }
+        }
+    }
+}
+
+fn receipt_markup(r: &EReceipt) -> Markup {
+    let o = &r.outlet;
+    html! {
+        div.card {
+            p {
+                strong { (o.legal_name) }
+                @if o.legal_name != o.name { br; (o.name) }
+                br; (both("MST", "Tax code")) ": " (o.tax_code)
+                br; (both("Địa chỉ", "Address")) ": " (o.address)
+                @if !o.phone.is_empty() { br; (both("Điện thoại", "Phone")) ": " (o.phone) }
+            }
+            p {
+                (both("Số phiếu", "Receipt no.")) ": " strong.receipt-ref { (r.sale.receipt_ref()) }
+                br; (both("Thời gian", "Time")) ": " time datetime=(r.sale.sold_at.to_rfc3339()) { (format_vn(r.sale.sold_at)) }
+                " " span.muted { "(giờ Việt Nam / Vietnam time)" }
+            }
+        }
+        (lines_table(r))
+        div.card style="margin-top:1rem" { (totals(&r.sale)) }
+        (refunds_section(r))
+        p.muted {
+            (both("Mã kiểm tra nhật ký", "Journal check code")) ": " code.journal-hash { (r.sale.hash.short()) }
+            br; (both(
+                "Mỗi phiếu được niêm phong bằng chuỗi băm của máy bán hàng; phiếu bị sửa sẽ lộ ra khi kiểm tra.",
+                "Each receipt is sealed into its till's hash chain; an altered receipt shows when the chain is checked."))
+        }
+    }
+}
+
+fn not_found_markup() -> Markup {
+    html! {
+        div.card {
+            p { (both(
+                "Không tìm thấy phiếu này. Hãy kiểm tra lại đường dẫn trong mã QR.",
+                "This receipt was not found. Please check the link in the QR code.")) }
+            p.muted { (both(
+                "Nếu vừa mua hàng, phiếu có thể chưa được gửi lên máy chủ (máy bán hàng đang mất mạng). Vui lòng thử lại sau.",
+                "If you have just paid, the receipt may not have reached the server yet (the till may be offline). Please try again later.")) }
+        }
+    }
+}
+
+fn answer(status: StatusCode, markup: Markup) -> HttpResponse {
+    HttpResponse::build(status)
+        .content_type("text/html; charset=utf-8")
+        // Refunds change the page; the link is the key, so it must not leak
+        // to the provenance site through Referer, nor be indexed.
+        .insert_header((CACHE_CONTROL, "no-cache"))
+        .insert_header((REFERRER_POLICY, "no-referrer"))
+        .insert_header((HeaderName::from_static("x-robots-tag"), "noindex"))
+        .body(markup.into_string())
+}
+
+/// The e-receipt of a sale, for anyone holding its link.
+#[get("/r/{sale}")]
+pub async fn e_receipt(
+    state: web::Data<AppState>,
+    sale_id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let not_found = || {
+        answer(
+            StatusCode::NOT_FOUND,
+            public_page(
+                &both("Không tìm thấy phiếu", "Receipt not found"),
+                not_found_markup(),
+            ),
+        )
+    };
+    let Ok(id) = Uuid::parse_str(sale_id.trim()) else {
+        return Ok(not_found());
+    };
+    let base = state.config.public_url.clone();
+    let Some(found) = state.read(move |c| load(c, id, &base)).await? else {
+        return Ok(not_found());
+    };
+    Ok(answer(
+        StatusCode::OK,
+        public_page(
+            &both("Phiếu bán hàng", "Sales receipt"),
+            receipt_markup(&found),
+        ),
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels_are_vietnamese_then_english() {
+        assert_eq!(both("Tổng cộng", "Total"), "Tổng cộng / Total");
+        assert_eq!(
+            payment_label(PaymentKind::Cash),
+            "Tiền mặt / Cash".to_owned()
+        );
+    }
+}
