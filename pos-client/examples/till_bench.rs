@@ -29,13 +29,13 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail, ensure};
 use bench_support::{Rng, median, mib, ms, p50_p99_us, proc_status_kb};
-use ocop_core::money::Quantity;
+use ocop_core::money::{Dong, Quantity};
 use ocop_core::text::search_key;
 use ocop_till::catalogue::{Catalogue, TillCatalogue, save};
-use ocop_till::checkout;
 use ocop_till::config::TillConfig;
 use ocop_till::store::{DB_FILE, Store};
 use ocop_till::tui::App;
+use ocop_till::{checkout, shift};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -88,7 +88,7 @@ fn main() -> anyhow::Result<()> {
 /// configuration pointing at a server that is not there.
 fn prepare(dir: &Path, count: i32) -> anyhow::Result<Duration> {
     let mut store = Store::open_dir(dir)?;
-    TillConfig {
+    let cfg = TillConfig {
         server_url: "http://127.0.0.1:9".into(),
         till_id: 1,
         till_name: "Quầy 1".into(),
@@ -98,8 +98,8 @@ fn prepare(dir: &Path, count: i32) -> anyhow::Result<Duration> {
         cashier_name: "Thu ngân".into(),
         user_token: None,
         printer: None,
-    }
-    .save(&store)?;
+    };
+    cfg.save(&store)?;
     let snap = TillCatalogue {
         version: 1,
         full: true,
@@ -109,7 +109,10 @@ fn prepare(dir: &Path, count: i32) -> anyhow::Result<Duration> {
     };
     let t = Instant::now();
     save(&mut store, &snap, None)?;
-    Ok(t.elapsed())
+    let saved = t.elapsed();
+    // Selling needs an open shift (the `sell` run below).
+    shift::open(&mut store, &cfg, Dong::new(500_000))?;
+    Ok(saved)
 }
 
 /// The measured process: what `tui::run` does before its first frame
