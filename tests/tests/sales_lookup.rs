@@ -236,6 +236,16 @@ async fn the_e_receipt_page_shows_lines_refunds_provenance_and_vietnam_time() {
         .await
         .unwrap();
     let mut till = register_till(&app, "manager1", "LC-SR01").await;
+    // The till learns the public address to print in its e-receipt QR from
+    // its catalogue sync.
+    let (status, cat) = get_as(
+        &app,
+        &till.auth,
+        &format!("/api/v1/outlets/{}/catalogue", till.outlet_id),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(cat["public_url"], PUBLIC_URL);
     let items = stocked_items(&app, till.outlet_id).await;
     // The first item sold from a lot its label names, with a GTIN.
     let (item, lot_code, gtin, expiry) = {

@@ -176,10 +176,12 @@ pub async fn catalogue(
         .get(header::ACCEPT_ENCODING)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.split(',').any(|e| e.trim().starts_with("gzip")));
+    let public_url = state.config.public_url.clone();
     // Build, serialise and compress off the async workers.
     let (version, body, gzipped) = state
         .read(move |c| {
-            let cat = till_catalogue::build(c, outlet_id, since, today)?;
+            let mut cat = till_catalogue::build(c, outlet_id, since, today)?;
+            cat.public_url = Some(public_url);
             let json = serde_json::to_vec(&cat).map_err(ApiError::internal)?;
             if gzip && json.len() >= GZIP_MIN_BYTES {
                 Ok((cat.version, gzip_bytes(&json)?, true))

@@ -121,6 +121,11 @@ pub struct TillCatalogue {
     pub removed: Vec<i32>,
     /// Lots on hand at this outlet: filled by the inventory module; empty for now.
     pub lots: Vec<TillLot>,
+    /// The server's public address (`OCOP_PUBLIC_URL`, no trailing slash),
+    /// for the e-receipt QR a till prints (`{public_url}/r/{sale id}`): the
+    /// address the till syncs with may be one a customer's phone cannot
+    /// reach. Set by the HTTP handler; `None` from [`build`] alone.
+    pub public_url: Option<String>,
 }
 
 #[derive(Queryable)]
@@ -253,6 +258,7 @@ pub fn build(
             products: Vec::with_capacity(rows.len()),
             removed: Vec::new(),
             lots: Vec::new(),
+            public_url: None,
         };
         let mut seen_producers = std::collections::BTreeMap::new();
         for row in rows {
