@@ -8,101 +8,20 @@
 //! nobody listens on, so the till sees a refused connection, as with a cut
 //! network.
 
+mod till_common;
+
 use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
 
 use diesel::prelude::*;
 use ocop_e2e::TestApp;
-use ocop_hardware::escpos::{CodePage, Mode, Paper, PrinterProfile};
-use ocop_till::catalogue::Catalogue;
-use ocop_till::commands::{self, PAUSE_AFTER_COMMIT_ENV, SetupArgs};
-use ocop_till::config::TillConfig;
+use ocop_till::commands::PAUSE_AFTER_COMMIT_ENV;
 use ocop_till::store::Store;
 use reqwest::StatusCode;
-use serde_json::Value;
-
-fn till_binary() -> PathBuf {
-    let exe = std::env::current_exe().expect("current exe");
-    let dir = exe
-        .parent()
-        .and_then(|d| d.parent())
-        .expect("target profile dir");
-    let bin = dir.join("ocop-till");
-    assert!(
-        bin.exists(),
-        "{} is missing: run `cargo build -p ocop-till` (cargo test --workspace builds it)",
-        bin.display()
-    );
-    bin
-}
-
-/// A URL where nothing listens: the port was free a moment ago.
-fn dead_url() -> String {
-    let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
-    let port = l.local_addr().expect("addr").port();
-    drop(l);
-    format!("http://127.0.0.1:{port}")
-}
-
-fn point_at(dir: &Path, url: &str) {
-    let store = Store::open_dir(dir).unwrap();
-    let mut cfg = TillConfig::require(&store).unwrap();
-    cfg.server_url = url.to_owned();
-    cfg.save(&store).unwrap();
-}
-
-async fn setup_till(app: &TestApp, dir: &Path) -> TillConfig {
-    let args = SetupArgs {
-        server: app.base.clone(),
-        username: "manager1".into(),
-        password: "demo1234".into(),
-        outlet: None,
-        name: "Quầy thử".into(),
-        printer: None,
-        width: 80,
-        mode: "raster".into(),
-    };
-    let d = dir.to_owned();
-    tokio::task::spawn_blocking(move || commands::setup(&d, &args))
-        .await
-        .unwrap()
-        .unwrap();
-    TillConfig::require(&Store::open_dir(dir).unwrap()).unwrap()
-}
-
-/// Scan codes of a few products in the till's own catalogue.
-fn scan_codes(dir: &Path, n: usize) -> Vec<String> {
-    let cat = Catalogue::load(&Store::open_dir(dir).unwrap()).unwrap();
-    assert!(!cat.is_empty(), "setup downloaded the catalogue");
-    let codes: Vec<String> = cat
-        .products()
-        .iter()
-        .filter_map(|p| p.gtin.clone().or_else(|| p.code.clone()))
-        .take(n)
-        .collect();
-    assert_eq!(codes.len(), n, "the demo catalogue has scannable products");
-    codes
-}
-
-/// Runs the till binary to completion; its stdout as JSON.
-fn till(dir: &Path, args: &[&str]) -> Value {
-    let out = Command::new(till_binary())
-        .arg("--data-dir")
-        .arg(dir)
-        .args(args)
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "ocop-till {args:?} failed: {stdout}\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stdout}"))
-}
+use till_common::*;
 
 /// How many rows of `table` belong to till `till_id` on the server.
 async fn server_rows(app: &TestApp, table: &'static str, till_id: i32) -> Vec<i64> {
@@ -137,17 +56,7 @@ fn forget_acknowledgements(dir: &Path) {
     )
     .execute(&mut c)
     .unwrap();
-    assert_eq!(n, 3);
-}
-
-fn cp1258() -> PrinterProfile {
-    PrinterProfile::new(
-        Paper::Mm80,
-        Mode::CodePage {
-            page: CodePage::Cp1258,
-            esc_t: 52,
-        },
-    )
+    assert_eq!(n, 4, "the shift's opening and three sales");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -156,6 +65,7 @@ async fn sales_made_offline_arrive_once_when_the_server_is_back() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("till");
     let cfg = setup_till(&app, &dir).await;
+    open_shift(&dir, 0);
     let codes = scan_codes(&dir, 2);
     point_at(&dir, &dead_url());
 
@@ -233,7 +143,7 @@ async fn sales_made_offline_arrive_once_when_the_server_is_back() {
     // answers with the stored sales, and still stores each once.
     forget_acknowledgements(&dir);
     let resent = till(&dir, &["sync", "--json"]);
-    assert_eq!(resent["acknowledged"], 3, "{resent}");
+    assert_eq!(resent["acknowledged"], 4, "{resent}");
     assert_eq!(resent["rejected"], 0, "{resent}");
     assert_eq!(server_rows(&app, "sales", cfg.till_id).await, vec![1, 2, 3]);
     assert!(
@@ -243,7 +153,7 @@ async fn sales_made_offline_arrive_once_when_the_server_is_back() {
     let status = till(&dir, &["status", "--json"]);
     assert_eq!(status["server_reachable"], true);
     assert_eq!(status["queue_waiting"], 0);
-    assert_eq!(status["queue_acknowledged"], 3);
+    assert_eq!(status["queue_acknowledged"], 4);
     assert!(status["last_sync"].is_string());
     assert!(status["catalogue_version"].is_i64());
 }
@@ -280,6 +190,7 @@ async fn a_till_killed_between_commit_and_send_loses_and_duplicates_nothing() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("till");
     let cfg = setup_till(&app, &dir).await;
+    open_shift(&dir, 0);
     let codes = scan_codes(&dir, 1);
     let code = codes[0].clone();
 
@@ -326,9 +237,7 @@ async fn a_till_killed_between_commit_and_send_loses_and_duplicates_nothing() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_sale_the_server_refuses_is_kept_and_reported_and_does_not_block_the_queue() {
     let app = TestApp::spawn_demo().await;
-    let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path().join("till");
-    let cfg = setup_till(&app, &dir).await;
+    let (_tmp, dir, cfg) = till_with_shift(&app).await;
     let code = scan_codes(&dir, 1).remove(0);
     let sell = |dir: &Path| {
         till(

@@ -1,0 +1,149 @@
+//! What the till suites share: the real `ocop-till` binary run against a
+//! server, a till registered through `setup`, and the till's output as
+//! JSON.
+#![allow(dead_code, reason = "each suite uses a part")]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use ocop_e2e::TestApp;
+use ocop_hardware::escpos::{CodePage, Mode, Paper, PrinterProfile};
+use ocop_till::catalogue::Catalogue;
+use ocop_till::commands::{self, SetupArgs};
+use ocop_till::config::TillConfig;
+use ocop_till::store::Store;
+use serde_json::Value;
+
+pub fn till_binary() -> PathBuf {
+    let exe = std::env::current_exe().expect("current exe");
+    let dir = exe
+        .parent()
+        .and_then(|d| d.parent())
+        .expect("target profile dir");
+    let bin = dir.join("ocop-till");
+    assert!(
+        bin.exists(),
+        "{} is missing: run `cargo build -p ocop-till` (cargo test --workspace builds it)",
+        bin.display()
+    );
+    bin
+}
+
+/// A URL where nothing listens: the port was free a moment ago.
+pub fn dead_url() -> String {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = l.local_addr().expect("addr").port();
+    drop(l);
+    format!("http://127.0.0.1:{port}")
+}
+
+/// Points the till at another server URL (a dead one: "offline").
+pub fn point_at(dir: &Path, url: &str) {
+    let store = Store::open_dir(dir).unwrap();
+    let mut cfg = TillConfig::require(&store).unwrap();
+    cfg.server_url = url.to_owned();
+    cfg.save(&store).unwrap();
+}
+
+/// Registers a till in `dir` with `username`'s account, named `name`.
+pub async fn setup_till_as(app: &TestApp, dir: &Path, username: &str, name: &str) -> TillConfig {
+    let args = SetupArgs {
+        server: app.base.clone(),
+        username: username.into(),
+        password: "demo1234".into(),
+        outlet: None,
+        name: name.into(),
+        printer: None,
+        width: 80,
+        mode: "raster".into(),
+    };
+    let d = dir.to_owned();
+    tokio::task::spawn_blocking(move || commands::setup(&d, &args))
+        .await
+        .unwrap()
+        .unwrap();
+    TillConfig::require(&Store::open_dir(dir).unwrap()).unwrap()
+}
+
+pub async fn setup_till(app: &TestApp, dir: &Path) -> TillConfig {
+    setup_till_as(app, dir, "manager1", "Quầy thử").await
+}
+
+/// Scan codes of a few products in the till's own catalogue.
+pub fn scan_codes(dir: &Path, n: usize) -> Vec<String> {
+    let cat = Catalogue::load(&Store::open_dir(dir).unwrap()).unwrap();
+    assert!(!cat.is_empty(), "setup downloaded the catalogue");
+    let codes: Vec<String> = cat
+        .products()
+        .iter()
+        .filter_map(|p| p.gtin.clone().or_else(|| p.code.clone()))
+        .take(n)
+        .collect();
+    assert_eq!(codes.len(), n, "the demo catalogue has scannable products");
+    codes
+}
+
+fn run(dir: &Path, args: &[&str]) -> std::process::Output {
+    Command::new(till_binary())
+        .arg("--data-dir")
+        .arg(dir)
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+/// Runs the till binary to completion; its stdout as JSON.
+pub fn till(dir: &Path, args: &[&str]) -> Value {
+    let out = run(dir, args);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "ocop-till {args:?} failed: {stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stdout}"))
+}
+
+/// Runs the till binary expecting a refusal; its error output.
+pub fn till_refuses(dir: &Path, args: &[&str]) -> String {
+    let out = run(dir, args);
+    assert!(
+        !out.status.success(),
+        "ocop-till {args:?} should have failed: {}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// Opens a shift with `float` and sends the opening (the server is up).
+pub fn open_shift(dir: &Path, float: i64) -> Value {
+    let opening = till(
+        dir,
+        &["shift", "open", "--float", &float.to_string(), "--json"],
+    );
+    let sent = till(dir, &["sync", "--json"]);
+    assert_eq!(sent["waiting"], 0, "the opening reached the server: {sent}");
+    opening
+}
+
+/// A till of the demo server in a fresh directory, with a shift open
+/// (float 0) and the opening sent.
+pub async fn till_with_shift(app: &TestApp) -> (tempfile::TempDir, PathBuf, TillConfig) {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("till");
+    let cfg = setup_till(app, &dir).await;
+    open_shift(&dir, 0);
+    (tmp, dir, cfg)
+}
+
+/// The printer profile the suites print receipts with: 80 mm, the
+/// printer's own font with Windows-1258 (text decodes back exactly).
+pub fn cp1258() -> PrinterProfile {
+    PrinterProfile::new(
+        Paper::Mm80,
+        Mode::CodePage {
+            page: CodePage::Cp1258,
+            esc_t: 52,
+        },
+    )
+}
