@@ -1,302 +1,583 @@
-//! The terminal interface (ratatui): a sale screen, a payment screen and a
-//! status line, Vietnamese first. Every key it reacts to is shown on screen.
+//! The terminal interface (ratatui), Vietnamese first with English on F12:
+//! the sale screen ([`sale`]), payment, VietQR and change ([`pay`]),
+//! parked sales, and the status line that is always visible.
 //!
 //! Guarantees: the interface holds no money logic: totals come from
-//! [`checkout::cart_total`] and a payment goes through
+//! [`checkout::cart_total`], line amounts from the core's
+//! `money::line_amount`, and a payment goes through
 //! [`checkout::commit_sale`], the same path as `ocop-till sell`, so the
 //! sale is committed locally before the receipt prints; the background
-//! sender ([`crate::sync::spawn_background`]) delivers it.
+//! sender ([`crate::sync::spawn_background`]) delivers it. Every key a
+//! screen reacts to is in its hint bar; nothing needs a mouse.
+//!
+//! Shape: [`App`] holds the state; [`App::handle_key`] and [`App::draw`]
+//! are pure enough to drive from tests with ratatui's `TestBackend` (the
+//! clock is injected); [`run`] is the thin crossterm loop around them.
+
+mod pay;
+mod refund;
+mod sale;
+mod shift;
+pub mod text;
+pub mod widgets;
 
 use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use ocop_core::money::{Dong, Quantity};
+use chrono::{DateTime, Utc};
+use ocop_core::i18n::Lang;
+use ocop_core::money::Dong;
+use ocop_core::sale::shift::{CashDirection, ShiftSummary};
+use ocop_core::sale::{Refund, Sale};
 use ratatui::Frame;
 use ratatui::crossterm::event::{self, Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
-use ratatui::layout::{Constraint, Layout};
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::Line;
-use ratatui::widgets::{Block, List, ListItem, Paragraph};
+use ratatui::widgets::{Block, Clear, Paragraph};
 
 use crate::catalogue::Catalogue;
 use crate::checkout::{self, CartItem, Tender};
 use crate::config::TillConfig;
 use crate::printing::PrinterArgs;
 use crate::store::Store;
+use text::{T, pick};
+use widgets::PrinterState;
+
+/// The store key remembering the interface language.
+pub const LANG_KEY: &str = "ui_lang";
+
+/// Where the clock comes from (tests pin it so screens are reproducible).
+pub type Clock = fn() -> DateTime<Utc>;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Screen {
     Sale,
     Pay,
+    /// A sale paid (partly) by VietQR: the code on screen until the cashier
+    /// sees the transfer arrive.
+    Qr,
+    /// A sale just paid: the change in large type.
+    Done,
+    Parked,
+    Refund,
+    /// No shift is open: the float is asked before anything else.
+    ShiftOpen,
+    /// The open shift's figures, cash in and out, the X report.
+    Shift,
+    /// The count by note and closing.
+    ShiftClose,
+}
+
+/// A one-line question over the current screen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Prompt {
+    Qty {
+        line: usize,
+    },
+    Discount {
+        line: usize,
+    },
+    /// A discount above the limit waits for a manager's PIN (masked).
+    Pin {
+        line: usize,
+        discount: Dong,
+    },
+    CardRef,
+    RefundQty {
+        line: usize,
+    },
+    RefundReason,
+    RefundCardRef,
+    CashAmount {
+        direction: CashDirection,
+    },
+    CashReason {
+        direction: CashDirection,
+        amount: Dong,
+    },
+    /// The float typed at opening, shown back: Enter with nothing typed
+    /// opens the shift (a barcode scanned by mistake types digits, so it
+    /// cancels instead).
+    ConfirmFloat {
+        float: Dong,
+    },
+}
+
+impl Prompt {
+    fn label(&self) -> T {
+        match self {
+            Prompt::Qty { .. } => text::ASK_QTY,
+            Prompt::Discount { .. } => text::ASK_DISCOUNT,
+            Prompt::Pin { .. } => text::ASK_PIN,
+            Prompt::CardRef | Prompt::RefundCardRef => text::ASK_CARD_REF,
+            Prompt::RefundQty { .. } => text::ASK_QTY,
+            Prompt::RefundReason | Prompt::CashReason { .. } => text::ASK_REASON,
+            Prompt::ConfirmFloat { .. } => text::CONFIRM_FLOAT,
+            Prompt::CashAmount {
+                direction: CashDirection::In,
+            } => text::ASK_CASH_IN,
+            Prompt::CashAmount {
+                direction: CashDirection::Out,
+            } => text::ASK_CASH_OUT,
+        }
+    }
+
+    fn masked(&self) -> bool {
+        matches!(self, Prompt::Pin { .. })
+    }
+}
+
+/// The sale just committed, as the payment screens show it.
+#[derive(Debug, Clone)]
+pub struct LastSale {
+    pub sale: Sale,
+    pub change: Dong,
+    /// The VietQR code when (part of) it is a pending transfer.
+    pub qr: Option<ocop_core::vietqr::VietQr>,
 }
 
 pub struct App {
     pub store: Store,
     pub cfg: TillConfig,
     pub cat: Catalogue,
-    pub cart: Vec<CartItem>,
-    pub input: String,
+    pub lang: Lang,
+    pub clock: Clock,
     pub screen: Screen,
+    pub cart: Vec<CartItem>,
+    /// What was typed or scanned on the sale screen (or the amount on the
+    /// payment screen).
+    pub input: String,
+    /// Live search results for what is typed (product ids).
+    pub results: Vec<i32>,
+    /// The highlighted search result.
+    pub picked: usize,
+    /// The highlighted cart line (the last added, unless moved).
+    pub line: usize,
+    pub prompt: Option<(Prompt, String)>,
+    /// The parts of a split payment taken so far.
+    pub tenders: Vec<Tender>,
+    pub last: Option<LastSale>,
+    pub parked: Vec<(i64, String)>,
+    pub parked_pick: usize,
+    pub refund: Option<refund::RefundDraft>,
+    pub shift_summary: Option<ShiftSummary>,
+    pub count: shift::CountDraft,
     pub message: String,
     pub printer: Option<PrinterArgs>,
-    /// Search results for what was typed (product ids).
-    pub results: Vec<i32>,
-    pub queued: i64,
+    pub printer_state: PrinterState,
     pub online: Option<bool>,
+    pub queued: i64,
+    pub rejected: i64,
 }
-
-/// Quick cash amounts on the payment screen (F2–F4); F1 is the exact sum.
-pub const QUICK_CASH: [i64; 3] = [100_000, 200_000, 500_000];
 
 impl App {
     pub fn new(store: Store, cfg: TillConfig, printer: Option<PrinterArgs>) -> anyhow::Result<App> {
+        App::with_clock(store, cfg, printer, Utc::now)
+    }
+
+    pub fn with_clock(
+        store: Store,
+        cfg: TillConfig,
+        printer: Option<PrinterArgs>,
+        clock: Clock,
+    ) -> anyhow::Result<App> {
         let cat = Catalogue::load(&store)?;
-        let queued = store.queue_counts()?.0;
-        Ok(App {
+        let lang = store.get::<Lang>(LANG_KEY)?.unwrap_or_default();
+        let printer_state = if printer.is_some() {
+            PrinterState::Ready
+        } else {
+            PrinterState::NotConfigured
+        };
+        let mut app = App {
             store,
             cfg,
             cat,
+            lang,
+            clock,
+            screen: Screen::Sale,
             cart: Vec::new(),
             input: String::new(),
-            screen: Screen::Sale,
-            message: "Quét mã hoặc gõ tên sản phẩm (scan or type to search)".into(),
-            printer,
             results: Vec::new(),
-            queued,
+            picked: 0,
+            line: 0,
+            prompt: None,
+            tenders: Vec::new(),
+            last: None,
+            parked: Vec::new(),
+            parked_pick: 0,
+            refund: None,
+            shift_summary: None,
+            count: shift::CountDraft::new(),
+            message: text::SCAN_OR_TYPE.get(lang).to_owned(),
+            printer,
+            printer_state,
             online: None,
-        })
-    }
-
-    fn total(&self) -> Dong {
-        checkout::cart_total(&self.cat, &self.cart).unwrap_or(Dong::ZERO)
-    }
-
-    fn add(&mut self, product_id: i32, lot: Option<String>) {
-        let Some(one) = Quantity::from_units(1) else {
-            return;
+            queued: 0,
+            rejected: 0,
         };
-        if let Some(line) = self
-            .cart
-            .iter_mut()
-            .find(|l| l.product_id == product_id && l.lot == lot)
-        {
-            line.qty = line.qty.checked_add(one).unwrap_or(line.qty);
-        } else {
-            self.cart.push(CartItem {
-                product_id,
-                lot,
-                qty: one,
-                discount: Dong::ZERO,
-                discount_reason: None,
-            });
+        if crate::shift::current(&app.store)?.is_none() {
+            app.screen = Screen::ShiftOpen;
+            app.say(text::ASK_FLOAT);
         }
-        self.results.clear();
-        self.input.clear();
+        app.refresh_status()?;
+        Ok(app)
     }
 
-    /// Enter on the sale screen: a scan adds its product; text searches,
-    /// and a single hit is added.
-    fn enter(&mut self) {
-        let typed = self.input.trim().to_owned();
-        if typed.is_empty() {
-            if let Some(&first) = self.results.first() {
-                self.add(first, None);
-            }
-            return;
+    /// Re-reads what the background sender records: reachability, the
+    /// queue, and a newer catalogue if one arrived.
+    pub fn refresh_status(&mut self) -> anyhow::Result<()> {
+        let (waiting, _, rejected) = self.store.queue_counts()?;
+        self.queued = waiting;
+        self.rejected = rejected;
+        self.online = self.store.get::<bool>(crate::sync::ONLINE_KEY)?;
+        let held = crate::catalogue::held_version(&self.store)?.map(|(v, _)| v);
+        if held != self.cat.version {
+            self.cat = Catalogue::load(&self.store)?;
         }
-        if let Ok(Some(found)) = self.cat.scan(&typed) {
-            let (id, lot, name) = (found.product.id, found.lot, found.product.name.clone());
-            self.add(id, lot);
-            self.message = format!("+ {name}");
-            return;
-        }
-        self.results = self.cat.search(&typed, 8).iter().map(|p| p.id).collect();
-        match self.results.as_slice() {
-            [] => self.message = format!("Không tìm thấy \"{typed}\" (not found)"),
-            [only] => {
-                let only = *only;
-                self.add(only, None);
-            }
-            _ => {
-                self.input.clear();
-                self.message = "Chọn bằng số 1–8, Esc bỏ (pick with 1–8)".into();
-            }
-        }
+        Ok(())
     }
 
-    fn pay(&mut self, tender: Tender) {
-        match checkout::commit_sale(&mut self.store, &self.cfg, &self.cat, &self.cart, &[tender]) {
-            Ok(done) => {
-                let sale = done.record;
-                let change = sale
-                    .payments
-                    .iter()
-                    .find_map(|p| match &p.method {
-                        ocop_core::sale::PaymentMethod::Cash { change, .. } => Some(*change),
-                        _ => None,
-                    })
-                    .unwrap_or(Dong::ZERO);
-                let printed = match &self.printer {
-                    Some(p) => crate::receipt::print(
-                        p,
-                        &sale,
-                        self.cat.outlet.as_ref(),
-                        &self.cfg.cashier_name,
-                        false,
-                    )
-                    .map_or_else(|e| format!("chưa in: {e}"), |()| "đã in".into()),
-                    None => "chưa cấu hình máy in".into(),
-                };
-                self.message = format!(
-                    "Phiếu {} — {} — tiền thừa {change} — {printed}",
-                    sale.receipt_ref(),
-                    sale.total
-                );
-                self.cart.clear();
-                self.screen = Screen::Sale;
-                self.queued = self.store.queue_counts().map_or(self.queued, |c| c.0);
+    /// The cart's total as the core computes it (`None` if the core refuses
+    /// the cart, which the message then says).
+    pub fn total(&self) -> Option<Dong> {
+        checkout::cart_total(&self.cat, &self.cart).ok()
+    }
+
+    fn t(&self, label: T) -> &'static str {
+        label.get(self.lang)
+    }
+
+    fn say(&mut self, label: T) {
+        self.message = label.get(self.lang).to_owned();
+    }
+
+    fn say_error(&mut self, e: &anyhow::Error) {
+        self.message = format!("{e:#}");
+    }
+
+    fn not_an_amount(&mut self, typed: &str) {
+        self.message = pick(
+            self.lang,
+            format!("Số tiền không hợp lệ: \"{typed}\""),
+            format!("Not an amount: \"{typed}\""),
+        );
+    }
+
+    fn not_a_quantity(&mut self, typed: &str) {
+        self.message = pick(
+            self.lang,
+            format!("Số lượng không hợp lệ: \"{typed}\""),
+            format!("Not a quantity: \"{typed}\""),
+        );
+    }
+
+    /// Typing an amount (digits and thousands dots) into `input`; the text
+    /// typed when Enter is pressed.
+    fn amount_key(&mut self, key: KeyEvent) -> Option<String> {
+        match key.code {
+            KeyCode::Char(c) if c.is_ascii_digit() || c == '.' => self.input.push(c),
+            KeyCode::Backspace => {
+                self.input.pop();
             }
-            Err(e) => self.message = format!("{e:#}"),
+            KeyCode::Enter => return Some(std::mem::take(&mut self.input)),
+            _ => {}
         }
+        None
     }
 
     /// Handles one key; `true` to quit.
-    pub fn handle(&mut self, key: KeyEvent) -> bool {
+    pub fn handle_key(&mut self, key: KeyEvent) -> bool {
         if key.kind != KeyEventKind::Press {
             return false;
         }
         if key.code == KeyCode::Char('q') && key.modifiers.contains(KeyModifiers::CONTROL) {
             return true;
         }
-        match (self.screen, key.code) {
-            (Screen::Sale, KeyCode::Char(c))
-                if c.is_ascii_digit() && self.input.is_empty() && !self.results.is_empty() =>
-            {
-                let pick = c
-                    .to_digit(10)
-                    .and_then(|d| usize::try_from(d).ok())
-                    .unwrap_or(0);
-                if let Some(&id) = pick.checked_sub(1).and_then(|i| self.results.get(i)) {
-                    self.add(id, None);
-                }
-            }
-            (Screen::Sale, KeyCode::Char(c)) => self.input.push(c),
-            (Screen::Sale, KeyCode::Backspace) => {
-                self.input.pop();
-            }
-            (Screen::Sale, KeyCode::Enter) => self.enter(),
-            (Screen::Sale, KeyCode::Delete) => {
-                self.cart.pop();
-            }
-            (Screen::Sale, KeyCode::Esc) => {
-                self.input.clear();
-                self.results.clear();
-            }
-            (Screen::Sale, KeyCode::F(10)) if !self.cart.is_empty() => self.screen = Screen::Pay,
-            (Screen::Pay, KeyCode::Esc) => self.screen = Screen::Sale,
-            (Screen::Pay, KeyCode::F(1)) => self.pay(Tender::Cash(None)),
-            (Screen::Pay, KeyCode::F(n @ 2..=4)) => {
-                let i = usize::from(n).saturating_sub(2);
-                if let Some(&v) = QUICK_CASH.get(i) {
-                    self.pay(Tender::Cash(Some(Dong::new(v))));
-                }
-            }
-            (Screen::Pay, KeyCode::F(5)) => self.pay(Tender::Qr),
-            _ => {}
+        if key.code == KeyCode::F(12) {
+            self.toggle_lang();
+            return false;
+        }
+        if self.prompt.is_some() {
+            self.prompt_key(key);
+            return false;
+        }
+        match self.screen {
+            Screen::Sale => self.sale_key(key),
+            Screen::Pay => self.pay_key(key),
+            Screen::Qr => self.qr_key(key),
+            Screen::Done => self.done_key(key),
+            Screen::Parked => self.parked_key(key),
+            Screen::Refund => self.refund_key(key),
+            Screen::ShiftOpen => self.shift_open_key(key),
+            Screen::Shift => self.shift_key(key),
+            Screen::ShiftClose => self.shift_close_key(key),
         }
         false
     }
 
+    fn toggle_lang(&mut self) {
+        self.lang = match self.lang {
+            Lang::Vi => Lang::En,
+            Lang::En => Lang::Vi,
+        };
+        if let Err(e) = self.store.set(LANG_KEY, &self.lang) {
+            self.say_error(&e);
+        }
+    }
+
+    fn prompt_key(&mut self, key: KeyEvent) {
+        let Some((prompt, mut typed)) = self.prompt.take() else {
+            return;
+        };
+        match key.code {
+            KeyCode::Esc => return,
+            KeyCode::Enter => {
+                self.answer(prompt, typed.trim());
+                return;
+            }
+            KeyCode::Backspace => {
+                typed.pop();
+            }
+            KeyCode::Char(c) => typed.push(c),
+            _ => {}
+        }
+        self.prompt = Some((prompt, typed));
+    }
+
+    /// What the cashier answered to a prompt.
+    fn answer(&mut self, prompt: Prompt, typed: &str) {
+        match prompt {
+            Prompt::Qty { line } => self.set_qty(line, typed),
+            Prompt::Discount { line } => self.ask_discount(line, typed),
+            Prompt::Pin { line, discount } => self.check_pin(line, discount, typed),
+            Prompt::CardRef => {
+                if !typed.is_empty() {
+                    self.add_tender(Tender::Card(typed.to_owned()));
+                }
+            }
+            Prompt::RefundQty { line } => self.set_refund_qty(line, typed),
+            Prompt::RefundReason => self.commit_refund(typed),
+            Prompt::RefundCardRef => self.set_refund_card(typed),
+            Prompt::CashAmount { direction } => self.cash_amount(direction, typed),
+            Prompt::CashReason { direction, amount } => {
+                self.cash_movement(direction, amount, typed);
+            }
+            Prompt::ConfirmFloat { float } => self.open_shift(float, typed),
+        }
+    }
+
+    /// Prints the last receipt (sale or refund) again.
+    fn reprint_last(&mut self) {
+        let (reference, printed) = match self.store.receipt_json(None) {
+            Ok(Some((kind, json))) if kind == "refund" => {
+                match serde_json::from_str::<Refund>(&json) {
+                    Ok(r) => (r.receipt_ref(), self.print_refund(&r, true)),
+                    Err(e) => return self.message = e.to_string(),
+                }
+            }
+            Ok(Some((_, json))) => match serde_json::from_str::<Sale>(&json) {
+                Ok(sale) => (sale.receipt_ref(), self.print_sale(&sale, true)),
+                Err(e) => return self.message = e.to_string(),
+            },
+            Ok(None) => return self.say(text::NOTHING_TO_REPRINT),
+            Err(e) => return self.say_error(&e),
+        };
+        self.message = pick(
+            self.lang,
+            format!("In lại phiếu {reference} — {printed}"),
+            format!("Reprint of {reference} — {printed}"),
+        );
+    }
+
+    fn no_printer(&self) -> String {
+        format!("{}: {}", self.t(text::PRINTER), self.t(text::PRINTER_NONE))
+    }
+
+    /// Prints a committed sale; the answer is what the message line says.
+    fn print_sale(&mut self, sale: &Sale, reprint: bool) -> String {
+        let Some(p) = &self.printer else {
+            return self.no_printer();
+        };
+        let result =
+            crate::receipt::print_sale(p, &self.cfg, sale, self.cat.outlet.as_ref(), reprint);
+        self.printed(result)
+    }
+
+    /// Prints a committed refund, with its sale when the till has it.
+    fn print_refund(&mut self, refund: &Refund, reprint: bool) -> String {
+        let Some(p) = &self.printer else {
+            return self.no_printer();
+        };
+        let sale = crate::refund::kept_sale(&self.store, refund.original_sale_id)
+            .ok()
+            .flatten();
+        let result = crate::receipt::print_refund(
+            p,
+            refund,
+            sale.as_ref(),
+            self.cat.outlet.as_ref(),
+            &self.cfg.cashier_name,
+            reprint,
+        );
+        self.printed(result)
+    }
+
+    /// Records how a print went on the status line.
+    fn printed(&mut self, result: anyhow::Result<()>) -> String {
+        match result {
+            Ok(()) => {
+                self.printer_state = PrinterState::Printed;
+                self.t(text::PRINTER_OK).to_owned()
+            }
+            Err(e) => {
+                let e = format!("{e:#}");
+                self.printer_state = PrinterState::Failed(e.clone());
+                format!("{}: {e}", self.t(text::PRINTER_FAILED))
+            }
+        }
+    }
+
+    /// An amount (as `Dong` displays it) in large digits, titled.
+    fn big(&self, f: &mut Frame, area: Rect, label: T, shown: &str) {
+        f.render_widget(
+            Paragraph::new(
+                widgets::big_amount(shown)
+                    .into_iter()
+                    .map(Line::from)
+                    .collect::<Vec<_>>(),
+            )
+            .right_aligned()
+            .style(Style::default().add_modifier(Modifier::BOLD))
+            .block(Block::bordered().title(format!(" {}: {shown} ", self.t(label)))),
+            area,
+        );
+    }
+
+    fn now_text(&self) -> String {
+        ocop_core::time::format_vn((self.clock)())
+    }
+
     pub fn draw(&self, f: &mut Frame) {
-        let [head, body, total, message, hints, status] = Layout::vertical([
-            Constraint::Length(3),
-            Constraint::Min(3),
-            Constraint::Length(3),
+        let [head, body, message, hints, status] = Layout::vertical([
             Constraint::Length(1),
+            Constraint::Min(8),
             Constraint::Length(1),
+            Constraint::Length(2),
             Constraint::Length(1),
         ])
         .areas(f.area());
         let title = match self.screen {
-            Screen::Sale => " Bán hàng (sale) ",
-            Screen::Pay => " Thanh toán (payment) ",
-        };
-        f.render_widget(
-            Paragraph::new(format!("> {}", self.input)).block(Block::bordered().title(title)),
-            head,
-        );
-        let items: Vec<ListItem> = if self.results.is_empty() {
-            self.cart
-                .iter()
-                .enumerate()
-                .map(|(i, l)| {
-                    let p = self.cat.by_id(l.product_id);
-                    let name = p.map_or("?", |p| p.name.as_str());
-                    let price = p.map_or(Dong::ZERO, |p| p.price());
-                    ListItem::new(format!(
-                        "{:>2}. {name}  × {}  {price}",
-                        i.saturating_add(1),
-                        l.qty
-                    ))
-                })
-                .collect()
-        } else {
-            self.results
-                .iter()
-                .enumerate()
-                .filter_map(|(i, id)| self.cat.by_id(*id).map(|p| (i, p)))
-                .map(|(i, p)| {
-                    ListItem::new(format!(
-                        "[{}] {}  {}",
-                        i.saturating_add(1),
-                        p.name,
-                        p.price()
-                    ))
-                })
-                .collect()
-        };
-        f.render_widget(
-            List::new(items)
-                .block(Block::bordered().title(format!(" {} món (items) ", self.cart.len()))),
-            body,
-        );
-        f.render_widget(
-            Paragraph::new(Line::from(format!("TỔNG CỘNG: {}", self.total())))
-                .style(Style::default().add_modifier(Modifier::BOLD))
-                .block(Block::bordered()),
-            total,
-        );
-        let keys = match self.screen {
-            Screen::Sale => {
-                "Enter quét/tìm · 1–8 chọn · Del xóa dòng · F10 thanh toán · Ctrl+Q thoát"
-            }
-            Screen::Pay => {
-                "F1 đủ tiền · F2 100.000 · F3 200.000 · F4 500.000 · F5 VietQR · Esc quay lại"
-            }
-        };
-        f.render_widget(Paragraph::new(self.message.as_str()), message);
-        f.render_widget(Paragraph::new(keys), hints);
-        let online = match self.online {
-            Some(true) => "TRỰC TUYẾN",
-            Some(false) => "NGOẠI TUYẾN",
-            None => "—",
-        };
-        let printer = if self.printer.is_some() {
-            "máy in: có"
-        } else {
-            "máy in: chưa cấu hình"
+            Screen::Sale => text::SALE,
+            Screen::Pay => text::PAY,
+            Screen::Qr => text::QR_TITLE,
+            Screen::Done => text::DONE,
+            Screen::Parked => text::PARKED,
+            Screen::Refund => text::REFUND,
+            Screen::ShiftOpen => text::OPEN_SHIFT,
+            Screen::Shift => text::SHIFT,
+            Screen::ShiftClose => text::CLOSE_SHIFT,
         };
         f.render_widget(
             Paragraph::new(format!(
-                "{online} · chờ gửi: {} · {printer} · danh mục v{}",
-                self.queued,
-                self.cat.version.unwrap_or(0),
+                " {} — {} — {}",
+                self.t(title).to_uppercase(),
+                self.cfg.till_name,
+                self.cfg.cashier_name
+            ))
+            .style(Style::default().add_modifier(Modifier::REVERSED | Modifier::BOLD)),
+            head,
+        );
+        match self.screen {
+            Screen::Sale => self.draw_sale(f, body),
+            Screen::Pay => self.draw_pay(f, body),
+            Screen::Qr => self.draw_qr(f, body),
+            Screen::Done => self.draw_done(f, body),
+            Screen::Parked => self.draw_parked(f, body),
+            Screen::Refund => self.draw_refund(f, body),
+            Screen::ShiftOpen => self.draw_shift_open(f, body),
+            Screen::Shift => self.draw_shift(f, body),
+            Screen::ShiftClose => self.draw_shift_close(f, body),
+        }
+        f.render_widget(Paragraph::new(self.message.as_str()), message);
+        let keys = if self.prompt.is_some() {
+            vec![("Enter", text::K_CONFIRM), ("Esc", text::K_CANCEL)]
+        } else {
+            self.keys()
+        };
+        f.render_widget(
+            Paragraph::new(widgets::hints(self.lang, &keys, hints.width)),
+            hints,
+        );
+        let clock = self.now_text();
+        f.render_widget(
+            Paragraph::new(widgets::status_line(
+                self.lang,
+                &widgets::Status {
+                    online: self.online,
+                    queued: self.queued,
+                    rejected: self.rejected,
+                    printer: &self.printer_state,
+                    catalogue_version: self.cat.version,
+                    clock: &clock,
+                },
             )),
             status,
         );
+        if let Some((prompt, typed)) = &self.prompt {
+            draw_prompt(f, body, self.lang, prompt, typed);
+        }
     }
+
+    /// The keys of the current screen, as its hint bar shows them.
+    fn keys(&self) -> Vec<(&'static str, T)> {
+        let mut keys = match self.screen {
+            Screen::Sale => self.sale_keys(),
+            Screen::Pay => pay::KEYS.to_vec(),
+            Screen::Qr => vec![("Enter", text::K_RECEIVED), ("F9", text::K_REPRINT)],
+            Screen::Done => vec![("Enter", text::K_NEXT_SALE), ("F9", text::K_REPRINT)],
+            Screen::Parked => vec![
+                ("↑↓", text::K_PICK),
+                ("Enter", text::K_RESUME),
+                ("Esc", text::K_BACK),
+            ],
+            Screen::Refund => self.refund_keys(),
+            Screen::ShiftOpen | Screen::Shift | Screen::ShiftClose => self.shift_keys(),
+        };
+        keys.push(("F12", text::K_LANG));
+        keys.push(("Ctrl+Q", text::K_QUIT));
+        keys
+    }
+}
+
+/// A boxed one-line question in the middle of `area`; a PIN shows as dots.
+fn draw_prompt(f: &mut Frame, area: Rect, lang: Lang, prompt: &Prompt, typed: &str) {
+    let width = area.width.clamp(20, 50);
+    let [_, row, _] = Layout::vertical([
+        Constraint::Fill(1),
+        Constraint::Length(3),
+        Constraint::Fill(1),
+    ])
+    .areas(area);
+    let [_, boxed, _] = Layout::horizontal([
+        Constraint::Fill(1),
+        Constraint::Length(width),
+        Constraint::Fill(1),
+    ])
+    .areas(row);
+    let shown = if prompt.masked() {
+        "•".repeat(typed.chars().count())
+    } else {
+        typed.to_owned()
+    };
+    f.render_widget(Clear, boxed);
+    f.render_widget(
+        Paragraph::new(Line::from(format!("> {shown}_")))
+            .block(Block::bordered().title(format!(" {} ", prompt.label().get(lang)))),
+        boxed,
+    );
 }
 
 /// Runs the interface on the real terminal until Ctrl+Q, with the
@@ -315,14 +596,12 @@ pub fn run(data_dir: &Path, printer: Option<PrinterArgs>) -> anyhow::Result<()> 
             terminal.draw(|f| app.draw(f))?;
             if event::poll(Duration::from_millis(500))? {
                 if let Event::Key(key) = event::read()?
-                    && app.handle(key)
+                    && app.handle_key(key)
                 {
                     return Ok(());
                 }
             } else {
-                let counts = app.store.queue_counts()?;
-                app.queued = counts.0;
-                app.online = app.store.get::<bool>(crate::sync::ONLINE_KEY)?;
+                app.refresh_status()?;
             }
         }
     })();

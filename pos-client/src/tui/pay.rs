@@ -1,0 +1,324 @@
+//! The payment screens: cash with quick amounts and change, VietQR on
+//! screen, card with its reference, and split payments (part cash, the rest
+//! by card or VietQR); then the change (or the code to scan) after the
+//! sale is committed and printed.
+//!
+//! A split payment is a list of tenders in order, as `ocop-till sell
+//! --pay … --pay …` takes them: cash handed over below what remains is a
+//! part payment; the first tender that covers the rest commits the sale
+//! through [`checkout::commit_sale`], which turns the tenders into the
+//! core's payments (change, pending transfer) in one local transaction.
+//! Only then does the receipt print.
+
+use ocop_core::money::Dong;
+use ocop_core::sale::qr::vietqr_for_sale;
+use ocop_core::sale::{PaymentMethod, Sale, TransferStatus};
+use ocop_core::vietqr::{BankBin, VietQr};
+use ratatui::Frame;
+use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Modifier, Style};
+use ratatui::text::Line;
+use ratatui::widgets::{Block, Paragraph};
+
+use super::text::{self, T, pick};
+use super::widgets;
+use super::{App, LastSale, Prompt, Screen};
+use crate::catalogue::TillOutlet;
+use crate::checkout::{self, Tender};
+
+/// Quick cash amounts on the payment screen (F2–F4); F1 is the exact sum.
+pub const QUICK_CASH: [i64; 3] = [100_000, 200_000, 500_000];
+
+pub(super) const KEYS: [(&str, T); 8] = [
+    ("F1", text::K_EXACT),
+    ("F2", T("100.000", "100.000")),
+    ("F3", T("200.000", "200.000")),
+    ("F4", T("500.000", "500.000")),
+    ("0-9 Enter", text::K_CASH_TYPED),
+    ("F5", text::K_QR),
+    ("F6", text::K_CARD),
+    ("Esc", text::K_BACK),
+];
+
+fn shown(amount: Option<Dong>) -> String {
+    amount.map_or_else(|| "?".to_owned(), |a| a.to_string())
+}
+
+/// The outlet's account for VietQR, if it has one.
+fn outlet_account(outlet: Option<&TillOutlet>) -> Option<(BankBin, &str)> {
+    let o = outlet?;
+    let bin = BankBin::parse(o.bank_bin.as_deref()?).ok()?;
+    Some((bin, o.bank_account.as_deref()?))
+}
+
+/// The VietQR code of a committed sale's pending transfer, if any.
+fn pending_qr(sale: &Sale, outlet: Option<&TillOutlet>) -> Option<VietQr> {
+    let amount = sale.payments.iter().find_map(|p| match p.method {
+        PaymentMethod::BankTransfer {
+            status: TransferStatus::Pending,
+            ..
+        } => Some(p.amount),
+        _ => None,
+    })?;
+    let (bin, account) = outlet_account(outlet)?;
+    vietqr_for_sale(&bin, account, amount, sale.receipt_ref()).ok()
+}
+
+impl App {
+    pub(super) fn start_payment(&mut self) {
+        if self.cart.is_empty() {
+            return self.say(text::EMPTY_CART);
+        }
+        if let Err(e) = checkout::cart_total(&self.cat, &self.cart) {
+            return self.say_error(&e);
+        }
+        self.tenders.clear();
+        self.input.clear();
+        self.results.clear();
+        self.screen = Screen::Pay;
+        self.message.clear();
+    }
+
+    /// What the customer still owes: the core's total less the cash parts
+    /// already handed over.
+    pub fn remaining(&self) -> Option<Dong> {
+        let total = self.total()?;
+        self.tenders.iter().try_fold(total, |left, t| match t {
+            Tender::Cash(Some(given)) => left.checked_sub(*given),
+            _ => Some(left),
+        })
+    }
+
+    pub(super) fn pay_key(&mut self, key: KeyEvent) {
+        match key.code {
+            KeyCode::F(1) => self.add_tender(Tender::Cash(None)),
+            KeyCode::F(n @ 2..=4) => {
+                let quick = QUICK_CASH.get(usize::from(n).saturating_sub(2));
+                if let Some(&v) = quick {
+                    self.add_tender(Tender::Cash(Some(Dong::new(v))));
+                }
+            }
+            KeyCode::F(5) => {
+                if outlet_account(self.cat.outlet.as_ref()).is_none() {
+                    return self.say(text::NO_BANK_ACCOUNT);
+                }
+                self.add_tender(Tender::Qr);
+            }
+            KeyCode::F(6) => self.prompt = Some((Prompt::CardRef, String::new())),
+            KeyCode::Esc => {
+                self.tenders.clear();
+                self.input.clear();
+                self.screen = Screen::Sale;
+            }
+            _ => {
+                if let Some(typed) = self.amount_key(key) {
+                    match Dong::parse(&typed) {
+                        Ok(given) if given.is_positive() => {
+                            self.add_tender(Tender::Cash(Some(given)));
+                        }
+                        _ => self.not_an_amount(&typed),
+                    }
+                }
+            }
+        }
+    }
+
+    /// Takes one tender: cash below what remains is a part payment; any
+    /// other tender settles the rest and commits the sale.
+    pub(super) fn add_tender(&mut self, tender: Tender) {
+        let Some(remaining) = self.remaining() else {
+            return;
+        };
+        let partial = matches!(tender, Tender::Cash(Some(given)) if given < remaining);
+        self.tenders.push(tender);
+        if partial {
+            self.message = pick(
+                self.lang,
+                format!("Còn lại {}", self.remaining().unwrap_or(Dong::ZERO)),
+                format!("Still to pay {}", self.remaining().unwrap_or(Dong::ZERO)),
+            );
+            return;
+        }
+        self.commit();
+    }
+
+    fn commit(&mut self) {
+        let committed = checkout::commit_sale(
+            &mut self.store,
+            &self.cfg,
+            &self.cat,
+            &self.cart,
+            &self.tenders,
+        );
+        let sale = match committed {
+            Ok(done) => done.record,
+            Err(e) => {
+                // Nothing was stored: the cashier may take another tender.
+                self.tenders.pop();
+                return self.say_error(&e);
+            }
+        };
+        let change = sale
+            .payments
+            .iter()
+            .find_map(|p| match &p.method {
+                PaymentMethod::Cash { change, .. } => Some(*change),
+                _ => None,
+            })
+            .unwrap_or(Dong::ZERO);
+        let qr = pending_qr(&sale, self.cat.outlet.as_ref());
+        let printed = self.print_sale(&sale, false);
+        self.message = pick(
+            self.lang,
+            format!("Phiếu {} đã lưu — {printed}", sale.receipt_ref()),
+            format!("Receipt {} stored — {printed}", sale.receipt_ref()),
+        );
+        self.screen = if qr.is_some() {
+            Screen::Qr
+        } else {
+            Screen::Done
+        };
+        self.last = Some(LastSale { sale, change, qr });
+        self.cart.clear();
+        self.tenders.clear();
+        self.line = 0;
+        if let Err(e) = self.refresh_status() {
+            self.say_error(&e);
+        }
+    }
+
+    pub(super) fn qr_key(&mut self, key: KeyEvent) {
+        match key.code {
+            KeyCode::Enter => {
+                self.screen = Screen::Done;
+                self.say(text::QR_PENDING);
+            }
+            KeyCode::F(9) => self.reprint_last(),
+            _ => {}
+        }
+    }
+
+    pub(super) fn done_key(&mut self, key: KeyEvent) {
+        match key.code {
+            KeyCode::Enter | KeyCode::Esc => self.screen = Screen::Sale,
+            KeyCode::F(9) => self.reprint_last(),
+            // The next customer's first scan starts the next sale.
+            KeyCode::Char(_) => {
+                self.screen = Screen::Sale;
+                self.sale_key(key);
+            }
+            _ => {}
+        }
+    }
+
+    fn tender_lines(&self) -> Vec<Line<'static>> {
+        self.tenders
+            .iter()
+            .map(|t| match t {
+                Tender::Cash(Some(given)) => format!("{}: {given}", self.t(text::CASH)),
+                Tender::Cash(None) => self.t(text::CASH).to_owned(),
+                Tender::Qr => self.t(text::TRANSFER).to_owned(),
+                Tender::Card(r) => format!("{}: {r}", self.t(text::CARD)),
+            })
+            .map(Line::from)
+            .collect()
+    }
+
+    pub(super) fn draw_pay(&self, f: &mut Frame, area: Rect) {
+        let big = widgets::BIG_ROWS.saturating_add(2);
+        let [total, remaining, rest] = Layout::vertical([
+            Constraint::Length(big),
+            Constraint::Length(big),
+            Constraint::Min(3),
+        ])
+        .areas(area);
+        self.big(f, total, text::TOTAL, &shown(self.total()));
+        self.big(f, remaining, text::REMAINING, &shown(self.remaining()));
+        let [paid, typed] =
+            Layout::horizontal([Constraint::Fill(1), Constraint::Fill(1)]).areas(rest);
+        f.render_widget(
+            Paragraph::new(self.tender_lines())
+                .block(Block::bordered().title(format!(" {} ", self.t(text::PAID_SO_FAR)))),
+            paid,
+        );
+        f.render_widget(
+            Paragraph::new(format!("> {}_", self.input))
+                .block(Block::bordered().title(format!(" {} ", self.t(text::ASK_CASH)))),
+            typed,
+        );
+    }
+
+    pub(super) fn draw_done(&self, f: &mut Frame, area: Rect) {
+        let Some(last) = &self.last else {
+            return;
+        };
+        let big = widgets::BIG_ROWS.saturating_add(2);
+        let [info, change] =
+            Layout::vertical([Constraint::Min(3), Constraint::Length(big)]).areas(area);
+        let sale = &last.sale;
+        let mut lines = vec![Line::from(format!(
+            "{} {}  —  {}: {}",
+            pick(self.lang, "Phiếu".into(), "Receipt".into()),
+            sale.receipt_ref(),
+            self.t(text::TOTAL),
+            sale.total
+        ))];
+        for p in &sale.payments {
+            lines.push(Line::from(match &p.method {
+                PaymentMethod::Cash { tendered, .. } => {
+                    format!(
+                        "  {}: {} — {} {tendered}",
+                        self.t(text::CASH),
+                        p.amount,
+                        self.t(text::TENDERED)
+                    )
+                }
+                PaymentMethod::BankTransfer { .. } => {
+                    format!("  {}: {}", self.t(text::TRANSFER), p.amount)
+                }
+                PaymentMethod::Card { .. } => format!("  {}: {}", self.t(text::CARD), p.amount),
+            }));
+        }
+        f.render_widget(Paragraph::new(lines).block(Block::bordered()), info);
+        self.big(f, change, text::CHANGE, &last.change.to_string());
+    }
+
+    pub(super) fn draw_qr(&self, f: &mut Frame, area: Rect) {
+        let Some(qr) = self.last.as_ref().and_then(|l| l.qr.as_ref()) else {
+            return;
+        };
+        let rows = widgets::qr_rows(&qr.payload()).unwrap_or_default();
+        let width = rows
+            .first()
+            .map_or(0, |r| u16::try_from(r.chars().count()).unwrap_or(u16::MAX));
+        let [code, info] =
+            Layout::horizontal([Constraint::Length(width), Constraint::Fill(1)]).areas(area);
+        f.render_widget(
+            Paragraph::new(rows.into_iter().map(Line::from).collect::<Vec<_>>())
+                .style(widgets::qr_style()),
+            code,
+        );
+        let amount = qr.amount().map_or_else(String::new, |a| a.to_string());
+        let lines = vec![
+            Line::from(self.t(text::QR_SCAN_HINT)),
+            Line::from(""),
+            Line::from(format!("{}: {amount}", self.t(text::TRANSFER)))
+                .style(Style::default().add_modifier(Modifier::BOLD)),
+            Line::from(format!("BIN {} · {}", qr.bank_bin(), qr.account())),
+            Line::from(qr.memo().unwrap_or_default().to_owned()),
+            Line::from(""),
+            Line::from(self.t(text::QR_PENDING)),
+        ];
+        f.render_widget(
+            Paragraph::new(lines).block(Block::bordered().title(format!(
+                " {} ",
+                self.last
+                    .as_ref()
+                    .map(|l| l.sale.receipt_ref().to_string())
+                    .unwrap_or_default()
+            ))),
+            info,
+        );
+    }
+}

@@ -1,0 +1,212 @@
+//! Paying from the interface: cash with change, split, card, VietQR; the
+//! sale is committed to the real store (the outbox holds it) and the
+//! receipt bytes printed to a `file:` printer decode to what was sold.
+
+use super::*;
+use ocop_core::sale::PaymentMethod;
+use ocop_core::sale::qr::vietqr_for_sale;
+use ocop_core::vietqr::BankBin;
+use ratatui::style::Color;
+
+fn three_lines(app: &mut App) {
+    scan(app, "8936012345674");
+    scan(app, "8936012345674");
+    scan(app, "8936012345674");
+}
+
+fn printed_text(dir: &tempfile::TempDir, app: &App) -> String {
+    let bytes = std::fs::read(dir.path().join("receipt.bin")).unwrap();
+    let profile = app.printer.as_ref().unwrap().config().unwrap().profile;
+    ocop_hardware::preview::render(&bytes, &profile)
+        .unwrap()
+        .text_lines
+        .join("\n")
+}
+
+#[test]
+fn cash_pays_commits_the_sale_prints_it_and_shows_the_change() {
+    let (dir, mut app) = app_with_printer(true);
+    three_lines(&mut app);
+    key(&mut app, KeyCode::F(10));
+    assert_eq!(app.screen, Screen::Pay);
+    key(&mut app, KeyCode::F(4)); // 500.000 handed over for 450.000
+    assert_eq!(app.screen, Screen::Done, "{}", app.message);
+    assert!(app.cart.is_empty());
+
+    let stored = queued::<Sale>(&app, "sale");
+    assert_eq!(stored.len(), 1);
+    let sale = &stored[0];
+    assert_eq!(sale.receipt_ref().to_string(), "T3-000001");
+    assert_eq!(sale.total, Dong::new(450_000));
+    assert_eq!(
+        sale.payments[0].method,
+        PaymentMethod::Cash {
+            tendered: Dong::new(500_000),
+            change: Dong::new(50_000)
+        }
+    );
+    assert_eq!(sale.id, app.last.as_ref().unwrap().sale.id);
+    assert_eq!(
+        app.queued, 2,
+        "the shift's opening and the sale wait to be sent"
+    );
+
+    let paper = printed_text(&dir, &app);
+    assert!(paper.contains("T3-000001"), "{paper}");
+    assert!(paper.contains("Rượu ngô Bắc Hà"), "{paper}");
+    assert!(paper.contains("450.000"), "{paper}");
+    assert!(paper.contains("Tiền mặt"), "{paper}");
+    assert_eq!(app.printer_state, PrinterState::Printed);
+
+    let s = screen(&app);
+    assert!(s.contains("TIỀN THỪA: 50.000 ₫"), "{s}");
+    assert!(s.contains("chờ gửi: 2"), "{s}");
+
+    // F9 reprints the last receipt, marked as such.
+    std::fs::remove_file(dir.path().join("receipt.bin")).unwrap();
+    key(&mut app, KeyCode::F(9));
+    let again = printed_text(&dir, &app);
+    assert!(
+        again.contains("BẢN IN LẠI") && again.contains("T3-000001"),
+        "{again}"
+    );
+
+    // The next scan starts the next sale.
+    type_text(&mut app, "MO-1");
+    assert_eq!(app.screen, Screen::Sale);
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.cart.len(), 1);
+}
+
+#[test]
+fn split_payment_part_cash_then_card_with_its_reference() {
+    let (_dir, mut app) = app();
+    three_lines(&mut app);
+    key(&mut app, KeyCode::F(10));
+    type_text(&mut app, "100.000");
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.screen, Screen::Pay, "a part payment");
+    assert_eq!(app.remaining(), Some(Dong::new(350_000)));
+    assert!(screen(&app).contains("CÒN LẠI: 350.000 ₫"));
+    key(&mut app, KeyCode::F(6));
+    type_text(&mut app, "VCB-778812");
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.screen, Screen::Done, "{}", app.message);
+    let sale = &queued::<Sale>(&app, "sale")[0];
+    assert_eq!(sale.payments.len(), 2);
+    assert_eq!(sale.payments[0].amount, Dong::new(100_000));
+    assert_eq!(sale.payments[1].amount, Dong::new(350_000));
+    assert!(matches!(
+        &sale.payments[1].method,
+        PaymentMethod::Card { terminal_ref } if terminal_ref == "VCB-778812"
+    ));
+}
+
+#[test]
+fn leaving_the_payment_screen_forgets_the_parts_and_commits_nothing() {
+    let (_dir, mut app) = app();
+    key(&mut app, KeyCode::F(10));
+    assert_eq!(app.screen, Screen::Sale, "nothing to pay for");
+    three_lines(&mut app);
+    key(&mut app, KeyCode::F(10));
+    key(&mut app, KeyCode::F(2));
+    assert_eq!(app.tenders.len(), 1);
+    key(&mut app, KeyCode::Esc);
+    assert_eq!(app.screen, Screen::Sale);
+    assert!(app.tenders.is_empty());
+    assert_eq!(app.cart.len(), 1);
+    assert!(queued::<Sale>(&app, "sale").is_empty());
+    assert!(app.store.receipt_numbers().unwrap().is_empty());
+}
+
+#[test]
+fn a_printer_failure_keeps_the_sale_and_shows_on_the_status_line() {
+    let (dir, mut app) = app();
+    app.printer = Some(PrinterArgs {
+        printer: format!("file:{}", dir.path().join("no/such/dir/r.bin").display()),
+        width: 80,
+        mode: TextMode::Cp1258,
+        esc_t: 52,
+        check_paper: false,
+    });
+    three_lines(&mut app);
+    key(&mut app, KeyCode::F(10));
+    key(&mut app, KeyCode::F(1));
+    assert_eq!(app.screen, Screen::Done);
+    assert_eq!(
+        queued::<Sale>(&app, "sale").len(),
+        1,
+        "committed before printing"
+    );
+    assert!(matches!(app.printer_state, PrinterState::Failed(_)));
+    let s = screen(&app);
+    assert!(s.contains("máy in: LỖI"), "{s}");
+}
+
+/// Reads the QR code drawn in half blocks back from the screen: every cell
+/// on a white background is two modules (top, bottom), dark where the
+/// glyph covers it; scaled up and decoded by rqrr.
+pub(super) fn decode_screen_qr(buf: &Buffer) -> String {
+    let cells: Vec<(u16, u16)> = (0..buf.area.height)
+        .flat_map(|y| (0..buf.area.width).map(move |x| (x, y)))
+        .filter(|&(x, y)| buf[(x, y)].bg == Color::White)
+        .collect();
+    let x0 = cells.iter().map(|c| c.0).min().unwrap();
+    let x1 = cells.iter().map(|c| c.0).max().unwrap();
+    let y0 = cells.iter().map(|c| c.1).min().unwrap();
+    let y1 = cells.iter().map(|c| c.1).max().unwrap();
+    const SCALE: usize = 4;
+    let w = usize::from(x1 - x0 + 1) * SCALE;
+    let h = usize::from(y1 - y0 + 1) * 2 * SCALE;
+    let dark = |px: usize, py: usize| {
+        let x = x0 + u16::try_from(px / SCALE).unwrap();
+        let module_row = py / SCALE;
+        let y = y0 + u16::try_from(module_row / 2).unwrap();
+        let top = module_row.is_multiple_of(2);
+        match buf[(x, y)].symbol() {
+            "█" => true,
+            "▀" => top,
+            "▄" => !top,
+            _ => false,
+        }
+    };
+    let mut img =
+        rqrr::PreparedImage::prepare_from_greyscale(w, h, |x, y| if dark(x, y) { 0 } else { 255 });
+    let grids = img.detect_grids();
+    assert_eq!(grids.len(), 1, "one QR code on screen");
+    grids[0].decode().unwrap().1
+}
+
+#[test]
+fn vietqr_on_screen_scans_to_the_outlets_account_the_amount_and_the_receipt() {
+    let (_dir, mut app) = app();
+    three_lines(&mut app);
+    key(&mut app, KeyCode::F(10));
+    type_text(&mut app, "50000");
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::F(5));
+    assert_eq!(app.screen, Screen::Qr, "{}", app.message);
+    let sale = &queued::<Sale>(&app, "sale")[0];
+    assert!(matches!(
+        sale.payments[1].method,
+        PaymentMethod::BankTransfer {
+            status: ocop_core::sale::TransferStatus::Pending,
+            ..
+        }
+    ));
+    let decoded = decode_screen_qr(&render(&app, 100, 30));
+    let expected = vietqr_for_sale(
+        &BankBin::parse("970436").unwrap(),
+        "0011001234567",
+        Dong::new(400_000),
+        sale.receipt_ref(),
+    )
+    .unwrap()
+    .payload();
+    assert_eq!(decoded, expected);
+    assert!(decoded.contains("5406400000"), "amount 400.000: {decoded}");
+    assert!(decoded.contains("OCOP T3 R000001"), "memo: {decoded}");
+    // The cashier sees the transfer arrive and confirms.
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.screen, Screen::Done);
+}

@@ -1,0 +1,213 @@
+//! The sale screen driven by keys: scan, search, quantity, discount with a
+//! manager's PIN, remove, park and resume, language.
+
+use super::*;
+use crate::approval::{self, Approver};
+use ocop_core::money::Quantity;
+
+fn qty(app: &App, line: usize) -> String {
+    app.cart[line].qty.to_string()
+}
+
+#[test]
+fn a_scan_adds_its_product_and_a_second_scan_counts_it_twice() {
+    let (_dir, mut app) = app();
+    scan(&mut app, "8936012345674");
+    scan(&mut app, "8936012345674");
+    assert_eq!(app.cart.len(), 1);
+    assert_eq!(qty(&app, 0), "2");
+    // A provenance label names its lot: a line of its own.
+    scan(
+        &mut app,
+        "https://ocop.laocai.gov.vn/01/08936012345674/10/L2611",
+    );
+    assert_eq!(app.cart.len(), 2);
+    assert_eq!(app.cart[1].lot.as_deref(), Some("L2611"));
+    assert!(screen(&app).contains("Rượu ngô Bắc Hà [L2611]"));
+    // An internal code.
+    scan(&mut app, "MO-1");
+    assert_eq!(app.cart[2].product_id, 2);
+    // 2 × 150.000 + 150.000 + 250.000, as the core adds it.
+    assert_eq!(app.total(), Some(Dong::new(700_000)));
+    assert!(app.input.is_empty());
+}
+
+#[test]
+fn an_unknown_barcode_is_said_and_adds_nothing() {
+    let (_dir, mut app) = app();
+    scan(&mut app, "8936012345681");
+    assert!(app.cart.is_empty());
+    assert!(app.message.contains("8936012345681"), "{}", app.message);
+    type_text(&mut app, "khong co");
+    key(&mut app, KeyCode::Enter);
+    assert!(app.message.contains("Không tìm thấy"), "{}", app.message);
+    key(&mut app, KeyCode::Esc);
+    assert!(app.input.is_empty());
+    assert!(app.cart.is_empty());
+}
+
+#[test]
+fn typing_searches_without_diacritics_and_arrows_pick_the_result() {
+    let (_dir, mut app) = app();
+    type_text(&mut app, "mat ong");
+    assert_eq!(app.results, vec![2, 3], "live, as typed");
+    key(&mut app, KeyCode::Down);
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.cart.len(), 1);
+    assert_eq!(app.cart[0].product_id, 3, "the second result: Mật ong rừng");
+    assert!(app.results.is_empty());
+    // Upper case and a partial word.
+    type_text(&mut app, "SHAN");
+    assert_eq!(app.results, vec![4]);
+    key(&mut app, KeyCode::Backspace);
+    key(&mut app, KeyCode::Backspace);
+    key(&mut app, KeyCode::Backspace);
+    key(&mut app, KeyCode::Backspace);
+    assert!(app.results.is_empty());
+}
+
+#[test]
+fn quantity_by_star_or_f2_and_fractions_only_where_sold_by_weight() {
+    let (_dir, mut app) = app();
+    scan(&mut app, "8936012345674");
+    type_text(&mut app, "3*");
+    assert_eq!(qty(&app, 0), "3");
+    key(&mut app, KeyCode::F(2));
+    type_text(&mut app, "1.5");
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(qty(&app, 0), "3", "a bottle is sold whole");
+    assert!(app.message.contains("số nguyên"), "{}", app.message);
+    scan(&mut app, "CHE-01");
+    key(&mut app, KeyCode::F(2));
+    type_text(&mut app, "0.25");
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.cart[1].qty, Quantity::parse("0.25").unwrap());
+    // 3 × 150.000 + 0,25 kg × 600.000
+    assert_eq!(app.total(), Some(Dong::new(600_000)));
+    // Esc leaves a prompt without changing anything.
+    key(&mut app, KeyCode::F(2));
+    type_text(&mut app, "9");
+    key(&mut app, KeyCode::Esc);
+    assert_eq!(app.cart[1].qty, Quantity::parse("0.25").unwrap());
+    // Del removes the highlighted line (the last added); ↑ moves.
+    key(&mut app, KeyCode::Delete);
+    assert_eq!(app.cart.len(), 1);
+    assert_eq!(app.cart[0].product_id, 1);
+}
+
+fn set_manager_pin(app: &App, limit: u32) {
+    let manager = Approver {
+        id: 7,
+        name: "Quản lý Hoa".into(),
+    };
+    approval::set_pin(&app.store, &manager, "2468", limit).unwrap();
+}
+
+fn discount(app: &mut App, amount: &str) {
+    key(app, KeyCode::F(3));
+    type_text(app, amount);
+    key(app, KeyCode::Enter);
+}
+
+#[test]
+fn a_discount_above_the_limit_asks_a_pin_refuses_a_wrong_one_and_takes_the_right_one() {
+    let (_dir, mut app) = app();
+    set_manager_pin(&app, 10);
+    scan(&mut app, "8936012345674");
+    // 10.000 of 150.000 is within 10 %: no PIN.
+    discount(&mut app, "10.000");
+    assert!(app.prompt.is_none());
+    assert_eq!(app.cart[0].discount, Dong::new(10_000));
+    // 50.000 is a third: the PIN is asked, masked.
+    discount(&mut app, "50000");
+    assert!(matches!(app.prompt, Some((Prompt::Pin { .. }, _))));
+    type_text(&mut app, "1111");
+    let s = screen(&app);
+    assert!(s.contains("••••") && !s.contains("1111"), "masked:\n{s}");
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(
+        app.cart[0].discount,
+        Dong::new(10_000),
+        "wrong PIN: unchanged"
+    );
+    assert!(app.message.contains("Sai mã PIN"), "{}", app.message);
+    discount(&mut app, "50000");
+    type_text(&mut app, "2468");
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.cart[0].discount, Dong::new(50_000));
+    let reason = app.cart[0].discount_reason.clone().unwrap();
+    assert!(reason.contains("Quản lý Hoa"), "{reason}");
+    assert_eq!(app.total(), Some(Dong::new(100_000)));
+    // The approved discount goes through the checkout's own check.
+    key(&mut app, KeyCode::F(10));
+    key(&mut app, KeyCode::F(1));
+    assert_eq!(app.screen, Screen::Done, "{}", app.message);
+    let sale = &app.last.as_ref().unwrap().sale;
+    assert_eq!(sale.lines[0].discount, Dong::new(50_000));
+    assert_eq!(sale.total, Dong::new(100_000));
+}
+
+#[test]
+fn without_a_manager_pin_a_discount_above_the_limit_is_refused_and_one_above_the_line_too() {
+    let (_dir, mut app) = app();
+    scan(&mut app, "8936012345674");
+    discount(&mut app, "1000");
+    assert_eq!(app.cart[0].discount, Dong::ZERO);
+    assert!(
+        app.message.contains("discount_needs_manager_pin"),
+        "{}",
+        app.message
+    );
+    set_manager_pin(&app, 100);
+    discount(&mut app, "150.001");
+    assert_eq!(app.cart[0].discount, Dong::ZERO, "{}", app.message);
+    discount(&mut app, "abc");
+    assert!(app.message.contains("abc"), "{}", app.message);
+    assert_eq!(app.cart[0].discount, Dong::ZERO);
+}
+
+#[test]
+fn a_parked_sale_comes_back_as_it_was() {
+    let (_dir, mut app) = app();
+    set_manager_pin(&app, 50);
+    scan(&mut app, "8936012345674");
+    scan(
+        &mut app,
+        "https://ocop.laocai.gov.vn/01/08936012345674/10/L2611",
+    );
+    type_text(&mut app, "2*");
+    discount(&mut app, "20.000");
+    let before = app.cart.clone();
+    key(&mut app, KeyCode::F(4));
+    assert!(app.cart.is_empty());
+    assert_eq!(app.store.parked().unwrap().len(), 1);
+    // Another customer in between.
+    scan(&mut app, "MO-1");
+    key(&mut app, KeyCode::F(5));
+    assert_eq!(app.screen, Screen::Parked);
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.cart.len(), 1, "not over a cart being sold");
+    assert!(app.message.contains("trước"), "{}", app.message);
+    key(&mut app, KeyCode::Esc);
+    key(&mut app, KeyCode::Delete);
+    key(&mut app, KeyCode::F(5));
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.screen, Screen::Sale);
+    assert_eq!(app.cart, before);
+    assert!(app.store.parked().unwrap().is_empty());
+    key(&mut app, KeyCode::F(5));
+    assert_eq!(app.screen, Screen::Sale, "nothing parked any more");
+}
+
+#[test]
+fn f12_switches_to_english_and_the_till_remembers() {
+    let (dir, mut app) = app();
+    assert!(screen(&app).contains("BÁN HÀNG"));
+    key(&mut app, KeyCode::F(12));
+    let s = screen(&app);
+    assert!(s.contains("SALE") && s.contains("pay"), "{s}");
+    drop(app);
+    let store = Store::open_dir(dir.path()).unwrap();
+    let again = App::new(store, config(), None).unwrap();
+    assert_eq!(again.lang, Lang::En);
+}
