@@ -537,7 +537,7 @@ impl App {
             Screen::Sale => self.sale_keys(),
             Screen::Pay => pay::KEYS.to_vec(),
             Screen::Qr => vec![("Enter", text::K_RECEIVED), ("F9", text::K_REPRINT)],
-            Screen::Done => vec![("Enter", text::K_NEXT_SALE), ("F9", text::K_REPRINT)],
+            Screen::Done => vec![("Enter/Esc", text::K_NEXT_SALE), ("F9", text::K_REPRINT)],
             Screen::Parked => vec![
                 ("↑↓", text::K_PICK),
                 ("Enter", text::K_RESUME),
@@ -600,8 +600,10 @@ pub fn run(data_dir: &Path, printer: Option<PrinterArgs>) -> anyhow::Result<()> 
                 {
                     return Ok(());
                 }
-            } else {
-                app.refresh_status()?;
+            } else if let Err(e) = app.refresh_status() {
+                // A busy database is no reason to leave the cashier without
+                // a till: say it and try again at the next tick.
+                app.say_error(&e);
             }
         }
     })();

@@ -211,3 +211,83 @@ fn f12_switches_to_english_and_the_till_remembers() {
     let again = App::new(store, config(), None).unwrap();
     assert_eq!(again.lang, Lang::En);
 }
+
+#[test]
+fn the_status_line_follows_the_background_sender_and_a_newer_catalogue() {
+    let (_dir, mut app) = app();
+    app.store.set(crate::sync::ONLINE_KEY, &false).unwrap();
+    app.refresh_status().unwrap();
+    let s = screen(&app);
+    assert!(
+        s.contains("NGOẠI TUYẾN") && s.contains("ngoại tuyến: bán theo danh mục v4"),
+        "{s}"
+    );
+    // The sender stored a delta with a new product: the till sells it.
+    let mut delta = catalogue();
+    delta.version = 5;
+    delta.full = false;
+    delta.products = vec![product(9, "Tương ớt Mường Khương", None, Some("TO-9"))];
+    save(&mut app.store, &delta, None).unwrap();
+    app.store.set(crate::sync::ONLINE_KEY, &true).unwrap();
+    app.refresh_status().unwrap();
+    scan(&mut app, "TO-9");
+    assert_eq!(app.cart.len(), 1, "{}", app.message);
+    let s = screen(&app);
+    assert!(s.contains("TRỰC TUYẾN") && s.contains("danh mục v5"), "{s}");
+}
+
+/// What a key could have changed.
+fn state(app: &App) -> String {
+    format!(
+        "{:?} {:?} {} {} {} {:?} {}",
+        app.screen,
+        app.prompt,
+        app.cart.len(),
+        app.tenders.len(),
+        app.message,
+        app.lang,
+        app.queued
+    )
+}
+
+/// Every function key that does something on a screen is in that screen's
+/// hint bar (the last three lines), and so are Esc and Delete.
+#[test]
+fn every_key_that_acts_is_hinted() {
+    type Setup = fn(&mut App);
+    let setups: [(&str, Setup); 5] = [
+        ("sale, empty", |_| {}),
+        ("sale with a cart", |a| scan(a, "8936012345674")),
+        ("payment", |a| {
+            scan(a, "8936012345674");
+            key(a, KeyCode::F(10));
+        }),
+        ("paid", |a| {
+            scan(a, "8936012345674");
+            key(a, KeyCode::F(10));
+            key(a, KeyCode::F(1));
+        }),
+        ("shift", |a| key(a, KeyCode::F(7))),
+    ];
+    let mut codes: Vec<(KeyCode, String)> = (1..=12)
+        .map(|n| (KeyCode::F(n), format!(" F{n}")))
+        .collect();
+    codes.push((KeyCode::Delete, " Del ".into()));
+    codes.push((KeyCode::Esc, "Esc".into()));
+    for (name, setup) in setups {
+        for (code, label) in &codes {
+            let (_dir, mut app) = app();
+            setup(&mut app);
+            let before = state(&app);
+            let shown = screen(&app);
+            let hints: String = shown.lines().rev().take(3).collect::<Vec<_>>().join("\n");
+            key(&mut app, *code);
+            if state(&app) != before {
+                assert!(
+                    hints.contains(label.as_str()),
+                    "{name}: {code:?} acted but is not hinted:\n{hints}"
+                );
+            }
+        }
+    }
+}
