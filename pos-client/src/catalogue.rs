@@ -170,8 +170,10 @@ pub fn refresh(
     };
     match server.catalogue(auth, outlet_id, since, etag)? {
         CatalogueAnswer::NotModified => Ok(Refresh::Unchanged(since.unwrap_or(0))),
-        CatalogueAnswer::Changed(cat, tag) => {
+        CatalogueAnswer::Changed(cat, tag, public_url) => {
             save(store, &cat, tag.as_deref()).map_err(|e| SendError::Transient(e.to_string()))?;
+            crate::config::remember_public_url(store, public_url)
+                .map_err(|e| SendError::Transient(e.to_string()))?;
             Ok(if cat.full {
                 Refresh::Snapshot {
                     version: cat.version,

@@ -88,6 +88,7 @@ pub fn setup(data_dir: &Path, args: &SetupArgs) -> anyhow::Result<()> {
             width: args.width,
             mode: args.mode.clone(),
         }),
+        public_url: None,
     };
     cfg.save(&store)?;
     let refresh = catalogue::refresh(&mut store, &server, &Auth::Bearer(login.token), outlet_id);

@@ -31,6 +31,11 @@ pub struct TillConfig {
     /// A user token, used for the catalogue while it is valid.
     pub user_token: Option<String>,
     pub printer: Option<PrinterSettings>,
+    /// The server's public address (from the catalogue sync), where the
+    /// customer's phone reaches the e-receipt page; `server_url` until the
+    /// server gives one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub public_url: Option<String>,
 }
 
 impl fmt::Debug for TillConfig {
@@ -99,12 +104,29 @@ impl TillConfig {
         store.set(KEY, self)
     }
 
+    /// Where the e-receipt pages are: the public address, else the server.
+    pub fn e_receipt_base(&self) -> &str {
+        self.public_url.as_deref().unwrap_or(&self.server_url)
+    }
+
     pub fn till_auth(&self) -> Auth {
         Auth::Till {
             till_id: self.till_id,
             secret: self.till_secret.clone(),
         }
     }
+}
+
+/// Keeps the public address the server sent with its catalogue.
+pub fn remember_public_url(store: &Store, url: Option<String>) -> anyhow::Result<()> {
+    if let Some(mut cfg) = TillConfig::load(store)?
+        && url.is_some()
+        && cfg.public_url != url
+    {
+        cfg.public_url = url;
+        cfg.save(store)?;
+    }
+    Ok(())
 }
 
 /// `--data-dir`, or the user's data directory.

@@ -127,7 +127,7 @@ pub fn view(sale: &Sale, outlet: Option<&TillOutlet>, cashier: &str, reprint: bo
 }
 
 /// The receipt of `sale` as this till prints it: with the QR code of its
-/// e-receipt page on `cfg.server_url`.
+/// e-receipt page on the server's public address ([`TillConfig::e_receipt_base`]).
 pub fn sale_view(
     sale: &Sale,
     outlet: Option<&TillOutlet>,
@@ -135,7 +135,7 @@ pub fn sale_view(
     reprint: bool,
 ) -> ReceiptView {
     ReceiptView {
-        e_receipt_url: Some(e_receipt_url(&cfg.server_url, sale.id)),
+        e_receipt_url: Some(e_receipt_url(cfg.e_receipt_base(), sale.id)),
         ..view(sale, outlet, &cfg.cashier_name, reprint)
     }
 }

@@ -90,7 +90,16 @@ pub struct BatchItem {
 
 pub enum CatalogueAnswer {
     NotModified,
-    Changed(Box<TillCatalogue>, Option<String>),
+    /// The catalogue, its ETag, and the server's public address for the
+    /// e-receipt QR code (`public_url`, when the server has one).
+    Changed(Box<TillCatalogue>, Option<String>, Option<String>),
+}
+
+/// The top-level `public_url` of a catalogue answer.
+#[derive(Deserialize)]
+struct PublicUrl {
+    #[serde(default)]
+    public_url: Option<String>,
 }
 
 pub struct Server {
@@ -231,7 +240,11 @@ impl Server {
             code: "bad_catalogue".into(),
             message: e.to_string(),
         })?;
-        Ok(CatalogueAnswer::Changed(Box::new(cat), tag))
+        let public_url = serde_json::from_str::<PublicUrl>(&body)
+            .ok()
+            .and_then(|p| p.public_url)
+            .filter(|u| u.starts_with("http://") || u.starts_with("https://"));
+        Ok(CatalogueAnswer::Changed(Box::new(cat), tag, public_url))
     }
 
     /// Posts sales (already-serialised JSON, in order) to the batch

@@ -290,6 +290,7 @@ mod tests {
             cashier_name: "A".into(),
             user_token: None,
             printer: None,
+            public_url: None,
         };
         cfg.save(&store).unwrap();
         store.enqueue_event("ev", "{}").unwrap();

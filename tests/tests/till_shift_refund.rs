@@ -166,7 +166,21 @@ async fn a_shift_sells_refunds_and_closes_with_the_same_z_as_the_server() {
     assert!(text.contains("Tiền khách đưa"), "{text}");
     assert!(text.contains("2.000.000 ₫"), "{text}");
     assert!(text.contains("Tiền thừa trả khách"), "{text}");
-    let url = format!("{}/r/{sale_id}", app.base);
+    // The server's public address, from the catalogue sync.
+    let base = till_config(&dir).e_receipt_base().to_owned();
+    let manager = app.login("manager1", "demo1234").await;
+    let (_, cat) = app
+        .get(
+            &format!("/api/v1/outlets/{}/catalogue", cfg.outlet_id),
+            Some(&manager),
+        )
+        .await;
+    assert_eq!(
+        cat["public_url"],
+        base.as_str(),
+        "the server's public address"
+    );
+    let url = format!("{base}/r/{sale_id}");
     assert_eq!(qrs, vec![url.clone()], "the e-receipt QR code reads back");
 
     // The customer brings one of the two back: the QR code finds the sale.

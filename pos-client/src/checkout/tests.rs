@@ -17,6 +17,7 @@ pub(crate) fn cfg() -> TillConfig {
         cashier_name: "Thu ngân".into(),
         user_token: None,
         printer: None,
+        public_url: None,
     }
 }
 

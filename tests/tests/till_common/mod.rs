@@ -147,3 +147,8 @@ pub fn cp1258() -> PrinterProfile {
         },
     )
 }
+
+/// The till's stored configuration.
+pub fn till_config(dir: &Path) -> TillConfig {
+    TillConfig::require(&Store::open_dir(dir).unwrap()).unwrap()
+}
