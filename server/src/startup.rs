@@ -39,7 +39,12 @@ pub fn prepare(config: Config) -> anyhow::Result<AppState> {
         token::signing_secret(&mut conn, config.jwt_secret.as_ref())?
     };
     let tokens = TokenKeys::new(&secret, config.token_ttl)?;
-    Ok(AppState { db, config, tokens })
+    Ok(AppState {
+        db,
+        config,
+        tokens,
+        login_limiter: Default::default(),
+    })
 }
 
 /// The OpenAPI document, generated from the registered handlers.

@@ -2,6 +2,7 @@
 //! token keys. Passed as `web::Data<AppState>`, never as a global, so tests
 //! can build as many differently configured apps as they like.
 
+use crate::auth::login::LoginLimiter;
 use crate::auth::token::TokenKeys;
 use crate::config::Config;
 use crate::db::{Db, DbConn};
@@ -12,6 +13,8 @@ pub struct AppState {
     pub db: Db,
     pub config: Config,
     pub tokens: TokenKeys,
+    /// Failed-login counts (per process), see `auth::login`.
+    pub login_limiter: LoginLimiter,
 }
 
 impl AppState {

@@ -1,9 +1,9 @@
 //! `POST /api/v1/auth/login` and `GET /api/v1/auth/me`.
 
-use actix_web::{get, post, web};
+use actix_web::{HttpRequest, get, post, web};
 use serde::{Deserialize, Serialize};
 
-use crate::auth::{AuthUser, Role, password};
+use crate::auth::{AuthUser, Role, login as throttle};
 use crate::error::{ApiError, ErrorBody};
 use crate::models::user;
 use crate::state::AppState;
@@ -60,6 +60,9 @@ fn bad_credentials() -> ApiError {
 }
 
 /// Logs in with a username and password; answers a token that expires.
+/// After 10 failed logins for one username from one address within 5
+/// minutes, answers 429 `too_many_attempts` until the oldest leaves the
+/// window.
 #[utoipa::path(
     tag = "auth",
     request_body = LoginRequest,
@@ -67,29 +70,17 @@ fn bad_credentials() -> ApiError {
         (status = 200, description = "Logged in", body = LoginResponse),
         (status = 401, description = "Wrong username or password, or account disabled", body = ErrorBody),
         (status = 400, description = "Malformed request", body = ErrorBody),
+        (status = 429, description = "Too many failed logins (`too_many_attempts`)", body = ErrorBody),
     )
 )]
 #[post("/auth/login")]
 pub async fn login(
+    req: HttpRequest,
     state: web::Data<AppState>,
     body: web::Json<LoginRequest>,
 ) -> Result<web::Json<LoginResponse>, ApiError> {
     let LoginRequest { username, password } = body.into_inner();
-    let username = username.trim().to_lowercase();
-    // Password checking is deliberately slow (argon2id): keep it off the async workers.
-    let found = state
-        .read(move |c| {
-            let account = user::find_by_username(c, &username)?;
-            Ok(match account {
-                Some(u) if password::verify(&password, &u.password_hash) => Some(u),
-                Some(_) => None,
-                None => {
-                    password::verify_dummy(&password);
-                    None
-                }
-            })
-        })
-        .await?;
+    let found = throttle::check_password(&state, &req, &username, password).await?;
     let account = found.ok_or_else(bad_credentials)?;
     let role = account.role().ok_or_else(bad_credentials)?;
     if !account.active {

@@ -8,6 +8,7 @@
 //! only its own outlet.
 
 pub mod extract;
+pub mod login;
 pub mod password;
 pub mod staff_or_till;
 pub mod till;

@@ -8,8 +8,7 @@ use serde::Deserialize;
 
 use super::layout::{page, t};
 use super::session::{self, WebUser, page_lang, safe_next};
-use crate::auth::password;
-use crate::models::user;
+use crate::auth::login::check_password;
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize)]
@@ -25,6 +24,21 @@ pub struct LoginForm {
 }
 
 fn login_page(lang: Lang, next: &str, error: Option<&str>, username: &str) -> HttpResponse {
+    let status = if error.is_some() {
+        actix_web::http::StatusCode::UNAUTHORIZED
+    } else {
+        actix_web::http::StatusCode::OK
+    };
+    login_page_with(status, lang, next, error, username)
+}
+
+fn login_page_with(
+    status: actix_web::http::StatusCode,
+    lang: Lang,
+    next: &str,
+    error: Option<&str>,
+    username: &str,
+) -> HttpResponse {
     let body = html! {
         div.card style="max-width:26rem" {
             @if let Some(e) = error { p.error role="alert" { (e) } }
@@ -37,11 +51,6 @@ fn login_page(lang: Lang, next: &str, error: Option<&str>, username: &str) -> Ht
                 button type="submit" { (t(lang, "Đăng nhập", "Log in")) }
             }
         }
-    };
-    let status = if error.is_some() {
-        actix_web::http::StatusCode::UNAUTHORIZED
-    } else {
-        actix_web::http::StatusCode::OK
     };
     HttpResponse::build(status)
         .content_type("text/html; charset=utf-8")
@@ -68,20 +77,7 @@ pub async fn login_submit(
     } = form.into_inner();
     let next = safe_next(next.as_deref().unwrap_or("/"));
     let name = username.trim().to_lowercase();
-    let lookup = name.clone();
-    let found = state
-        .read(move |c| {
-            let account = user::find_by_username(c, &lookup)?;
-            Ok(match account {
-                Some(u) if password::verify(&pw, &u.password_hash) => Some(u),
-                Some(_) => None,
-                None => {
-                    password::verify_dummy(&pw);
-                    None
-                }
-            })
-        })
-        .await;
+    let found = check_password(&state, &req, &username, pw).await;
     let wrong = t(
         lang,
         "Sai tên đăng nhập hoặc mật khẩu.",
@@ -90,6 +86,10 @@ pub async fn login_submit(
     let account = match found {
         Ok(Some(u)) if u.active => u,
         Ok(_) => return login_page(lang, &next, Some(wrong), &name),
+        Err(e) if e.code() == "too_many_attempts" => {
+            let status = actix_web::ResponseError::status_code(&e);
+            return login_page_with(status, lang, &next, Some(e.message(lang)), &name);
+        }
         Err(_) => {
             let down = t(
                 lang,
