@@ -338,6 +338,7 @@ pub fn status(data_dir: &Path, json: bool) -> anyhow::Result<()> {
         "catalogue_version": version,
         "last_receipt_no": last_no,
         "chain_head": head.to_hex(),
+        "shift": crate::shift::current(&store)?,
     });
     if json {
         println!("{}", serde_json::to_string_pretty(&value)?);

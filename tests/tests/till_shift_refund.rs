@@ -270,6 +270,7 @@ async fn a_shift_sells_refunds_and_closes_with_the_same_z_as_the_server() {
     let status = till(&dir, &["status", "--json"]);
     assert_eq!(status["queue_waiting"], 0, "{status}");
     assert_eq!(status["queue_rejected"], 0, "{status}");
+    assert!(status["shift"].is_null(), "closed: {status}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -291,7 +292,13 @@ async fn closing_is_refused_while_sales_are_queued_unless_told_and_the_z_says_so
     let err = till_refuses(&dir, &close_args(&cash, &[]));
     assert!(err.contains("queue_not_empty"), "{err}");
     assert!(err.contains("2 records are still queued"), "{err}");
-    assert_eq!(till(&dir, &["status", "--json"])["queue_waiting"], 2);
+    let status = till(&dir, &["status", "--json"]);
+    assert_eq!(status["queue_waiting"], 2, "{status}");
+    assert_eq!(
+        status["shift"]["id"],
+        shift_id.as_str(),
+        "still open: {status}"
+    );
     // Still open: the X works offline.
     let x = till(&dir, &["shift", "x", "--printer", "none", "--json"]);
     assert_eq!(x["summary"]["sales_count"], 2);
