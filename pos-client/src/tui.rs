@@ -32,7 +32,7 @@ use ocop_core::money::Dong;
 use ocop_core::sale::shift::{CashDirection, ShiftSummary};
 use ocop_core::sale::{Refund, Sale};
 use ratatui::Frame;
-use ratatui::crossterm::event::{self, Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use ratatui::crossterm::event::{self, Event, KeyEventKind};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::Line;
@@ -45,6 +45,10 @@ use crate::printing::PrinterArgs;
 use crate::store::Store;
 use text::{T, pick};
 use widgets::PrinterState;
+
+/// The key events [`App::handle_key`] takes, for whoever drives the
+/// interface without a terminal (tests, benchmarks).
+pub use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 /// The store key remembering the interface language.
 pub const LANG_KEY: &str = "ui_lang";
@@ -537,7 +541,7 @@ impl App {
             Screen::Sale => self.sale_keys(),
             Screen::Pay => pay::KEYS.to_vec(),
             Screen::Qr => vec![("Enter", text::K_RECEIVED), ("F9", text::K_REPRINT)],
-            Screen::Done => vec![("Enter/Esc", text::K_NEXT_SALE), ("F9", text::K_REPRINT)],
+            Screen::Done => self.done_keys(),
             Screen::Parked => vec![
                 ("↑↓", text::K_PICK),
                 ("Enter", text::K_RESUME),

@@ -199,17 +199,24 @@ impl App {
         }
     }
 
+    /// After a sale: Enter or Esc, or any key of the sale screen (the next
+    /// customer's first scan, a refund, the shift…) goes on selling.
     pub(super) fn done_key(&mut self, key: KeyEvent) {
         match key.code {
+            // Keys the sale screen has no use for leave the change shown.
+            KeyCode::F(1 | 8 | 11) => {}
             KeyCode::Enter | KeyCode::Esc => self.screen = Screen::Sale,
-            KeyCode::F(9) => self.reprint_last(),
-            // The next customer's first scan starts the next sale.
-            KeyCode::Char(_) => {
+            _ => {
                 self.screen = Screen::Sale;
                 self.sale_key(key);
             }
-            _ => {}
         }
+    }
+
+    pub(super) fn done_keys(&self) -> Vec<(&'static str, T)> {
+        let mut keys = vec![("Enter/Esc", text::K_NEXT_SALE)];
+        keys.extend(self.sale_keys().into_iter().filter(|(k, _)| *k != "Enter"));
+        keys
     }
 
     fn tender_lines(&self) -> Vec<Line<'static>> {

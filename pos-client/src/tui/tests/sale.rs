@@ -255,7 +255,7 @@ fn state(app: &App) -> String {
 #[test]
 fn every_key_that_acts_is_hinted() {
     type Setup = fn(&mut App);
-    let setups: [(&str, Setup); 5] = [
+    let setups: [(&str, Setup); 6] = [
         ("sale, empty", |_| {}),
         ("sale with a cart", |a| scan(a, "8936012345674")),
         ("payment", |a| {
@@ -268,6 +268,11 @@ fn every_key_that_acts_is_hinted() {
             key(a, KeyCode::F(1));
         }),
         ("shift", |a| key(a, KeyCode::F(7))),
+        ("vietqr", |a| {
+            scan(a, "8936012345674");
+            key(a, KeyCode::F(10));
+            key(a, KeyCode::F(5));
+        }),
     ];
     let mut codes: Vec<(KeyCode, String)> = (1..=12)
         .map(|n| (KeyCode::F(n), format!(" F{n}")))
