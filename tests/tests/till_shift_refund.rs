@@ -263,7 +263,19 @@ async fn a_shift_sells_refunds_and_closes_with_the_same_z_as_the_server() {
         .await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(stored["sale"], *sale);
-    // Reprints: the refund and the last Z.
+    // Reprints: the refund (with its sale's prices) and the last Z.
+    let said = till_text(&dir, &["reprint", "--receipt", "2"]);
+    assert!(said.contains(&format!("T{}-000002", cfg.till_id)), "{said}");
+    let (_, text, _) = printed(&paper);
+    assert!(text.contains("PHIẾU TRẢ HÀNG"), "{text}");
+    assert!(text.contains("BẢN IN LẠI"), "{text}");
+    till_text(&dir, &["reprint", "--receipt", "1"]);
+    let (_, text, qrs) = printed(&paper);
+    assert!(
+        text.contains("PHIẾU BÁN HÀNG") && text.contains("BẢN IN LẠI"),
+        "{text}"
+    );
+    assert_eq!(qrs, vec![url.clone()]);
     till(&dir, &["shift", "last-z", "--json"]);
     let (_, text, _) = printed(&paper);
     assert!(text.contains("BÁO CÁO Z"), "{text}");

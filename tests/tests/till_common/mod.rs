@@ -94,14 +94,20 @@ fn run(dir: &Path, args: &[&str]) -> std::process::Output {
 
 /// Runs the till binary to completion; its stdout as JSON.
 pub fn till(dir: &Path, args: &[&str]) -> Value {
+    let stdout = till_text(dir, args);
+    serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stdout}"))
+}
+
+/// Runs the till binary to completion; its stdout as text.
+pub fn till_text(dir: &Path, args: &[&str]) -> String {
     let out = run(dir, args);
-    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
     assert!(
         out.status.success(),
         "ocop-till {args:?} failed: {stdout}\n{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stdout}"))
+    stdout
 }
 
 /// Runs the till binary expecting a refusal; its error output.
