@@ -98,6 +98,7 @@ fn prepare(dir: &Path, count: i32) -> anyhow::Result<Duration> {
         cashier_name: "Thu ngân".into(),
         user_token: None,
         printer: None,
+        public_url: None,
     };
     cfg.save(&store)?;
     let snap = TillCatalogue {
@@ -246,7 +247,9 @@ fn start_up(tmp: &Path, full: &Path, empty: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// `ocop-till` next to this example (`target/release/`), built if missing.
+/// `ocop-till` next to this example (`target/release/`). Under `cargo
+/// run` it is built first (`cargo run --example` builds only the example),
+/// so the figures are those of the current source.
 fn till_binary() -> anyhow::Result<PathBuf> {
     let exe = std::env::current_exe()?;
     let dir = exe
@@ -254,17 +257,10 @@ fn till_binary() -> anyhow::Result<PathBuf> {
         .and_then(Path::parent)
         .context("target directory")?;
     let bin = dir.join("ocop-till");
-    if !bin.exists() {
-        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    if let Ok(cargo) = std::env::var("CARGO") {
         let built = Command::new(cargo)
-            .args([
-                "build",
-                "--release",
-                "-p",
-                "ocop-till",
-                "--bin",
-                "ocop-till",
-            ])
+            .args(["build", "--quiet", "--release", "-p", "ocop-till"])
+            .args(["--bin", "ocop-till"])
             .status()?;
         ensure!(built.success(), "cargo build of ocop-till failed");
     }
@@ -341,7 +337,7 @@ fn units(app: &App) -> i64 {
 }
 
 fn press(app: &mut App, code: KeyCode) {
-    app.handle(KeyEvent::new(code, KeyModifiers::NONE));
+    app.handle_key(KeyEvent::new(code, KeyModifiers::NONE));
 }
 
 /// What a scanner sends: nine in ten EAN-13 codes, one in ten provenance
