@@ -39,6 +39,7 @@ pub struct RefundArgs {
     /// Why the goods came back (kept on the refund, printed).
     #[arg(long)]
     pub reason: String,
+    /// What happens to the goods brought back.
     #[arg(long, value_enum, default_value_t = RestockArg::Shelf)]
     pub restock: RestockArg,
     #[command(flatten)]
@@ -46,6 +47,7 @@ pub struct RefundArgs {
     /// Do not try to send the refund now (the queue keeps it).
     #[arg(long)]
     pub no_send: bool,
+    /// Print the result as JSON (for scripts).
     #[arg(long)]
     pub json: bool,
 }

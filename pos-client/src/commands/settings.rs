@@ -25,13 +25,16 @@ pub enum PrinterCommand {
         /// Paper width in mm: 58 or 80.
         #[arg(long, default_value_t = 80, value_parser = clap::value_parser!(u32).range(58..=80))]
         width: u32,
+        /// How text is printed.
         #[arg(long, value_enum, default_value_t = TextMode::Raster)]
         mode: TextMode,
+        /// Print the result as JSON (for scripts).
         #[arg(long)]
         json: bool,
     },
     /// Show the stored printer.
     Show {
+        /// Print the result as JSON (for scripts).
         #[arg(long)]
         json: bool,
     },
@@ -82,8 +85,10 @@ pub enum ManagerPinCommand {
 
 #[derive(Debug, Args)]
 pub struct ManagerPinArgs {
+    /// The manager's (or admin's) account on the server.
     #[arg(long, env = "OCOP_TILL_USERNAME")]
     pub username: String,
+    /// Its password (checked by the server, never stored).
     #[arg(long, env = "OCOP_TILL_PASSWORD")]
     pub password: String,
     /// 4–12 digits.
@@ -92,6 +97,7 @@ pub struct ManagerPinArgs {
     /// Discounts up to this share of the line need no PIN (0–100).
     #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(u32).range(0..=100))]
     pub discount_limit_percent: u32,
+    /// Print the result as JSON (for scripts).
     #[arg(long)]
     pub json: bool,
 }

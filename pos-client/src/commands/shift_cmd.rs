@@ -33,8 +33,10 @@ pub struct PrintOpts {
 pub enum ShiftCommand {
     /// Open a shift with the cash in the drawer (tiền đầu ca), in đồng.
     Open {
+        /// Cash in the drawer at the start, in đồng (e.g. 500000).
         #[arg(long = "float")]
         float: Dong,
+        /// Print the result as JSON (for scripts).
         #[arg(long)]
         json: bool,
     },
@@ -46,6 +48,7 @@ pub enum ShiftCommand {
     X {
         #[command(flatten)]
         print: PrintOpts,
+        /// Print the result as JSON (for scripts).
         #[arg(long)]
         json: bool,
     },
@@ -56,6 +59,7 @@ pub enum ShiftCommand {
     LastZ {
         #[command(flatten)]
         print: PrintOpts,
+        /// Print the result as JSON (for scripts).
         #[arg(long)]
         json: bool,
     },
@@ -66,9 +70,10 @@ pub struct MovementArgs {
     /// Amount in đồng, above zero.
     #[arg(long)]
     pub amount: Dong,
-    /// Why (printed on the X/Z report count, kept on the server).
+    /// Why (kept with the shift and sent to the server).
     #[arg(long)]
     pub reason: String,
+    /// Print the result as JSON (for scripts).
     #[arg(long)]
     pub json: bool,
 }
@@ -90,6 +95,7 @@ pub struct CloseArgs {
     pub allow_unsent: bool,
     #[command(flatten)]
     pub print: PrintOpts,
+    /// Print the result as JSON (for scripts).
     #[arg(long)]
     pub json: bool,
 }
