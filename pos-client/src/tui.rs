@@ -535,6 +535,20 @@ impl App {
         }
     }
 
+    /// What to show while `key` waits on the network (closing a shift
+    /// drains the queue; a receipt of another till is looked up on the
+    /// server), if it does.
+    pub fn busy(&self, key: &KeyEvent) -> Option<T> {
+        if key.kind != KeyEventKind::Press || self.prompt.is_some() {
+            return None;
+        }
+        match (self.screen, key.code) {
+            (Screen::ShiftClose, KeyCode::F(10 | 11)) => Some(text::BUSY_SENDING),
+            (Screen::Refund, KeyCode::Enter) if self.refund.is_none() => Some(text::BUSY_FINDING),
+            _ => None,
+        }
+    }
+
     /// The keys of the current screen, as its hint bar shows them.
     fn keys(&self) -> Vec<(&'static str, T)> {
         let mut keys = match self.screen {
@@ -599,10 +613,15 @@ pub fn run(data_dir: &Path, printer: Option<PrinterArgs>) -> anyhow::Result<()> 
         loop {
             terminal.draw(|f| app.draw(f))?;
             if event::poll(Duration::from_millis(500))? {
-                if let Event::Key(key) = event::read()?
-                    && app.handle_key(key)
-                {
-                    return Ok(());
+                if let Event::Key(key) = event::read()? {
+                    // The network may take seconds: say so on screen first.
+                    if let Some(busy) = app.busy(&key) {
+                        app.say(busy);
+                        terminal.draw(|f| app.draw(f))?;
+                    }
+                    if app.handle_key(key) {
+                        return Ok(());
+                    }
                 }
             } else if let Err(e) = app.refresh_status() {
                 // A busy database is no reason to leave the cashier without

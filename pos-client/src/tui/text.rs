@@ -82,6 +82,11 @@ pub const QR_PENDING: T = T(
     "Đơn đã lưu; chuyển khoản chờ xác nhận",
     "Sale stored; transfer pending confirmation",
 );
+pub const BUSY_SENDING: T = T(
+    "Đang gửi hàng đợi lên máy chủ…",
+    "Sending the queue to the server…",
+);
+pub const BUSY_FINDING: T = T("Đang tìm phiếu…", "Looking the receipt up…");
 pub const NOTHING_TO_REPRINT: T = T("Chưa có phiếu nào để in lại", "No receipt to reprint yet");
 
 // ---- status line ------------------------------------------------------

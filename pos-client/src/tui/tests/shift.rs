@@ -72,7 +72,10 @@ fn open_sell_cash_out_count_and_close_with_the_z_report() {
     counted_850_000(&mut app);
     let counted = app.count.counted().unwrap();
     assert_eq!(counted.cash.total().unwrap(), Dong::new(850_000));
-    // The server (port 9) does not answer: closing is refused, plainly.
+    // The server (port 9) does not answer: closing is refused, plainly
+    // (the interface says it is sending before it blocks).
+    let f10 = KeyEvent::new(KeyCode::F(10), KeyModifiers::NONE);
+    assert_eq!(app.busy(&f10), Some(text::BUSY_SENDING));
     key(&mut app, KeyCode::F(10));
     assert_eq!(app.screen, Screen::ShiftClose);
     assert!(app.message.contains("queue_not_empty"), "{}", app.message);
