@@ -257,3 +257,23 @@ fn cash_counts_parse_by_note() {
         assert!(parse_cash_count(&[bad.into()]).is_err(), "{bad}");
     }
 }
+
+/// The X figures of a long shift (5,000 sales), from the till's own
+/// records: how long the local summary takes. Run with `--ignored
+/// --nocapture` for the figure.
+#[test]
+#[ignore = "timing figure, not a check"]
+fn x_of_a_long_shift() {
+    let (_dir, mut store) = store();
+    open(&mut store, &cfg(), d(0)).unwrap();
+    let cat = cat();
+    let items = vec![scan_item(&cat, "8936012345674", q("1")).unwrap()];
+    for _ in 0..5_000 {
+        commit_sale(&mut store, &cfg(), &cat, &items, &[Tender::Cash(None)]).unwrap();
+    }
+    let t = std::time::Instant::now();
+    let s = summary(&store).unwrap();
+    let took = t.elapsed();
+    assert_eq!(s.sales_count, 5_000);
+    println!("X of 5,000 sales: {took:?}");
+}
