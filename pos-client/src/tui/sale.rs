@@ -171,11 +171,17 @@ impl App {
                 self.line = self.cart.len().saturating_sub(1);
             }
         }
-        let name = self.cat.by_id(product_id).map_or("?", |p| p.name.as_str());
+        let product = self.cat.by_id(product_id);
+        let name = product.map_or("?", |p| p.name.as_str());
         self.message = match lot {
             Some(lot) => format!("+ {name} (lô/lot {lot})"),
             None => format!("+ {name}"),
         };
+        // The catalogue's own warning (an expired certificate: sold from
+        // stock, not received again) is worth the cashier's eye.
+        if let Some(w) = product.and_then(|p| p.warning.as_deref()) {
+            self.message = format!("{} — ⚠ {w}", self.message);
+        }
         self.input.clear();
         self.results.clear();
     }

@@ -42,7 +42,10 @@ pub(super) fn catalogue() -> TillCatalogue {
         outlet: outlet(),
         products: vec![
             product(1, "Rượu ngô Bắc Hà", Some(GTIN), None),
-            priced(product(2, "Mật ong bạc hà", None, Some("MO-1")), 250_000),
+            Product {
+                warning: Some("Giấy chứng nhận hết hạn 01/10/2026".into()),
+                ..priced(product(2, "Mật ong bạc hà", None, Some("MO-1")), 250_000)
+            },
             priced(product(3, "Mật ong rừng", None, None), 180_000),
             tea,
         ],

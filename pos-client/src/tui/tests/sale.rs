@@ -24,9 +24,14 @@ fn a_scan_adds_its_product_and_a_second_scan_counts_it_twice() {
     assert_eq!(app.cart.len(), 2);
     assert_eq!(app.cart[1].lot.as_deref(), Some("L2611"));
     assert!(screen(&app).contains("Rượu ngô Bắc Hà [L2611]"));
-    // An internal code.
+    // An internal code; the catalogue's warning is shown.
     scan(&mut app, "MO-1");
     assert_eq!(app.cart[2].product_id, 2);
+    assert!(
+        app.message.contains("⚠ Giấy chứng nhận hết hạn"),
+        "{}",
+        app.message
+    );
     // 2 × 150.000 + 150.000 + 250.000, as the core adds it.
     assert_eq!(app.total(), Some(Dong::new(700_000)));
     assert!(app.input.is_empty());
