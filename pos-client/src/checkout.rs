@@ -192,8 +192,9 @@ pub fn commit_sale(
     let shift_id = crate::shift::require(store)?.id;
     crate::approval::check_cart(store, cat, items)?;
     let lines = cart_lines(cat, items)?;
-    store.commit_receipt(
+    store.commit_receipt_if(
         "sale",
+        |tx| crate::shift::still_open(tx, shift_id),
         |receipt_no, prev_hash| {
             let mut header = draft_header(cfg.till_id, cfg.cashier_id, cfg.outlet_id)?;
             header.receipt_no = receipt_no;

@@ -325,8 +325,9 @@ pub fn commit_refund(
     } else {
         Vec::new()
     };
-    let committed = store.commit_receipt(
+    let committed = store.commit_receipt_if(
         "refund",
+        |tx| crate::shift::still_open(tx, shift_id),
         |receipt_no, prev_hash| {
             let header = RefundHeader {
                 id: Uuid::new_v4(),

@@ -131,6 +131,14 @@ pub fn require(store: &Store) -> anyhow::Result<ShiftOpening> {
     current(store)?.ok_or_else(no_open_shift)
 }
 
+/// Inside a transaction: refuses unless shift `id` is (still) the open one.
+pub fn still_open(tx: &rusqlite::Connection, id: Uuid) -> anyhow::Result<()> {
+    match get_in::<ShiftOpening>(tx, OPEN_KEY)? {
+        Some(open) if open.id == id => Ok(()),
+        _ => Err(no_open_shift()),
+    }
+}
+
 fn event_json(op: Op, shift_id: Uuid, body: &impl Serialize) -> anyhow::Result<String> {
     Ok(serde_json::to_string(&Event {
         op,
@@ -190,10 +198,7 @@ pub fn cash_movement(
     let json = event_json(Op::CashMovement, shift.id, &m)?;
     store.transaction(|tx| {
         // The shift may have been closed by another window meanwhile.
-        match get_in::<ShiftOpening>(tx, OPEN_KEY)? {
-            Some(open) if open.id == shift.id => {}
-            _ => return Err(no_open_shift()),
-        }
+        still_open(tx, shift.id)?;
         enqueue_event_in(tx, &m.id.to_string(), &json)
     })?;
     Ok(m)
@@ -310,10 +315,7 @@ pub fn close(
         grand_total: grand_total(store)?,
     };
     let z = store.transaction(|tx| {
-        match get_in::<ShiftOpening>(tx, OPEN_KEY)? {
-            Some(open) if open.id == opening.id => {}
-            _ => return Err(no_open_shift()),
-        }
+        still_open(tx, opening.id)?;
         let before: i64 = tx.query_row(
             "SELECT COUNT(*) FROM outbox
              WHERE kind = 'shift_event' AND json_extract(json, '$.op') = 'close'",

@@ -212,9 +212,23 @@ impl Store {
         make: impl FnOnce(ReceiptNo, ChainHash) -> anyhow::Result<R>,
         identity: impl Fn(&R) -> (String, ChainHash),
     ) -> anyhow::Result<Committed<R>> {
+        self.commit_receipt_if(kind, |_| Ok(()), make, identity)
+    }
+
+    /// [`Store::commit_receipt`], after `check` has passed inside the same
+    /// transaction (e.g. that the shift the receipt names is still the
+    /// open one, whatever another process did meanwhile).
+    pub fn commit_receipt_if<R: Serialize>(
+        &mut self,
+        kind: &str,
+        check: impl FnOnce(&Connection) -> anyhow::Result<()>,
+        make: impl FnOnce(ReceiptNo, ChainHash) -> anyhow::Result<R>,
+        identity: impl Fn(&R) -> (String, ChainHash),
+    ) -> anyhow::Result<Committed<R>> {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        check(&tx)?;
         let (last, head) = read_head(&tx)?;
         let number = last
             .checked_add(1)

@@ -277,3 +277,29 @@ fn x_of_a_long_shift() {
     assert_eq!(s.sales_count, 5_000);
     println!("X of 5,000 sales: {took:?}");
 }
+
+/// A receipt names the shift that was open when it was started; if another
+/// window closed that shift meanwhile, the commit's own transaction sees
+/// it and refuses, using no number.
+#[test]
+fn a_receipt_cannot_commit_into_a_shift_closed_meanwhile() {
+    let (_dir, mut store) = store();
+    let shift = open(&mut store, &cfg(), d(0)).unwrap();
+    let mut other = Store::open(store.path()).unwrap();
+    let counted = CountedTotals {
+        cash: CashCount::new(),
+        card: d(0),
+        bank_transfer: d(0),
+    };
+    close(&mut other, &cfg(), counted, true).unwrap();
+    let err = store
+        .commit_receipt_if(
+            "sale",
+            |tx| still_open(tx, shift.id),
+            |_, _| Ok(serde_json::json!({"id": "x"})),
+            |_| ("x".to_owned(), ocop_core::sale::ChainHash::GENESIS),
+        )
+        .unwrap_err();
+    assert!(format!("{err}").starts_with("no_open_shift"), "{err}");
+    assert_eq!(store.journal_head().unwrap().0, 0, "no number used");
+}
