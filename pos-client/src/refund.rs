@@ -11,7 +11,8 @@
 //!   offline; another till's sale of the outlet comes from the server
 //!   together with its refunds, merged with this till's refunds of it that
 //!   have not reached the server yet, so a double refund is refused here
-//!   too, also offline;
+//!   too; the till keeps such a sale and the refunds it saw, so it can be
+//!   refunded again (and reprinted) offline;
 //! - a refund needs an open shift and carries its id.
 
 use std::collections::BTreeSet;
@@ -161,6 +162,41 @@ fn foreign_key(id: Uuid) -> String {
     format!("foreign_sale:{id}")
 }
 
+/// The config key naming the kept sale of another till's receipt.
+fn foreign_receipt_key(r: ReceiptRef) -> String {
+    format!("foreign_receipt:{r}")
+}
+
+/// The config key of the refunds of another till's sale last seen on the
+/// server.
+fn foreign_refunds_key(id: Uuid) -> String {
+    format!("foreign_refunds:{id}")
+}
+
+/// Keeps another till's sale (and the refunds the server had of it), so
+/// it can be reprinted and refunded again with no network, still counting
+/// what was refunded before.
+fn keep_foreign(store: &Store, sale: &Sale, refunds: Option<&[Refund]>) -> anyhow::Result<()> {
+    store.set(&foreign_key(sale.id), sale)?;
+    store.set(&foreign_receipt_key(sale.receipt_ref()), &sale.id)?;
+    if let Some(r) = refunds {
+        store.set(&foreign_refunds_key(sale.id), &r)?;
+    }
+    Ok(())
+}
+
+/// Another till's sale named by `r`, if this till kept it.
+fn kept_foreign(store: &Store, r: &SaleRef) -> anyhow::Result<Option<Sale>> {
+    let id = match r {
+        SaleRef::Id(id) => Some(*id),
+        SaleRef::Receipt(rr) => store.get::<Uuid>(&foreign_receipt_key(*rr))?,
+    };
+    Ok(match id {
+        Some(id) => store.get(&foreign_key(id))?,
+        None => None,
+    })
+}
+
 /// A sale another till made, as kept by [`commit_refund`].
 pub fn kept_sale(store: &Store, id: Uuid) -> anyhow::Result<Option<Sale>> {
     if let Some(json) = store.record_json("sale", &id.to_string())? {
@@ -185,13 +221,24 @@ pub fn find(store: &Store, cfg: &TillConfig, r: &SaleRef) -> anyhow::Result<Foun
             SaleRef::Id(id) => SaleLookup::Id(*id),
             SaleRef::Receipt(rr) => SaleLookup::Receipt(*rr),
         };
-        let stored = server.find_sale(&auth, &lookup).map_err(|e| {
-            anyhow::anyhow!(
-                "sale_not_found: Không tìm thấy phiếu bán trên máy này hay trên máy chủ ({e:#}) \
-                 / the sale is not on this till and the server did not give it ({e:#})"
-            )
-        })?;
-        let sale = stored.sale;
+        let sale = match server.find_sale(&auth, &lookup) {
+            Ok(stored) => stored.sale,
+            // Offline: a sale of another till refunded here before is kept.
+            Err(e) => match kept_foreign(store, r)? {
+                Some(sale) => {
+                    let seen: Vec<Refund> = store
+                        .get(&foreign_refunds_key(sale.id))?
+                        .unwrap_or_default();
+                    let earlier = with_local_refunds(store, sale.id, seen)?;
+                    return found(sale, earlier);
+                }
+                None => bail!(
+                    "sale_not_found: Không tìm thấy phiếu bán trên máy này hay trên máy chủ \
+                     ({e:#}) / the sale is not on this till and the server did not give it \
+                     ({e:#})"
+                ),
+            },
+        };
         if sale.outlet_id != cfg.outlet_id {
             bail!(
                 "sale_of_another_outlet: Phiếu {} là của điểm bán khác / receipt {} belongs to \
@@ -201,10 +248,9 @@ pub fn find(store: &Store, cfg: &TillConfig, r: &SaleRef) -> anyhow::Result<Foun
             );
         }
         let theirs = server.sale_refunds(&auth, sale.id)?;
+        keep_foreign(store, &sale, Some(&theirs))?;
         (sale, theirs)
     };
-    // The server's refunds, and this till's that it does not have yet.
-    let earlier = with_local_refunds(store, sale.id, server_refunds)?;
     if let SaleRef::Receipt(rr) = r
         && sale.receipt_ref() != *rr
     {
@@ -213,6 +259,12 @@ pub fn find(store: &Store, cfg: &TillConfig, r: &SaleRef) -> anyhow::Result<Foun
             sale.receipt_ref()
         );
     }
+    // The server's refunds, and this till's that it does not have yet.
+    let earlier = with_local_refunds(store, sale.id, server_refunds)?;
+    found(sale, earlier)
+}
+
+fn found(sale: Sale, earlier: Vec<Refund>) -> anyhow::Result<Found> {
     let lines = refundable(&sale, &earlier).map_err(|e| user_error(&e))?;
     Ok(Found {
         sale,
@@ -345,7 +397,7 @@ pub fn commit_refund(
         |r: &Refund| (r.id.to_string(), r.hash),
     )?;
     if found.sale.till_id != cfg.till_id {
-        store.set(&foreign_key(found.sale.id), &found.sale)?;
+        keep_foreign(store, &found.sale, None)?;
     }
     Ok(committed)
 }

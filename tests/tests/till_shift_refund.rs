@@ -424,15 +424,22 @@ async fn a_second_till_refunds_the_first_tills_sale_found_on_the_server() {
     assert_eq!(r["refund"]["till_id"], cfg2.till_id);
     assert_eq!(r["refund"]["receipt_no"], 1, "the second till's own number");
     assert_eq!(r["refund"]["original_receipt"]["till_id"], cfg1.till_id);
-    // Another till's sale needs the server: offline, a clear refusal.
-    point_at(&second, &dead_url());
-    let err = refund_refused(&second, &sale_ref, "1:1");
-    assert!(err.contains("sale_not_found"), "{err}");
     // Its own refund, not sent yet, counts with the server's: one is left.
-    point_at(&second, &app.base);
     let err = refund_refused(&second, &sale_ref, "1:2");
     assert!(err.contains("refund_exceeds_sold"), "{err}");
+    // Offline, the sale it kept still counts both earlier refunds.
+    point_at(&second, &dead_url());
+    let err = refund_refused(&second, &sale_ref, "1:2");
+    assert!(err.contains("refund_exceeds_sold"), "{err}");
+    let last = refund(&second, &sale_ref, "1", "Khách trả nốt", &[]);
+    assert_eq!(last["refund"]["lines"][0]["qty"], "1", "{last}");
+    assert!(last["send_error"].is_string(), "offline: {last}");
+    // A sale it never saw needs the server: a clear refusal.
+    let unseen = format!("T{}-000009", cfg1.till_id);
+    let err = refund_refused(&second, &unseen, "1");
+    assert!(err.contains("sale_not_found"), "{err}");
+    point_at(&second, &app.base);
     let sent = till(&second, &["sync", "--json"]);
-    assert_eq!(sent["acknowledged"], 1, "{sent}");
+    assert_eq!(sent["acknowledged"], 2, "both refunds accepted: {sent}");
     assert_eq!(sent["rejected"], 0, "{sent}");
 }
