@@ -59,8 +59,9 @@ fn main() -> anyhow::Result<()> {
     let full = tmp.path().join("full");
     let empty = tmp.path().join("empty");
     println!(
-        "ocop-till with {PRODUCTS} products, {}",
-        tmp.path().display()
+        "ocop-till with {PRODUCTS} products, {}; load average {}",
+        tmp.path().display(),
+        load_average()
     );
     let saved = prepare(&full, PRODUCTS)?;
     prepare(&empty, 0)?;
@@ -82,6 +83,14 @@ fn main() -> anyhow::Result<()> {
     println!("\n4. search as you type, one search a keystroke (p50, p99)");
     search_as_you_type(&mut app)?;
     Ok(())
+}
+
+/// The first three fields of /proc/loadavg: other work on the machine
+/// shows in the tails.
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .map(|l| l.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+        .unwrap_or_default()
 }
 
 /// A till store in `dir` with `count` generated products and a

@@ -136,7 +136,14 @@ async fn main() -> anyhow::Result<()> {
     let queue = Store::open_dir(dir.path())?.queue_counts()?;
     app.stop().await;
 
-    println!("backend {backend}: one till, {count} cash sales of 1–5 lines, one shift");
+    let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
+    println!(
+        "backend {backend}: one till, {count} cash sales of 1–5 lines, one shift; load average {}",
+        load.split_whitespace()
+            .take(3)
+            .collect::<Vec<_>>()
+            .join(" ")
+    );
     println!(
         "  {:<44} {:>9.1} s  {:>12}",
         "commit locally (SQLite, synchronous=FULL)",
