@@ -10,9 +10,11 @@
 //! - [`approval`]: the manager's PIN for discounts above the limit;
 //! - [`receipt`]: printing a committed sale or refund;
 //! - [`sync`]: sending the outbox in order with back-off;
+//! - [`transfer`]: VietQR transfers after the sale: the cashier's
+//!   confirmation (queued) and the server's state (bank notification);
 //! - [`server_api`]: the HTTP calls to `ocop-server`;
 //! - [`commands`]: `setup`, `sell`, `sync`, `status`, `reprint`, `shift`,
-//!   `refund`, `printer`, `manager-pin`;
+//!   `refund`, `printer`, `manager-pin`, `transfer`;
 //! - [`tui`]: the terminal interface.
 
 pub mod approval;
@@ -28,4 +30,5 @@ pub mod server_api;
 pub mod shift;
 pub mod store;
 pub mod sync;
+pub mod transfer;
 pub mod tui;

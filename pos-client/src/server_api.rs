@@ -1,7 +1,8 @@
 //! Everything the till says to `ocop-server`, in one small module so the
 //! paths and shapes are easy to adjust: login, till registration, the
-//! outlet catalogue (snapshot / delta, ETag, gzip) and posting journal
-//! records (sales in batches, refunds and shift events one by one).
+//! outlet catalogue (snapshot / delta, ETag, gzip), posting journal
+//! records (sales in batches, refunds, shift events and transfer
+//! confirmations one by one), and a sale's VietQR transfer state.
 //!
 //! Guarantees: every call has a timeout; a failure is classified as
 //! [`SendError::Transient`] (network down, 5xx, 401/429: try again later)
@@ -303,6 +304,26 @@ impl Server {
         self.get_json(auth, &path)
     }
 
+    /// Where a sale's bank transfer stands (`GET /api/v1/sales/{id}/vietqr`):
+    /// transient when the server cannot be asked, refused (404) when it
+    /// does not have the sale (not sent yet, or another outlet's).
+    pub fn transfer_state(
+        &self,
+        auth: &Auth,
+        sale_id: uuid::Uuid,
+    ) -> Result<TransferState, SendError> {
+        let req = self
+            .client
+            .get(self.url(&format!("/api/v1/sales/{sale_id}/vietqr")))
+            .header(AUTHORIZATION, auth.header());
+        let (status, body) = self.send(req)?;
+        serde_json::from_str(&body).map_err(|e| SendError::Refused {
+            status: status.as_u16(),
+            code: "bad_transfer_state".into(),
+            message: e.to_string(),
+        })
+    }
+
     /// The refunds of a sale the server holds, in receipt order.
     pub fn sale_refunds(
         &self,
@@ -327,4 +348,23 @@ pub struct StoredSale {
     pub sale: ocop_core::sale::Sale,
     #[serde(default)]
     pub chain_status: Option<String>,
+}
+
+/// `GET /api/v1/sales/{id}/vietqr`: a sale's bank transfer as the server
+/// knows it (the bank's notification reaches the server, never the till).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, Deserialize)]
+pub struct TransferState {
+    pub sale_id: uuid::Uuid,
+    /// Whole đồng.
+    pub amount: i64,
+    pub status: ocop_core::sale::TransferStatus,
+    #[serde(default)]
+    pub vietqr: Option<String>,
+    #[serde(default)]
+    pub memo: Option<String>,
+    /// The user who confirmed by hand, when `confirmed_by_cashier`.
+    #[serde(default)]
+    pub confirmed_by: Option<i32>,
+    #[serde(default)]
+    pub confirmed_at: Option<chrono::DateTime<chrono::Utc>>,
 }

@@ -12,9 +12,20 @@
 //! - the outbox is only ever appended to; a row changes state
 //!   (queued → sent → acknowledged, or rejected) but its JSON never changes.
 //!
-//! Tables: `config` (key → JSON), `journal_head`, `outbox`, `products` and
+//! - the schema is versioned (`PRAGMA user_version`, [`SCHEMA_VERSION`]):
+//!   opening an older file migrates it in the same transaction that creates
+//!   what is missing, so a till upgraded mid-queue keeps every row, its
+//!   sequence numbers and its receipt numbers; a file from a newer till is
+//!   refused rather than guessed at.
+//!
+//! Tables: `config` (key → JSON), `journal_head`, `outbox` (kinds `sale`,
+//! `refund`, `shift_event`, `transfer_confirmation`), `products` and
 //! `catalogue_meta` (the outlet's catalogue, see [`crate::catalogue`]),
 //! `parked` (carts put aside).
+//!
+//! Schema versions: 0 — the first (no `user_version`); 1 — the outbox also
+//! takes `transfer_confirmation` rows (its CHECK is rebuilt: SQLite cannot
+//! alter a CHECK in place).
 
 use std::path::{Path, PathBuf};
 
@@ -31,19 +42,6 @@ CREATE TABLE IF NOT EXISTS journal_head (
     id INTEGER PRIMARY KEY CHECK (id = 1),
     last_receipt_no INTEGER NOT NULL CHECK (last_receipt_no >= 0),
     head_hash TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS outbox (
-    seq INTEGER PRIMARY KEY AUTOINCREMENT,
-    kind TEXT NOT NULL CHECK (kind IN ('sale', 'refund', 'shift_event')),
-    record_id TEXT NOT NULL UNIQUE,
-    receipt_no INTEGER UNIQUE,
-    json TEXT NOT NULL,
-    state TEXT NOT NULL CHECK (state IN ('queued', 'sent', 'acknowledged', 'rejected')),
-    attempts INTEGER NOT NULL DEFAULT 0,
-    last_error TEXT,
-    next_attempt_at TEXT,
-    created_at TEXT NOT NULL,
-    acked_at TEXT
 );
 CREATE TABLE IF NOT EXISTS catalogue_meta (
     id INTEGER PRIMARY KEY CHECK (id = 1),
@@ -67,11 +65,6 @@ CREATE TABLE IF NOT EXISTS products (
     status TEXT NOT NULL,
     warning TEXT
 );
--- Records of a shift (sales, refunds carry `shift_id`; shift events too)
--- and refunds of a sale, found without reading the whole outbox.
-CREATE INDEX IF NOT EXISTS outbox_shift ON outbox (json_extract(json, '$.shift_id'));
-CREATE INDEX IF NOT EXISTS outbox_refunded_sale
-    ON outbox (json_extract(json, '$.original_sale_id')) WHERE kind = 'refund';
 CREATE TABLE IF NOT EXISTS parked (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     label TEXT NOT NULL,
@@ -79,6 +72,99 @@ CREATE TABLE IF NOT EXISTS parked (
     parked_at TEXT NOT NULL
 );
 ";
+
+/// The outbox's columns (schema version 1), for creating it and for
+/// rebuilding an older one.
+const OUTBOX_COLUMNS: &str = "(
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    kind TEXT NOT NULL
+        CHECK (kind IN ('sale', 'refund', 'shift_event', 'transfer_confirmation')),
+    record_id TEXT NOT NULL UNIQUE,
+    receipt_no INTEGER UNIQUE,
+    json TEXT NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('queued', 'sent', 'acknowledged', 'rejected')),
+    attempts INTEGER NOT NULL DEFAULT 0,
+    last_error TEXT,
+    next_attempt_at TEXT,
+    created_at TEXT NOT NULL,
+    acked_at TEXT
+)";
+
+/// The outbox's indexes (after the table, and again after a rebuild).
+const OUTBOX_INDEXES: &str = "
+-- Records of a shift (sales, refunds carry `shift_id`; shift events too)
+-- and refunds of a sale, found without reading the whole outbox.
+CREATE INDEX IF NOT EXISTS outbox_shift ON outbox (json_extract(json, '$.shift_id'));
+CREATE INDEX IF NOT EXISTS outbox_refunded_sale
+    ON outbox (json_extract(json, '$.original_sale_id')) WHERE kind = 'refund';
+";
+
+/// The schema this build writes (`PRAGMA user_version`).
+pub const SCHEMA_VERSION: i64 = 1;
+
+/// Brings the file to [`SCHEMA_VERSION`] inside `tx`: creates what is
+/// missing, migrates what is older, refuses what is newer.
+fn migrate(tx: &Connection) -> anyhow::Result<()> {
+    let version: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if version > SCHEMA_VERSION {
+        bail!(
+            "schema_too_new: Cơ sở dữ liệu của máy bán hàng thuộc phiên bản mới hơn (lược đồ \
+             {version}, bản này hiểu đến {SCHEMA_VERSION}); hãy cập nhật ocop-till / the till \
+             database was written by a newer ocop-till (schema {version}, this one knows up to \
+             {SCHEMA_VERSION}); update ocop-till"
+        );
+    }
+    let has_outbox: bool = tx.query_row(
+        "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'outbox')",
+        [],
+        |r| r.get(0),
+    )?;
+    if has_outbox && version < 1 {
+        rebuild_outbox(tx)?;
+    }
+    tx.execute_batch(SCHEMA)?;
+    tx.execute_batch(&format!(
+        "CREATE TABLE IF NOT EXISTS outbox {OUTBOX_COLUMNS};"
+    ))?;
+    tx.execute_batch(OUTBOX_INDEXES)?;
+    tx.execute_batch(&format!("PRAGMA user_version = {SCHEMA_VERSION};"))?;
+    Ok(())
+}
+
+/// Version 0 → 1: the outbox rebuilt with the wider `kind` CHECK (SQLite's
+/// documented way: new table, copy, drop, rename). Every column is copied,
+/// `seq` included, and the AUTOINCREMENT high-water mark is carried over
+/// so a sequence number is never handed out twice.
+fn rebuild_outbox(tx: &Connection) -> anyhow::Result<()> {
+    let high: Option<i64> = tx
+        .query_row(
+            "SELECT seq FROM sqlite_sequence WHERE name = 'outbox'",
+            [],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let columns = "seq, kind, record_id, receipt_no, json, state, attempts, last_error, \
+                   next_attempt_at, created_at, acked_at";
+    tx.execute_batch(&format!(
+        "CREATE TABLE outbox_v1 {OUTBOX_COLUMNS};
+         INSERT INTO outbox_v1 ({columns}) SELECT {columns} FROM outbox ORDER BY seq;
+         DROP TABLE outbox;
+         ALTER TABLE outbox_v1 RENAME TO outbox;"
+    ))?;
+    if let Some(high) = high {
+        let moved = tx.execute(
+            "UPDATE sqlite_sequence SET seq = MAX(seq, ?1) WHERE name = 'outbox'",
+            [high],
+        )?;
+        if moved == 0 {
+            tx.execute(
+                "INSERT INTO sqlite_sequence (name, seq) VALUES ('outbox', ?1)",
+                [high],
+            )?;
+        }
+    }
+    Ok(())
+}
 
 /// The file name inside the data directory.
 pub const DB_FILE: &str = "till.sqlite3";
@@ -143,7 +229,7 @@ impl Store {
     }
 
     pub fn open(path: &Path) -> anyhow::Result<Store> {
-        let conn = Connection::open(path)
+        let mut conn = Connection::open(path)
             .with_context(|| format!("cannot open the till database {}", path.display()))?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         let mode: String = conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))?;
@@ -152,7 +238,14 @@ impl Store {
         }
         // FULL: a sale that the till printed must survive a power cut.
         conn.execute_batch("PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;")?;
-        conn.execute_batch(SCHEMA)?;
+        // Up to date (the common case, every background pass): no write.
+        let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        if version != SCHEMA_VERSION {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            migrate(&tx)
+                .with_context(|| format!("cannot prepare the till database {}", path.display()))?;
+            tx.commit()?;
+        }
         Ok(Store {
             conn,
             path: path.to_path_buf(),
@@ -349,12 +442,17 @@ impl Store {
     // ---- outbox -------------------------------------------------------
 
     /// Records still to send (queued, or sent without an answer), oldest
-    /// first; `due_only` skips those whose back-off has not elapsed.
+    /// first; `due_only` stops before the first whose back-off has not
+    /// elapsed — never skips it, so a later record (a transfer confirmation
+    /// after its sale, receipt n+1 after n) cannot overtake one waiting.
     pub fn pending(&self, limit: u32, due_only: bool) -> anyhow::Result<Vec<OutboxItem>> {
         let mut stmt = self.conn.prepare(
             "SELECT seq, kind, record_id, receipt_no, json, attempts FROM outbox
              WHERE state IN ('queued', 'sent')
-               AND (?2 = 0 OR next_attempt_at IS NULL OR next_attempt_at <= ?3)
+               AND (?2 = 0 OR seq < COALESCE(
+                   (SELECT MIN(seq) FROM outbox WHERE state IN ('queued', 'sent')
+                      AND next_attempt_at > ?3),
+                   9223372036854775807))
              ORDER BY seq LIMIT ?1",
         )?;
         let rows = stmt.query_map(params![limit, due_only, now_text()], |r| {
@@ -484,10 +582,37 @@ pub fn remove_in(conn: &Connection, key: &str) -> anyhow::Result<()> {
 
 /// [`Store::enqueue_event`] inside a transaction.
 pub fn enqueue_event_in(conn: &Connection, record_id: &str, json: &str) -> anyhow::Result<i64> {
+    enqueue_in(conn, "shift_event", record_id, json)
+}
+
+/// The sequence number and JSON of the `kind` record `record_id`, read
+/// inside a transaction.
+pub fn record_in(
+    conn: &Connection,
+    kind: &str,
+    record_id: &str,
+) -> anyhow::Result<Option<(i64, String)>> {
+    Ok(conn
+        .query_row(
+            "SELECT seq, json FROM outbox WHERE kind = ?1 AND record_id = ?2",
+            params![kind, record_id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?)
+}
+
+/// Appends a record of `kind` without a receipt number (shift events,
+/// transfer confirmations) inside a transaction; its sequence number.
+pub fn enqueue_in(
+    conn: &Connection,
+    kind: &str,
+    record_id: &str,
+    json: &str,
+) -> anyhow::Result<i64> {
     conn.execute(
         "INSERT INTO outbox (kind, record_id, json, state, created_at)
-         VALUES ('shift_event', ?1, ?2, 'queued', ?3)",
-        params![record_id, json, now_text()],
+         VALUES (?1, ?2, ?3, 'queued', ?4)",
+        params![kind, record_id, json, now_text()],
     )?;
     Ok(conn.last_insert_rowid())
 }

@@ -78,8 +78,10 @@ pub struct SyncReport {
 
 /// Where a record other than a sale goes, and the body sent: a refund as
 /// stored; a shift event ([`crate::shift::Event`]) to its operation's
-/// endpoint with its body. `Err` for a row this till cannot make sense of
-/// (kept, marked rejected).
+/// endpoint with its body; a cashier's transfer confirmation
+/// ([`crate::transfer::Confirmation`]) to its sale's
+/// `transfer-confirmations` (the outbox order has already sent the sale).
+/// `Err` for a row this till cannot make sense of (kept, marked rejected).
 fn route(item: &OutboxItem) -> Result<(String, String), String> {
     match item.kind.as_str() {
         "refund" => Ok(("/api/v1/refunds".to_owned(), item.json.clone())),
@@ -88,6 +90,11 @@ fn route(item: &OutboxItem) -> Result<(String, String), String> {
                 .map_err(|e| format!("unreadable shift event: {e}"))?;
             let body = serde_json::to_string(&event.body).map_err(|e| e.to_string())?;
             Ok((event.path(), body))
+        }
+        crate::transfer::KIND => {
+            let c: crate::transfer::Confirmation = serde_json::from_str(&item.json)
+                .map_err(|e| format!("unreadable transfer confirmation: {e}"))?;
+            Ok((c.path(), c.body()))
         }
         other => Err(format!("unknown record kind {other:?}")),
     }

@@ -108,10 +108,9 @@ fn outbox_states_and_order() {
     s.mark(b.seq, OutboxState::Queued, Some("offline"), Some(later))
         .unwrap();
     assert_eq!(s.pending(10, false).unwrap().len(), 2);
-    assert_eq!(
-        s.pending(10, true).unwrap().len(),
-        1,
-        "b waits for its back-off"
+    assert!(
+        s.pending(10, true).unwrap().is_empty(),
+        "b waits for its back-off, and the event after it waits for b"
     );
     assert_eq!(s.queue_counts().unwrap(), (2, 1, 0));
     assert_eq!(s.last_queue_error().unwrap().as_deref(), Some("offline"));
@@ -184,4 +183,169 @@ fn concurrent_connections_never_share_or_skip_a_number() {
         prev = rec["hash"].as_str().unwrap().to_owned();
     }
     assert_eq!(s.journal_head().unwrap().1.to_hex(), prev);
+}
+
+/// The outbox as the first till release created it (schema version 0):
+/// its CHECK knew only sales, refunds and shift events.
+const V0_SCHEMA: &str = "
+CREATE TABLE config (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE journal_head (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    last_receipt_no INTEGER NOT NULL CHECK (last_receipt_no >= 0),
+    head_hash TEXT NOT NULL
+);
+CREATE TABLE outbox (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    kind TEXT NOT NULL CHECK (kind IN ('sale', 'refund', 'shift_event')),
+    record_id TEXT NOT NULL UNIQUE,
+    receipt_no INTEGER UNIQUE,
+    json TEXT NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('queued', 'sent', 'acknowledged', 'rejected')),
+    attempts INTEGER NOT NULL DEFAULT 0,
+    last_error TEXT,
+    next_attempt_at TEXT,
+    created_at TEXT NOT NULL,
+    acked_at TEXT
+);
+CREATE INDEX outbox_shift ON outbox (json_extract(json, '$.shift_id'));
+";
+
+/// Every outbox row, every column, in order.
+fn outbox_rows(conn: &Connection) -> Vec<Vec<rusqlite::types::Value>> {
+    let mut stmt = conn.prepare("SELECT * FROM outbox ORDER BY seq").unwrap();
+    let n = stmt.column_count();
+    stmt.query_map([], |r| (0..n).map(|i| r.get(i)).collect())
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap()
+}
+
+/// A till database written before schema versions (regression: the
+/// outbox CHECK refused `transfer_confirmation` rows): it opens, every row
+/// keeps every column, the sequence and receipt numbers go on from where
+/// they were, and the new kind is accepted; opening again changes nothing.
+#[test]
+fn a_version_0_database_opens_and_keeps_every_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(DB_FILE);
+    let before = {
+        let c = Connection::open(&path).unwrap();
+        c.execute_batch(V0_SCHEMA).unwrap();
+        c.execute_batch(
+            "INSERT INTO journal_head VALUES (1, 2, 'ab12ab12ab12ab12ab12ab12ab12ab12ab12ab12ab12ab12ab12ab12ab12ab12');
+             INSERT INTO outbox (kind, record_id, receipt_no, json, state, attempts, last_error,
+                                 next_attempt_at, created_at, acked_at)
+             VALUES ('shift_event', 'ev1', NULL, '{\"op\":\"open\"}', 'acknowledged', 1, NULL,
+                     NULL, '2026-11-01T01:00:00+00:00', '2026-11-01T01:00:01+00:00'),
+                    ('sale', 's1', 1, '{\"total\":1000}', 'rejected', 2, '422: no', NULL,
+                     '2026-11-01T02:00:00+00:00', NULL),
+                    ('sale', 's2', 2, '{\"total\":2000}', 'queued', 3, 'down',
+                     '2026-11-01T03:00:00+00:00', '2026-11-01T02:30:00+00:00', NULL);
+             -- A sequence number handed out and rolled back never comes back.
+             UPDATE sqlite_sequence SET seq = 7 WHERE name = 'outbox';",
+        )
+        .unwrap();
+        assert_eq!(
+            c.query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0))
+                .unwrap(),
+            0
+        );
+        outbox_rows(&c)
+    };
+    assert_eq!(before.len(), 3);
+
+    let s = Store::open(&path).unwrap();
+    let version: i64 = s
+        .conn()
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, SCHEMA_VERSION);
+    assert_eq!(outbox_rows(s.conn()), before, "every row, every column");
+    assert_eq!(s.receipt_numbers().unwrap(), vec![1, 2]);
+    assert_eq!(s.queue_counts().unwrap(), (1, 1, 1));
+    let (last, head) = s.journal_head().unwrap();
+    assert_eq!(
+        (last, head.to_hex()),
+        (2, "ab12".repeat(16)),
+        "the chain head kept"
+    );
+    let seq = s
+        .conn()
+        .execute(
+            "INSERT INTO outbox (kind, record_id, json, state, created_at)
+             VALUES ('transfer_confirmation', 't1', '{}', 'queued', 'now')",
+            [],
+        )
+        .map(|_| s.conn().last_insert_rowid())
+        .unwrap();
+    assert_eq!(seq, 8, "after the old high-water mark");
+    assert!(
+        s.conn()
+            .execute(
+                "INSERT INTO outbox (kind, record_id, json, state, created_at)
+                 VALUES ('bogus', 'b1', '{}', 'queued', 'now')",
+                [],
+            )
+            .is_err(),
+        "the CHECK still refuses unknown kinds"
+    );
+    let indexes: i64 = s
+        .conn()
+        .query_row(
+            "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = 'outbox'
+               AND name IN ('outbox_shift', 'outbox_refunded_sale')",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(indexes, 2);
+    let rows = outbox_rows(s.conn());
+    drop(s);
+    let again = Store::open(&path).unwrap();
+    assert_eq!(
+        outbox_rows(again.conn()),
+        rows,
+        "a second open changes nothing"
+    );
+}
+
+#[test]
+fn a_database_from_a_newer_till_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(DB_FILE);
+    Connection::open(&path)
+        .unwrap()
+        .execute_batch("PRAGMA user_version = 99;")
+        .unwrap();
+    let e = format!("{:#}", Store::open(&path).err().unwrap());
+    assert!(e.contains("schema_too_new"), "{e}");
+}
+
+/// A record waiting out its back-off holds back everything after it: the
+/// background pass (`due_only`) never sends a later record first (a
+/// transfer confirmation before its sale would be refused for good).
+#[test]
+fn a_record_backing_off_holds_back_the_ones_after_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = Store::open_dir(dir.path()).unwrap();
+    let first = s.enqueue_event("a", "{}").unwrap();
+    let second = s.enqueue_event("b", "{}").unwrap();
+    let later = Utc::now() + chrono::Duration::minutes(5);
+    s.mark(first, OutboxState::Queued, Some("down"), Some(later))
+        .unwrap();
+    assert!(s.pending(10, true).unwrap().is_empty());
+    let all: Vec<i64> = s
+        .pending(10, false)
+        .unwrap()
+        .iter()
+        .map(|i| i.seq)
+        .collect();
+    assert_eq!(
+        all,
+        vec![first, second],
+        "the sync command sends everything"
+    );
+    s.mark(first, OutboxState::Queued, None, Some(Utc::now()))
+        .unwrap();
+    assert_eq!(s.pending(10, true).unwrap().len(), 2);
 }

@@ -2,6 +2,12 @@
 //! cashier's confirmation, and the bank notification webhook (signed with
 //! HMAC-SHA256, see docs/bank-webhook.md). Confirmations are appended
 //! events; the sealed sale never changes.
+//!
+//! The transfer state and the cashier's confirmation take a user's bearer
+//! token or the till's own credential ([`StaffOrTill`]): the till asks
+//! while its VietQR code is on screen, and sends the confirmation its
+//! cashier made, queued like a sale, long after any user token expired.
+//! A till reaches only its own outlet's sales (404 elsewhere).
 
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use hmac::{Hmac, Mac};
@@ -9,7 +15,7 @@ use serde::Deserialize;
 use sha2::Sha256;
 use uuid::Uuid;
 
-use crate::auth::{AuthUser, Role};
+use crate::auth::{Role, StaffOrTill};
 use crate::error::{ApiError, ErrorBody};
 use crate::models::sale::payment::{self, TransferState};
 use crate::models::sale::store;
@@ -18,10 +24,11 @@ use crate::state::AppState;
 /// The header carrying `sha256=<hex HMAC-SHA256 of the raw body>`.
 pub const SIGNATURE_HEADER: &str = "X-Ocop-Signature";
 
-/// The sale's transfer state and its VietQR payload (outlet staff).
+/// The sale's transfer state and its VietQR payload (outlet staff, or a
+/// till of the outlet with its own credential).
 #[utoipa::path(
     tag = "sales",
-    security(("bearer" = [])),
+    security(("bearer" = []), ("till" = [])),
     params(("id" = Uuid, Path, description = "Sale id")),
     responses(
         (status = 200, description = "Transfer state and VietQR payload", body = TransferState),
@@ -32,7 +39,7 @@ pub const SIGNATURE_HEADER: &str = "X-Ocop-Signature";
 #[get("/sales/{id}/vietqr")]
 pub async fn vietqr(
     state: web::Data<AppState>,
-    caller: AuthUser,
+    caller: StaffOrTill,
     id: web::Path<Uuid>,
 ) -> Result<web::Json<TransferState>, ApiError> {
     let id = id.into_inner();
@@ -46,29 +53,91 @@ pub async fn vietqr(
     Ok(web::Json(out))
 }
 
-/// The cashier (or manager) saw the transfer arrive and confirms it.
+/// Who confirms by hand: sent by a till (the cashier at it); a member of
+/// staff confirms as themselves and may leave the body out.
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CashierConfirmation {
+    /// The cashier who saw the money arrive: a user of the sale's outlet.
+    /// Required from a till; from a user, absent or their own id.
+    pub cashier_id: Option<i32>,
+}
+
+/// The optional body: empty means `{}`. Read from the raw bytes because
+/// actix's `Option<Json<T>>` turns a malformed body into `None` silently,
+/// which would record a till's confirmation without its cashier.
+fn confirmation_body(body: &[u8]) -> Result<CashierConfirmation, ApiError> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(CashierConfirmation::default());
+    }
+    serde_json::from_slice(body).map_err(|e| {
+        ApiError::bad_request(
+            "invalid_request",
+            format!("Nội dung xác nhận không đúng định dạng: {e}"),
+            format!("The confirmation is malformed: {e}"),
+        )
+    })
+}
+
+fn cashier_required() -> ApiError {
+    ApiError::bad_request(
+        "cashier_required",
+        "Máy bán hàng phải ghi mã thu ngân xác nhận (cashier_id).",
+        "A till must name the cashier who confirms (cashier_id).",
+    )
+}
+
+fn not_yourself() -> ApiError {
+    ApiError::unprocessable(
+        "unknown_cashier",
+        "Chỉ được xác nhận với tư cách của chính mình.",
+        "You can only confirm as yourself.",
+    )
+}
+
+/// The cashier (or manager) saw the transfer arrive and confirms it; a till
+/// sends its cashier's confirmation. Idempotent: confirming a sale already
+/// confirmed changes nothing and answers the current state.
 #[utoipa::path(
     tag = "sales",
-    security(("bearer" = [])),
+    security(("bearer" = []), ("till" = [])),
     params(("id" = Uuid, Path, description = "Sale id")),
+    request_body(content = CashierConfirmation, description = "Optional (may be empty) for a user; `{\"cashier_id\": N}` from a till"),
     responses(
-        (status = 200, description = "Confirmed", body = TransferState),
+        (status = 200, description = "Confirmed (now or before)", body = TransferState),
+        (status = 400, description = "Malformed body, or a till without `cashier_id` (`cashier_required`)", body = ErrorBody),
+        (status = 403, description = "A user who is neither cashier nor manager", body = ErrorBody),
         (status = 404, description = "No such sale, or not your outlet", body = ErrorBody),
+        (status = 422, description = "No bank transfer, or the cashier is not of the sale's outlet (`unknown_cashier`)", body = ErrorBody),
     )
 )]
 #[post("/sales/{id}/transfer-confirmations")]
 pub async fn confirm(
     state: web::Data<AppState>,
-    caller: AuthUser,
+    caller: StaffOrTill,
     id: web::Path<Uuid>,
+    body: web::Bytes,
 ) -> Result<web::Json<TransferState>, ApiError> {
-    caller.require(&[Role::Cashier, Role::Manager])?;
+    let asked = confirmation_body(&body)?;
+    let by = match &caller {
+        StaffOrTill::Staff(user) => {
+            user.require(&[Role::Cashier, Role::Manager])?;
+            if asked.cashier_id.is_some_and(|c| c != user.id) {
+                return Err(not_yourself());
+            }
+            user.id
+        }
+        StaffOrTill::Till(_) => asked.cashier_id.ok_or_else(cashier_required)?,
+    };
     let id = id.into_inner();
     let out = state
         .write(move |c| {
             let row = store::find_row_by_uuid(c, id)?.ok_or_else(ApiError::not_found)?;
             caller.check_outlet(row.outlet_id)?;
-            payment::confirm(c, &row, "cashier", None, Some(caller.id))?;
+            if matches!(caller, StaffOrTill::Till(_)) {
+                payment::check_cashier(c, by, row.outlet_id)?;
+            }
+            payment::confirm(c, &row, "cashier", None, Some(by))?;
             Ok(payment::state(c, &row)?)
         })
         .await?;

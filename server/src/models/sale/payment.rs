@@ -2,8 +2,14 @@
 //! transfer, and confirmations appended by the cashier or by a signed bank
 //! notification. A confirmation is a new `transfer_confirmations` row; the
 //! sealed sale (and its hash) never changes.
+//!
+//! Guarantees: a sale is confirmed by a cashier at most once (a second
+//! confirmation, from the till's queue resent after a crash or from the web,
+//! changes nothing and is answered with the current state); a bank
+//! transaction confirms once; the bank's word wins over the cashier's when
+//! both exist (the state says `confirmed_by_bank`).
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use ocop_core::money::Dong;
 use ocop_core::sale::qr::{parse_transfer_memo, vietqr_for_sale};
@@ -17,7 +23,7 @@ use super::store::{self, SaleRow};
 use crate::db::DbConn;
 use crate::db::schema::{sales, transfer_confirmations};
 use crate::error::ApiError;
-use crate::models::outlet;
+use crate::models::{outlet, user};
 
 /// Where a sale's bank transfer stands.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -30,6 +36,12 @@ pub struct TransferState {
     /// The VietQR payload (EMVCo) to show while pending.
     pub vietqr: Option<String>,
     pub memo: Option<String>,
+    /// The user who confirmed it by hand (the cashier a till names, or the
+    /// member of staff who confirmed), when the status is
+    /// `confirmed_by_cashier`.
+    pub confirmed_by: Option<i32>,
+    /// When the confirmation behind the status was recorded (UTC).
+    pub confirmed_at: Option<DateTime<Utc>>,
 }
 
 fn no_transfer() -> SaleFailure {
@@ -53,24 +65,52 @@ fn transfer_of(sale: &ocop_core::sale::Sale) -> Option<(Dong, TransferStatus)> {
     status.map(|s| (amount, s))
 }
 
-fn confirmed_by(conn: &mut DbConn, sale_row: i32) -> QueryResult<Option<String>> {
-    transfer_confirmations::table
+/// The confirmation that decides the status: the first by the bank, else
+/// the first by a cashier — (source, confirmed by, confirmed at).
+fn deciding_confirmation(
+    conn: &mut DbConn,
+    sale_row: i32,
+) -> QueryResult<Option<(String, Option<i32>, chrono::NaiveDateTime)>> {
+    let rows: Vec<(String, Option<i32>, chrono::NaiveDateTime)> = transfer_confirmations::table
         .filter(transfer_confirmations::sale_id.eq(sale_row))
         .order(transfer_confirmations::id)
-        .select(transfer_confirmations::source)
-        .first(conn)
-        .optional()
+        .select((
+            transfer_confirmations::source,
+            transfer_confirmations::confirmed_by,
+            transfer_confirmations::confirmed_at,
+        ))
+        .load(conn)?;
+    let bank = rows.iter().position(|r| r.0 == "bank");
+    Ok(bank
+        .and_then(|i| rows.get(i).cloned())
+        .or_else(|| rows.into_iter().next()))
+}
+
+/// Refuses a cashier who is not a user of `outlet_id` (as sale ingest does).
+pub fn check_cashier(
+    conn: &mut DbConn,
+    cashier_id: i32,
+    outlet_id: i32,
+) -> Result<(), SaleFailure> {
+    let cashier = user::find(conn, cashier_id).optional()?;
+    if cashier.is_none_or(|u| u.outlet_id != Some(outlet_id)) {
+        return Err(SaleFailure::UnknownCashier);
+    }
+    Ok(())
 }
 
 /// The transfer's state, with the VietQR payload for the outlet's account.
 pub fn state(conn: &mut DbConn, row: &SaleRow) -> Result<TransferState, SaleFailure> {
     let sale = store::load(conn, row)?;
     let (amount, sealed) = transfer_of(&sale).ok_or_else(no_transfer)?;
-    let status = match confirmed_by(conn, row.id)?.as_deref() {
+    let decided = deciding_confirmation(conn, row.id)?;
+    let status = match decided.as_ref().map(|d| d.0.as_str()) {
         Some("bank") => "confirmed_by_bank",
         Some(_) => "confirmed_by_cashier",
         None => sealed.code(),
     };
+    let confirmed_by = decided.as_ref().filter(|d| d.0 != "bank").and_then(|d| d.1);
+    let confirmed_at = decided.map(|d| super::store::utc(d.2));
     let shop = outlet::find(conn, row.outlet_id)?;
     let (Some(bin), Some(account)) = (shop.bank_bin, shop.bank_account) else {
         return Err(SaleFailure::Api(ApiError::unprocessable(
@@ -88,11 +128,15 @@ pub fn state(conn: &mut DbConn, row: &SaleRow) -> Result<TransferState, SaleFail
         status,
         memo: qr.memo().map(str::to_owned),
         vietqr: Some(qr.payload()),
+        confirmed_by,
+        confirmed_at,
     })
 }
 
 /// Appends a confirmation; a bank transaction confirms once (its reference
-/// is unique), so a retried notification is answered, not stored again.
+/// is unique), so a retried notification is answered, not stored again; a
+/// cashier's confirmation of a sale already confirmed (by anyone) is not
+/// stored. `Ok(false)` when nothing was written.
 pub fn confirm(
     conn: &mut DbConn,
     row: &SaleRow,
@@ -102,6 +146,19 @@ pub fn confirm(
 ) -> Result<bool, SaleFailure> {
     let sale = store::load(conn, row)?;
     let (amount, _) = transfer_of(&sale).ok_or_else(no_transfer)?;
+    // One till's confirmations one at a time on PostgreSQL (SQLite writes
+    // are serialised already), so two resends cannot both insert.
+    super::till::lock(conn, row.till_id)?;
+    if source != "bank" {
+        let any: Option<i32> = transfer_confirmations::table
+            .filter(transfer_confirmations::sale_id.eq(row.id))
+            .select(transfer_confirmations::id)
+            .first(conn)
+            .optional()?;
+        if any.is_some() {
+            return Ok(false);
+        }
+    }
     if let Some(r) = reference.filter(|_| source == "bank") {
         let seen: Option<i32> = transfer_confirmations::table
             .filter(transfer_confirmations::source.eq("bank"))
