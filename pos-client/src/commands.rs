@@ -1,6 +1,7 @@
 //! The non-interactive commands: `setup`, `sell`, `sync`, `status`,
 //! `reprint`, and in submodules `shift …` ([`shift_cmd`]), `refund`
-//! ([`refund_cmd`]), `printer …` and `manager-pin …` ([`settings`]). Each
+//! ([`refund_cmd`]), `printer …` and `manager-pin …` ([`settings`]),
+//! `transfer confirm|status` ([`transfer_cmd`]). Each
 //! opens the store in `--data-dir`, does one thing and prints a short
 //! bilingual line (or JSON with `--json`).
 //!
@@ -19,6 +20,7 @@ use ocop_core::sale::{Refund, Sale};
 pub mod refund_cmd;
 pub mod settings;
 pub mod shift_cmd;
+pub mod transfer_cmd;
 
 use crate::catalogue::{self, Catalogue};
 use crate::checkout::{self, Tender};
@@ -222,18 +224,7 @@ pub fn sell(data_dir: &Path, args: &SellArgs) -> anyhow::Result<()> {
                 .to_owned(),
         ),
     };
-    let sent = if args.no_send {
-        None
-    } else {
-        let server = Server::new(&cfg.server_url, Duration::from_secs(5))?;
-        Some(sync::send_outbox(
-            &store,
-            &server,
-            &cfg.till_auth(),
-            Backoff::default(),
-            false,
-        )?)
-    };
+    let sent = send_now(&store, &cfg, args.no_send)?;
     if args.json {
         let out = serde_json::json!({
             "sale": sale,
@@ -272,6 +263,26 @@ fn split_discount(arg: &str) -> anyhow::Result<(&str, Option<Dong>)> {
         return Ok((item, Some(d)));
     }
     Ok((arg, None))
+}
+
+/// After a command committed a record: one pass of the queue now (what
+/// fails stays queued for the next), unless `--no-send`.
+pub(crate) fn send_now(
+    store: &Store,
+    cfg: &TillConfig,
+    no_send: bool,
+) -> anyhow::Result<Option<sync::SyncReport>> {
+    if no_send {
+        return Ok(None);
+    }
+    let server = Server::new(&cfg.server_url, Duration::from_secs(5))?;
+    Ok(Some(sync::send_outbox(
+        store,
+        &server,
+        &cfg.till_auth(),
+        Backoff::default(),
+        false,
+    )?))
 }
 
 /// The approver of a PIN given on the command line.

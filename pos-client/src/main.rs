@@ -3,7 +3,7 @@
 //! `setup` (register with the server), `sell` (non-interactive sale, the
 //! same path as the interface), `sync`, `status`, `reprint`, `print-test`,
 //! `shift …` (open, cash in/out, X, close with Z), `refund`,
-//! `printer set|show`, `manager-pin set`.
+//! `printer set|show`, `manager-pin set`, `transfer confirm|status`.
 //! Everything lives in the library ([`ocop_till`]).
 
 use std::path::PathBuf;
@@ -59,6 +59,10 @@ enum Command {
     /// The manager's PIN that approves discounts above the limit.
     #[command(subcommand)]
     ManagerPin(commands::settings::ManagerPinCommand),
+    /// VietQR transfers: the cashier's confirmation (queued, then sent) and
+    /// the state on the server (confirmed by the bank?).
+    #[command(subcommand)]
+    Transfer(commands::transfer_cmd::TransferCommand),
     /// Print the test page: outlet header, every Vietnamese tone mark on
     /// every vowel, a VietQR code, a provenance QR code and an EAN-13
     /// barcode. `--printer preview:page.png` writes a picture instead.
@@ -87,6 +91,7 @@ fn main() -> anyhow::Result<()> {
         Command::Refund(args) => commands::refund_cmd::run(&dir, &args),
         Command::Printer(c) => commands::settings::printer(&dir, &c),
         Command::ManagerPin(c) => commands::settings::manager_pin(&dir, &c),
+        Command::Transfer(c) => commands::transfer_cmd::run(&dir, &c),
     }
 }
 
@@ -164,6 +169,15 @@ mod tests {
             &["ocop-till", "printer", "show"],
             &[
                 "ocop-till",
+                "transfer",
+                "confirm",
+                "--sale",
+                "T3-000012",
+                "--json",
+            ],
+            &["ocop-till", "transfer", "status", "--sale", "T3-000012"],
+            &[
+                "ocop-till",
                 "manager-pin",
                 "set",
                 "--username",
@@ -189,6 +203,7 @@ mod tests {
             assert!(Cli::try_parse_from(args).is_ok(), "{args:?}");
         }
         assert!(Cli::try_parse_from(["ocop-till", "refund", "--sale", "T1-1"]).is_err());
+        assert!(Cli::try_parse_from(["ocop-till", "transfer", "confirm"]).is_err());
         assert!(Cli::try_parse_from(["ocop-till", "shift", "open", "--float", "abc"]).is_err());
         assert!(
             Cli::try_parse_from(["ocop-till"])

@@ -496,6 +496,19 @@ impl Store {
         Ok(())
     }
 
+    /// Where outbox row `seq` stands (`queued`, `sent`, `acknowledged`,
+    /// `rejected`), and its last error.
+    pub fn outbox_state(&self, seq: i64) -> anyhow::Result<Option<(String, Option<String>)>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT state, last_error FROM outbox WHERE seq = ?1",
+                [seq],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?)
+    }
+
     /// How many rows are in each state: (waiting, acknowledged, rejected).
     pub fn queue_counts(&self) -> anyhow::Result<(i64, i64, i64)> {
         Ok(self.conn.query_row(

@@ -185,6 +185,16 @@ pub enum Seen {
     Refused(String),
 }
 
+/// How a transfer status reads (Vietnamese, English).
+pub fn status_label(status: TransferStatus) -> crate::tui::text::T {
+    use crate::tui::text;
+    match status {
+        TransferStatus::Pending => text::TRANSFER_PENDING,
+        TransferStatus::ConfirmedByCashier => text::TRANSFER_CONFIRMED_BY_CASHIER,
+        TransferStatus::ConfirmedByBank => text::TRANSFER_CONFIRMED_BY_BANK,
+    }
+}
+
 impl Seen {
     fn settled(&self) -> bool {
         matches!(self, Seen::State(s) if *s != TransferStatus::Pending)

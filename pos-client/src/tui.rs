@@ -175,6 +175,11 @@ pub struct App {
     pub online: Option<bool>,
     pub queued: i64,
     pub rejected: i64,
+    /// What the VietQR screen knows of its sale's transfer.
+    pub transfer: pay::TransferView,
+    /// How often the VietQR screen asks the server (from a worker thread);
+    /// `None`: never (tests that need no network).
+    pub transfer_poll: Option<Duration>,
 }
 
 impl App {
@@ -221,6 +226,8 @@ impl App {
             online: None,
             queued: 0,
             rejected: 0,
+            transfer: pay::TransferView::default(),
+            transfer_poll: None,
         };
         if crate::shift::current(&app.store)?.is_none() {
             app.screen = Screen::ShiftOpen;
@@ -237,6 +244,7 @@ impl App {
         self.queued = waiting;
         self.rejected = rejected;
         self.online = self.store.get::<bool>(crate::sync::ONLINE_KEY)?;
+        self.poll_transfer();
         let held = crate::catalogue::held_version(&self.store)?.map(|(v, _)| v);
         if held != self.cat.version {
             self.cat = Catalogue::load(&self.store)?;
@@ -554,7 +562,7 @@ impl App {
         let mut keys = match self.screen {
             Screen::Sale => self.sale_keys(),
             Screen::Pay => pay::KEYS.to_vec(),
-            Screen::Qr => vec![("Enter", text::K_RECEIVED), ("F9", text::K_REPRINT)],
+            Screen::Qr => pay::QR_KEYS.to_vec(),
             Screen::Done => self.done_keys(),
             Screen::Parked => vec![
                 ("↑↓", text::K_PICK),
@@ -606,6 +614,7 @@ pub fn run(data_dir: &Path, printer: Option<PrinterArgs>) -> anyhow::Result<()> 
     let printer = printer.or_else(|| cfg.printer.as_ref().map(|p| p.to_args()));
     let db_path = store.path().to_path_buf();
     let mut app = App::new(store, cfg, printer)?;
+    app.transfer_poll = Some(Duration::from_secs(2));
     let stop = Arc::new(AtomicBool::new(false));
     let sender = crate::sync::spawn_background(db_path, Duration::from_secs(5), stop.clone());
     let mut terminal = ratatui::init();

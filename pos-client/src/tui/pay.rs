@@ -9,6 +9,14 @@
 //! through [`checkout::commit_sale`], which turns the tenders into the
 //! core's payments (change, pending transfer) in one local transaction.
 //! Only then does the receipt print.
+//!
+//! A VietQR sale stays on the code's screen while the customer pays. The
+//! cashier who sees the money arrive presses F8 ("Đã nhận tiền"): the
+//! confirmation is committed to the queue ([`transfer::confirm`]) and sent
+//! after the sale. Meanwhile a worker thread ([`transfer::Watch`]) sends
+//! the queue and asks the server every couple of seconds, so a bank
+//! notification shows as "Ngân hàng đã xác nhận"; offline, the screen says
+//! so and F8 is still there. The interface never waits on the network.
 
 use ocop_core::money::Dong;
 use ocop_core::sale::qr::vietqr_for_sale;
@@ -19,13 +27,14 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::Line;
-use ratatui::widgets::{Block, Paragraph};
+use ratatui::widgets::{Block, Paragraph, Wrap};
 
 use super::text::{self, T, pick};
 use super::widgets;
 use super::{App, LastSale, Prompt, Screen};
 use crate::catalogue::TillOutlet;
 use crate::checkout::{self, Tender};
+use crate::transfer::{self, Seen};
 
 /// Quick cash amounts on the payment screen (F2–F4); F1 is the exact sum.
 pub const QUICK_CASH: [i64; 3] = [100_000, 200_000, 500_000];
@@ -40,6 +49,59 @@ pub(super) const KEYS: [(&str, T); 8] = [
     ("F6", text::K_CARD),
     ("Esc", text::K_BACK),
 ];
+
+/// The VietQR screen's keys.
+pub(super) const QR_KEYS: [(&str, T); 3] = [
+    ("F8", text::K_MONEY_RECEIVED),
+    ("Enter", text::K_CONTINUE),
+    ("F9", text::K_REPRINT),
+];
+
+/// What the VietQR screen knows of the transfer of the sale on it.
+#[derive(Default)]
+pub struct TransferView {
+    /// The server's last answer, or why there was none.
+    pub seen: Option<Seen>,
+    /// The cashier confirmed on this screen (queued in the outbox).
+    pub confirmed_here: bool,
+    /// The worker asking the server while the screen is shown.
+    watch: Option<transfer::Watch>,
+}
+
+impl TransferView {
+    fn by_bank(&self) -> bool {
+        self.seen == Some(Seen::State(TransferStatus::ConfirmedByBank))
+    }
+
+    fn confirmed(&self) -> bool {
+        self.confirmed_here
+            || matches!(self.seen, Some(Seen::State(s)) if s != TransferStatus::Pending)
+    }
+
+    /// What the screen says of the transfer.
+    fn line(&self, lang: ocop_core::i18n::Lang) -> String {
+        let on_server = self.seen == Some(Seen::State(TransferStatus::ConfirmedByCashier));
+        if self.by_bank() {
+            text::TRANSFER_CONFIRMED_BY_BANK.get(lang).to_owned()
+        } else if self.confirmed_here && !on_server {
+            format!(
+                "{} ({})",
+                text::TRANSFER_CONFIRMED_BY_CASHIER.get(lang),
+                text::TRANSFER_QUEUED.get(lang)
+            )
+        } else if on_server {
+            text::TRANSFER_CONFIRMED_BY_CASHIER.get(lang).to_owned()
+        } else {
+            match self.seen {
+                Some(Seen::Offline(_)) => text::TRANSFER_OFFLINE,
+                Some(Seen::Refused(_)) => text::TRANSFER_REFUSED,
+                _ => text::QR_PENDING,
+            }
+            .get(lang)
+            .to_owned()
+        }
+    }
+}
 
 fn shown(amount: Option<Dong>) -> String {
     amount.map_or_else(|| "?".to_owned(), |a| a.to_string())
@@ -168,6 +230,11 @@ impl App {
             })
             .unwrap_or(Dong::ZERO);
         let qr = pending_qr(&sale, self.cat.outlet.as_ref());
+        self.transfer = TransferView::default();
+        if let (Some(_), Some(every)) = (&qr, self.transfer_poll) {
+            let db = self.store.path().to_path_buf();
+            self.transfer.watch = Some(transfer::Watch::start(db, sale.id, every));
+        }
         let printed = self.print_sale(&sale, false);
         self.message = pick(
             self.lang,
@@ -191,12 +258,53 @@ impl App {
     pub(super) fn qr_key(&mut self, key: KeyEvent) {
         match key.code {
             KeyCode::Enter => {
+                // Stops the worker (it does not wait for a look in flight).
+                self.transfer.watch = None;
                 self.screen = Screen::Done;
-                self.say(text::QR_PENDING);
+                self.message = self.transfer.line(self.lang);
             }
+            KeyCode::F(8) => self.money_received(),
             KeyCode::F(9) => self.reprint_last(),
             _ => {}
         }
+    }
+
+    /// F8: the cashier saw the money arrive. Queued (durably) and sent
+    /// after the sale; the screen shows it confirmed.
+    fn money_received(&mut self) {
+        if self.transfer.by_bank() {
+            return self.say(text::TRANSFER_CONFIRMED_BY_BANK);
+        }
+        let Some(sale) = self.last.as_ref().map(|l| l.sale.clone()) else {
+            return;
+        };
+        match transfer::confirm(&mut self.store, &self.cfg, &sale) {
+            Ok(_) => {
+                self.transfer.confirmed_here = true;
+                self.message = self.transfer.line(self.lang);
+            }
+            Err(e) => return self.say_error(&e),
+        }
+        if let Err(e) = self.refresh_status() {
+            self.say_error(&e);
+        }
+    }
+
+    /// Takes what the worker saw since the last call (never waits); the
+    /// worker ends once the transfer is confirmed.
+    pub(super) fn poll_transfer(&mut self) {
+        let Some(seen) = self
+            .transfer
+            .watch
+            .as_ref()
+            .and_then(transfer::Watch::latest)
+        else {
+            return;
+        };
+        if matches!(seen, Seen::State(s) if s != TransferStatus::Pending) {
+            self.transfer.watch = None;
+        }
+        self.transfer.seen = Some(seen);
     }
 
     /// After a sale: Enter or Esc, or any key of the sale screen (the next
@@ -315,16 +423,22 @@ impl App {
             Line::from(format!("BIN {} · {}", qr.bank_bin(), qr.account())),
             Line::from(qr.memo().unwrap_or_default().to_owned()),
             Line::from(""),
-            Line::from(self.t(text::QR_PENDING)),
+            Line::from(self.transfer.line(self.lang)).style(if self.transfer.confirmed() {
+                Style::default().add_modifier(Modifier::BOLD)
+            } else {
+                Style::default()
+            }),
         ];
         f.render_widget(
-            Paragraph::new(lines).block(Block::bordered().title(format!(
-                " {} ",
-                self.last
-                    .as_ref()
-                    .map(|l| l.sale.receipt_ref().to_string())
-                    .unwrap_or_default()
-            ))),
+            Paragraph::new(lines)
+                .wrap(Wrap { trim: false })
+                .block(Block::bordered().title(format!(
+                    " {} ",
+                    self.last
+                        .as_ref()
+                        .map(|l| l.sale.receipt_ref().to_string())
+                        .unwrap_or_default()
+                ))),
             info,
         );
     }

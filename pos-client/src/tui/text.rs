@@ -82,6 +82,21 @@ pub const QR_PENDING: T = T(
     "Đơn đã lưu; chuyển khoản chờ xác nhận",
     "Sale stored; transfer pending confirmation",
 );
+pub const TRANSFER_CONFIRMED_BY_BANK: T = T("Ngân hàng đã xác nhận", "Confirmed by the bank");
+pub const TRANSFER_CONFIRMED_BY_CASHIER: T = T(
+    "Đã nhận tiền — thu ngân xác nhận",
+    "Money received — confirmed by the cashier",
+);
+pub const TRANSFER_PENDING: T = T("Chờ xác nhận", "Awaiting confirmation");
+pub const TRANSFER_OFFLINE: T = T(
+    "Không liên lạc được máy chủ — thấy tiền về thì bấm F8",
+    "Server unreachable — press F8 when the money arrives",
+);
+pub const TRANSFER_QUEUED: T = T("chờ gửi", "queued");
+pub const TRANSFER_REFUSED: T = T(
+    "Máy chủ không trả lời về phiếu này",
+    "The server has no answer for this sale",
+);
 pub const BUSY_SENDING: T = T(
     "Đang gửi hàng đợi lên máy chủ…",
     "Sending the queue to the server…",
@@ -134,7 +149,8 @@ pub const K_BACK: T = T("quay lại", "back");
 pub const K_CONFIRM: T = T("xác nhận", "confirm");
 pub const K_CANCEL: T = T("hủy", "cancel");
 pub const K_NEXT_SALE: T = T("đơn mới", "next sale");
-pub const K_RECEIVED: T = T("khách đã chuyển", "customer has paid");
+pub const K_MONEY_RECEIVED: T = T("Đã nhận tiền", "Money received");
+pub const K_CONTINUE: T = T("tiếp tục", "continue");
 pub const K_RESUME: T = T("mở lại", "resume");
 
 // ---- refunds ----------------------------------------------------------

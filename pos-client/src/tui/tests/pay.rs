@@ -210,3 +210,75 @@ fn vietqr_on_screen_scans_to_the_outlets_account_the_amount_and_the_receipt() {
     key(&mut app, KeyCode::Enter);
     assert_eq!(app.screen, Screen::Done);
 }
+
+fn on_the_vietqr_screen(app: &mut App) -> Sale {
+    scan(app, "8936012345674");
+    key(app, KeyCode::F(10));
+    key(app, KeyCode::F(5));
+    assert_eq!(app.screen, Screen::Qr, "{}", app.message);
+    queued::<Sale>(app, "sale").remove(0)
+}
+
+/// F8 "Đã nhận tiền": the cashier's confirmation is committed to the
+/// outbox after its sale (once, however often F8 is pressed) and the
+/// screen says the transfer is confirmed; Enter goes on.
+#[test]
+fn money_received_queues_the_cashiers_confirmation_after_the_sale() {
+    let (_dir, mut app) = app();
+    let sale = on_the_vietqr_screen(&mut app);
+    key(&mut app, KeyCode::F(8));
+    let confirmations = queued::<crate::transfer::Confirmation>(&app, crate::transfer::KIND);
+    assert_eq!(confirmations.len(), 1, "{}", app.message);
+    assert_eq!(confirmations[0].sale_id, sale.id);
+    assert_eq!(confirmations[0].cashier_id, app.cfg.cashier_id);
+    let kinds: Vec<String> = app
+        .store
+        .pending(100, false)
+        .unwrap()
+        .into_iter()
+        .map(|i| i.kind)
+        .collect();
+    assert_eq!(kinds, ["shift_event", "sale", crate::transfer::KIND]);
+    assert_eq!(app.queued, 3, "the status line counts it");
+    let s = screen(&app);
+    assert!(
+        s.contains("Đã nhận tiền — thu ngân xác nhận (chờ gửi)"),
+        "{s}"
+    );
+    insta::assert_snapshot!(s);
+    key(&mut app, KeyCode::F(8));
+    assert_eq!(app.store.pending(100, false).unwrap().len(), 3, "once");
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.screen, Screen::Done);
+    assert!(app.message.starts_with("Đã nhận tiền"), "{}", app.message);
+}
+
+/// With the server unreachable the worker's look says so on the screen
+/// (the interface never waited for it) and F8 still confirms.
+#[test]
+fn offline_the_screen_says_so_and_money_received_still_works() {
+    let (_dir, mut app) = app();
+    app.transfer_poll = Some(std::time::Duration::from_millis(50));
+    on_the_vietqr_screen(&mut app);
+    for _ in 0..200 {
+        app.refresh_status().unwrap();
+        if app.transfer.seen.is_some() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(25));
+    }
+    assert!(
+        matches!(app.transfer.seen, Some(crate::transfer::Seen::Offline(_))),
+        "{:?}",
+        app.transfer.seen
+    );
+    let s = screen(&app);
+    assert!(s.contains("Không liên lạc được máy chủ"), "{s}");
+    assert!(s.contains("F8  Đã nhận tiền"), "{s}");
+    key(&mut app, KeyCode::F(8));
+    assert!(app.transfer.confirmed_here);
+    assert_eq!(
+        queued::<crate::transfer::Confirmation>(&app, crate::transfer::KIND).len(),
+        1
+    );
+}
