@@ -47,11 +47,23 @@ pub fn point_at(dir: &Path, url: &str) {
 
 /// Registers a till in `dir` with `username`'s account, named `name`.
 pub async fn setup_till_as(app: &TestApp, dir: &Path, username: &str, name: &str) -> TillConfig {
+    setup_till_at(app, dir, username, name, None).await
+}
+
+/// Registers a till in `dir` with `username`'s account at `outlet` (the
+/// account's own outlet when `None`).
+pub async fn setup_till_at(
+    app: &TestApp,
+    dir: &Path,
+    username: &str,
+    name: &str,
+    outlet: Option<i32>,
+) -> TillConfig {
     let args = SetupArgs {
         server: app.base.clone(),
         username: username.into(),
         password: "demo1234".into(),
-        outlet: None,
+        outlet,
         name: name.into(),
         printer: None,
         width: 80,
