@@ -216,6 +216,9 @@ async fn a_cashiers_confirmation_made_offline_arrives_after_its_sale() {
     assert_eq!(order, ["sale", ocop_till::transfer::KIND]);
 
     point_at(&dir, &app.base);
+    // Reachable again, but nothing sent yet: the server has no such sale.
+    let unsent = till_refuses(&dir, &["transfer", "status", "--sale", &receipt]);
+    assert!(unsent.contains("sale_not_on_server"), "{unsent}");
     let sent = till(&dir, &["sync", "--json"]);
     assert_eq!(sent["acknowledged"], 2, "{sent}");
     assert_eq!(sent["waiting"], 0, "{sent}");
