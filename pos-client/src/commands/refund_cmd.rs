@@ -3,7 +3,6 @@
 //! through [`crate::refund`], the same path as the interface.
 
 use std::path::Path;
-use std::time::Duration;
 
 use clap::{Args, ValueEnum};
 use ocop_core::sale::Restock;
@@ -13,9 +12,7 @@ use super::shift_cmd::PrintOpts;
 use crate::catalogue::Catalogue;
 use crate::config::TillConfig;
 use crate::refund::{self, RefundTender};
-use crate::server_api::Server;
 use crate::store::Store;
-use crate::sync::{self, Backoff};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum RestockArg {
@@ -90,18 +87,7 @@ pub fn run(data_dir: &Path, args: &RefundArgs) -> anyhow::Result<()> {
         .map_err(|e| format!("{e:#}")),
         None => Err("không in / no printer".to_owned()),
     };
-    let sent = if args.no_send {
-        None
-    } else {
-        let server = Server::new(&cfg.server_url, Duration::from_secs(5))?;
-        Some(sync::send_outbox(
-            &store,
-            &server,
-            &cfg.till_auth(),
-            Backoff::default(),
-            false,
-        )?)
-    };
+    let sent = super::send_now(&store, &cfg, args.no_send)?;
     if args.json {
         let out = serde_json::json!({
             "refund": r,

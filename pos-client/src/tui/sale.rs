@@ -37,13 +37,19 @@ struct ParkedLine {
 
 /// Whether what is typed is a name to search for rather than a code or a
 /// scanned URI (a scanner types a provenance label's `https://…` one key
-/// at a time: no search for any of it).
+/// at a time: no search for any of it, its first letters "ht", "htt"
+/// included — a name search waits one more letter there).
 fn is_search(typed: &str) -> bool {
+    const HTTP: &str = "http";
+    let url_start = HTTP
+        .get(..typed.len())
+        .is_some_and(|p| p.eq_ignore_ascii_case(typed))
+        || typed
+            .get(..HTTP.len())
+            .is_some_and(|s| s.eq_ignore_ascii_case(HTTP));
     typed.chars().any(char::is_alphabetic)
         && !typed.contains('/')
-        && !typed
-            .get(..4)
-            .is_some_and(|s| s.eq_ignore_ascii_case("http"))
+        && !url_start
         && typed.chars().count() >= 2
 }
 

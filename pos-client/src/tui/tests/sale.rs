@@ -71,6 +71,29 @@ fn typing_searches_without_diacritics_and_arrows_pick_the_result() {
     assert!(app.results.is_empty());
 }
 
+/// A scanner types a provenance label's URL one key at a time: no prefix
+/// of it ("ht", "htt", "https:", …) may run a search and flash results,
+/// even where a product's name holds those letters; a name still does.
+#[test]
+fn a_url_being_scanned_never_searches_while_it_is_typed() {
+    let (_dir, mut app) = app();
+    let mut cat = catalogue();
+    cat.products
+        .push(priced(product(5, "Trà HTX Tân Cương", None, None), 90_000));
+    save(&mut app.store, &cat, None).unwrap();
+    app.cat = Catalogue::load(&app.store).unwrap();
+    type_text(&mut app, "htx");
+    assert_eq!(app.results, vec![5], "a name is still searched");
+    key(&mut app, KeyCode::Esc);
+    for c in "https://ocop.laocai.gov.vn/01/08936012345674/10/L2611".chars() {
+        key(&mut app, KeyCode::Char(c));
+        assert!(app.results.is_empty(), "searched {:?}", app.input);
+    }
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.cart.len(), 1);
+    assert_eq!(app.cart[0].lot.as_deref(), Some("L2611"));
+}
+
 #[test]
 fn quantity_by_star_or_f2_and_fractions_only_where_sold_by_weight() {
     let (_dir, mut app) = app();
