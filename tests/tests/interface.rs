@@ -10,7 +10,7 @@
 
 mod till_common;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use ocop_core::money::Dong;
 use ocop_core::sale::shift::Denomination;
@@ -45,31 +45,6 @@ fn sync(app: &mut App) {
     let report = sync_once(&mut app.store, &app.cfg, Backoff::default(), false).unwrap();
     assert_eq!(report.waiting, 0, "{report:?}");
     app.refresh_status().unwrap();
-}
-
-/// The printer file as text and QR codes, then removed.
-fn printed(path: &Path) -> (String, Vec<String>) {
-    let bytes = std::fs::read(path).unwrap();
-    let paper = ocop_hardware::preview::render(&bytes, &cp1258()).unwrap();
-    let bitmap = &paper.paper;
-    let mut img = rqrr::PreparedImage::prepare_from_greyscale(
-        usize::try_from(bitmap.width()).unwrap(),
-        usize::try_from(bitmap.height()).unwrap(),
-        |x, y| {
-            if bitmap.get(u32::try_from(x).unwrap(), u32::try_from(y).unwrap()) {
-                0
-            } else {
-                255
-            }
-        },
-    );
-    let qrs = img
-        .detect_grids()
-        .into_iter()
-        .map(|g| g.decode().unwrap().1)
-        .collect();
-    std::fs::remove_file(path).unwrap();
-    (paper.text_lines.join("\n"), qrs)
 }
 
 async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {

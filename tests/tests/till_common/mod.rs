@@ -166,6 +166,34 @@ pub fn cp1258() -> PrinterProfile {
     )
 }
 
+/// The `file:` printer's output decoded as paper (the hardware preview
+/// decoder, QR codes read with rqrr, a decoder we did not write): its
+/// text lines and its QR codes; the file is then removed, so the next
+/// print starts on a clean sheet.
+pub fn printed(path: &Path) -> (String, Vec<String>) {
+    let bytes = std::fs::read(path).unwrap();
+    let paper = ocop_hardware::preview::render(&bytes, &cp1258()).unwrap();
+    let bitmap = &paper.paper;
+    let mut img = rqrr::PreparedImage::prepare_from_greyscale(
+        usize::try_from(bitmap.width()).unwrap(),
+        usize::try_from(bitmap.height()).unwrap(),
+        |x, y| {
+            if bitmap.get(u32::try_from(x).unwrap(), u32::try_from(y).unwrap()) {
+                0
+            } else {
+                255
+            }
+        },
+    );
+    let qrs = img
+        .detect_grids()
+        .into_iter()
+        .map(|g| g.decode().unwrap().1)
+        .collect();
+    std::fs::remove_file(path).unwrap();
+    (paper.text_lines.join("\n"), qrs)
+}
+
 /// The till's stored configuration.
 pub fn till_config(dir: &Path) -> TillConfig {
     TillConfig::require(&Store::open_dir(dir).unwrap()).unwrap()
