@@ -362,7 +362,7 @@ pub fn status(data_dir: &Path, json: bool) -> anyhow::Result<()> {
             } else {
                 "ngoại tuyến / offline"
             },
-            last.map_or_else(|| "chưa / never".to_owned(), |t| t.to_rfc3339()),
+            last.map_or_else(|| "chưa / never".to_owned(), ocop_core::time::format_vn),
             version.map_or_else(|| "—".to_owned(), |v| v.to_string()),
         );
     }

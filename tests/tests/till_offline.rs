@@ -156,6 +156,11 @@ async fn sales_made_offline_arrive_once_when_the_server_is_back() {
     assert_eq!(status["queue_acknowledged"], 4);
     assert!(status["last_sync"].is_string());
     assert!(status["catalogue_version"].is_i64());
+    // Shown to a person: the last sync in Vietnam's time, not UTC.
+    let last: chrono::DateTime<chrono::Utc> =
+        serde_json::from_value(status["last_sync"].clone()).unwrap();
+    let text = till_text(&dir, &["status"]);
+    assert!(text.contains(&ocop_core::time::format_vn(last)), "{text}");
 }
 
 /// Starts `ocop-till sell` paused right after its local commit, waits for
