@@ -13,7 +13,6 @@
 //! Without a configured PIN the limit is 0 %: any discount is refused, with
 //! a message saying how to configure one.
 
-use anyhow::Context;
 use argon2::Argon2;
 use argon2::password_hash::phc::PasswordHash;
 use argon2::password_hash::{PasswordHasher as _, PasswordVerifier as _};
@@ -144,9 +143,7 @@ pub fn verify_pin(store: &Store, pin: &str) -> anyhow::Result<Option<Approver>> 
 
 /// The line before its discount, as the core computes it.
 pub fn line_gross(cat: &Catalogue, item: &CartItem) -> anyhow::Result<Dong> {
-    let p = cat
-        .by_id(item.product_id)
-        .with_context(|| format!("product {} left the catalogue", item.product_id))?;
+    let p = crate::checkout::product_of(cat, item, None)?;
     line_amount(p.price(), item.qty, Dong::ZERO).map_err(|e| anyhow::anyhow!("{e}"))
 }
 

@@ -16,7 +16,7 @@ use ocop_core::money::{Dong, Quantity};
 use ocop_core::sale::{CartLine, Payment, Sale, SaleBuilder, SaleHeader, TransferStatus};
 use uuid::Uuid;
 
-use crate::catalogue::Catalogue;
+use crate::catalogue::{Catalogue, Product};
 use crate::config::TillConfig;
 use crate::store::{Committed, Store};
 
@@ -135,14 +135,38 @@ pub fn payments(total: Dong, tenders: &[Tender]) -> anyhow::Result<Vec<Payment>>
     Ok(out)
 }
 
+/// The catalogue's product of a cart line, or `product_not_in_catalogue`
+/// naming the line (`line`, 0-based, when known): a catalogue delta may
+/// have removed it while it sat in the cart or in a parked cart.
+pub fn product_of<'c>(
+    cat: &'c Catalogue,
+    item: &CartItem,
+    line: Option<usize>,
+) -> anyhow::Result<&'c Product> {
+    cat.by_id(item.product_id).with_context(|| {
+        let id = item.product_id;
+        let (vi, en) = match line {
+            Some(i) => {
+                let n = i.saturating_add(1);
+                (format!("Dòng {n}: "), format!("line {n}: "))
+            }
+            None => (String::new(), String::new()),
+        };
+        format!(
+            "product_not_in_catalogue: {vi}sản phẩm #{id} không còn trong danh mục — xóa dòng \
+             này rồi quét lại / {en}product #{id} is no longer in the catalogue — remove the \
+             line and scan again"
+        )
+    })
+}
+
 /// Builds the core cart lines (names, units, prices from the catalogue).
 fn cart_lines(cat: &Catalogue, items: &[CartItem]) -> anyhow::Result<Vec<CartLine>> {
     items
         .iter()
-        .map(|item| {
-            let p = cat
-                .by_id(item.product_id)
-                .with_context(|| format!("product {} left the catalogue", item.product_id))?;
+        .enumerate()
+        .map(|(i, item)| {
+            let p = product_of(cat, item, Some(i))?;
             Ok(CartLine {
                 product_id: p.id,
                 lot_code: item.lot.clone(),

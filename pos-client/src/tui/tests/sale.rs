@@ -264,6 +264,39 @@ fn the_status_line_follows_the_background_sender_and_a_newer_catalogue() {
     assert!(s.contains("TRỰC TUYẾN") && s.contains("danh mục v5"), "{s}");
 }
 
+/// A delta removes a product that is in the cart: the line stays for the
+/// cashier to take out, and paying says which line and why, Vietnamese
+/// first with a stable code; without the line the sale goes on.
+#[test]
+fn a_product_a_delta_removed_from_the_cart_is_named_when_paying() {
+    let (_dir, mut app) = app();
+    scan(&mut app, "8936012345674");
+    scan(&mut app, "MO-1");
+    let mut delta = catalogue();
+    delta.version = 5;
+    delta.full = false;
+    delta.products = vec![];
+    delta.removed = vec![2];
+    save(&mut app.store, &delta, None).unwrap();
+    app.refresh_status().unwrap();
+    key(&mut app, KeyCode::F(10));
+    assert_eq!(app.screen, Screen::Sale);
+    assert!(
+        app.message
+            .starts_with("product_not_in_catalogue: Dòng 2: sản phẩm #2"),
+        "{}",
+        app.message
+    );
+    assert!(
+        app.message.contains("line 2: product #2"),
+        "{}",
+        app.message
+    );
+    key(&mut app, KeyCode::Delete);
+    key(&mut app, KeyCode::F(10));
+    assert_eq!(app.screen, Screen::Pay, "{}", app.message);
+}
+
 /// What a key could have changed.
 fn state(app: &App) -> String {
     format!(
