@@ -143,6 +143,18 @@ pub fn save(store: &mut Store, cat: &TillCatalogue, etag: Option<&str>) -> anyho
     Ok(())
 }
 
+/// Whether product `id` of the held catalogue is sold by fractions (by
+/// weight); `None` when the catalogue does not hold it. One row is read,
+/// not the whole catalogue.
+pub fn sold_by_fraction(store: &Store, id: i32) -> anyhow::Result<Option<bool>> {
+    Ok(store
+        .conn()
+        .query_row("SELECT fractional FROM products WHERE id = ?1", [id], |r| {
+            r.get(0)
+        })
+        .optional()?)
+}
+
 /// The version held and its ETag.
 pub fn held_version(store: &Store) -> anyhow::Result<Option<(i64, Option<String>)>> {
     Ok(store

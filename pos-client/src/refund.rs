@@ -354,6 +354,32 @@ pub fn requests_for(
         .collect()
 }
 
+/// Refuses a fraction of a line whose product is sold in whole units, as
+/// the sale does ([`crate::checkout::scan_item`]): the held catalogue
+/// says which; a product it no longer holds goes by the sale (a whole
+/// quantity sold is refunded whole).
+fn whole_units_only(store: &Store, sale: &Sale, requests: &[RefundRequest]) -> anyhow::Result<()> {
+    for r in requests.iter().filter(|r| !r.qty.is_whole()) {
+        // A line the sale does not have is the core's refusal.
+        let Some(line) = sale.lines.iter().find(|l| l.line_no == r.original_line_no) else {
+            continue;
+        };
+        let fractional = crate::catalogue::sold_by_fraction(store, line.product_id)?
+            .unwrap_or(!line.qty.is_whole());
+        if !fractional {
+            bail!(
+                "refund_whole_units_only: Dòng {n}: {name} chỉ trả theo số nguyên, không trả \
+                 {qty} {unit} / line {n}: {name} is refunded in whole units, not {qty} {unit}",
+                n = line.line_no,
+                name = line.name,
+                qty = r.qty,
+                unit = line.unit,
+            );
+        }
+    }
+    Ok(())
+}
+
 /// Commits a refund of `found.sale`: the core builds it (amounts, VAT,
 /// hash) against the sale's earlier refunds, in the same transaction that
 /// numbers and queues it. Needs an open shift.
@@ -370,6 +396,7 @@ pub fn commit_refund(
     // window) count too.
     let earlier = with_local_refunds(store, found.sale.id, found.earlier.clone())?;
     // Refused before a number is taken (the core checks again inside).
+    whole_units_only(store, &found.sale, requests)?;
     let lines = refund_lines(&found.sale, &earlier, requests).map_err(|e| user_error(&e))?;
     let (total, _) = refund_totals(&lines).map_err(|e| user_error(&e))?;
     let payments = if total.is_positive() {

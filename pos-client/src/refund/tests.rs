@@ -211,3 +211,41 @@ fn a_refund_needs_an_open_shift() {
     assert!(format!("{err}").starts_with("no_open_shift"), "{err}");
     assert_eq!(store.journal_head().unwrap().0, 1);
 }
+
+/// A bottle is refunded whole, as it is sold whole (`scan_item` refuses
+/// 1.5 bottles at the sale; a refund of 1.5 bottles was taken and paid
+/// back pro rata); a product sold by weight is refunded by weight.
+#[test]
+fn a_product_sold_in_whole_units_is_refunded_in_whole_units() {
+    let (_dir, mut store, sale) = with_sale();
+    let mut tea = crate::catalogue::tests::product(2, "Chè Shan tuyết", None, Some("CHE"));
+    tea.fractional = true;
+    let held = crate::catalogue::TillCatalogue {
+        version: 1,
+        full: true,
+        outlet: crate::catalogue::tests::outlet(),
+        products: vec![
+            crate::catalogue::tests::product(1, "Rượu ngô", Some("08936012345674"), None),
+            tea,
+        ],
+        removed: vec![],
+    };
+    crate::catalogue::save(&mut store, &held, None).unwrap();
+    let found = find(&store, &cfg(), &SaleRef::Id(sale.id)).unwrap();
+    let head = store.journal_head().unwrap();
+    for half in ["1:1.5", "1:0,5"] {
+        let reqs = requests_for(&found, &[half.into()], Restock::Shelf).unwrap();
+        let err =
+            commit_refund(&mut store, &cfg(), &found, &reqs, RefundTender::Cash, "x").unwrap_err();
+        assert!(
+            format!("{err}").starts_with("refund_whole_units_only: Dòng 1"),
+            "{half}: {err}"
+        );
+    }
+    assert_eq!(store.journal_head().unwrap(), head, "no number used");
+    let reqs = requests_for(&found, &["2:0.25".into()], Restock::Shelf).unwrap();
+    let tea = commit_refund(&mut store, &cfg(), &found, &reqs, RefundTender::Cash, "x")
+        .unwrap()
+        .record;
+    assert_eq!(tea.lines[0].qty, q("0.25"));
+}
