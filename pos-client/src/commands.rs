@@ -42,6 +42,7 @@ pub struct SetupArgs {
     /// A manager (or admin) account that may register tills.
     #[arg(long, env = "OCOP_TILL_USERNAME")]
     pub username: String,
+    /// That account's password (used once, to register; not stored).
     #[arg(long, env = "OCOP_TILL_PASSWORD")]
     pub password: String,
     /// The outlet (default: the manager's own).
@@ -53,8 +54,10 @@ pub struct SetupArgs {
     /// Printer URI to store (see `print-test --help`).
     #[arg(long)]
     pub printer: Option<String>,
+    /// Paper width in mm (58 or 80).
     #[arg(long, default_value_t = 80)]
     pub width: u32,
+    /// raster, cp1258 or ascii.
     #[arg(long, default_value = "raster")]
     pub mode: String,
 }
@@ -131,8 +134,10 @@ pub struct SellArgs {
     /// Printer URI (overrides the stored one); `none` to skip printing.
     #[arg(long)]
     pub printer: Option<String>,
+    /// Paper width in mm (58 or 80).
     #[arg(long)]
     pub width: Option<u32>,
+    /// raster, cp1258 or ascii.
     #[arg(long)]
     pub mode: Option<String>,
     /// Do not try to send the sale now (the queue keeps it).
@@ -336,6 +341,7 @@ pub fn status(data_dir: &Path, json: bool) -> anyhow::Result<()> {
     let last = sync::last_sync(&store)?;
     let version = catalogue::held_version(&store)?.map(|(v, _)| v);
     let (last_no, head) = store.journal_head()?;
+    let shift = crate::shift::current(&store)?;
     let value = serde_json::json!({
         "server": cfg.server_url,
         "server_reachable": reachable,
@@ -349,13 +355,13 @@ pub fn status(data_dir: &Path, json: bool) -> anyhow::Result<()> {
         "catalogue_version": version,
         "last_receipt_no": last_no,
         "chain_head": head.to_hex(),
-        "shift": crate::shift::current(&store)?,
+        "shift": shift,
     });
     if json {
         println!("{}", serde_json::to_string_pretty(&value)?);
     } else {
         println!(
-            "Máy chủ / server: {} ({})\nHàng chờ / queued: {waiting} (đã nhận / acknowledged: {acknowledged}, từ chối / rejected: {rejected})\nĐồng bộ lần cuối / last sync: {}\nDanh mục / catalogue version: {}\nPhiếu cuối / last receipt: {last_no}",
+            "Máy chủ / server: {} ({})\nHàng chờ / queued: {waiting} (đã nhận / acknowledged: {acknowledged}, từ chối / rejected: {rejected})\nĐồng bộ lần cuối / last sync: {}\nDanh mục / catalogue version: {}\nPhiếu cuối / last receipt: {last_no}\nCa / shift: {}",
             cfg.server_url,
             if reachable {
                 "trực tuyến / online"
@@ -364,6 +370,13 @@ pub fn status(data_dir: &Path, json: bool) -> anyhow::Result<()> {
             },
             last.map_or_else(|| "chưa / never".to_owned(), ocop_core::time::format_vn),
             version.map_or_else(|| "—".to_owned(), |v| v.to_string()),
+            shift.map_or_else(
+                || "chưa mở / none open".to_owned(),
+                |s| {
+                    let at = ocop_core::time::format_vn(s.opened_at);
+                    format!("đang mở từ {at} / open since {at}")
+                }
+            ),
         );
     }
     Ok(())
@@ -374,10 +387,13 @@ pub struct ReprintArgs {
     /// Receipt number (default: the last).
     #[arg(long)]
     pub receipt: Option<u32>,
+    /// Printer URI (overrides the stored one).
     #[arg(long)]
     pub printer: Option<String>,
+    /// Paper width in mm (58 or 80).
     #[arg(long)]
     pub width: Option<u32>,
+    /// raster, cp1258 or ascii.
     #[arg(long)]
     pub mode: Option<String>,
 }

@@ -36,11 +36,14 @@ enum Command {
     Sell(commands::SellArgs),
     /// Send the queue now and refresh the catalogue.
     Sync {
+        /// Print what the pass did as JSON (for scripts).
         #[arg(long)]
         json: bool,
     },
-    /// Server reachable, queue length, last sync, catalogue version.
+    /// Server reachable, queue length, last sync, open shift, catalogue
+    /// version.
     Status {
+        /// Print the status as JSON (for scripts).
         #[arg(long)]
         json: bool,
     },
@@ -99,6 +102,32 @@ fn main() -> anyhow::Result<()> {
 mod tests {
     use super::*;
     use clap::CommandFactory;
+
+    /// Every flag of every command says what it does in `--help` (`sell
+    /// --width`, `sync --json`… printed an empty line).
+    #[test]
+    fn every_flag_has_help_text() {
+        fn walk(cmd: &clap::Command, path: &str, missing: &mut Vec<String>) {
+            for arg in cmd.get_arguments() {
+                let id = arg.get_id().as_str();
+                if matches!(id, "help" | "version") || arg.is_hide_set() {
+                    continue;
+                }
+                if arg
+                    .get_help()
+                    .is_none_or(|h| h.to_string().trim().is_empty())
+                {
+                    missing.push(format!("{path} --{id}"));
+                }
+            }
+            for sub in cmd.get_subcommands() {
+                walk(sub, &format!("{path} {}", sub.get_name()), missing);
+            }
+        }
+        let mut missing = Vec::new();
+        walk(&Cli::command(), "ocop-till", &mut missing);
+        assert!(missing.is_empty(), "no help text: {missing:#?}");
+    }
 
     /// clap's own consistency checks (duplicate flags, bad defaults).
     #[test]

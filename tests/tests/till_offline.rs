@@ -156,11 +156,19 @@ async fn sales_made_offline_arrive_once_when_the_server_is_back() {
     assert_eq!(status["queue_acknowledged"], 4);
     assert!(status["last_sync"].is_string());
     assert!(status["catalogue_version"].is_i64());
-    // Shown to a person: the last sync in Vietnam's time, not UTC.
+    // Shown to a person: the last sync in Vietnam's time, not UTC, and
+    // the open shift (as the README says).
     let last: chrono::DateTime<chrono::Utc> =
         serde_json::from_value(status["last_sync"].clone()).unwrap();
+    let opened: chrono::DateTime<chrono::Utc> =
+        serde_json::from_value(status["shift"]["opened_at"].clone()).unwrap();
     let text = till_text(&dir, &["status"]);
     assert!(text.contains(&ocop_core::time::format_vn(last)), "{text}");
+    let shift_line = format!(
+        "Ca / shift: đang mở từ {}",
+        ocop_core::time::format_vn(opened)
+    );
+    assert!(text.contains(&shift_line), "{text}");
 }
 
 /// Starts `ocop-till sell` paused right after its local commit, waits for
