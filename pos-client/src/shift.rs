@@ -36,7 +36,7 @@ use crate::catalogue::TillOutlet;
 use crate::config::TillConfig;
 use crate::printing::PrinterArgs;
 use crate::server_api::Server;
-use crate::store::{Store, enqueue_event_in, get_in, remove_in, set_in};
+use crate::store::{Store, enqueue_event_in, get_in, last_seq_in, remove_in, set_in};
 use crate::sync::{self, Backoff};
 
 /// The open shift (config key).
@@ -284,6 +284,18 @@ fn queue_not_empty(waiting: i64, error: Option<&str>) -> anyhow::Error {
     )
 }
 
+#[cfg(test)]
+thread_local! {
+    // Tests only: runs between the Z's figures and the closing
+    // transaction, where another window may still sell.
+    static BEFORE_CLOSING: std::cell::RefCell<Option<Box<dyn FnOnce()>>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// How many times closing reads the figures again when another window
+/// appended a record meanwhile.
+const CLOSE_TRIES: usize = 5;
+
 /// How long closing waits for the server on each try.
 const CLOSE_TIMEOUT: Duration = Duration::from_secs(5);
 
@@ -301,46 +313,66 @@ pub fn close(
     let server = Server::new(&cfg.server_url, CLOSE_TIMEOUT)?;
     let auth = cfg.till_auth();
     let sent = sync::send_outbox(store, &server, &auth, Backoff::default(), false)?;
-    if sent.waiting > 0 && !allow_unsent {
-        return Err(queue_not_empty(sent.waiting, sent.error.as_deref()));
-    }
-    let summary = summary_of(store, &opening)?;
-    let closing = core_close(&summary, counted.clone()).map_err(|e| user_error(&e))?;
-    let mut z = ClosedShift {
-        opening: opening.clone(),
-        summary,
-        closing,
-        unsent: sent.waiting,
-        z_no: 0,
-        grand_total: grand_total(store)?,
-    };
-    let z = store.transaction(|tx| {
-        still_open(tx, opening.id)?;
-        let before: i64 = tx.query_row(
-            "SELECT COUNT(*) FROM outbox
-             WHERE kind = 'shift_event' AND json_extract(json, '$.op') = 'close'",
-            [],
-            |r| r.get(0),
-        )?;
-        z.z_no = u64::try_from(before).unwrap_or(0).saturating_add(1);
-        let event = Event {
-            op: Op::Close,
-            shift_id: opening.id,
-            body: serde_json::to_value(&counted)?,
-            z: Some(z.clone()),
+    // Another window (or `ocop-till sell`) may still sell or move cash
+    // until the closing transaction: the figures are read outside it, so
+    // they count only if nothing was appended since; else read again.
+    for _ in 0..CLOSE_TRIES {
+        let seen = store.last_seq()?;
+        let waiting = store.queue_counts()?.0;
+        if waiting > 0 && !allow_unsent {
+            return Err(queue_not_empty(waiting, sent.error.as_deref()));
+        }
+        let summary = summary_of(store, &opening)?;
+        let closing = core_close(&summary, counted.clone()).map_err(|e| user_error(&e))?;
+        let mut z = ClosedShift {
+            opening: opening.clone(),
+            summary,
+            closing,
+            unsent: waiting,
+            z_no: 0,
+            grand_total: grand_total(store)?,
         };
-        enqueue_event_in(
-            tx,
-            &format!("close:{}", opening.id),
-            &serde_json::to_string(&event)?,
-        )?;
-        remove_in(tx, OPEN_KEY)?;
-        Ok(z)
-    })?;
-    // The close itself: sent now if the server answers, else it waits in
-    // the queue like everything else.
-    sync::send_outbox(store, &server, &auth, Backoff::default(), false)?;
-    Ok(z)
+        #[cfg(test)]
+        if let Some(between) = BEFORE_CLOSING.with(|h| h.borrow_mut().take()) {
+            between();
+        }
+        let closed = store.transaction(|tx| {
+            still_open(tx, opening.id)?;
+            if last_seq_in(tx)? != seen {
+                return Ok(None);
+            }
+            let before: i64 = tx.query_row(
+                "SELECT COUNT(*) FROM outbox
+                 WHERE kind = 'shift_event' AND json_extract(json, '$.op') = 'close'",
+                [],
+                |r| r.get(0),
+            )?;
+            z.z_no = u64::try_from(before).unwrap_or(0).saturating_add(1);
+            let event = Event {
+                op: Op::Close,
+                shift_id: opening.id,
+                body: serde_json::to_value(&counted)?,
+                z: Some(z.clone()),
+            };
+            enqueue_event_in(
+                tx,
+                &format!("close:{}", opening.id),
+                &serde_json::to_string(&event)?,
+            )?;
+            remove_in(tx, OPEN_KEY)?;
+            Ok(Some(z))
+        })?;
+        if let Some(z) = closed {
+            // The close itself: sent now if the server answers, else it
+            // waits in the queue like everything else.
+            sync::send_outbox(store, &server, &auth, Backoff::default(), false)?;
+            return Ok(z);
+        }
+    }
+    bail!(
+        "shift_busy: Ca vẫn đang nhận giao dịch mới trong lúc đóng; hãy đóng ca lại \
+         / the shift kept receiving new records while closing; close it again"
+    )
 }
 
 /// `NOTE:COUNT` items (`500000:2`) into a cash count; the same note twice

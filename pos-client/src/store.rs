@@ -509,6 +509,12 @@ impl Store {
             .optional()?)
     }
 
+    /// The outbox's last sequence number (0 while empty): anything
+    /// appended since it was read moves it.
+    pub fn last_seq(&self) -> anyhow::Result<i64> {
+        last_seq_in(&self.conn)
+    }
+
     /// How many rows are in each state: (waiting, acknowledged, rejected).
     pub fn queue_counts(&self) -> anyhow::Result<(i64, i64, i64)> {
         Ok(self.conn.query_row(
@@ -628,6 +634,11 @@ pub fn enqueue_in(
         params![kind, record_id, json, now_text()],
     )?;
     Ok(conn.last_insert_rowid())
+}
+
+/// [`Store::last_seq`] inside a transaction.
+pub fn last_seq_in(conn: &Connection) -> anyhow::Result<i64> {
+    Ok(conn.query_row("SELECT COALESCE(MAX(seq), 0) FROM outbox", [], |r| r.get(0))?)
 }
 
 fn read_head(conn: &Connection) -> anyhow::Result<(u32, ChainHash)> {

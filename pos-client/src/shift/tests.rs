@@ -303,3 +303,28 @@ fn a_receipt_cannot_commit_into_a_shift_closed_meanwhile() {
     assert!(format!("{err}").starts_with("no_open_shift"), "{err}");
     assert_eq!(store.journal_head().unwrap().0, 0, "no number used");
 }
+
+/// Another window sells while this one closes, after the Z's figures were
+/// read and before the closing transaction: the Z counts that sale and
+/// says it is unsent (it named 0 sales, though the sale is of the shift).
+#[test]
+fn a_sale_made_while_the_shift_closes_is_in_its_z() {
+    let (_dir, mut store) = store();
+    open(&mut store, &cfg(), d(0)).unwrap();
+    let path = store.path().to_path_buf();
+    BEFORE_CLOSING.with(|h| {
+        *h.borrow_mut() = Some(Box::new(move || {
+            let mut other = Store::open(&path).unwrap();
+            sell(&mut other, "8936012345674", "1", Tender::Cash(None));
+        }));
+    });
+    let counted = CountedTotals {
+        cash: CashCount::new(),
+        card: d(0),
+        bank_transfer: d(0),
+    };
+    let z = close(&mut store, &cfg(), counted, true).unwrap();
+    assert_eq!(z.summary.sales_count, 1, "{z:?}");
+    assert_eq!(z.summary.gross_sales, d(150_000));
+    assert_eq!(z.unsent, 2, "the opening and the sale");
+}
