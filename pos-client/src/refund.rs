@@ -144,10 +144,19 @@ fn local_sale(store: &Store, cfg: &TillConfig, r: &SaleRef) -> anyhow::Result<Op
 fn with_local_refunds(
     store: &Store,
     sale_id: Uuid,
+    earlier: Vec<Refund>,
+) -> anyhow::Result<Vec<Refund>> {
+    with_local_refunds_in(store.conn(), sale_id, earlier)
+}
+
+/// [`with_local_refunds`] inside a transaction.
+fn with_local_refunds_in(
+    conn: &rusqlite::Connection,
+    sale_id: Uuid,
     mut earlier: Vec<Refund>,
 ) -> anyhow::Result<Vec<Refund>> {
     let known: BTreeSet<Uuid> = earlier.iter().map(|r| r.id).collect();
-    for json in store.refunds_of_sale(&sale_id.to_string())? {
+    for json in crate::store::refunds_of_sale_in(conn, &sale_id.to_string())? {
         let r: Refund = serde_json::from_str(&json).context("a stored refund")?;
         if !known.contains(&r.id) {
             earlier.push(r);
@@ -380,6 +389,14 @@ fn whole_units_only(store: &Store, sale: &Sale, requests: &[RefundRequest]) -> a
     Ok(())
 }
 
+#[cfg(test)]
+thread_local! {
+    // Tests only: runs between reading the sale's refunds and the
+    // refund's transaction, where another window may refund it too.
+    static BEFORE_COMMIT: std::cell::RefCell<Option<Box<dyn FnOnce()>>> =
+        const { std::cell::RefCell::new(None) };
+}
+
 /// Commits a refund of `found.sale`: the core builds it (amounts, VAT,
 /// hash) against the sale's earlier refunds, in the same transaction that
 /// numbers and queues it. Needs an open shift.
@@ -397,17 +414,33 @@ pub fn commit_refund(
     let earlier = with_local_refunds(store, found.sale.id, found.earlier.clone())?;
     // Refused before a number is taken (the core checks again inside).
     whole_units_only(store, &found.sale, requests)?;
-    let lines = refund_lines(&found.sale, &earlier, requests).map_err(|e| user_error(&e))?;
-    let (total, _) = refund_totals(&lines).map_err(|e| user_error(&e))?;
-    let payments = if total.is_positive() {
-        vec![payment.payment(total)]
-    } else {
-        Vec::new()
-    };
+    refund_lines(&found.sale, &earlier, requests).map_err(|e| user_error(&e))?;
+    #[cfg(test)]
+    if let Some(between) = BEFORE_COMMIT.with(|h| h.borrow_mut().take()) {
+        between();
+    }
+    // Read again inside the transaction: another window's refund of the
+    // same goods committed in between is counted, so the core refuses
+    // paying them back twice.
+    let fresh = std::cell::RefCell::new(earlier);
     let committed = store.commit_receipt_if(
         "refund",
-        |tx| crate::shift::still_open(tx, shift_id),
+        |tx| {
+            crate::shift::still_open(tx, shift_id)?;
+            let seen = fresh.take();
+            fresh.replace(with_local_refunds_in(tx, found.sale.id, seen)?);
+            Ok(())
+        },
         |receipt_no, prev_hash| {
+            let earlier = fresh.take();
+            let lines =
+                refund_lines(&found.sale, &earlier, requests).map_err(|e| user_error(&e))?;
+            let (total, _) = refund_totals(&lines).map_err(|e| user_error(&e))?;
+            let payments = if total.is_positive() {
+                vec![payment.payment(total)]
+            } else {
+                Vec::new()
+            };
             let header = RefundHeader {
                 id: Uuid::new_v4(),
                 till_id: cfg.till_id,

@@ -395,13 +395,7 @@ impl Store {
 
     /// The JSON of this till's refunds of sale `sale_id`, in receipt order.
     pub fn refunds_of_sale(&self, sale_id: &str) -> anyhow::Result<Vec<String>> {
-        let mut stmt = self.conn.prepare(
-            "SELECT json FROM outbox
-             WHERE json_extract(json, '$.original_sale_id') = ?1 AND kind = 'refund'
-             ORDER BY receipt_no",
-        )?;
-        let rows = stmt.query_map([sale_id], |r| r.get(0))?;
-        Ok(rows.collect::<Result<Vec<String>, _>>()?)
+        refunds_of_sale_in(&self.conn, sale_id)
     }
 
     /// Σ of the `total` of every receipt of `kind` the till holds, as the
@@ -634,6 +628,17 @@ pub fn enqueue_in(
         params![kind, record_id, json, now_text()],
     )?;
     Ok(conn.last_insert_rowid())
+}
+
+/// [`Store::refunds_of_sale`] inside a transaction.
+pub fn refunds_of_sale_in(conn: &Connection, sale_id: &str) -> anyhow::Result<Vec<String>> {
+    let mut stmt = conn.prepare(
+        "SELECT json FROM outbox
+         WHERE json_extract(json, '$.original_sale_id') = ?1 AND kind = 'refund'
+         ORDER BY receipt_no",
+    )?;
+    let rows = stmt.query_map([sale_id], |r| r.get(0))?;
+    Ok(rows.collect::<Result<Vec<String>, _>>()?)
 }
 
 /// [`Store::last_seq`] inside a transaction.

@@ -249,3 +249,38 @@ fn a_product_sold_in_whole_units_is_refunded_in_whole_units() {
         .record;
     assert_eq!(tea.lines[0].qty, q("0.25"));
 }
+
+/// Two windows refund the same bottles at once: the other one commits
+/// after this one read the sale's refunds and before its transaction.
+/// The refunds are read again inside it, so the second is refused rather
+/// than paying the same bottles back twice.
+#[test]
+fn the_same_goods_refunded_from_two_windows_at_once_are_paid_back_once() {
+    let (_dir, mut store, sale) = with_sale();
+    let found = find(&store, &cfg(), &SaleRef::Id(sale.id)).unwrap();
+    let reqs = requests_for(&found, &["1:2".into()], Restock::Shelf).unwrap();
+    let path = store.path().to_path_buf();
+    let (theirs, their_reqs) = (found.clone(), reqs.clone());
+    BEFORE_COMMIT.with(|h| {
+        *h.borrow_mut() = Some(Box::new(move || {
+            let mut other = Store::open(&path).unwrap();
+            commit_refund(
+                &mut other,
+                &cfg(),
+                &theirs,
+                &their_reqs,
+                RefundTender::Cash,
+                "a",
+            )
+            .unwrap();
+        }));
+    });
+    let err =
+        commit_refund(&mut store, &cfg(), &found, &reqs, RefundTender::Cash, "b").unwrap_err();
+    assert!(format!("{err}").starts_with("refund_exceeds_sold"), "{err}");
+    assert_eq!(
+        store.refunds_of_sale(&sale.id.to_string()).unwrap().len(),
+        1
+    );
+    assert_eq!(store.journal_head().unwrap().0, 2, "one refund, one number");
+}
