@@ -96,8 +96,22 @@ pub enum Refresh {
 }
 
 /// Stores a snapshot or applies a delta, with its version, atomically.
+/// A delta older than the version held changes nothing: two refreshes may
+/// overlap (the background sender, `ocop-till sync`), and the one that
+/// asked first must not take the till back to older prices. A snapshot
+/// always applies (a server restored from a backup may number lower).
 pub fn save(store: &mut Store, cat: &TillCatalogue, etag: Option<&str>) -> anyhow::Result<()> {
-    let tx = store.conn_mut().transaction()?;
+    let tx = store
+        .conn_mut()
+        .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    let held: Option<i64> = tx
+        .query_row("SELECT version FROM catalogue_meta WHERE id = 1", [], |r| {
+            r.get(0)
+        })
+        .optional()?;
+    if !cat.full && held.is_some_and(|v| v > cat.version) {
+        return Ok(());
+    }
     if cat.full {
         tx.execute("DELETE FROM products", [])?;
     }

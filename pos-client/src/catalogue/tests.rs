@@ -133,6 +133,53 @@ fn snapshot_then_delta_through_the_store() {
     assert!(Catalogue::load(&store).unwrap().is_empty());
 }
 
+/// Two refreshes overlap (the interface's background sender and `ocop-till
+/// sync`): the one that asked first, for v8, stores after the one that got
+/// v9. The older answer must not take the till back: v9's price and v9's
+/// removal stay, and the held version stays 9.
+#[test]
+fn an_older_answer_stored_after_a_newer_one_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open_dir(dir.path()).unwrap();
+    let mut v7_price = product(2, "Chè", None, Some("CHE-01"));
+    v7_price.price = 90_000;
+    let snap = TillCatalogue {
+        version: 7,
+        full: true,
+        outlet: outlet(),
+        products: vec![product(1, "Rượu ngô", Some(GTIN14), None), v7_price],
+        removed: vec![],
+    };
+    save(&mut store, &snap, Some("\"o1-v7\"")).unwrap();
+    let mut v8_price = product(2, "Chè", None, Some("CHE-01"));
+    v8_price.price = 95_000;
+    let mut v9_price = v8_price.clone();
+    v9_price.price = 99_000;
+    let v9 = TillCatalogue {
+        version: 9,
+        full: false,
+        outlet: outlet(),
+        products: vec![v9_price],
+        removed: vec![1],
+    };
+    let v8 = TillCatalogue {
+        version: 8,
+        products: vec![v8_price, product(1, "Rượu ngô", Some(GTIN14), None)],
+        removed: vec![],
+        ..v9.clone()
+    };
+    save(&mut store, &v9, Some("\"o1-v9\"")).unwrap();
+    save(&mut store, &v8, Some("\"o1-v8\"")).unwrap();
+    let cat = Catalogue::load(&store).unwrap();
+    assert_eq!(cat.version, Some(9));
+    assert_eq!(cat.by_id(2).unwrap().price, 99_000);
+    assert!(cat.by_id(1).is_none(), "still removed");
+    assert_eq!(
+        held_version(&store).unwrap().unwrap().1.as_deref(),
+        Some("\"o1-v9\"")
+    );
+}
+
 #[test]
 fn a_hundred_thousand_products_load_quickly() {
     let dir = tempfile::tempdir().unwrap();
