@@ -144,7 +144,7 @@ pub fn verify_pin(store: &Store, pin: &str) -> anyhow::Result<Option<Approver>> 
 /// The line before its discount, as the core computes it.
 pub fn line_gross(cat: &Catalogue, item: &CartItem) -> anyhow::Result<Dong> {
     let p = crate::checkout::product_of(cat, item, None)?;
-    line_amount(p.price(), item.qty, Dong::ZERO).map_err(|e| anyhow::anyhow!("{e}"))
+    line_amount(p.price(), item.qty, Dong::ZERO).map_err(|e| crate::user_error(&e))
 }
 
 /// The mark an approval leaves at the end of a line's discount reason.

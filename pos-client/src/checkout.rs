@@ -19,6 +19,7 @@ use uuid::Uuid;
 use crate::catalogue::{Catalogue, Product};
 use crate::config::TillConfig;
 use crate::store::{Committed, Store};
+use crate::user_error;
 
 /// A line of the cart: what was scanned and how many.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,14 +54,16 @@ impl std::str::FromStr for Tender {
         Ok(match (kind.trim().to_ascii_lowercase().as_str(), arg) {
             ("cash", None) => Tender::Cash(None),
             ("cash", Some(a)) => Tender::Cash(Some(
-                a.parse::<Dong>()
-                    .map_err(|e| anyhow::anyhow!("{e}"))
-                    .with_context(|| format!("số tiền mặt không hợp lệ / bad cash amount {a:?}"))?,
+                a.parse::<Dong>().map_err(|e| user_error(&e)).with_context(|| {
+                    format!(
+                        "bad_cash_amount: số tiền mặt không hợp lệ {a:?} / bad cash amount {a:?}"
+                    )
+                })?,
             )),
             ("qr", None) => Tender::Qr,
             ("card", Some(r)) if !r.trim().is_empty() => Tender::Card(r.trim().to_owned()),
             _ => bail!(
-                "cách thanh toán không hợp lệ {s:?} (dùng cash[:SỐ TIỀN], qr, card:MÃ) \
+                "bad_payment: cách thanh toán không hợp lệ {s:?} (dùng cash[:SỐ TIỀN], qr, card:MÃ) \
                  / bad payment {s:?} (use cash[:AMOUNT], qr, card:REF)"
             ),
         })
@@ -76,7 +79,7 @@ pub fn parse_item(arg: &str) -> anyhow::Result<(String, Quantity)> {
             .bytes()
             .all(|b| b.is_ascii_digit() || b == b'.' || b == b',')
     {
-        let q = Quantity::parse(qty).map_err(|e| anyhow::anyhow!("{e}"))?;
+        let q = Quantity::parse(qty).map_err(|e| user_error(&e))?;
         return Ok((code.to_owned(), q));
     }
     Ok((
@@ -89,13 +92,19 @@ pub fn parse_item(arg: &str) -> anyhow::Result<(String, Quantity)> {
 pub fn scan_item(cat: &Catalogue, code: &str, qty: Quantity) -> anyhow::Result<CartItem> {
     let found = cat
         .scan(code)
-        .with_context(|| format!("mã quét không hợp lệ / unreadable scan {code:?}"))?
         .with_context(|| {
-            format!("không có sản phẩm mã {code:?} trong danh mục / no product {code:?}")
+            format!("unreadable_scan: mã quét không hợp lệ {code:?} / unreadable scan {code:?}")
+        })?
+        .with_context(|| {
+            format!(
+                "product_not_found: không có sản phẩm mã {code:?} trong danh mục / no product \
+                 {code:?} in the catalogue"
+            )
         })?;
     if !qty.is_whole() && !found.product.fractional {
         bail!(
-            "{} chỉ bán theo số nguyên / is sold in whole units",
+            "whole_units_only: {} chỉ bán theo số nguyên / {} is sold in whole units",
+            found.product.name,
             found.product.name
         );
     }
@@ -115,13 +124,13 @@ pub fn payments(total: Dong, tenders: &[Tender]) -> anyhow::Result<Vec<Payment>>
     let mut out = Vec::with_capacity(tenders.len());
     for t in tenders {
         if !remaining.is_positive() {
-            bail!("thanh toán thừa / more payments than the total needs");
+            bail!("payment_exceeds_total: thanh toán thừa / more payments than the total needs");
         }
         out.push(match t {
             Tender::Cash(tendered) => {
                 let given = tendered.unwrap_or(remaining);
                 let amount = given.min(remaining);
-                Payment::cash(amount, given).map_err(|e| anyhow::anyhow!("{e}"))?
+                Payment::cash(amount, given).map_err(|e| user_error(&e))?
             }
             Tender::Qr => Payment::bank_transfer(remaining, TransferStatus::Pending, None),
             Tender::Card(r) => Payment::card(remaining, r.clone()),
@@ -130,7 +139,10 @@ pub fn payments(total: Dong, tenders: &[Tender]) -> anyhow::Result<Vec<Payment>>
         remaining = remaining.checked_sub(last).context("overflow")?;
     }
     if remaining.is_positive() {
-        bail!("khách còn thiếu {remaining} / {remaining} still to pay");
+        bail!(
+            "payment_short: khách còn thiếu {remaining} / {} still to pay",
+            remaining.to_ascii_string()
+        );
     }
     Ok(out)
 }
@@ -188,9 +200,9 @@ fn cart_lines(cat: &Catalogue, items: &[CartItem]) -> anyhow::Result<Vec<CartLin
 pub fn cart_total(cat: &Catalogue, items: &[CartItem]) -> anyhow::Result<Dong> {
     let mut b = SaleBuilder::new(draft_header(0, 0, 0)?);
     for line in cart_lines(cat, items)? {
-        b.add(line).map_err(|e| anyhow::anyhow!("{e}"))?;
+        b.add(line).map_err(|e| user_error(&e))?;
     }
-    b.total().map_err(|e| anyhow::anyhow!("{e}"))
+    b.total().map_err(|e| user_error(&e))
 }
 
 fn draft_header(till_id: i32, cashier_id: i32, outlet_id: i32) -> anyhow::Result<SaleHeader> {
@@ -225,12 +237,11 @@ pub fn commit_sale(
             header.shift_id = shift_id;
             let mut b = SaleBuilder::new(header);
             for line in lines {
-                b.add(line).map_err(|e| anyhow::anyhow!("{e}"))?;
+                b.add(line).map_err(|e| user_error(&e))?;
             }
-            let total = b.total().map_err(|e| anyhow::anyhow!("{e}"))?;
+            let total = b.total().map_err(|e| user_error(&e))?;
             let pays = payments(total, tenders)?;
-            b.finish(pays, prev_hash)
-                .map_err(|e| anyhow::anyhow!("{e}"))
+            b.finish(pays, prev_hash).map_err(|e| user_error(&e))
         },
         |s: &Sale| (s.id.to_string(), s.hash),
     )

@@ -32,3 +32,14 @@ pub mod store;
 pub mod sync;
 pub mod transfer;
 pub mod tui;
+
+/// A core refusal as the till says it: `code: Vietnamese / English`.
+pub(crate) fn user_error(e: &impl ocop_core::i18n::UserError) -> anyhow::Error {
+    use ocop_core::i18n::Lang;
+    anyhow::anyhow!(
+        "{}: {} / {}",
+        e.code(),
+        e.message(Lang::Vi),
+        e.message(Lang::En)
+    )
+}

@@ -21,7 +21,6 @@ use std::time::Duration;
 
 use anyhow::{Context, bail};
 use chrono::Utc;
-use ocop_core::i18n::{Lang, UserError};
 use ocop_core::money::{Dong, Quantity};
 use ocop_core::sale::refund::{
     RefundHeader, RefundRequest, Refundable, build_refund, refund_lines, refund_totals, refundable,
@@ -32,6 +31,7 @@ use uuid::Uuid;
 use crate::config::TillConfig;
 use crate::server_api::{SaleLookup, Server};
 use crate::store::{Committed, Store};
+use crate::user_error;
 
 /// How the cashier names the sale to refund.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -108,15 +108,6 @@ pub struct Found {
     pub sale: Sale,
     pub earlier: Vec<Refund>,
     pub lines: Vec<Refundable>,
-}
-
-fn user_error(e: &impl UserError) -> anyhow::Error {
-    anyhow::anyhow!(
-        "{}: {} / {}",
-        e.code(),
-        e.message(Lang::Vi),
-        e.message(Lang::En)
-    )
 }
 
 /// This till's own sale named by `r`, from the local store.

@@ -19,7 +19,6 @@ use std::time::Duration;
 
 use anyhow::{Context, bail};
 use chrono::Utc;
-use ocop_core::i18n::{Lang, UserError};
 use ocop_core::money::Dong;
 use ocop_core::sale::shift::{
     CashCount, CashDirection, CashMovement, CountedTotals, Denomination, ShiftClosing, ShiftInput,
@@ -38,6 +37,7 @@ use crate::printing::PrinterArgs;
 use crate::server_api::Server;
 use crate::store::{Store, enqueue_event_in, get_in, last_seq_in, remove_in, set_in};
 use crate::sync::{self, Backoff};
+use crate::user_error;
 
 /// The open shift (config key).
 const OPEN_KEY: &str = "open_shift";
@@ -102,15 +102,6 @@ pub enum ShiftReport {
         grand_total: Dong,
     },
     Z(ClosedShift),
-}
-
-fn user_error(e: &impl UserError) -> anyhow::Error {
-    anyhow::anyhow!(
-        "{}: {} / {}",
-        e.code(),
-        e.message(Lang::Vi),
-        e.message(Lang::En)
-    )
 }
 
 /// The refusal when nothing can be sold or refunded: no shift is open.

@@ -120,6 +120,17 @@ fn a_sale_is_computed_by_the_core_and_chained() {
     assert_eq!(store.journal_head().unwrap(), (2, second.hash));
 }
 
+/// `code: Vietnamese / English`, the code in snake_case.
+fn assert_coded(err: &anyhow::Error) {
+    let text = format!("{err:#}");
+    let (code, rest) = text.split_once(": ").unwrap_or_default();
+    assert!(
+        !code.is_empty() && code.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'),
+        "no code: {text}"
+    );
+    assert!(rest.contains(" / "), "not bilingual: {text}");
+}
+
 #[test]
 fn a_refused_sale_commits_nothing() {
     let dir = tempfile::tempdir().unwrap();
@@ -132,7 +143,22 @@ fn a_refused_sale_commits_nothing() {
     crate::shift::open(&mut store, &cfg(), Dong::ZERO).unwrap();
     let short = [Tender::Cash(Some(Dong::new(1000)))];
     assert!(commit_sale(&mut store, &cfg(), &cat, &items, &short).is_err());
-    assert!(commit_sale(&mut store, &cfg(), &cat, &[], &[Tender::Cash(None)]).is_err());
+    // Every refusal reaches the cashier with a stable code, Vietnamese
+    // first: the core's ("line 1: …" in English only) and the till's own.
+    let err = commit_sale(&mut store, &cfg(), &cat, &[], &[Tender::Cash(None)]).unwrap_err();
+    assert_coded(&err);
+    let mut big = items.clone();
+    big[0].discount = Dong::new(5_000_000);
+    big[0].discount_reason = Some("x".into());
+    assert_coded(&cart_total(&cat, &big).unwrap_err());
+    assert_coded(&commit_sale(&mut store, &cfg(), &cat, &big, &[Tender::Qr]).unwrap_err());
+    assert_coded(&commit_sale(&mut store, &cfg(), &cat, &items, &short).unwrap_err());
+    let twice = [Tender::Qr, Tender::Qr];
+    assert_coded(&commit_sale(&mut store, &cfg(), &cat, &items, &twice).unwrap_err());
+    assert_coded(&scan_item(&cat, "NOPE", q("1")).unwrap_err());
+    assert_coded(&scan_item(&cat, "8936012345674", q("1.5")).unwrap_err());
+    assert_coded(&"cheque".parse::<Tender>().unwrap_err());
+    assert_coded(&"cash:abc".parse::<Tender>().unwrap_err());
     assert_eq!(store.journal_head().unwrap().0, 0);
     assert_eq!(store.queue_counts().unwrap(), (1, 0, 0), "only the opening");
     let ok = commit_sale(&mut store, &cfg(), &cat, &items, &[Tender::Qr]).unwrap();

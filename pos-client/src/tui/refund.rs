@@ -48,8 +48,8 @@ impl RefundDraft {
     /// What goes back, as the core computes it.
     fn total(&self) -> anyhow::Result<Dong> {
         let lines = refund_lines(&self.found.sale, &self.found.earlier, &self.requests())
-            .map_err(|e| anyhow::anyhow!("{e}"))?;
-        Ok(refund_totals(&lines).map_err(|e| anyhow::anyhow!("{e}"))?.0)
+            .map_err(|e| crate::user_error(&e))?;
+        Ok(refund_totals(&lines).map_err(|e| crate::user_error(&e))?.0)
     }
 }
 

@@ -245,8 +245,7 @@ impl App {
             return;
         }
         if let Err(e) = line_amount(product.price(), qty, item.discount) {
-            self.message = e.to_string();
-            return;
+            return self.say_error(&crate::user_error(&e));
         }
         let name = product.name.clone();
         if let Some(item) = self.cart.get_mut(line) {
@@ -271,7 +270,7 @@ impl App {
         let checked = crate::approval::line_gross(&self.cat, item).and_then(|gross| {
             let price = self.cat.by_id(item.product_id).map(|p| p.price());
             line_amount(price.unwrap_or(Dong::ZERO), item.qty, discount)
-                .map_err(|e| anyhow::anyhow!("{e}"))?;
+                .map_err(|e| crate::user_error(&e))?;
             Ok(gross)
         });
         let gross = match checked {

@@ -46,7 +46,7 @@ impl CountDraft {
     fn amount(&self, row: usize) -> anyhow::Result<Dong> {
         match self.rows.get(row).map(|s| s.trim()) {
             None | Some("") => Ok(Dong::ZERO),
-            Some(s) => Dong::parse(s).map_err(|e| anyhow::anyhow!("{e}")),
+            Some(s) => Dong::parse(s).map_err(|e| crate::user_error(&e)),
         }
     }
 
@@ -406,7 +406,7 @@ impl App {
                 .shift_summary
                 .as_ref()
                 .ok_or_else(|| anyhow::anyhow!("no shift"))?;
-            core_close(s, c).map_err(|e| anyhow::anyhow!("{e}"))
+            core_close(s, c).map_err(|e| crate::user_error(&e))
         });
         let mut lines = Vec::new();
         let rows: Vec<Row> = match preview {
