@@ -42,6 +42,8 @@ impl TestDb {
             }
             Some(admin_url) => {
                 let name = format!("ocop_test_{}", uuid::Uuid::new_v4().simple());
+                // Before the first libpq connection of the process (see there).
+                ocop_server::db::init_postgres_tls();
                 let mut admin =
                     diesel::PgConnection::establish(&admin_url).expect("connect to PostgreSQL");
                 admin

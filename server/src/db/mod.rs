@@ -30,6 +30,18 @@ const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations
 /// two servers starting at once from migrating the same database together.
 const MIGRATION_LOCK_KEY: i64 = 0x0C0B_5EED;
 
+/// Initialises OpenSSL (used by libpq for TLS to PostgreSQL) so that it
+/// registers no clean-up at process exit. Left to itself, OpenSSL's `atexit`
+/// handler frees its state while other threads (pool connections, server
+/// workers, the pool's reaper) may still hold TLS connections: a segfault in
+/// libcrypto at exit, after all the work was done (seen in CI, on a test
+/// binary whose tests had all passed). `openssl_sys::init` passes
+/// `OPENSSL_INIT_NO_ATEXIT`; only the first initialisation counts, so this
+/// runs before any PostgreSQL connection is opened. Idempotent and cheap.
+pub fn init_postgres_tls() {
+    openssl_sys::init();
+}
+
 /// A connection to either backend. Queries written against it run on both.
 #[derive(diesel::MultiConnection)]
 pub enum DbConn {
@@ -81,9 +93,12 @@ impl ManageConnection for DbManager {
 
     fn connect(&self) -> Result<DbConn, r2d2::Error> {
         match self.backend {
-            Backend::Postgres => diesel::PgConnection::establish(&self.target)
-                .map(DbConn::Postgres)
-                .map_err(r2d2::Error::ConnectionError),
+            Backend::Postgres => {
+                init_postgres_tls();
+                diesel::PgConnection::establish(&self.target)
+                    .map(DbConn::Postgres)
+                    .map_err(r2d2::Error::ConnectionError)
+            }
             Backend::Sqlite => {
                 let mut conn = diesel::SqliteConnection::establish(&self.target)
                     .map_err(r2d2::Error::ConnectionError)?;
