@@ -209,13 +209,21 @@ pub fn look(db_path: &std::path::Path, sale_id: Uuid) -> Seen {
         let cfg = TillConfig::require(&store)?;
         let server = Server::new(&cfg.server_url, ASK_TIMEOUT)?;
         let auth = cfg.till_auth();
-        let sent = sync::send_outbox(&store, &server, &auth, Backoff::default(), false)?;
+        // Records respect their back-off: a look every 2 s must not turn
+        // a failing send into a retry every 2 s.
+        let sent = sync::send_outbox(&store, &server, &auth, Backoff::default(), true)?;
         Ok(match server.transfer_state(&auth, sale_id) {
             Ok(state) => Seen::State(state.status),
             Err(SendError::Transient(e)) => Seen::Offline(e),
-            // Not there because it could not be sent: that is being offline.
-            Err(SendError::Refused { .. }) if sent.error.is_some() => {
-                Seen::Offline(sent.error.unwrap_or_default())
+            // Not there because it could not be sent (yet): that is being
+            // offline.
+            Err(SendError::Refused { .. }) if sent.error.is_some() || sent.waiting > 0 => {
+                Seen::Offline(sent.error.unwrap_or_else(|| {
+                    format!(
+                        "{} bản ghi chờ gửi lại / records waiting to be resent",
+                        sent.waiting
+                    )
+                }))
             }
             Err(e @ SendError::Refused { .. }) => Seen::Refused(e.to_string()),
         })

@@ -117,3 +117,62 @@ fn the_watcher_reports_offline_and_keeps_the_queue() {
     assert!(matches!(seen, Some(Seen::Offline(_))), "{seen:?}");
     assert_eq!(store.queue_counts().unwrap(), (3, 0, 0), "nothing lost");
 }
+
+/// A server that answers every request with 503 and counts the records
+/// posted to it (the queue's first record stops each pass).
+fn busy_server() -> (String, Arc<std::sync::atomic::AtomicUsize>) {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let posts = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counted = posts.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { break };
+            let mut seen = Vec::new();
+            let mut buf = [0u8; 4096];
+            // The request line is all this server needs.
+            while !seen.windows(2).any(|w| w == b"\r\n") {
+                match stream.read(&mut buf) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => seen.extend_from_slice(&buf[..n]),
+                }
+            }
+            if seen.starts_with(b"POST ") {
+                counted.fetch_add(1, Ordering::SeqCst);
+            }
+            let _ = stream.write_all(
+                b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+            );
+        }
+    });
+    (url, posts)
+}
+
+/// Looking every 2 s while the server fails must not resend every 2 s:
+/// the second look finds the sale still backing off and sends nothing,
+/// and says offline (the sale is not on the server yet).
+#[test]
+fn looks_respect_the_back_off_of_what_is_queued() {
+    let (dir, mut store) = open();
+    let (url, posts) = busy_server();
+    let mut c = cfg();
+    c.server_url = url;
+    c.save(&store).unwrap();
+    let qr = sale(&mut store, Tender::Qr);
+    let db = dir.path().join(crate::store::DB_FILE);
+    let first = look(&db, qr.id);
+    let second = look(&db, qr.id);
+    assert!(matches!(first, Seen::Offline(_)), "{first:?}");
+    assert!(matches!(second, Seen::Offline(_)), "{second:?}");
+    assert_eq!(
+        posts.load(Ordering::SeqCst),
+        1,
+        "sent once, then backed off"
+    );
+    assert_eq!(
+        store.queue_counts().unwrap().0,
+        2,
+        "shift opening and sale kept"
+    );
+}
