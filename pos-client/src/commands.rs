@@ -131,6 +131,16 @@ pub struct SellArgs {
     /// Print the committed sale as JSON.
     #[arg(long)]
     pub json: bool,
+    #[command(flatten)]
+    pub print: PrintOpts,
+    /// Do not try to send the sale now (the queue keeps it).
+    #[arg(long)]
+    pub no_send: bool,
+}
+
+/// Printer options shared by the commands that print.
+#[derive(Debug, Args)]
+pub struct PrintOpts {
     /// Printer URI (overrides the stored one); `none` to skip printing.
     #[arg(long)]
     pub printer: Option<String>,
@@ -140,12 +150,22 @@ pub struct SellArgs {
     /// raster, cp1258 or ascii.
     #[arg(long)]
     pub mode: Option<String>,
-    /// Do not try to send the sale now (the queue keeps it).
-    #[arg(long)]
-    pub no_send: bool,
 }
 
-pub(crate) fn printer_for(
+impl PrintOpts {
+    /// These options over the stored printer; `None` for `--printer none`
+    /// or when no printer is configured.
+    pub fn printer(&self, cfg: &TillConfig) -> Option<PrinterArgs> {
+        printer_for(
+            cfg,
+            self.printer.as_deref(),
+            self.width,
+            self.mode.as_deref(),
+        )
+    }
+}
+
+fn printer_for(
     cfg: &TillConfig,
     uri: Option<&str>,
     w: Option<u32>,
@@ -216,12 +236,7 @@ pub fn sell(data_dir: &Path, args: &SellArgs) -> anyhow::Result<()> {
     {
         std::thread::sleep(Duration::from_millis(ms));
     }
-    let printed = match printer_for(
-        &cfg,
-        args.printer.as_deref(),
-        args.width,
-        args.mode.as_deref(),
-    ) {
+    let printed = match args.print.printer(&cfg) {
         Some(p) => crate::receipt::print_sale(&p, &cfg, &sale, cat.outlet.as_ref(), false)
             .map_err(|e| format!("{e:#}")),
         None => Err(
@@ -387,15 +402,8 @@ pub struct ReprintArgs {
     /// Receipt number (default: the last).
     #[arg(long)]
     pub receipt: Option<u32>,
-    /// Printer URI (overrides the stored one).
-    #[arg(long)]
-    pub printer: Option<String>,
-    /// Paper width in mm (58 or 80).
-    #[arg(long)]
-    pub width: Option<u32>,
-    /// raster, cp1258 or ascii.
-    #[arg(long)]
-    pub mode: Option<String>,
+    #[command(flatten)]
+    pub print: PrintOpts,
 }
 
 pub fn reprint(data_dir: &Path, args: &ReprintArgs) -> anyhow::Result<()> {
@@ -404,13 +412,10 @@ pub fn reprint(data_dir: &Path, args: &ReprintArgs) -> anyhow::Result<()> {
     let (kind, json) = store
         .receipt_json(args.receipt)?
         .context("không có phiếu này / no such receipt")?;
-    let printer = printer_for(
-        &cfg,
-        args.printer.as_deref(),
-        args.width,
-        args.mode.as_deref(),
-    )
-    .context("chưa cấu hình máy in / no printer configured (--printer)")?;
+    let printer = args
+        .print
+        .printer(&cfg)
+        .context("chưa cấu hình máy in / no printer configured (--printer)")?;
     let cat = Catalogue::load(&store)?;
     let printed = if kind == "refund" {
         let refund: Refund = serde_json::from_str(&json)?;

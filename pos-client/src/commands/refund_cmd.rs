@@ -7,8 +7,7 @@ use std::path::Path;
 use clap::{Args, ValueEnum};
 use ocop_core::sale::Restock;
 
-use super::printer_for;
-use super::shift_cmd::PrintOpts;
+use super::PrintOpts;
 use crate::catalogue::Catalogue;
 use crate::config::TillConfig;
 use crate::refund::{self, RefundTender};
@@ -70,12 +69,7 @@ pub fn run(data_dir: &Path, args: &RefundArgs) -> anyhow::Result<()> {
     let r = committed.record;
     eprintln!("committed refund {}", r.receipt_ref());
     let cat = Catalogue::load(&store)?;
-    let printed = match printer_for(
-        &cfg,
-        args.print.printer.as_deref(),
-        args.print.width,
-        args.print.mode.as_deref(),
-    ) {
+    let printed = match args.print.printer(&cfg) {
         Some(p) => crate::receipt::print_refund(
             &p,
             &r,

@@ -9,25 +9,11 @@ use clap::{Args, Subcommand};
 use ocop_core::money::Dong;
 use ocop_core::sale::shift::{CashDirection, CountedTotals};
 
-use super::printer_for;
+use super::PrintOpts;
 use crate::catalogue::Catalogue;
 use crate::config::TillConfig;
 use crate::shift::{self, ShiftReport};
 use crate::store::Store;
-
-/// Printer options shared by the commands that print.
-#[derive(Debug, Args)]
-pub struct PrintOpts {
-    /// Printer URI (overrides the stored one); `none` to skip printing.
-    #[arg(long)]
-    pub printer: Option<String>,
-    /// Paper width in mm (58 or 80).
-    #[arg(long)]
-    pub width: Option<u32>,
-    /// raster, cp1258 or ascii.
-    #[arg(long)]
-    pub mode: Option<String>,
-}
 
 #[derive(Debug, Subcommand)]
 pub enum ShiftCommand {
@@ -107,18 +93,12 @@ fn print_and_describe(
     report: &ShiftReport,
 ) -> anyhow::Result<Result<(), String>> {
     let cat = Catalogue::load(store)?;
-    Ok(
-        match printer_for(
-            cfg,
-            print.printer.as_deref(),
-            print.width,
-            print.mode.as_deref(),
-        ) {
-            Some(p) => shift::print_report(&p, cfg, cat.outlet.as_ref(), report)
-                .map_err(|e| format!("{e:#}")),
-            None => Err("không in / no printer".to_owned()),
-        },
-    )
+    Ok(match print.printer(cfg) {
+        Some(p) => {
+            shift::print_report(&p, cfg, cat.outlet.as_ref(), report).map_err(|e| format!("{e:#}"))
+        }
+        None => Err("không in / no printer".to_owned()),
+    })
 }
 
 pub fn run(data_dir: &Path, command: &ShiftCommand) -> anyhow::Result<()> {
