@@ -546,8 +546,13 @@ impl Store {
     }
 
     /// Takes a parked cart back (and removes it from the parked list).
+    /// Immediate: two windows resuming the same cart queue on the write
+    /// lock (busy timeout) and the second finds it gone, rather than
+    /// failing to upgrade a read transaction ("database is locked").
     pub fn unpark(&mut self, id: i64) -> anyhow::Result<Option<String>> {
-        let tx = self.conn.transaction()?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let json: Option<String> = tx
             .query_row("SELECT json FROM parked WHERE id = ?1", [id], |r| r.get(0))
             .optional()?;

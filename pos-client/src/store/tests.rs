@@ -349,3 +349,36 @@ fn a_record_backing_off_holds_back_the_ones_after_it() {
         .unwrap();
     assert_eq!(s.pending(10, true).unwrap().len(), 2);
 }
+
+/// Two windows resuming the same parked cart at once: exactly one gets it,
+/// the other finds it gone; neither sees an error.
+#[test]
+fn a_parked_cart_is_resumed_once_from_two_windows() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(DB_FILE);
+    Store::open(&path).unwrap();
+    for round in 0..30 {
+        let id = Store::open(&path)
+            .unwrap()
+            .park(&format!("Khách {round}"), "[1]")
+            .unwrap();
+        let barrier = std::sync::Arc::new(std::sync::Barrier::new(2));
+        let handles: Vec<_> = (0..2)
+            .map(|_| {
+                let (path, barrier) = (path.clone(), barrier.clone());
+                std::thread::spawn(move || {
+                    let mut store = Store::open(&path).unwrap();
+                    barrier.wait();
+                    store.unpark(id).map_err(|e| format!("{e:#}"))
+                })
+            })
+            .collect();
+        let results: Vec<_> = handles.into_iter().map(|h| h.join().unwrap()).collect();
+        let got: Vec<_> = results
+            .iter()
+            .map(|r| r.as_ref().unwrap_or_else(|e| panic!("round {round}: {e}")))
+            .filter(|json| json.is_some())
+            .collect();
+        assert_eq!(got.len(), 1, "round {round}: {results:?}");
+    }
+}
