@@ -162,6 +162,7 @@ pub fn approve(item: &mut CartItem, approver: &Approver) {
         .filter(|r| !r.is_empty())
         .unwrap_or("Giảm giá");
     item.discount_reason = Some(format!("{reason}{}", mark(approver)));
+    item.approved_by = Some(approver.clone());
 }
 
 /// Refuses a cart holding a discount above the limit that the configured
@@ -174,14 +175,12 @@ pub fn check_cart(store: &Store, cat: &Catalogue, items: &[CartItem]) -> anyhow:
         if !discount_needs_pin(store, line_gross(cat, item)?, item.discount)? {
             continue;
         }
+        // The approval itself, not its mark: a reason typed to look
+        // approved proves nothing.
         let approved = settings(store)?.is_some_and(|s| {
-            let approver = Approver {
-                id: s.manager_id,
-                name: s.manager_name,
-            };
-            item.discount_reason
-                .as_deref()
-                .is_some_and(|r| r.ends_with(&mark(&approver)))
+            item.approved_by
+                .as_ref()
+                .is_some_and(|a| a.id == s.manager_id)
         });
         if !approved {
             anyhow::bail!(

@@ -29,6 +29,9 @@ pub struct CartItem {
     pub qty: Quantity,
     pub discount: Dong,
     pub discount_reason: Option<String>,
+    /// The manager who approved the discount with a PIN
+    /// ([`crate::approval::approve`]); the reason only records it.
+    pub approved_by: Option<crate::approval::Approver>,
 }
 
 /// How the customer pays, before the amounts are known.
@@ -114,6 +117,7 @@ pub fn scan_item(cat: &Catalogue, code: &str, qty: Quantity) -> anyhow::Result<C
         qty,
         discount: Dong::ZERO,
         discount_reason: None,
+        approved_by: None,
     })
 }
 

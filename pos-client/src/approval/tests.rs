@@ -108,6 +108,15 @@ fn checkout_refuses_a_discount_above_the_limit_that_nobody_approved() {
         },
     );
     assert!(commit_sale(&mut store, &cfg(), &cat, &[forged], &[Tender::Cash(None)]).is_err());
+    // A reason typed to end with the real manager's mark is not an approval.
+    let mut typed = item.clone();
+    approve(&mut typed, &manager());
+    typed.approved_by = None;
+    let err = commit_sale(&mut store, &cfg(), &cat, &[typed], &[Tender::Cash(None)]).unwrap_err();
+    assert!(
+        format!("{err}").starts_with("discount_not_approved"),
+        "{err}"
+    );
     assert_eq!(store.journal_head().unwrap(), head, "no number used");
     // Approved with the PIN: the manager's name is on the line.
     let approver = verify_pin(&store, "2468").unwrap().unwrap();

@@ -33,6 +33,8 @@ struct ParkedLine {
     qty: Quantity,
     discount: Dong,
     discount_reason: Option<String>,
+    #[serde(default)]
+    approved_by: Option<crate::approval::Approver>,
 }
 
 /// Whether what is typed is a name to search for rather than a code or a
@@ -173,6 +175,7 @@ impl App {
                     qty: Quantity::ONE,
                     discount: Dong::ZERO,
                     discount_reason: None,
+                    approved_by: None,
                 });
                 self.line = self.cart.len().saturating_sub(1);
             }
@@ -336,6 +339,7 @@ impl App {
                 qty: l.qty,
                 discount: l.discount,
                 discount_reason: l.discount_reason.clone(),
+                approved_by: l.approved_by.clone(),
             })
             .collect();
         let names: Vec<&str> = self
@@ -416,6 +420,7 @@ impl App {
                         qty: l.qty,
                         discount: l.discount,
                         discount_reason: l.discount_reason,
+                        approved_by: l.approved_by,
                     })
                     .collect();
                 self.line = self.cart.len().saturating_sub(1);
