@@ -31,10 +31,9 @@
 //! previous closing's grand total, and closings only move forward in days.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::fmt;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::model::{
@@ -183,149 +182,10 @@ impl UserError for ShiftError {
     }
 }
 
-// ---------------------------------------------------------------------------
-// Cash count
-// ---------------------------------------------------------------------------
-
-/// Vietnamese banknotes. The polymer notes (500.000 to 10.000 đồng) and the
-/// cotton notes of 5.000, 2.000 and 1.000 đồng are what a drawer holds.
-/// The 500, 200 and 100 đồng notes are still legal tender and turn up as
-/// change where prices are not whole thousands (tea by weight), so they can
-/// be counted too; most counts leave them at zero. Coins (withdrawn from
-/// circulation since 2011) are not counted.
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug)]
-pub enum Denomination {
-    D500000,
-    D200000,
-    D100000,
-    D50000,
-    D20000,
-    D10000,
-    D5000,
-    D2000,
-    D1000,
-    D500,
-    D200,
-    D100,
-}
-
-impl Denomination {
-    /// Largest first.
-    pub const ALL: [Denomination; 12] = [
-        Denomination::D500000,
-        Denomination::D200000,
-        Denomination::D100000,
-        Denomination::D50000,
-        Denomination::D20000,
-        Denomination::D10000,
-        Denomination::D5000,
-        Denomination::D2000,
-        Denomination::D1000,
-        Denomination::D500,
-        Denomination::D200,
-        Denomination::D100,
-    ];
-
-    pub fn value(self) -> Dong {
-        Dong::new(match self {
-            Denomination::D500000 => 500_000,
-            Denomination::D200000 => 200_000,
-            Denomination::D100000 => 100_000,
-            Denomination::D50000 => 50_000,
-            Denomination::D20000 => 20_000,
-            Denomination::D10000 => 10_000,
-            Denomination::D5000 => 5_000,
-            Denomination::D2000 => 2_000,
-            Denomination::D1000 => 1_000,
-            Denomination::D500 => 500,
-            Denomination::D200 => 200,
-            Denomination::D100 => 100,
-        })
-    }
-
-    pub fn from_value(value: Dong) -> Option<Denomination> {
-        Denomination::ALL.into_iter().find(|d| d.value() == value)
-    }
-}
-
-impl fmt::Display for Denomination {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.value().amount())
-    }
-}
-
-/// Serialised as the note's value as a string (`"500000"`), so that a
-/// count is a JSON object `{"500000": 3, "10000": 12}`.
-impl Serialize for Denomination {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(self)
-    }
-}
-
-impl<'de> Deserialize<'de> for Denomination {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let s = String::deserialize(deserializer)?;
-        s.parse::<i64>()
-            .ok()
-            .map(Dong::new)
-            .and_then(Denomination::from_value)
-            .ok_or_else(|| serde::de::Error::custom(format!("not a Vietnamese banknote: {s:?}")))
-    }
-}
-
-/// The notes counted in a drawer: how many of each. Absent notes count 0.
-#[derive(Clone, PartialEq, Eq, Debug, Default, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct CashCount(BTreeMap<Denomination, u32>);
-
-impl CashCount {
-    pub fn new() -> CashCount {
-        CashCount::default()
-    }
-
-    /// Builder style: `CashCount::new().with(D500000, 2).with(D10000, 5)`.
-    pub fn with(mut self, note: Denomination, count: u32) -> CashCount {
-        self.set(note, count);
-        self
-    }
-
-    pub fn set(&mut self, note: Denomination, count: u32) {
-        if count == 0 {
-            self.0.remove(&note);
-        } else {
-            self.0.insert(note, count);
-        }
-    }
-
-    pub fn count(&self, note: Denomination) -> u32 {
-        self.0.get(&note).copied().unwrap_or(0)
-    }
-
-    /// Σ value × count. Cannot overflow in practice (12 × 500.000 ×
-    /// 4 294 967 295 < 2^63) but is checked all the same.
-    pub fn total(&self) -> Result<Dong, ShiftError> {
-        self.0.iter().try_fold(Dong::ZERO, |acc, (note, count)| {
-            note.value()
-                .amount()
-                .checked_mul(i64::from(*count))
-                .map(Dong::new)
-                .and_then(|v| acc.checked_add(v))
-                .ok_or_else(overflow)
-        })
-    }
-
-    /// `(note, count, subtotal)` for every note counted, largest first: the
-    /// lines of the printed count.
-    pub fn lines(&self) -> Vec<(Denomination, u32, Dong)> {
-        self.0
-            .iter()
-            .filter_map(|(note, count)| {
-                let sub = note.value().amount().checked_mul(i64::from(*count))?;
-                Some((*note, *count, Dong::new(sub)))
-            })
-            .collect()
-    }
-}
+mod cash;
+mod daily;
+pub use cash::{CashCount, Denomination};
+pub use daily::{DailyClosing, daily_closing};
 
 // ---------------------------------------------------------------------------
 // Shift events
@@ -829,110 +689,6 @@ pub fn close(summary: &ShiftSummary, counted: CountedTotals) -> Result<ShiftClos
         counted,
         variances,
         total_variance,
-    })
-}
-
-// ---------------------------------------------------------------------------
-// Daily closing and the grand total
-// ---------------------------------------------------------------------------
-
-/// An outlet's closing of one Vietnamese calendar day, with the perpetual
-/// grand totals carried from the closing before.
-#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct DailyClosing {
-    pub outlet_id: i32,
-    /// The local (UTC+7) day closed.
-    pub day: NaiveDate,
-    /// 1 for the outlet's first closing, then +1 each: a missing closing
-    /// shows as a skipped number.
-    pub closing_no: u32,
-    pub shifts: u32,
-    pub gross_sales: Dong,
-    pub refunds: Dong,
-    pub net_sales: Dong,
-    /// The grand total before this day.
-    pub previous_grand_total: Dong,
-    /// `previous_grand_total + net_sales`: net sales since the outlet's
-    /// first closing. Never reset.
-    pub grand_total: Dong,
-    /// Σ gross sales since the first closing: only ever grows.
-    pub grand_total_sales: Dong,
-    /// Σ refunds since the first closing: only ever grows.
-    pub grand_total_refunds: Dong,
-}
-
-/// Closes `day` for an outlet from the shifts closed that day, carrying the
-/// grand totals on from `previous` (the outlet's last closing, `None` for
-/// its first). Refused if the day is not after the previous closing's, so
-/// the totals cannot be restarted or counted twice.
-pub fn daily_closing(
-    previous: Option<&DailyClosing>,
-    outlet_id: i32,
-    day: NaiveDate,
-    shifts: &[ShiftSummary],
-) -> Result<DailyClosing, ShiftError> {
-    if let Some(p) = previous {
-        if p.outlet_id != outlet_id {
-            return Err(ShiftError::ClosingOutletMismatch {
-                expected: outlet_id,
-                found: p.outlet_id,
-            });
-        }
-        if day <= p.day {
-            return Err(ShiftError::ClosingNotAfterPrevious {
-                day,
-                previous: p.day,
-            });
-        }
-    }
-    let mut seen = BTreeSet::new();
-    let mut gross_sales = Dong::ZERO;
-    let mut refunds = Dong::ZERO;
-    for s in shifts {
-        if s.outlet_id != outlet_id {
-            return Err(ShiftError::ShiftOfAnotherOutlet {
-                shift_id: s.shift_id,
-                expected: outlet_id,
-                found: s.outlet_id,
-            });
-        }
-        if !seen.insert(s.shift_id) {
-            return Err(ShiftError::DuplicateShift {
-                shift_id: s.shift_id,
-            });
-        }
-        add(&mut gross_sales, s.gross_sales)?;
-        add(&mut refunds, s.refunds)?;
-    }
-    let net_sales = sub(gross_sales, refunds)?;
-    let (closing_no, before, before_sales, before_refunds) = match previous {
-        None => (1, Dong::ZERO, Dong::ZERO, Dong::ZERO),
-        Some(p) => (
-            p.closing_no.saturating_add(1),
-            p.grand_total,
-            p.grand_total_sales,
-            p.grand_total_refunds,
-        ),
-    };
-    let mut grand_total = before;
-    add(&mut grand_total, net_sales)?;
-    let mut grand_total_sales = before_sales;
-    add(&mut grand_total_sales, gross_sales)?;
-    let mut grand_total_refunds = before_refunds;
-    add(&mut grand_total_refunds, refunds)?;
-    Ok(DailyClosing {
-        outlet_id,
-        day,
-        closing_no,
-        shifts: count_u32(shifts.len()),
-        gross_sales,
-        refunds,
-        net_sales,
-        previous_grand_total: before,
-        grand_total,
-        grand_total_sales,
-        grand_total_refunds,
     })
 }
 
