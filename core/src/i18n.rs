@@ -40,6 +40,15 @@ pub trait UserError: std::error::Error {
     fn code(&self) -> &'static str;
     /// The message for people, in the requested language.
     fn message(&self, lang: Lang) -> String;
+    /// The same error as the one refusal type that crosses layers (kind
+    /// [`Kind::Invalid`](crate::refusal::Kind::Invalid)).
+    fn refusal(&self) -> crate::refusal::Refusal {
+        crate::refusal::Refusal::invalid(
+            self.code(),
+            self.message(Lang::Vi),
+            self.message(Lang::En),
+        )
+    }
 }
 
 #[cfg(test)]
