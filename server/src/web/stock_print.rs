@@ -179,6 +179,18 @@ fn body(d: &PrintData, lang: Lang) -> Markup {
     let (left, right) = signatures(d.kind, lang);
     let o = &d.outlet;
     let sign = t(lang, "(Ký, ghi rõ họ tên)", "(Signature and full name)");
+    let (no, product, lot, expiry) = (
+        t(lang, "STT", "No."),
+        t(lang, "Tên hàng", "Product"),
+        t(lang, "Số lô", "Lot"),
+        t(lang, "Hạn sử dụng", "Expiry"),
+    );
+    let (qty, unit, payout, note) = (
+        t(lang, "Số lượng", "Quantity"),
+        t(lang, "ĐVT", "Unit"),
+        t(lang, "Giá thanh toán", "Payout price"),
+        t(lang, "Ghi chú", "Note"),
+    );
     html! {
         div.doc {
             p { b { (o.legal_name) } br; (t(lang, "MST", "Tax code")) ": " (o.tax_code) br; (o.address) br; (t(lang, "ĐT", "Phone")) ": " (o.phone) }
@@ -196,42 +208,38 @@ fn body(d: &PrintData, lang: Lang) -> Markup {
             @if !doc.note.is_empty() {
                 p { b { (t(lang, "Ghi chú", "Note")) ":" } " " (doc.note) }
             }
-            div.wrap { table.lines {
+            // On a phone each line reads as a card of labelled values.
+            table.lines.responsive {
                 thead { tr {
-                    th { (t(lang, "STT", "No.")) }
-                    th { (t(lang, "Tên hàng", "Product")) }
-                    th { (t(lang, "Số lô", "Lot")) }
-                    th { (t(lang, "Hạn sử dụng", "Expiry")) }
-                    th.num { (t(lang, "Số lượng", "Quantity")) }
-                    th { (t(lang, "ĐVT", "Unit")) }
+                    th { (no) } th { (product) } th { (lot) } th { (expiry) }
+                    th.num { (qty) } th { (unit) }
                     @if let Some((a, b)) = expected { th.num { (a) } th.num { (b) } }
-                    th.num { (t(lang, "Giá thanh toán", "Payout price")) }
-                    th { (t(lang, "Ghi chú", "Note")) }
+                    th.num { (payout) } th { (note) }
                 } }
                 tbody {
                     @for (i, l) in (1..).zip(&d.lines) {
                         @let name = match lang { Lang::En => l.name_en.as_deref().unwrap_or(&l.name), Lang::Vi => &l.name };
                         tr {
-                            td { (i) }
-                            td { (name) }
-                            td { (l.lot.as_deref().unwrap_or("—")) }
-                            td { (l.expiry.map_or_else(|| "—".to_owned(), |e| e.format("%d/%m/%Y").to_string())) }
-                            td.num { (l.qty) }
-                            td { (l.unit) }
-                            @if expected.is_some() {
+                            td data-label=(no) { (i) }
+                            td data-label=(product) { (name) }
+                            td data-label=(lot) { (l.lot.as_deref().unwrap_or("—")) }
+                            td data-label=(expiry) { (l.expiry.map_or_else(|| "—".to_owned(), |e| e.format("%d/%m/%Y").to_string())) }
+                            td.num data-label=(qty) { (l.qty) }
+                            td data-label=(unit) { (l.unit) }
+                            @if let Some((a, b)) = expected {
                                 @let diff = l.expected.and_then(|e| match d.kind {
                                     DocumentKind::Count => l.qty.checked_sub(e),
                                     _ => e.checked_sub(l.qty),
                                 });
-                                td.num { @if let Some(e) = l.expected { (e) } }
-                                td.num { @if let Some(q) = diff { (q) } }
+                                td.num data-label=(a) { @if let Some(e) = l.expected { (e) } }
+                                td.num data-label=(b) { @if let Some(q) = diff { (q) } }
                             }
-                            td.num { @if let Some(p) = l.payout_price { (Dong::new(p)) } }
-                            td { (l.reason.as_deref().unwrap_or("")) }
+                            td.num data-label=(payout) { @if let Some(p) = l.payout_price { (Dong::new(p)) } }
+                            td data-label=(note) { (l.reason.as_deref().unwrap_or("")) }
                         }
                     }
                 }
-            } }
+            }
             p { (t(lang, "Người lập phiếu", "Prepared by")) ": " (d.prepared_by) }
             div.sign {
                 div { b { (left) } i { (sign) } }
