@@ -3,8 +3,8 @@
 //! model functions as `POST/PUT /api/v1/outlets`: [`outlet::create`] and
 //! [`outlet::update`], which also decides which fields a manager may change.
 //! A refused form comes back with status 422, what was typed and each
-//! message next to its field; nothing is written. Every POST checks the
-//! session's CSRF token first (403, nothing written).
+//! message next to its field; nothing is written. A forged form never
+//! reaches a handler ([`CsrfForm`]: 403, nothing written).
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, get, post, web};

@@ -1,8 +1,8 @@
 //! Create and edit a producer (admins), through the same model functions as
 //! `POST/PUT /api/v1/producers`: [`producer::create`] and
 //! [`producer::update`]. A refused form comes back with status 422, what
-//! was typed and each message next to its field; nothing is written. Every
-//! POST checks the session's CSRF token first (403, nothing written).
+//! was typed and each message next to its field; nothing is written. A
+//! forged form never reaches a handler ([`CsrfForm`]: 403, nothing written).
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, get, post, web};
