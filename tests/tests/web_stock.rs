@@ -532,3 +532,163 @@ async fn a_count_posts_exactly_the_variance_and_wants_a_reason_for_it() {
         "stock on hand is what was counted"
     );
 }
+
+/// The `div.field` holding the input or select named `name`.
+fn field_block<'a>(html: &'a str, name: &str) -> &'a str {
+    let at = html
+        .find(&format!("name=\"{name}\""))
+        .unwrap_or_else(|| panic!("no field {name}: {html}"));
+    let start = html[..at].rfind("<div class=\"field").unwrap();
+    let end = at + html[at..].find("</div>").unwrap();
+    &html[start..end]
+}
+
+/// Issue 11: every POST takes its form through the CSRF extractor, which
+/// refuses a forged form before the form is even read — whatever its body.
+#[tokio::test]
+async fn a_forged_stock_form_is_refused_before_it_is_read_and_writes_nothing() {
+    let app = TestApp::spawn_demo().await;
+    let s = setup(&app).await;
+    let cookie = web_login(&app, "manager1").await;
+    let admin_cookie = web_login(&app, "admin").await;
+    let foreign = csrf(&app, &admin_cookie).await;
+    let docs = document_count(&app, &s.admin).await;
+    let before = on_hand_milli(&app, &s.admin, s.own, s.product).await;
+    let sheet = |bad: &str| {
+        vec![
+            ("csrf", bad.to_owned()),
+            ("outlet_id", s.own.to_string()),
+            ("write_off_reason", "damaged".to_owned()),
+            ("product_id_1", s.product.to_string()),
+            ("qty_1", "1".to_owned()),
+        ]
+    };
+    for bad in [String::new(), "00ff".to_owned(), foreign] {
+        for path in [
+            "/stock/write-off",
+            "/stock/count",
+            "/stock/transfer/1/receive",
+        ] {
+            let (status, _, html) = post_form(&app, path, &cookie, &sheet(&bad)).await;
+            assert_eq!(status, StatusCode::FORBIDDEN, "{path} csrf {bad:?}");
+            assert!(html.contains("mã chống giả mạo"), "{html}");
+        }
+        // A body that is not the form's shape at all: still 403, not 400.
+        let junk = vec![("csrf", bad.clone()), ("not_a_field", "x".to_owned())];
+        let (status, _, _) = post_form(&app, "/stock/receive", &cookie, &junk).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "junk csrf {bad:?}");
+    }
+    // No csrf field at all.
+    let mut missing = sheet("");
+    missing.remove(0);
+    let (status, _, _) = post_form(&app, "/stock/write-off", &cookie, &missing).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(document_count(&app, &s.admin).await, docs);
+    assert_eq!(
+        on_hand_milli(&app, &s.admin, s.own, s.product).await,
+        before
+    );
+}
+
+#[tokio::test]
+async fn a_stock_form_problem_is_shown_beside_its_field() {
+    let app = TestApp::spawn_demo().await;
+    let s = setup(&app).await;
+    let cookie = web_login(&app, "manager1").await;
+    let token = csrf(&app, &cookie).await;
+    let docs = document_count(&app, &s.admin).await;
+
+    let mut fields = receipt_fields(&token, s.own, s.producer, s.product, "mười hai");
+    fields.extend([
+        ("product_id_2", s.product.to_string()),
+        ("qty_2", "3".to_owned()),
+        ("expires_on_2", "31/02/2027".to_owned()),
+    ]);
+    let (status, _, html) = post_form(&app, "/stock/receive", &cookie, &fields).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{html}");
+    let qty = field_block(&html, "qty_1");
+    assert!(qty.contains("field invalid"), "{qty}");
+    assert!(
+        qty.contains("field-error\">Dòng 1: số lượng &quot;mười hai&quot; không hợp lệ."),
+        "{qty}"
+    );
+    let expiry = field_block(&html, "expires_on_2");
+    assert!(
+        expiry.contains("Dòng 2: hạn sử dụng &quot;31/02/2027&quot;"),
+        "{expiry}"
+    );
+    // Fields without a problem carry none; what was typed is kept.
+    assert!(!field_block(&html, "lot_code_1").contains("field-error"));
+    assert!(field_block(&html, "lot_code_1").contains("value=\"WEB-2026-11\""));
+
+    // A transfer without a destination: said beside the destination, in English too.
+    let transfer = vec![
+        ("csrf", token.clone()),
+        ("outlet_id", s.own.to_string()),
+        ("dest_outlet_id", String::new()),
+        ("product_id_1", s.product.to_string()),
+        ("qty_1", "1".to_owned()),
+    ];
+    let (status, _, html) = post_form(&app, "/stock/transfer?lang=en", &cookie, &transfer).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{html}");
+    assert!(
+        field_block(&html, "dest_outlet_id").contains("Choose the destination outlet."),
+        "{html}"
+    );
+    assert_eq!(
+        document_count(&app, &s.admin).await,
+        docs,
+        "nothing written"
+    );
+}
+
+#[tokio::test]
+async fn a_printed_document_reads_in_english_in_the_common_layout() {
+    let app = TestApp::spawn_demo().await;
+    let s = setup(&app).await;
+    let cookie = web_login(&app, "manager1").await;
+    let token = csrf(&app, &cookie).await;
+    let fields = receipt_fields(&token, s.own, s.producer, s.product, "4");
+    let (status, location, body) = post_form(&app, "/stock/receive", &cookie, &fields).await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{body}");
+    let location = location.unwrap();
+
+    let (status, en) = page(&app, &format!("{location}?lang=en"), &cookie).await;
+    assert_eq!(status, StatusCode::OK);
+    for needle in [
+        "lang=\"en\"",
+        "CONSIGNMENT GOODS RECEIVED NOTE",
+        "Delivered by (OCOP producer)",
+        "Received by (outlet)",
+        "(Signature and full name)",
+        "Quantity",
+        "WEB-2026-11",
+        // The common layout: its header and navigation.
+        "href=\"/stock\"",
+        "viewport",
+    ] {
+        assert!(en.contains(needle), "the English page lacks {needle}: {en}");
+    }
+    assert!(!en.contains("Ký, ghi rõ họ tên"), "{en}");
+
+    // The API's printable page follows Accept-Language; Vietnamese by default.
+    let id = id_in(location.trim_end_matches("/print"));
+    let manager = app.login("manager1", "demo1234").await;
+    let api = |lang: Option<&'static str>| {
+        let mut req = app
+            .client
+            .get(app.url(&format!("/api/v1/stock-documents/{id}/print")))
+            .bearer_auth(&manager);
+        if let Some(l) = lang {
+            req = req.header("accept-language", l);
+        }
+        req
+    };
+    let en = api(Some("en")).send().await.unwrap().text().await.unwrap();
+    assert!(en.contains("CONSIGNMENT GOODS RECEIVED NOTE"), "{en}");
+    let vi = api(None).send().await.unwrap().text().await.unwrap();
+    assert!(
+        vi.contains("PHIẾU NHẬP KÝ GỬI") && vi.contains("Ký, ghi rõ họ tên"),
+        "{vi}"
+    );
+}

@@ -19,7 +19,6 @@ pub mod scan;
 pub mod shifts;
 pub mod stock;
 pub mod stock_documents;
-pub mod stock_print;
 pub mod tills;
 pub mod users;
 
@@ -63,9 +62,10 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(stock_documents::replace)
             .service(stock_documents::post_document)
             .service(stock_documents::receive)
-            .service(stock_print::print_html)
-            .service(stock_print::slip_escpos)
-            .service(stock_print::slip_png)
+            // printable documents: rendered with the web pages' layout
+            .service(crate::web::stock_print::print_html)
+            .service(crate::web::stock_print::slip_escpos)
+            .service(crate::web::stock_print::slip_png)
             .service(stock::on_hand)
             .service(stock::movements)
             .service(stock::in_transit)

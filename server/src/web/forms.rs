@@ -7,26 +7,54 @@
 //! is shown next to the field it concerns, or above the form when it
 //! concerns no field on it. Validation itself is never done here: the model
 //! functions the JSON API calls decide; this module only renders their
-//! verdict ([`Invalid`]).
+//! verdict, converted in one place ([`ModelVerdict`]). Repeated rows
+//! (document lines) are typed too ([`Rows`]).
 
+use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use actix_web::HttpResponse;
 use actix_web::http::StatusCode;
+use actix_web::http::header::LOCATION;
 use chrono::NaiveDate;
 use maud::{Markup, html};
 use ocop_core::i18n::Lang;
+use serde::de::{Deserialize, DeserializeOwned, Deserializer, Error as _};
 
 use super::layout::{page, t};
 use super::session::WebUser;
 use crate::db::DbConn;
 use crate::error::ApiError;
+use crate::models::stock::error::StockFailure;
 use crate::models::validation::{Invalid, WriteError};
 use crate::state::AppState;
 
+/// One problem with a submitted form: the field it concerns (empty: the
+/// form as a whole) and what to say, in Vietnamese and English.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    pub field: String,
+    pub vi: String,
+    pub en: String,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, vi: impl Into<String>, en: impl Into<String>) -> Self {
+        FieldError {
+            field: field.into(),
+            vi: vi.into(),
+            en: en.into(),
+        }
+    }
+
+    pub fn message(&self, lang: Lang) -> &str {
+        t(lang, &self.vi, &self.en)
+    }
+}
+
 /// The problems found in one submitted form.
 #[derive(Debug, Default, Clone)]
-pub struct Errors(pub Vec<Invalid>);
+pub struct Errors(pub Vec<FieldError>);
 
 impl Errors {
     /// Messages about `field`, in the page language.
@@ -46,9 +74,126 @@ impl Errors {
     pub fn others(&self, shown: &[&str], lang: Lang) -> Vec<String> {
         self.0
             .iter()
-            .filter(|i| !shown.contains(&i.field))
+            .filter(|i| !shown.contains(&i.field.as_str()))
             .map(|i| i.message(lang).to_owned())
             .collect()
+    }
+
+    pub fn push(&mut self, e: FieldError) {
+        self.0.push(e);
+    }
+
+    /// Adds the problems about fields that have none yet (a field the form
+    /// could not even read keeps that one message).
+    pub fn add_unless_known(&mut self, more: Errors) {
+        let known: Vec<String> = self.0.iter().map(|e| e.field.clone()).collect();
+        self.0
+            .extend(more.0.into_iter().filter(|m| !known.contains(&m.field)));
+    }
+
+    /// `Ok(v)` when nothing was found, the problems otherwise.
+    pub fn or_ok<T>(self, v: T) -> Result<T, Errors> {
+        if self.is_empty() { Ok(v) } else { Err(self) }
+    }
+}
+
+impl From<FieldError> for Errors {
+    fn from(e: FieldError) -> Self {
+        Errors(vec![e])
+    }
+}
+
+/// What a form shows of a model's answer to a write: the problems the
+/// person can correct on the form (`Ok`), or a failure shown as an error
+/// page (`Err`: the database, or a refusal that is not about the form).
+///
+/// THIS is the one place a model error becomes a form error: when the model
+/// error types change, only these impls change.
+pub trait ModelVerdict {
+    fn form_errors(self) -> Result<Errors, ApiError>;
+}
+
+/// A catalogue field the model refused, beside its field.
+impl ModelVerdict for Vec<Invalid> {
+    fn form_errors(self) -> Result<Errors, ApiError> {
+        Ok(Errors(
+            self.into_iter()
+                .map(|i| FieldError::new(i.field, i.vi, i.en))
+                .collect(),
+        ))
+    }
+}
+
+impl ModelVerdict for WriteError {
+    fn form_errors(self) -> Result<Errors, ApiError> {
+        match self {
+            WriteError::Invalid(list) => list.form_errors(),
+            WriteError::Db(e) => Err(e.into()),
+        }
+    }
+}
+
+/// A refused stock action (its text names the line it concerns), above the
+/// form; a server failure is an error page.
+impl ModelVerdict for StockFailure {
+    fn form_errors(self) -> Result<Errors, ApiError> {
+        let e = ApiError::from(self);
+        if actix_web::ResponseError::status_code(&e).is_server_error() {
+            return Err(e);
+        }
+        Ok(FieldError::new("", e.message(Lang::Vi), e.message(Lang::En)).into())
+    }
+}
+
+/// Repeated rows of a form (document lines), posted as `{field}_{n}`
+/// (`product_id_1`, `qty_1`, …) and read into one typed `R` per row `n`.
+/// Use it as a `#[serde(flatten)]` field of the form; `R`'s fields must be
+/// strings (`#[serde(default)]`), as typed.
+#[derive(Debug, Clone)]
+pub struct Rows<R>(BTreeMap<usize, R>);
+
+impl<R> Default for Rows<R> {
+    fn default() -> Self {
+        Rows(BTreeMap::new())
+    }
+}
+
+impl<R> Rows<R> {
+    /// Row `n`, if anything of it was posted.
+    pub fn at(&self, n: usize) -> Option<&R> {
+        self.0.get(&n)
+    }
+
+    /// The posted name of `field` in row `n`.
+    pub fn name(field: &str, n: usize) -> String {
+        format!("{field}_{n}")
+    }
+}
+
+impl<'de, R: DeserializeOwned> Deserialize<'de> for Rows<R> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let all = BTreeMap::<String, String>::deserialize(d)?;
+        let mut grouped: BTreeMap<usize, Vec<(String, String)>> = BTreeMap::new();
+        for (key, value) in all {
+            let Some((field, n)) = key.rsplit_once('_') else {
+                continue;
+            };
+            let Ok(n) = n.parse::<usize>() else { continue };
+            grouped
+                .entry(n)
+                .or_default()
+                .push((field.to_owned(), value));
+        }
+        let mut rows = BTreeMap::new();
+        for (n, fields) in grouped {
+            let row = R::deserialize(serde::de::value::MapDeserializer::<
+                _,
+                serde::de::value::Error,
+            >::new(fields.into_iter()))
+            .map_err(D::Error::custom)?;
+            rows.insert(n, row);
+        }
+        Ok(Rows(rows))
     }
 }
 
@@ -153,27 +298,31 @@ pub enum Outcome<T> {
     Refused(Errors),
 }
 
-/// Runs a catalogue write as one transaction. If the model refuses it, the
+/// Runs a write as one transaction. If the model refuses it, the
 /// transaction is rolled back (nothing written) and the problems come back
 /// as [`Outcome::Refused`] for the form; other failures are errors.
-pub async fn write_form<T, F>(state: &AppState, f: F) -> Result<Outcome<T>, ApiError>
+pub async fn write_form<T, E, F>(state: &AppState, f: F) -> Result<Outcome<T>, ApiError>
 where
     T: Send + 'static,
-    F: FnOnce(&mut DbConn) -> Result<T, WriteError> + Send + 'static,
+    E: ModelVerdict,
+    F: FnOnce(&mut DbConn) -> Result<T, E> + Send + 'static,
 {
     // The problems travel out beside the error, because returning `Err`
     // is what makes `Db::write` roll back.
-    let refused: Arc<Mutex<Option<Vec<Invalid>>>> = Arc::default();
+    let refused: Arc<Mutex<Option<Errors>>> = Arc::default();
     let slot = Arc::clone(&refused);
     let result = state
         .write(move |c| match f(c) {
             Ok(v) => Ok(v),
-            Err(WriteError::Invalid(list)) => {
-                let err = ApiError::from(WriteError::Invalid(list.clone()));
-                *slot.lock().unwrap_or_else(PoisonError::into_inner) = Some(list);
-                Err(err)
+            Err(e) => {
+                let errors = e.form_errors()?;
+                *slot.lock().unwrap_or_else(PoisonError::into_inner) = Some(errors);
+                Err(ApiError::unprocessable(
+                    "form_refused",
+                    "Biểu mẫu bị từ chối.",
+                    "The form was refused.",
+                ))
             }
-            Err(WriteError::Db(e)) => Err(e.into()),
         })
         .await;
     match result {
@@ -183,19 +332,22 @@ where
             .unwrap_or_else(PoisonError::into_inner)
             .take()
         {
-            Some(list) => Ok(Outcome::Refused(Errors(list))),
+            Some(errors) => Ok(Outcome::Refused(errors)),
             None => Err(e),
         },
     }
 }
 
+/// The answer to a saved form: go to `location`.
+pub fn see_other(location: &str) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((LOCATION, location))
+        .finish()
+}
+
 /// A submitted whole number; empty is `None`. Dots, commas and spaces are
 /// thousands separators (people type `350.000`).
-pub fn parse_int(
-    field: &'static str,
-    label: (&str, &str),
-    text: &str,
-) -> Result<Option<i64>, Invalid> {
+pub fn parse_int(field: &str, label: (&str, &str), text: &str) -> Result<Option<i64>, FieldError> {
     let digits: String = text
         .chars()
         .filter(|c| !matches!(c, '.' | ',' | ' ' | '\u{a0}'))
@@ -204,9 +356,8 @@ pub fn parse_int(
         return Ok(None);
     }
     digits.parse::<i64>().map(Some).map_err(|_| {
-        Invalid::new(
+        FieldError::new(
             field,
-            "not_a_number",
             format!("{} phải là số nguyên (\"{text}\").", label.0),
             format!("{} must be a whole number (\"{text}\").", label.1),
         )
@@ -216,10 +367,10 @@ pub fn parse_int(
 /// A submitted date (`YYYY-MM-DD` from a date input, or `DD/MM/YYYY`);
 /// empty is `None`.
 pub fn parse_date(
-    field: &'static str,
+    field: &str,
     label: (&str, &str),
     text: &str,
-) -> Result<Option<NaiveDate>, Invalid> {
+) -> Result<Option<NaiveDate>, FieldError> {
     let v = text.trim();
     if v.is_empty() {
         return Ok(None);
@@ -228,9 +379,8 @@ pub fn parse_date(
         .or_else(|_| NaiveDate::parse_from_str(v, "%d/%m/%Y"))
         .map(Some)
         .map_err(|_| {
-            Invalid::new(
+            FieldError::new(
                 field,
-                "invalid_date",
                 format!("{} không phải ngày hợp lệ (\"{v}\").", label.0),
                 format!("{} is not a valid date (\"{v}\").", label.1),
             )

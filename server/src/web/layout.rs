@@ -42,7 +42,14 @@ button,.button{background:#1f6b3a;color:#fff;border:0;cursor:pointer;text-decora
 .field.invalid input,.field.invalid select{border-color:#c0392b;background:#fff8f7}
 .field-error{display:block;color:#a3261b;margin-top:.2rem}
 fieldset{border:1px solid #dfe6dc;border-radius:.4rem;margin:0 0 .8rem;padding:.6rem .8rem}
-@media (max-width:40rem){table.responsive thead{display:none}table.responsive td{display:block;border:0}table.responsive tr{display:block;border-bottom:1px solid #dfe6dc;padding:.3rem 0}table.responsive td[data-label]::before{content:attr(data-label) ": ";color:#5d6b5a}}
+.doc .center{text-align:center}
+.doc table.lines{margin-top:.6rem}
+.doc table.lines th,.doc table.lines td{border:1px solid #6b7a67}
+.doc .sign{display:flex;justify-content:space-between;gap:1rem;margin-top:1.8rem;text-align:center}
+.doc .sign div{width:45%}
+.doc .sign i{display:block;margin-bottom:4.5rem}
+@media print{@page{size:A4;margin:15mm}header{display:none}body{background:#fff;color:#000}main{max-width:none;padding:0}h1{text-align:center}.doc table.lines th,.doc table.lines td{border-color:#000}}
+@media (max-width:40rem){table.responsive thead{display:none}table.responsive td{display:block;border:0}table.responsive tr{display:block;border-bottom:1px solid #dfe6dc;padding:.3rem 0}table.responsive td[data-label]::before{content:attr(data-label) ": ";color:#5d6b5a}.doc table.lines td{border:0;text-align:left}.doc table.lines tr{border:1px solid #6b7a67;margin-bottom:.5rem}}
 "#;
 
 fn head(title: &str) -> Markup {

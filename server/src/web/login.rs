@@ -6,8 +6,9 @@ use maud::html;
 use ocop_core::i18n::Lang;
 use serde::Deserialize;
 
+use super::csrf_form::CsrfForm;
 use super::layout::{page, t};
-use super::session::{self, WebUser, page_lang, safe_next};
+use super::session::{self, page_lang, safe_next};
 use crate::auth::login::check_password;
 use crate::state::AppState;
 
@@ -117,22 +118,14 @@ pub async fn login_submit(
         .finish()
 }
 
-#[derive(Debug, Deserialize)]
-pub struct CsrfForm {
-    csrf: String,
-}
-
 #[post("/logout")]
-pub async fn logout(
-    state: web::Data<AppState>,
-    me: WebUser,
-    form: web::Form<CsrfForm>,
-) -> HttpResponse {
-    if !me.check_csrf(&state, &form.csrf) {
-        return super::csrf_refused(me.lang);
-    }
+pub async fn logout(_: CsrfForm<Empty>) -> HttpResponse {
     HttpResponse::SeeOther()
         .insert_header((LOCATION, "/login"))
         .cookie(session::expired_session_cookie())
         .finish()
 }
+
+/// A form with no field but the token.
+#[derive(Debug, Deserialize)]
+pub struct Empty {}

@@ -5,6 +5,7 @@
 //! are not part of the OpenAPI document (they answer HTML, not the API).
 
 pub mod catalogue;
+pub mod csrf_form;
 pub mod forms;
 pub mod layout;
 pub mod login;
@@ -14,7 +15,9 @@ pub mod product_form;
 pub mod receipt;
 pub mod session;
 pub mod stock;
+pub mod stock_form;
 pub mod stock_moves;
+pub mod stock_print;
 pub mod stock_receive;
 pub mod stock_thresholds;
 pub mod stock_transfer;
@@ -25,7 +28,6 @@ use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::middleware::Next;
 use actix_web::{HttpResponse, body::MessageBody, get, web};
 use maud::html;
-use ocop_core::i18n::Lang;
 
 use self::layout::{page, t};
 use self::session::{LANG_COOKIE, WebUser};
@@ -72,7 +74,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(stock::alerts_page)
         .service(stock::movements_page)
         .service(stock::documents_page)
-        .service(stock::print_page);
+        .service(stock_print::print_page);
 }
 
 /// Remembers `?lang=en|vi` in a cookie so the choice follows the person.
@@ -99,26 +101,6 @@ pub fn html_page(markup: maud::Markup) -> HttpResponse {
     HttpResponse::Ok()
         .content_type("text/html; charset=utf-8")
         .body(markup.into_string())
-}
-
-/// A form arrived without this session's CSRF token: refuse, change nothing.
-pub fn csrf_refused(lang: Lang) -> HttpResponse {
-    let body = html! {
-        p.error { (t(lang,
-            "Biểu mẫu đã hết hạn hoặc không hợp lệ (mã chống giả mạo sai). Vui lòng tải lại trang và thử lại.",
-            "The form expired or is invalid (bad anti-forgery token). Reload the page and try again.")) }
-    };
-    HttpResponse::Forbidden()
-        .content_type("text/html; charset=utf-8")
-        .body(
-            page(
-                lang,
-                t(lang, "Không thực hiện được", "Not done"),
-                None,
-                body,
-            )
-            .into_string(),
-        )
 }
 
 #[get("/")]

@@ -3,19 +3,19 @@
 //! model functions as `POST/PUT /api/v1/outlets`: [`outlet::create`] and
 //! [`outlet::update`], which also decides which fields a manager may change.
 //! A refused form comes back with status 422, what was typed and each
-//! message next to its field; nothing is written. Every POST checks the
-//! session's CSRF token first (403, nothing written).
+//! message next to its field; nothing is written. A forged form never
+//! reaches a handler ([`CsrfForm`]: 403, nothing written).
 
 use actix_web::http::StatusCode;
-use actix_web::http::header::LOCATION;
 use actix_web::{HttpResponse, get, post, web};
 use maud::{Markup, html};
 use ocop_core::i18n::Lang;
 use serde::Deserialize;
 
-use super::csrf_refused;
+use super::csrf_form::CsrfForm;
 use super::forms::{
-    self, Errors, Input, Outcome, checkbox, csrf_field, field, opt, parse_int, summary,
+    self, Errors, FieldError, Input, ModelVerdict, Outcome, checkbox, csrf_field, field, opt,
+    parse_int, summary,
 };
 use super::layout::t;
 use super::session::WebUser;
@@ -23,14 +23,13 @@ use crate::auth::Role;
 use crate::error::ApiError;
 use crate::models::outlet::{self, KINDS, Outlet, OutletInput};
 use crate::models::reference;
-use crate::models::validation::{Invalid, Refs};
+use crate::models::validation::Refs;
 use crate::state::AppState;
 
 /// The outlet form as the browser sends it.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct OutletForm {
-    csrf: String,
     code: String,
     name: String,
     kind: String,
@@ -50,7 +49,7 @@ pub struct OutletForm {
     active: Option<String>,
 }
 
-fn coordinate(field: &'static str, text: &str, bad: &mut Vec<Invalid>) -> Option<f64> {
+fn coordinate(field: &str, text: &str, bad: &mut Errors) -> Option<f64> {
     let v = text.trim().replace(',', ".");
     if v.is_empty() {
         return None;
@@ -58,9 +57,8 @@ fn coordinate(field: &'static str, text: &str, bad: &mut Vec<Invalid>) -> Option
     match v.parse::<f64>() {
         Ok(x) if x.is_finite() => Some(x),
         _ => {
-            bad.push(Invalid::new(
+            bad.push(FieldError::new(
                 field,
-                "invalid_coordinates",
                 format!("Tọa độ \"{text}\" không phải là số."),
                 format!("The coordinate \"{text}\" is not a number."),
             ));
@@ -72,7 +70,6 @@ fn coordinate(field: &'static str, text: &str, bad: &mut Vec<Invalid>) -> Option
 impl OutletForm {
     fn of(o: &Outlet) -> OutletForm {
         OutletForm {
-            csrf: String::new(),
             code: o.code.clone(),
             name: o.name.clone(),
             kind: o.kind.clone(),
@@ -94,8 +91,8 @@ impl OutletForm {
     }
 
     /// The API's input, and the fields that could not be read as numbers.
-    fn input(&self) -> (OutletInput, Vec<Invalid>) {
-        let mut bad = Vec::new();
+    fn input(&self) -> (OutletInput, Errors) {
+        let mut bad = Errors::default();
         let latitude = coordinate("latitude", &self.latitude, &mut bad);
         let longitude = coordinate("longitude", &self.longitude, &mut bad);
         let label = ("Hoa hồng", "The commission");
@@ -309,9 +306,6 @@ pub async fn edit_form(
 }
 
 async fn save(state: &AppState, me: &WebUser, id: Option<i32>, form: OutletForm) -> HttpResponse {
-    if !me.check_csrf(state, &form.csrf) {
-        return csrf_refused(me.lang);
-    }
     let admin = match id {
         None => me.user.require(&[Role::Admin]).map(|()| true),
         Some(id) => may_edit(me, id),
@@ -332,12 +326,9 @@ async fn save(state: &AppState, me: &WebUser, id: Option<i32>, form: OutletForm)
                 Ok(outlet::check(&input, &refs).err().unwrap_or_default())
             })
             .await;
-        let mut errors = unreadable.clone();
-        if let Ok(more) = checked {
-            errors.extend(
-                more.into_iter()
-                    .filter(|m| unreadable.iter().all(|u| u.field != m.field)),
-            );
+        let mut errors = unreadable;
+        if let Ok(Ok(more)) = checked.map(ModelVerdict::form_errors) {
+            errors.add_unless_known(more);
         }
         return show(
             state,
@@ -345,7 +336,7 @@ async fn save(state: &AppState, me: &WebUser, id: Option<i32>, form: OutletForm)
             StatusCode::UNPROCESSABLE_ENTITY,
             &action,
             &form,
-            &Errors(errors),
+            &errors,
         )
         .await;
     }
@@ -356,9 +347,7 @@ async fn save(state: &AppState, me: &WebUser, id: Option<i32>, form: OutletForm)
     })
     .await;
     match result {
-        Ok(Outcome::Saved(_)) => HttpResponse::SeeOther()
-            .insert_header((LOCATION, "/catalogue/outlets"))
-            .finish(),
+        Ok(Outcome::Saved(_)) => forms::see_other("/catalogue/outlets"),
         Ok(Outcome::Refused(errors)) => {
             show(
                 state,
@@ -377,18 +366,16 @@ async fn save(state: &AppState, me: &WebUser, id: Option<i32>, form: OutletForm)
 #[post("/catalogue/outlets/new")]
 pub async fn create(
     state: web::Data<AppState>,
-    me: WebUser,
-    form: web::Form<OutletForm>,
+    CsrfForm { me, form }: CsrfForm<OutletForm>,
 ) -> HttpResponse {
-    save(&state, &me, None, form.into_inner()).await
+    save(&state, &me, None, form).await
 }
 
 #[post("/catalogue/outlets/{id}/edit")]
 pub async fn update(
     state: web::Data<AppState>,
-    me: WebUser,
     id: web::Path<i32>,
-    form: web::Form<OutletForm>,
+    CsrfForm { me, form }: CsrfForm<OutletForm>,
 ) -> HttpResponse {
-    save(&state, &me, Some(id.into_inner()), form.into_inner()).await
+    save(&state, &me, Some(id.into_inner()), form).await
 }

@@ -1,18 +1,17 @@
 //! Create and edit a producer (admins), through the same model functions as
 //! `POST/PUT /api/v1/producers`: [`producer::create`] and
 //! [`producer::update`]. A refused form comes back with status 422, what
-//! was typed and each message next to its field; nothing is written. Every
-//! POST checks the session's CSRF token first (403, nothing written).
+//! was typed and each message next to its field; nothing is written. A
+//! forged form never reaches a handler ([`CsrfForm`]: 403, nothing written).
 
 use actix_web::http::StatusCode;
-use actix_web::http::header::LOCATION;
 use actix_web::{HttpResponse, get, post, web};
 use maud::{Markup, html};
 use ocop_core::catalogue::ProducerKind;
 use ocop_core::i18n::Lang;
 use serde::Deserialize;
 
-use super::csrf_refused;
+use super::csrf_form::CsrfForm;
 use super::forms::{self, Errors, Input, Outcome, csrf_field, field, opt, summary};
 use super::layout::t;
 use super::session::WebUser;
@@ -26,7 +25,6 @@ use crate::state::AppState;
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct ProducerForm {
-    csrf: String,
     name: String,
     kind: String,
     tax_code: String,
@@ -44,7 +42,6 @@ pub struct ProducerForm {
 impl ProducerForm {
     fn of(p: &Producer) -> ProducerForm {
         ProducerForm {
-            csrf: String::new(),
             name: p.name.clone(),
             kind: p.kind.clone(),
             tax_code: p.tax_code.clone().unwrap_or_default(),
@@ -231,9 +228,6 @@ pub async fn edit_form(
 }
 
 async fn save(state: &AppState, me: &WebUser, id: Option<i32>, form: ProducerForm) -> HttpResponse {
-    if !me.check_csrf(state, &form.csrf) {
-        return csrf_refused(me.lang);
-    }
     if let Err(e) = me.user.require(&[Role::Admin]) {
         return forms::failure(me, &e);
     }
@@ -248,9 +242,7 @@ async fn save(state: &AppState, me: &WebUser, id: Option<i32>, form: ProducerFor
     })
     .await;
     match result {
-        Ok(Outcome::Saved(_)) => HttpResponse::SeeOther()
-            .insert_header((LOCATION, "/catalogue/producers"))
-            .finish(),
+        Ok(Outcome::Saved(_)) => forms::see_other("/catalogue/producers"),
         Ok(Outcome::Refused(errors)) => {
             show(
                 state,
@@ -269,18 +261,16 @@ async fn save(state: &AppState, me: &WebUser, id: Option<i32>, form: ProducerFor
 #[post("/catalogue/producers/new")]
 pub async fn create(
     state: web::Data<AppState>,
-    me: WebUser,
-    form: web::Form<ProducerForm>,
+    CsrfForm { me, form }: CsrfForm<ProducerForm>,
 ) -> HttpResponse {
-    save(&state, &me, None, form.into_inner()).await
+    save(&state, &me, None, form).await
 }
 
 #[post("/catalogue/producers/{id}/edit")]
 pub async fn update(
     state: web::Data<AppState>,
-    me: WebUser,
     id: web::Path<i32>,
-    form: web::Form<ProducerForm>,
+    CsrfForm { me, form }: CsrfForm<ProducerForm>,
 ) -> HttpResponse {
-    save(&state, &me, Some(id.into_inner()), form.into_inner()).await
+    save(&state, &me, Some(id.into_inner()), form).await
 }

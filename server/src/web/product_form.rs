@@ -3,20 +3,19 @@
 //! (which appends a changed price to the price history).
 //!
 //! A refused form comes back with status 422, what was typed, and each
-//! Vietnamese message next to its field; nothing is written. Every POST
-//! checks the session's CSRF token first (403, nothing written).
+//! Vietnamese message next to its field; nothing is written. A forged form
+//! never reaches a handler ([`CsrfForm`]: 403, nothing written).
 
 use actix_web::http::StatusCode;
-use actix_web::http::header::LOCATION;
 use actix_web::{HttpResponse, get, post, web};
 use maud::{Markup, html};
 use ocop_core::i18n::Lang;
 use serde::Deserialize;
 
-use super::csrf_refused;
+use super::csrf_form::CsrfForm;
 use super::forms::{
-    self, Errors, Input, Outcome, checkbox, csrf_field, date_value, field, opt, parse_date,
-    parse_int, summary,
+    self, Errors, Input, ModelVerdict, Outcome, checkbox, csrf_field, date_value, field, opt,
+    parse_date, parse_int, summary,
 };
 use super::layout::t;
 use super::session::WebUser;
@@ -25,14 +24,13 @@ use crate::error::ApiError;
 use crate::models::producer::{self, ProducerSearch};
 use crate::models::product::{self, Product, ProductInput, validate};
 use crate::models::reference;
-use crate::models::validation::{Invalid, Refs};
+use crate::models::validation::Refs;
 use crate::state::AppState;
 
 /// The product form as the browser sends it: every field as typed.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct ProductForm {
-    csrf: String,
     producer_id: String,
     name_vi: String,
     name_en: String,
@@ -67,7 +65,6 @@ impl ProductForm {
 
     fn of(p: &Product) -> ProductForm {
         ProductForm {
-            csrf: String::new(),
             producer_id: p.producer_id.to_string(),
             name_vi: p.name_vi.clone(),
             name_en: p.name_en.clone().unwrap_or_default(),
@@ -98,8 +95,8 @@ impl ProductForm {
 
     /// The API's input, and the fields that could not even be read as
     /// numbers or dates (those get a placeholder the model will not store).
-    fn input(&self) -> (ProductInput, Vec<Invalid>) {
-        let mut bad = Vec::new();
+    fn input(&self) -> (ProductInput, Errors) {
+        let mut bad = Errors::default();
         let mut num = |f, label, text: &str| match parse_int(f, label, text) {
             Ok(v) => v,
             Err(e) => {
@@ -359,9 +356,6 @@ pub async fn edit_form(
 /// Saves a submitted form: `id` `None` creates.
 async fn save(state: &AppState, me: &WebUser, id: Option<i32>, form: ProductForm) -> HttpResponse {
     let lang = me.lang;
-    if !me.check_csrf(state, &form.csrf) {
-        return csrf_refused(lang);
-    }
     if let Err(e) = me.user.require(&[Role::Admin]) {
         return forms::failure(me, &e);
     }
@@ -378,12 +372,9 @@ async fn save(state: &AppState, me: &WebUser, id: Option<i32>, form: ProductForm
                 Ok(validate::check(&input, &refs).err().unwrap_or_default())
             })
             .await;
-        let mut errors = unreadable.clone();
-        if let Ok(more) = checked {
-            errors.extend(
-                more.into_iter()
-                    .filter(|m| unreadable.iter().all(|u| u.field != m.field)),
-            );
+        let mut errors = unreadable;
+        if let Ok(Ok(more)) = checked.map(ModelVerdict::form_errors) {
+            errors.add_unless_known(more);
         }
         return show(
             state,
@@ -392,7 +383,7 @@ async fn save(state: &AppState, me: &WebUser, id: Option<i32>, form: ProductForm
             title,
             &action,
             &form,
-            &Errors(errors),
+            &errors,
         )
         .await;
     }
@@ -403,9 +394,7 @@ async fn save(state: &AppState, me: &WebUser, id: Option<i32>, form: ProductForm
     })
     .await;
     match result {
-        Ok(Outcome::Saved(p)) => HttpResponse::SeeOther()
-            .insert_header((LOCATION, format!("/catalogue/products/{}", p.id)))
-            .finish(),
+        Ok(Outcome::Saved(p)) => forms::see_other(&format!("/catalogue/products/{}", p.id)),
         Ok(Outcome::Refused(errors)) => {
             show(
                 state,
@@ -425,18 +414,16 @@ async fn save(state: &AppState, me: &WebUser, id: Option<i32>, form: ProductForm
 #[post("/catalogue/products/new")]
 pub async fn create(
     state: web::Data<AppState>,
-    me: WebUser,
-    form: web::Form<ProductForm>,
+    CsrfForm { me, form }: CsrfForm<ProductForm>,
 ) -> HttpResponse {
-    save(&state, &me, None, form.into_inner()).await
+    save(&state, &me, None, form).await
 }
 
 #[post("/catalogue/products/{id}/edit")]
 pub async fn update(
     state: web::Data<AppState>,
-    me: WebUser,
     id: web::Path<i32>,
-    form: web::Form<ProductForm>,
+    CsrfForm { me, form }: CsrfForm<ProductForm>,
 ) -> HttpResponse {
-    save(&state, &me, Some(id.into_inner()), form.into_inner()).await
+    save(&state, &me, Some(id.into_inner()), form).await
 }

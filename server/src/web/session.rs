@@ -1,7 +1,8 @@
 //! Web sessions: the login token travels in an HttpOnly, SameSite=Strict
 //! cookie (never readable by scripts), and every form that changes something
 //! carries a CSRF token bound to that session (HMAC with the server's secret),
-//! checked by [`WebUser::check_csrf`]. The JSON API does not accept the
+//! checked by [`WebUser::check_csrf`] in the one extractor every POST
+//! handler takes ([`super::csrf_form::CsrfForm`]). The JSON API does not accept the
 //! cookie: it takes bearer tokens only, so it cannot be driven cross-site.
 
 use std::future::Future;

@@ -382,19 +382,3 @@ pub async fn documents_page(
         body,
     ))
 }
-
-/// The printable note (A4 or phone), under the web session: the same page
-/// and visibility rule as `GET /api/v1/stock-documents/{id}/print`.
-#[get("/stock/documents/{id}/print")]
-pub async fn print_page(
-    state: web::Data<AppState>,
-    me: WebUser,
-    id: web::Path<i32>,
-) -> HttpResponse {
-    match crate::api::stock_print::printable_page(&state, &me.user, id.into_inner()).await {
-        Ok(html) => HttpResponse::Ok()
-            .content_type("text/html; charset=utf-8")
-            .body(html),
-        Err(e) => forms::failure(&me, &e),
-    }
-}

@@ -5,36 +5,33 @@
 //! expiry first) and quantity.
 //!
 //! Like the other stock forms, the draft is created and posted in ONE
-//! transaction through [`document::create_draft`] and [`posting::post`],
-//! the same functions as the API: sending more than is on hand, or
+//! transaction through [`stock_form::create_and_post`], the same
+//! functions as the API: sending more than is on hand, or
 //! returning goods that are not the producer's, is refused with the model's
 //! reason, the form comes back (422) with what was typed, and nothing is
 //! written. Managers act at their own outlet, admins at any (404 for
-//! another outlet); the CSRF token is checked first.
-
-use std::collections::HashMap;
+//! another outlet); a forged form never gets here ([`CsrfForm`]).
 
 use actix_web::http::StatusCode;
-use actix_web::http::header::LOCATION;
 use actix_web::{HttpResponse, get, post, web};
 use maud::{Markup, html};
 use ocop_core::i18n::Lang;
-use ocop_core::money::Quantity;
 use ocop_core::stock::DocumentKind;
+use serde::Deserialize;
 
-use super::csrf_refused;
-use super::forms::{self, csrf_field};
+use super::csrf_form::CsrfForm;
+use super::forms::{self, Errors, FieldError, Input, Rows, csrf_field, field};
 use super::layout::t;
 use super::session::WebUser;
-use super::stock::chosen_outlet;
+use super::stock_form::{
+    self, Column, LineRow, OutletQuery, choices, line_rows, outlet_choices, shown, writer_at,
+};
 use super::stock_transfer::in_transit_markup;
 use crate::auth::Role;
-use crate::error::ApiError;
 use crate::models::outlet::{self, Outlet};
 use crate::models::producer::{self, Producer};
-use crate::models::product::{self, Product, vn_today};
-use crate::models::stock::document::{self, DraftInput, DraftLine};
-use crate::models::stock::posting;
+use crate::models::product::{self, Product};
+use crate::models::stock::document::DraftInput;
 use crate::models::stock::report::{self, InTransitLine, Scope};
 use crate::state::AppState;
 
@@ -72,12 +69,29 @@ impl Sheet {
             Sheet::Return => DocumentKind::ReturnToProducer,
         }
     }
+
+    /// The field naming where the goods go, and how it is asked for.
+    fn party(self) -> (&'static str, (&'static str, &'static str)) {
+        match self {
+            Sheet::Transfer => (
+                "dest_outlet_id",
+                ("Chọn điểm bán nhận.", "Choose the destination outlet."),
+            ),
+            Sheet::Return => ("producer_id", ("Chọn chủ thể.", "Choose the producer.")),
+        }
+    }
 }
 
-type Submitted = HashMap<String, String>;
-
-fn get<'a>(f: &'a Submitted, key: &str) -> &'a str {
-    f.get(key).map_or("", |v| v.trim())
+/// A transfer or return sheet as typed.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct SheetForm {
+    outlet_id: String,
+    dest_outlet_id: String,
+    producer_id: String,
+    note: String,
+    #[serde(flatten)]
+    lines: Rows<LineRow>,
 }
 
 /// What the form needs from the database.
@@ -88,84 +102,44 @@ struct Choices {
     in_transit: Vec<InTransitLine>,
 }
 
-fn form_markup(
-    sheet: Sheet,
-    me: &WebUser,
-    outlet_id: Option<i32>,
-    f: &Submitted,
-    error: Option<&str>,
-    c: &Choices,
-) -> Markup {
+fn form_markup(sheet: Sheet, me: &WebUser, f: &SheetForm, e: &Errors, c: &Choices) -> Markup {
     let lang = me.lang;
-    let chosen = match get(f, "outlet_id") {
-        "" => outlet_id.map(|o| o.to_string()).unwrap_or_default(),
-        v => v.to_owned(),
-    };
+    let own = outlet_choices(me, &c.outlets);
+    let products = choices(c.products.iter().map(|p| (p.id, p.name_vi.as_str())));
+    let columns = [
+        Column {
+            name: "lot_code",
+            label: t(
+                lang,
+                "Mã lô (để trống: lô hết hạn trước)",
+                "Lot code (empty: first to expire)",
+            ),
+            input: Input::Text,
+        },
+        Column {
+            name: "qty",
+            label: t(lang, "Số lượng", "Quantity"),
+            input: Input::Text,
+        },
+    ];
+    let (party, _) = sheet.party();
     html! {
-        @if let Some(e) = error {
-            div.error role="alert" { p { strong { (t(lang, "Chưa ghi sổ:", "Not posted:")) } " " (e) } }
-        }
+        (stock_form::summary(lang, e, &shown(&["outlet_id", party, "note"], LINES, &columns)))
         form.card method="post" action=(sheet.path()) {
             (csrf_field(me))
-            div.field {
-                label for="outlet_id" { (t(lang, "Điểm bán gửi", "Sending outlet")) }
-                select id="outlet_id" name="outlet_id" {
-                    @for o in &c.outlets {
-                        @if me.user.role == Role::Admin || me.user.outlet_id == Some(o.id) {
-                            option value=(o.id) selected[chosen == o.id.to_string()] { (o.name) }
-                        }
-                    }
-                }
-            }
+            (field(lang, "outlet_id", t(lang, "Điểm bán gửi", "Sending outlet"), &f.outlet_id, Input::Select(&own), e))
             @match sheet {
-                Sheet::Transfer => div.field {
-                    label for="dest_outlet_id" { (t(lang, "Điểm bán nhận", "Destination outlet")) }
-                    select id="dest_outlet_id" name="dest_outlet_id" {
-                        option value="" { "—" }
-                        @for o in &c.outlets {
-                            option value=(o.id) selected[get(f, "dest_outlet_id") == o.id.to_string()] { (o.name) }
-                        }
-                    }
+                Sheet::Transfer => {
+                    @let all = choices(c.outlets.iter().map(|o| (o.id, o.name.as_str())));
+                    (field(lang, party, t(lang, "Điểm bán nhận", "Destination outlet"), &f.dest_outlet_id, Input::Select(&all), e))
                 },
-                Sheet::Return => div.field {
-                    label for="producer_id" { (t(lang, "Chủ thể nhận lại hàng", "Producer taking the goods back")) }
-                    select id="producer_id" name="producer_id" {
-                        option value="" { "—" }
-                        @for p in &c.producers {
-                            option value=(p.id) selected[get(f, "producer_id") == p.id.to_string()] { (p.name) }
-                        }
-                    }
+                Sheet::Return => {
+                    @let all = choices(c.producers.iter().map(|p| (p.id, p.name.as_str())));
+                    (field(lang, party, t(lang, "Chủ thể nhận lại hàng", "Producer taking the goods back"), &f.producer_id, Input::Select(&all), e))
                 },
             }
-            div.field {
-                label for="note" { (t(lang, "Ghi chú", "Note")) }
-                input id="note" name="note" type="text" value=(get(f, "note"));
-            }
-            @for i in 1..=LINES {
-                fieldset {
-                    legend { (t(lang, "Dòng", "Line")) " " (i) }
-                    @let pkey = format!("product_id_{i}");
-                    div.field {
-                        label for=(pkey) { (t(lang, "Sản phẩm", "Product")) }
-                        select id=(pkey) name=(pkey) {
-                            option value="" { "—" }
-                            @for p in &c.products {
-                                option value=(p.id) selected[get(f, &pkey) == p.id.to_string()] { (p.name_vi) }
-                            }
-                        }
-                    }
-                    @for (name, label) in [
-                        ("lot_code", t(lang, "Mã lô (để trống: lô hết hạn trước)", "Lot code (empty: first to expire)")),
-                        ("qty", t(lang, "Số lượng", "Quantity")),
-                    ] {
-                        @let key = format!("{name}_{i}");
-                        div.field {
-                            label for=(key) { (label) }
-                            input id=(key) name=(key) type="text" value=(get(f, &key));
-                        }
-                    }
-                }
-            }
+            (field(lang, "note", t(lang, "Ghi chú", "Note"), &f.note, Input::Text, e))
+            (line_rows(lang, LINES, &f.lines, &products, &columns, e))
             button type="submit" {
                 @match sheet {
                     Sheet::Transfer => (t(lang, "Ghi sổ và gửi hàng", "Post and send")),
@@ -184,9 +158,8 @@ async fn show(
     state: &AppState,
     me: &WebUser,
     status: StatusCode,
-    outlet_id: Option<i32>,
-    f: &Submitted,
-    error: Option<&str>,
+    f: &SheetForm,
+    errors: &Errors,
 ) -> HttpResponse {
     let title = sheet.title(me.lang);
     let scope = Scope {
@@ -212,15 +185,10 @@ async fn show(
             me.lang,
             title,
             me,
-            form_markup(sheet, me, outlet_id, f, error, &c),
+            form_markup(sheet, me, f, errors, &c),
         ),
         Err(e) => forms::failure(me, &e),
     }
-}
-
-#[derive(Debug, Default, serde::Deserialize)]
-pub struct OutletQuery {
-    outlet_id: Option<String>,
 }
 
 #[get("/stock/transfer")]
@@ -242,84 +210,41 @@ pub async fn return_form(
 }
 
 async fn blank(sheet: Sheet, state: &AppState, me: &WebUser, outlet: Option<&str>) -> HttpResponse {
-    if let Err(e) = me.user.require(&[Role::Admin, Role::Manager]) {
-        return forms::failure(me, &e);
-    }
-    match chosen_outlet(me, outlet) {
-        Ok(o) => show(sheet, state, me, StatusCode::OK, o, &Submitted::new(), None).await,
-        Err(e) => forms::failure(me, &e),
-    }
+    stock_form::blank(me, outlet, |outlet_id| async move {
+        let blank = SheetForm {
+            outlet_id: outlet_id.map(|o| o.to_string()).unwrap_or_default(),
+            ..SheetForm::default()
+        };
+        show(sheet, state, me, StatusCode::OK, &blank, &Errors::default()).await
+    })
+    .await
 }
 
-fn draft(sheet: Sheet, lang: Lang, outlet_id: i32, f: &Submitted) -> Result<DraftInput, String> {
-    let pick = |key: &str, what: (&str, &str)| {
-        get(f, key).parse::<i32>().map_err(|_| {
-            format!(
-                "{} {}.",
-                t(lang, "Chọn", "Choose the"),
-                t(lang, what.0, what.1)
-            )
-        })
+/// The draft the sheet describes, or every problem found in it.
+fn draft(sheet: Sheet, outlet_id: i32, f: &SheetForm) -> Result<DraftInput, Errors> {
+    let mut errors = Errors::default();
+    let (field, ask) = sheet.party();
+    let typed = match sheet {
+        Sheet::Transfer => &f.dest_outlet_id,
+        Sheet::Return => &f.producer_id,
     };
+    let party = typed.trim().parse::<i32>().ok();
+    if party.is_none() {
+        errors.push(FieldError::new(field, ask.0, ask.1));
+    }
+    let lines = stock_form::draft_lines(&f.lines, LINES, &mut errors);
     let (dest_outlet_id, producer_id) = match sheet {
-        Sheet::Transfer => (
-            Some(pick(
-                "dest_outlet_id",
-                ("điểm bán nhận", "destination outlet"),
-            )?),
-            None,
-        ),
-        Sheet::Return => (None, Some(pick("producer_id", ("chủ thể", "producer"))?)),
+        Sheet::Transfer => (party, None),
+        Sheet::Return => (None, party),
     };
-    let mut lines = Vec::new();
-    for i in 1..=LINES {
-        let v = |name: &str| get(f, &format!("{name}_{i}")).to_owned();
-        if v("product_id").is_empty() {
-            continue;
-        }
-        let n = lines.len() + 1;
-        let bad = |what: (&str, &str), value: String| {
-            format!(
-                "{} {n}: {} \"{value}\" {}",
-                t(lang, "Dòng", "Line"),
-                t(lang, what.0, what.1),
-                t(lang, "không hợp lệ.", "is not valid.")
-            )
-        };
-        let product_id = v("product_id")
-            .parse::<i32>()
-            .map_err(|_| bad(("sản phẩm", "product"), v("product_id")))?;
-        let qty = v("qty")
-            .replace(',', ".")
-            .parse::<Quantity>()
-            .map_err(|_| bad(("số lượng", "quantity"), v("qty")))?;
-        lines.push(DraftLine {
-            product_id: Some(product_id),
-            scan: None,
-            lot_code: forms::opt(&v("lot_code")),
-            produced_on: None,
-            expires_on: None,
-            qty,
-            payout_price: None,
-            reason: None,
-        });
-    }
-    if lines.is_empty() {
-        return Err(t(
-            lang,
-            "Phiếu cần ít nhất một dòng hàng.",
-            "The sheet needs at least one line.",
-        )
-        .to_owned());
-    }
-    Ok(DraftInput {
+    errors.or_ok(DraftInput {
         kind: sheet.kind(),
         outlet_id,
         producer_id,
         dest_outlet_id,
         ref_document_id: None,
         write_off_reason: None,
-        note: get(f, "note").to_owned(),
+        note: f.note.trim().to_owned(),
         lines,
     })
 }
@@ -327,67 +252,41 @@ fn draft(sheet: Sheet, lang: Lang, outlet_id: i32, f: &Submitted) -> Result<Draf
 #[post("/stock/transfer")]
 pub async fn transfer_submit(
     state: web::Data<AppState>,
-    me: WebUser,
-    form: web::Form<Submitted>,
+    CsrfForm { me, form }: CsrfForm<SheetForm>,
 ) -> HttpResponse {
-    submit(Sheet::Transfer, &state, &me, form.into_inner()).await
+    submit(Sheet::Transfer, &state, &me, &form).await
 }
 
 #[post("/stock/return")]
 pub async fn return_submit(
     state: web::Data<AppState>,
-    me: WebUser,
-    form: web::Form<Submitted>,
+    CsrfForm { me, form }: CsrfForm<SheetForm>,
 ) -> HttpResponse {
-    submit(Sheet::Return, &state, &me, form.into_inner()).await
+    submit(Sheet::Return, &state, &me, &form).await
 }
 
-async fn submit(sheet: Sheet, state: &AppState, me: &WebUser, f: Submitted) -> HttpResponse {
-    let lang = me.lang;
-    if !me.check_csrf(state, get(&f, "csrf")) {
-        return csrf_refused(lang);
-    }
-    if let Err(e) = me.user.require(&[Role::Admin, Role::Manager]) {
-        return forms::failure(me, &e);
-    }
-    let Ok(outlet_id) = get(&f, "outlet_id").parse::<i32>() else {
-        return forms::failure(me, &ApiError::not_found());
+async fn submit(sheet: Sheet, state: &AppState, me: &WebUser, f: &SheetForm) -> HttpResponse {
+    let outlet_id = match writer_at(me, &f.outlet_id) {
+        Ok(o) => o,
+        Err(e) => return forms::failure(me, &e),
     };
-    if let Err(e) = me.user.check_outlet(outlet_id) {
-        return forms::failure(me, &e);
-    }
-    let f = &f;
-    let refused = |msg: String| async move {
-        show(
-            sheet,
-            state,
-            me,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            Some(outlet_id),
-            f,
-            Some(&msg),
-        )
-        .await
-    };
-    let input = match draft(sheet, lang, outlet_id, f) {
-        Ok(d) => d,
-        Err(msg) => return refused(msg).await,
-    };
-    let by = me.user.id;
-    let posted = state
-        .write(move |c| {
-            let today = vn_today();
-            let doc = document::create_draft(c, &input, by, today)?;
-            Ok(posting::post(c, doc.id, by, today)?)
-        })
-        .await;
-    match posted {
-        Ok(doc) => HttpResponse::SeeOther()
-            .insert_header((LOCATION, format!("/stock/documents/{}/print", doc.id)))
-            .finish(),
-        Err(e) if actix_web::ResponseError::status_code(&e).is_server_error() => {
-            forms::failure(me, &e)
-        }
-        Err(e) => refused(e.message(lang).to_owned()).await,
-    }
+    stock_form::submit(
+        state,
+        me,
+        draft(sheet, outlet_id, f),
+        stock_form::create_and_post,
+        stock_form::print_location,
+        |errors| async move {
+            show(
+                sheet,
+                state,
+                me,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                f,
+                &errors,
+            )
+            .await
+        },
+    )
+    .await
 }

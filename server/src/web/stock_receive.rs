@@ -4,44 +4,48 @@
 //!
 //! The draft is created and posted in ONE transaction through the same
 //! model functions as `POST /api/v1/stock-documents` and `…/{id}/post`
-//! ([`document::create_draft`], [`posting::post`]), so the model's rules
+//! ([`stock_form::create_and_post`]), so the model's rules
 //! hold unchanged: a producer without an active agreement, a product that is
 //! not listable (stars, expired certificate) or not the producer's is
 //! refused with the model's Vietnamese reason, the form comes back (422)
 //! with what was typed, and nothing is written. Managers receive at their
-//! own outlet, admins at any; the CSRF token is checked first.
+//! own outlet, admins at any; a forged form never gets here ([`CsrfForm`]).
+//! Each unreadable value is said beside its field.
 
 use std::collections::HashMap;
 
 use actix_web::http::StatusCode;
-use actix_web::http::header::LOCATION;
 use actix_web::{HttpResponse, get, post, web};
 use maud::{Markup, html};
-use ocop_core::money::Quantity;
 use ocop_core::stock::DocumentKind;
+use serde::Deserialize;
 
-use super::csrf_refused;
-use super::forms::{self, csrf_field};
+use super::csrf_form::CsrfForm;
+use super::forms::{self, Errors, Input, Rows, csrf_field, field};
 use super::layout::t;
 use super::session::WebUser;
-use super::stock::chosen_outlet;
-use crate::auth::Role;
+use super::stock_form::{
+    self, Column, LineRow, OutletQuery, choices, line_rows, outlet_choices, shown, writer_at,
+};
 use crate::error::ApiError;
 use crate::models::outlet::{self, Outlet};
 use crate::models::producer::{self, Producer, ProducerSearch};
-use crate::models::product::{self, Product, vn_today};
-use crate::models::stock::document::{self, DraftInput, DraftLine};
-use crate::models::stock::posting;
+use crate::models::product::{self, Product};
+use crate::models::stock::document::DraftInput;
 use crate::state::AppState;
 
 /// Line rows the form offers; empty rows are ignored.
 const LINES: usize = 6;
 
-/// The form as submitted (`product_id_1`, `lot_code_1`, …).
-type Submitted = HashMap<String, String>;
-
-fn get<'a>(f: &'a Submitted, key: &str) -> &'a str {
-    f.get(key).map_or("", |v| v.trim())
+/// The goods-received form as typed.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct ReceiptForm {
+    outlet_id: String,
+    producer_id: String,
+    note: String,
+    #[serde(flatten)]
+    lines: Rows<LineRow>,
 }
 
 struct Choices {
@@ -50,7 +54,7 @@ struct Choices {
     products: Vec<Product>,
 }
 
-async fn choices(state: &AppState) -> Result<Choices, ApiError> {
+async fn load_choices(state: &AppState) -> Result<Choices, ApiError> {
     state
         .read(|c| {
             let all = ProducerSearch {
@@ -67,84 +71,82 @@ async fn choices(state: &AppState) -> Result<Choices, ApiError> {
         .await
 }
 
-fn form_markup(
-    me: &WebUser,
-    outlet_id: Option<i32>,
-    f: &Submitted,
-    error: Option<&str>,
-    ch: &Choices,
-) -> Markup {
+fn columns(lang: ocop_core::i18n::Lang) -> [Column<'static>; 5] {
+    [
+        Column {
+            name: "lot_code",
+            label: t(lang, "Mã lô", "Lot code"),
+            input: Input::Text,
+        },
+        Column {
+            name: "produced_on",
+            label: t(lang, "Ngày sản xuất", "Production date"),
+            input: Input::Date,
+        },
+        Column {
+            name: "expires_on",
+            label: t(lang, "Hạn sử dụng", "Expiry date"),
+            input: Input::Date,
+        },
+        Column {
+            name: "qty",
+            label: t(lang, "Số lượng", "Quantity"),
+            input: Input::Text,
+        },
+        Column {
+            name: "payout_price",
+            label: t(
+                lang,
+                "Giá trả chủ thể/đơn vị (nếu thỏa thuận theo giá)",
+                "Payout per unit (payout-price terms)",
+            ),
+            input: Input::Number,
+        },
+    ]
+}
+
+const HEADER: &[&str] = &["outlet_id", "producer_id", "note"];
+
+fn form_markup(me: &WebUser, f: &ReceiptForm, e: &Errors, ch: &Choices) -> Markup {
     let lang = me.lang;
     let makers: HashMap<i32, &str> = ch
         .producers
         .iter()
         .map(|p| (p.id, p.name.as_str()))
         .collect();
+    let outlets = outlet_choices(me, &ch.outlets);
+    let mut producers = vec![(String::new(), t(lang, "— chọn —", "— choose —").to_owned())];
+    producers.extend(
+        ch.producers
+            .iter()
+            .map(|p| (p.id.to_string(), p.name.clone())),
+    );
+    let labels: Vec<String> = ch
+        .products
+        .iter()
+        .map(|p| {
+            format!(
+                "{} — {}",
+                p.name_vi,
+                makers.get(&p.producer_id).copied().unwrap_or("")
+            )
+        })
+        .collect();
+    let products = choices(
+        ch.products
+            .iter()
+            .zip(&labels)
+            .map(|(p, l)| (p.id, l.as_str())),
+    );
+    let columns = columns(lang);
     html! {
-        @if let Some(e) = error {
-            div.error role="alert" {
-                p { strong { (t(lang, "Chưa nhập kho:", "Not received:")) } " " (e) }
-            }
-        }
+        (stock_form::summary(lang, e, &shown(HEADER, LINES, &columns)))
         form.card method="post" action="/stock/receive" {
             (csrf_field(me))
-            div.field {
-                label for="outlet_id" { (t(lang, "Điểm bán nhận hàng", "Receiving outlet")) }
-                @if me.user.role == Role::Admin {
-                    select id="outlet_id" name="outlet_id" {
-                        @for o in &ch.outlets {
-                            option value=(o.id) selected[get(f, "outlet_id") == o.id.to_string() || (get(f, "outlet_id").is_empty() && Some(o.id) == outlet_id)] { (o.name) }
-                        }
-                    }
-                } @else {
-                    @let own = outlet_id.unwrap_or(-1);
-                    input type="hidden" name="outlet_id" value=(own);
-                    p { (ch.outlets.iter().find(|o| o.id == own).map_or("—", |o| o.name.as_str())) }
-                }
-            }
-            div.field {
-                label for="producer_id" { (t(lang, "Chủ thể giao hàng (chủ hàng ký gửi)", "Delivering producer (owner)")) }
-                select id="producer_id" name="producer_id" {
-                    option value="" { (t(lang, "— chọn —", "— choose —")) }
-                    @for p in &ch.producers {
-                        option value=(p.id) selected[get(f, "producer_id") == p.id.to_string()] { (p.name) }
-                    }
-                }
-            }
-            div.field {
-                label for="note" { (t(lang, "Ghi chú", "Note")) }
-                input id="note" name="note" type="text" value=(get(f, "note"));
-            }
-            @for i in 1..=LINES {
-                fieldset {
-                    legend { (t(lang, "Dòng", "Line")) " " (i) }
-                    div.field {
-                        label for={"product_id_" (i)} { (t(lang, "Sản phẩm", "Product")) }
-                        select id={"product_id_" (i)} name={"product_id_" (i)} {
-                            option value="" { "—" }
-                            @for p in &ch.products {
-                                @let key = format!("product_id_{i}");
-                                option value=(p.id) selected[get(f, &key) == p.id.to_string()] {
-                                    (p.name_vi) " — " (makers.get(&p.producer_id).copied().unwrap_or(""))
-                                }
-                            }
-                        }
-                    }
-                    @for (name, label, kind) in [
-                        ("lot_code", t(lang, "Mã lô", "Lot code"), "text"),
-                        ("produced_on", t(lang, "Ngày sản xuất", "Production date"), "date"),
-                        ("expires_on", t(lang, "Hạn sử dụng", "Expiry date"), "date"),
-                        ("qty", t(lang, "Số lượng", "Quantity"), "text"),
-                        ("payout_price", t(lang, "Giá trả chủ thể/đơn vị (nếu thỏa thuận theo giá)", "Payout per unit (payout-price terms)"), "text"),
-                    ] {
-                        @let key = format!("{name}_{i}");
-                        div.field {
-                            label for=(key) { (label) }
-                            input id=(key) name=(key) type=(kind) value=(get(f, &key));
-                        }
-                    }
-                }
-            }
+            (field(lang, "outlet_id", t(lang, "Điểm bán nhận hàng", "Receiving outlet"), &f.outlet_id, Input::Select(&outlets), e))
+            (field(lang, "producer_id", t(lang, "Chủ thể giao hàng (chủ hàng ký gửi)", "Delivering producer (owner)"), &f.producer_id, Input::Select(&producers), e))
+            (field(lang, "note", t(lang, "Ghi chú", "Note"), &f.note, Input::Text, e))
+            (line_rows(lang, LINES, &f.lines, &products, &columns, e))
             button type="submit" { (t(lang, "Ghi sổ phiếu nhập", "Post the goods-received note")) }
         }
     }
@@ -154,26 +156,14 @@ async fn show(
     state: &AppState,
     me: &WebUser,
     status: StatusCode,
-    outlet_id: Option<i32>,
-    f: &Submitted,
-    error: Option<&str>,
+    f: &ReceiptForm,
+    errors: &Errors,
 ) -> HttpResponse {
     let title = t(me.lang, "Nhập hàng ký gửi", "Receive consigned goods");
-    match choices(state).await {
-        Ok(ch) => forms::respond(
-            status,
-            me.lang,
-            title,
-            me,
-            form_markup(me, outlet_id, f, error, &ch),
-        ),
+    match load_choices(state).await {
+        Ok(ch) => forms::respond(status, me.lang, title, me, form_markup(me, f, errors, &ch)),
         Err(e) => forms::failure(me, &e),
     }
-}
-
-#[derive(Debug, Default, serde::Deserialize)]
-pub struct OutletQuery {
-    outlet_id: Option<String>,
 }
 
 #[get("/stock/receive")]
@@ -182,96 +172,29 @@ pub async fn receive_form(
     me: WebUser,
     q: web::Query<OutletQuery>,
 ) -> HttpResponse {
-    if let Err(e) = me.user.require(&[Role::Admin, Role::Manager]) {
-        return forms::failure(&me, &e);
-    }
-    match chosen_outlet(&me, q.outlet_id.as_deref()) {
-        Ok(outlet_id) => {
-            show(
-                &state,
-                &me,
-                StatusCode::OK,
-                outlet_id,
-                &Submitted::new(),
-                None,
-            )
-            .await
-        }
-        Err(e) => forms::failure(&me, &e),
-    }
-}
-
-/// A user-typed value that cannot be read: the message for the form.
-fn unreadable(lang: ocop_core::i18n::Lang, line: usize, what: (&str, &str), value: &str) -> String {
-    format!(
-        "{} {line}: {} \"{value}\" {}",
-        t(lang, "Dòng", "Line"),
-        t(lang, what.0, what.1),
-        t(lang, "không hợp lệ.", "is not valid.")
-    )
-}
-
-/// The draft the form describes, or why it cannot be read.
-fn draft(lang: ocop_core::i18n::Lang, outlet_id: i32, f: &Submitted) -> Result<DraftInput, String> {
-    let producer_id = get(f, "producer_id").parse::<i32>().ok();
-    let mut lines = Vec::new();
-    for i in 1..=LINES {
-        let v = |name: &str| get(f, &format!("{name}_{i}")).to_owned();
-        let product = v("product_id");
-        if product.is_empty() {
-            continue;
-        }
-        let n = lines.len() + 1;
-        let product_id = product
-            .parse::<i32>()
-            .map_err(|_| unreadable(lang, n, ("sản phẩm", "product"), &product))?;
-        let qty_text = v("qty");
-        let qty = qty_text
-            .replace(',', ".")
-            .parse::<Quantity>()
-            .map_err(|_| unreadable(lang, n, ("số lượng", "quantity"), &qty_text))?;
-        let day = |name: &str, what: (&str, &str)| {
-            forms::parse_date("line", what, &v(name))
-                .map_err(|_| unreadable(lang, n, what, &v(name)))
+    let (state, me) = (&state, &me);
+    stock_form::blank(me, q.outlet_id.as_deref(), |outlet_id| async move {
+        let blank = ReceiptForm {
+            outlet_id: outlet_id.map(|o| o.to_string()).unwrap_or_default(),
+            ..ReceiptForm::default()
         };
-        let produced_on = day("produced_on", ("ngày sản xuất", "production date"))?;
-        let expires_on = day("expires_on", ("hạn sử dụng", "expiry date"))?;
-        let payout_price =
-            forms::parse_int("line", ("", ""), &v("payout_price")).map_err(|_| {
-                unreadable(
-                    lang,
-                    n,
-                    ("giá trả chủ thể", "payout price"),
-                    &v("payout_price"),
-                )
-            })?;
-        lines.push(DraftLine {
-            product_id: Some(product_id),
-            scan: None,
-            lot_code: forms::opt(&v("lot_code")),
-            produced_on,
-            expires_on,
-            qty,
-            payout_price,
-            reason: None,
-        });
-    }
-    if lines.is_empty() {
-        return Err(t(
-            lang,
-            "Phiếu nhập cần ít nhất một dòng hàng.",
-            "A goods-received note needs at least one line.",
-        )
-        .to_owned());
-    }
-    Ok(DraftInput {
+        show(state, me, StatusCode::OK, &blank, &Errors::default()).await
+    })
+    .await
+}
+
+/// The draft the form describes, or every problem found in it.
+fn draft(outlet_id: i32, f: &ReceiptForm) -> Result<DraftInput, Errors> {
+    let mut errors = Errors::default();
+    let lines = stock_form::draft_lines(&f.lines, LINES, &mut errors);
+    errors.or_ok(DraftInput {
         kind: DocumentKind::GoodsReceived,
         outlet_id,
-        producer_id,
+        producer_id: f.producer_id.trim().parse::<i32>().ok(),
         dest_outlet_id: None,
         ref_document_id: None,
         write_off_reason: None,
-        note: get(f, "note").to_owned(),
+        note: f.note.trim().to_owned(),
         lines,
     })
 }
@@ -279,65 +202,23 @@ fn draft(lang: ocop_core::i18n::Lang, outlet_id: i32, f: &Submitted) -> Result<D
 #[post("/stock/receive")]
 pub async fn receive_submit(
     state: web::Data<AppState>,
-    me: WebUser,
-    form: web::Form<Submitted>,
+    CsrfForm { me, form }: CsrfForm<ReceiptForm>,
 ) -> HttpResponse {
-    let lang = me.lang;
-    let f = form.into_inner();
-    if !me.check_csrf(&state, get(&f, "csrf")) {
-        return csrf_refused(lang);
-    }
-    if let Err(e) = me.user.require(&[Role::Admin, Role::Manager]) {
-        return forms::failure(&me, &e);
-    }
     // The same outlet rule as the API: a manager only its own (404).
-    let outlet_id = match get(&f, "outlet_id").parse::<i32>() {
+    let outlet_id = match writer_at(&me, &form.outlet_id) {
         Ok(o) => o,
-        Err(_) => return forms::failure(&me, &ApiError::not_found()),
+        Err(e) => return forms::failure(&me, &e),
     };
-    if let Err(e) = me.user.check_outlet(outlet_id) {
-        return forms::failure(&me, &e);
-    }
-    let input = match draft(lang, outlet_id, &f) {
-        Ok(d) => d,
-        Err(msg) => {
-            return show(
-                &state,
-                &me,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                Some(outlet_id),
-                &f,
-                Some(&msg),
-            )
-            .await;
-        }
-    };
-    let by = me.user.id;
-    let posted = state
-        .write(move |c| {
-            let today = vn_today();
-            let doc = document::create_draft(c, &input, by, today)?;
-            Ok(posting::post(c, doc.id, by, today)?)
-        })
-        .await;
-    match posted {
-        Ok(doc) => HttpResponse::SeeOther()
-            .insert_header((LOCATION, format!("/stock/documents/{}/print", doc.id)))
-            .finish(),
-        Err(e) if actix_web::ResponseError::status_code(&e).is_server_error() => {
-            forms::failure(&me, &e)
-        }
-        Err(e) => {
-            let msg = e.message(lang).to_owned();
-            show(
-                &state,
-                &me,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                Some(outlet_id),
-                &f,
-                Some(&msg),
-            )
-            .await
-        }
-    }
+    let (state, me, form) = (&state, &me, &form);
+    stock_form::submit(
+        state,
+        me,
+        draft(outlet_id, form),
+        stock_form::create_and_post,
+        stock_form::print_location,
+        |errors| async move {
+            show(state, me, StatusCode::UNPROCESSABLE_ENTITY, form, &errors).await
+        },
+    )
+    .await
 }

@@ -6,21 +6,22 @@
 //!
 //! Managers see and set their own outlet only (another answers 404),
 //! admins any outlet they choose; a negative threshold is refused (422,
-//! nothing written); the CSRF token is checked first.
+//! nothing written) with the reason beside the field; a forged form never
+//! gets here ([`CsrfForm`]).
 
 use std::collections::HashMap;
 
 use actix_web::http::StatusCode;
-use actix_web::http::header::LOCATION;
 use actix_web::{HttpResponse, get, post, web};
 use maud::{Markup, html};
 use ocop_core::money::Quantity;
+use serde::Deserialize;
 
-use super::csrf_refused;
-use super::forms::{self, csrf_field};
+use super::csrf_form::CsrfForm;
+use super::forms::{self, Errors, FieldError, Input, csrf_field, field};
 use super::layout::t;
 use super::session::WebUser;
-use super::stock::chosen_outlet;
+use super::stock_form::{self, OutletQuery, quantity, writer_at};
 use crate::auth::Role;
 use crate::error::ApiError;
 use crate::models::outlet::{self, Outlet};
@@ -29,10 +30,13 @@ use crate::models::stock::alerts::{self, Threshold};
 use crate::models::stock::report::{self, OnHandQuery, Scope};
 use crate::state::AppState;
 
-type Submitted = HashMap<String, String>;
-
-fn get<'a>(f: &'a Submitted, key: &str) -> &'a str {
-    f.get(key).map_or("", |v| v.trim())
+/// The threshold form as typed.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct ThresholdForm {
+    outlet_id: String,
+    product_id: String,
+    min_qty: String,
 }
 
 struct Loaded {
@@ -47,8 +51,8 @@ fn markup(
     me: &WebUser,
     outlet_id: Option<i32>,
     l: &Loaded,
-    f: &Submitted,
-    error: Option<&str>,
+    f: &ThresholdForm,
+    e: &Errors,
 ) -> Markup {
     let lang = me.lang;
     let product = |id: i32| {
@@ -57,6 +61,11 @@ fn markup(
             .find(|p| p.id == id)
             .map_or_else(|| format!("#{id}"), |p| p.name_vi.clone())
     };
+    let products: Vec<(String, String)> = l
+        .products
+        .iter()
+        .map(|p| (p.id.to_string(), p.name_vi.clone()))
+        .collect();
     html! {
         @if me.user.role == Role::Admin {
             form.filters method="get" action="/stock/thresholds" {
@@ -69,9 +78,7 @@ fn markup(
             }
         }
         @if let Some(outlet_id) = outlet_id {
-            @if let Some(e) = error {
-                div.error role="alert" { p { strong { (t(lang, "Chưa lưu:", "Not saved:")) } " " (e) } }
-            }
+            (forms::summary(lang, e, &["product_id", "min_qty"]))
             table {
                 thead { tr {
                     th { (t(lang, "Sản phẩm", "Product")) }
@@ -92,18 +99,8 @@ fn markup(
             form.card method="post" action="/stock/thresholds" {
                 (csrf_field(me))
                 input type="hidden" name="outlet_id" value=(outlet_id);
-                div.field {
-                    label for="product_id" { (t(lang, "Sản phẩm", "Product")) }
-                    select id="product_id" name="product_id" {
-                        @for p in &l.products {
-                            option value=(p.id) selected[get(f, "product_id") == p.id.to_string()] { (p.name_vi) }
-                        }
-                    }
-                }
-                div.field {
-                    label for="min_qty" { (t(lang, "Ngưỡng tồn tối thiểu", "Minimum stock")) }
-                    input id="min_qty" name="min_qty" type="text" inputmode="decimal" value=(get(f, "min_qty"));
-                }
+                (field(lang, "product_id", t(lang, "Sản phẩm", "Product"), &f.product_id, Input::Select(&products), e))
+                (field(lang, "min_qty", t(lang, "Ngưỡng tồn tối thiểu", "Minimum stock"), &f.min_qty, Input::Text, e))
                 button type="submit" { (t(lang, "Lưu ngưỡng", "Save the threshold")) }
             }
         } @else {
@@ -117,8 +114,8 @@ async fn show(
     me: &WebUser,
     status: StatusCode,
     outlet_id: Option<i32>,
-    f: &Submitted,
-    error: Option<&str>,
+    f: &ThresholdForm,
+    errors: &Errors,
 ) -> HttpResponse {
     let loaded = state
         .read(move |c| {
@@ -155,15 +152,10 @@ async fn show(
             me.lang,
             title,
             me,
-            markup(me, outlet_id, &l, f, error),
+            markup(me, outlet_id, &l, f, errors),
         ),
         Err(e) => forms::failure(me, &e),
     }
-}
-
-#[derive(Debug, Default, serde::Deserialize)]
-pub struct OutletQuery {
-    outlet_id: Option<String>,
 }
 
 #[get("/stock/thresholds")]
@@ -172,80 +164,59 @@ pub async fn thresholds_page(
     me: WebUser,
     q: web::Query<OutletQuery>,
 ) -> HttpResponse {
-    if let Err(e) = me.user.require(&[Role::Admin, Role::Manager]) {
-        return forms::failure(&me, &e);
-    }
-    match chosen_outlet(&me, q.outlet_id.as_deref()) {
-        Ok(o) => show(&state, &me, StatusCode::OK, o, &Submitted::new(), None).await,
-        Err(e) => forms::failure(&me, &e),
-    }
+    let (state, me) = (&state, &me);
+    stock_form::blank(me, q.outlet_id.as_deref(), |o| async move {
+        show(
+            state,
+            me,
+            StatusCode::OK,
+            o,
+            &ThresholdForm::default(),
+            &Errors::default(),
+        )
+        .await
+    })
+    .await
 }
 
 #[post("/stock/thresholds")]
 pub async fn thresholds_submit(
     state: web::Data<AppState>,
-    me: WebUser,
-    form: web::Form<Submitted>,
+    CsrfForm { me, form }: CsrfForm<ThresholdForm>,
 ) -> HttpResponse {
-    let lang = me.lang;
-    let f = form.into_inner();
-    if !me.check_csrf(&state, get(&f, "csrf")) {
-        return csrf_refused(lang);
-    }
-    if let Err(e) = me.user.require(&[Role::Admin, Role::Manager]) {
-        return forms::failure(&me, &e);
-    }
-    let Ok(outlet_id) = get(&f, "outlet_id").parse::<i32>() else {
+    let outlet_id = match writer_at(&me, &form.outlet_id) {
+        Ok(o) => o,
+        Err(e) => return forms::failure(&me, &e),
+    };
+    let Ok(product_id) = form.product_id.trim().parse::<i32>() else {
         return forms::failure(&me, &ApiError::not_found());
     };
-    if let Err(e) = me.user.check_outlet(outlet_id) {
-        return forms::failure(&me, &e);
-    }
-    let Ok(product_id) = get(&f, "product_id").parse::<i32>() else {
-        return forms::failure(&me, &ApiError::not_found());
-    };
-    let min = match get(&f, "min_qty").replace(',', ".").parse::<Quantity>() {
-        Ok(q) => q,
-        Err(_) => {
-            let msg = format!(
-                "{} \"{}\" {}",
-                t(lang, "Ngưỡng", "Threshold"),
-                get(&f, "min_qty"),
-                t(lang, "không hợp lệ.", "is not valid.")
-            );
-            return show(
-                &state,
-                &me,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                Some(outlet_id),
-                &f,
-                Some(&msg),
-            )
-            .await;
-        }
-    };
-    let by = me.user.id;
-    let saved = state
-        .write(move |c| Ok(alerts::set_threshold(c, outlet_id, product_id, min, by)?))
-        .await;
-    match saved {
-        Ok(_) => HttpResponse::SeeOther()
-            .insert_header((LOCATION, format!("/stock/thresholds?outlet_id={outlet_id}")))
-            .finish(),
-        // The model's refusal (a negative threshold): the form again, with
-        // what was typed and the model's words.
-        Err(e) if actix_web::ResponseError::status_code(&e) == StatusCode::UNPROCESSABLE_ENTITY => {
-            let msg = e.message(lang).to_owned();
+    let min: Result<Quantity, Errors> = quantity(&form.min_qty).ok_or_else(|| {
+        FieldError::new(
+            "min_qty",
+            format!("Ngưỡng \"{}\" không hợp lệ.", form.min_qty),
+            format!("Threshold \"{}\" is not valid.", form.min_qty),
+        )
+        .into()
+    });
+    let (state, me, form) = (&state, &me, &form);
+    stock_form::submit(
+        state,
+        me,
+        min,
+        move |c, min, by| alerts::set_threshold(c, outlet_id, product_id, min, by),
+        |_| format!("/stock/thresholds?outlet_id={outlet_id}"),
+        |errors| async move {
             show(
-                &state,
-                &me,
+                state,
+                me,
                 StatusCode::UNPROCESSABLE_ENTITY,
                 Some(outlet_id),
-                &f,
-                Some(&msg),
+                form,
+                &errors,
             )
             .await
-        }
-        Err(e) => forms::failure(&me, &e),
-    }
+        },
+    )
+    .await
 }

@@ -8,23 +8,23 @@
 //! comes back with the model's reason (422) and writes nothing.
 //!
 //! Only the destination may receive: anyone else — the sending manager
-//! included — gets 404, as for any record outside their scope. The CSRF
-//! token is checked first.
-
-use std::collections::HashMap;
+//! included — gets 404, as for any record outside their scope. A forged
+//! form never gets here ([`CsrfForm`]); an unreadable quantity is said
+//! beside its field.
 
 use actix_web::http::StatusCode;
-use actix_web::http::header::LOCATION;
 use actix_web::{HttpResponse, get, post, web};
 use maud::{Markup, html};
 use ocop_core::i18n::Lang;
 use ocop_core::money::Quantity;
 use ocop_core::stock::DocumentKind;
+use serde::Deserialize;
 
-use super::csrf_refused;
-use super::forms::{self, csrf_field};
+use super::csrf_form::CsrfForm;
+use super::forms::{self, Errors, FieldError, Input, Rows, csrf_field, field};
 use super::layout::t;
 use super::session::WebUser;
+use super::stock_form::{self, quantity};
 use crate::auth::Role;
 use crate::error::ApiError;
 use crate::models::outlet::Outlet;
@@ -34,10 +34,27 @@ use crate::models::stock::posting::{self, ReceiveInput, ReceivedLine};
 use crate::models::stock::report::InTransitLine;
 use crate::state::AppState;
 
-type Submitted = HashMap<String, String>;
+/// What arrived of one line sent, as typed (`received_{line id}`,
+/// `reason_{line id}`); empty is all of it.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct ReceivedRow {
+    received: String,
+    reason: String,
+}
 
-fn get<'a>(f: &'a Submitted, key: &str) -> &'a str {
-    f.get(key).map_or("", |v| v.trim())
+/// The form row of a line sent: its id.
+fn row_of(l: &DocumentLine) -> usize {
+    usize::try_from(l.id).unwrap_or(0)
+}
+
+/// The receipt form as typed.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct ReceiptForm {
+    note: String,
+    #[serde(flatten)]
+    lines: Rows<ReceivedRow>,
 }
 
 struct Sent {
@@ -132,7 +149,7 @@ pub(super) fn in_transit_markup(
     }
 }
 
-fn form_markup(me: &WebUser, s: &Sent, f: &Submitted, error: Option<&str>) -> Markup {
+fn form_markup(me: &WebUser, s: &Sent, f: &ReceiptForm, e: &Errors) -> Markup {
     let lang = me.lang;
     let name = |id: i32| {
         s.products
@@ -140,35 +157,29 @@ fn form_markup(me: &WebUser, s: &Sent, f: &Submitted, error: Option<&str>) -> Ma
             .find(|p| p.id == id)
             .map_or_else(|| format!("#{id}"), |p| p.name_vi.clone())
     };
+    let mut shown = vec!["note".to_owned()];
+    for l in &s.lines {
+        shown.push(Rows::<ReceivedRow>::name("received", row_of(l)));
+        shown.push(Rows::<ReceivedRow>::name("reason", row_of(l)));
+    }
     html! {
-        @if let Some(e) = error {
-            div.error role="alert" { p { strong { (t(lang, "Chưa ghi sổ:", "Not posted:")) } " " (e) } }
-        }
+        (stock_form::summary(lang, e, &shown))
         p { (t(lang, "Phiếu chuyển", "Transfer")) " " strong { (s.transfer.label()) } }
         form.card method="post" action={"/stock/transfer/" (s.transfer.id) "/receive"} {
             (csrf_field(me))
             @for l in &s.lines {
                 @let sent = Quantity::from_milli(l.qty_milli);
-                @let qkey = format!("received_{}", l.id);
-                @let rkey = format!("reason_{}", l.id);
+                @let row = f.lines.at(row_of(l));
                 fieldset {
                     legend { (name(l.product_id)) " — " (l.lot_code.as_deref().unwrap_or("—")) }
                     p { (t(lang, "Đã gửi", "Sent")) ": " (sent) }
-                    div.field {
-                        label for=(qkey) { (t(lang, "Số lượng nhận được", "Quantity received")) }
-                        input id=(qkey) name=(qkey) type="text"
-                            value=(f.get(&qkey).cloned().unwrap_or_else(|| sent.to_string()));
-                    }
-                    div.field {
-                        label for=(rkey) { (t(lang, "Lý do chênh lệch", "Reason for a difference")) }
-                        input id=(rkey) name=(rkey) type="text" value=(get(f, &rkey));
-                    }
+                    (field(lang, &Rows::<ReceivedRow>::name("received", row_of(l)), t(lang, "Số lượng nhận được", "Quantity received"),
+                        &row.map_or_else(|| sent.to_string(), |r| r.received.clone()), Input::Text, e))
+                    (field(lang, &Rows::<ReceivedRow>::name("reason", row_of(l)), t(lang, "Lý do chênh lệch", "Reason for a difference"),
+                        row.map_or("", |r| r.reason.as_str()), Input::Text, e))
                 }
             }
-            div.field {
-                label for="note" { (t(lang, "Ghi chú", "Note")) }
-                input id="note" name="note" type="text" value=(get(f, "note"));
-            }
+            (field(lang, "note", t(lang, "Ghi chú", "Note"), &f.note, Input::Text, e))
             button type="submit" { (t(lang, "Ghi sổ nhận hàng", "Post the receipt")) }
         }
     }
@@ -178,11 +189,11 @@ fn respond(
     me: &WebUser,
     status: StatusCode,
     s: &Sent,
-    f: &Submitted,
-    error: Option<&str>,
+    f: &ReceiptForm,
+    e: &Errors,
 ) -> HttpResponse {
     let title = t(me.lang, "Nhận hàng chuyển kho", "Receive a transfer");
-    forms::respond(status, me.lang, title, me, form_markup(me, s, f, error))
+    forms::respond(status, me.lang, title, me, form_markup(me, s, f, e))
 }
 
 #[get("/stock/transfer/{id}/receive")]
@@ -192,75 +203,68 @@ pub async fn receive_form(
     id: web::Path<i32>,
 ) -> HttpResponse {
     match load(&state, &me, id.into_inner()).await {
-        Ok(s) => respond(&me, StatusCode::OK, &s, &Submitted::new(), None),
+        Ok(s) => respond(
+            &me,
+            StatusCode::OK,
+            &s,
+            &ReceiptForm::default(),
+            &Errors::default(),
+        ),
         Err(e) => forms::failure(&me, &e),
     }
+}
+
+/// What the form says arrived, or every problem found in it.
+fn received(s: &Sent, f: &ReceiptForm) -> Result<ReceiveInput, Errors> {
+    let mut errors = Errors::default();
+    let mut lines = Vec::new();
+    for (n, l) in (1..).zip(&s.lines) {
+        let row = f.lines.at(row_of(l));
+        let typed = row.map_or("", |r| r.received.trim());
+        let received_qty = if typed.is_empty() {
+            Some(Quantity::from_milli(l.qty_milli))
+        } else {
+            quantity(typed)
+        };
+        let Some(received_qty) = received_qty else {
+            errors.push(FieldError::new(
+                Rows::<ReceivedRow>::name("received", row_of(l)),
+                format!("Dòng {n}: số lượng \"{typed}\" không hợp lệ."),
+                format!("Line {n}: quantity \"{typed}\" is not valid."),
+            ));
+            continue;
+        };
+        lines.push(ReceivedLine {
+            line_id: l.id,
+            received_qty,
+            reason: row.and_then(|r| forms::opt(&r.reason)),
+        });
+    }
+    errors.or_ok(ReceiveInput {
+        lines,
+        note: f.note.trim().to_owned(),
+    })
 }
 
 #[post("/stock/transfer/{id}/receive")]
 pub async fn receive_submit(
     state: web::Data<AppState>,
-    me: WebUser,
     id: web::Path<i32>,
-    form: web::Form<Submitted>,
+    CsrfForm { me, form }: CsrfForm<ReceiptForm>,
 ) -> HttpResponse {
-    let lang = me.lang;
-    let f = form.into_inner();
-    if !me.check_csrf(&state, get(&f, "csrf")) {
-        return csrf_refused(lang);
-    }
     let id = id.into_inner();
     let s = match load(&state, &me, id).await {
         Ok(s) => s,
         Err(e) => return forms::failure(&me, &e),
     };
-    let mut lines = Vec::new();
-    for (n, l) in s.lines.iter().enumerate() {
-        let typed = get(&f, &format!("received_{}", l.id));
-        let received_qty = if typed.is_empty() {
-            Quantity::from_milli(l.qty_milli)
-        } else {
-            match typed.replace(',', ".").parse::<Quantity>() {
-                Ok(q) => q,
-                Err(_) => {
-                    let msg = format!(
-                        "{} {}: {} \"{typed}\" {}",
-                        t(lang, "Dòng", "Line"),
-                        n + 1,
-                        t(lang, "số lượng", "quantity"),
-                        t(lang, "không hợp lệ.", "is not valid.")
-                    );
-                    return respond(&me, StatusCode::UNPROCESSABLE_ENTITY, &s, &f, Some(&msg));
-                }
-            }
-        };
-        lines.push(ReceivedLine {
-            line_id: l.id,
-            received_qty,
-            reason: forms::opt(get(&f, &format!("reason_{}", l.id))),
-        });
-    }
-    let input = ReceiveInput {
-        lines,
-        note: get(&f, "note").to_owned(),
-    };
-    let by = me.user.id;
-    let received = state
-        .write(move |c| Ok(posting::receive_transfer(c, id, &input, by)?))
-        .await;
-    match received {
-        Ok(doc) => HttpResponse::SeeOther()
-            .insert_header((LOCATION, format!("/stock/documents/{}/print", doc.id)))
-            .finish(),
-        Err(e) if actix_web::ResponseError::status_code(&e).is_server_error() => {
-            forms::failure(&me, &e)
-        }
-        Err(e) => respond(
-            &me,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            &s,
-            &f,
-            Some(e.message(lang)),
-        ),
-    }
+    let (me, s, form) = (&me, &s, &form);
+    stock_form::submit(
+        &state,
+        me,
+        received(s, form),
+        move |c, input, by| posting::receive_transfer(c, id, &input, by),
+        stock_form::print_location,
+        |errors| async move { respond(me, StatusCode::UNPROCESSABLE_ENTITY, s, form, &errors) },
+    )
+    .await
 }

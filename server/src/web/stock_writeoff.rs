@@ -6,33 +6,29 @@
 //! there is one). Posting a count from this page is the manager's approval.
 //!
 //! Like the goods-received form, the draft is created and posted in ONE
-//! transaction through [`document::create_draft`] and [`posting::post`],
-//! the same functions as the API: taking more than is on hand is refused
+//! transaction through [`stock_form::create_and_post`], the same functions
+//! as the API: taking more than is on hand is refused
 //! with the model's reason, the form comes back (422) with what was typed,
 //! and nothing is written. Managers act at their own outlet, admins at any
-//! (404 for another outlet); the CSRF token is checked first.
-
-use std::collections::HashMap;
+//! (404 for another outlet); a forged form never gets here ([`CsrfForm`]).
 
 use actix_web::http::StatusCode;
-use actix_web::http::header::LOCATION;
 use actix_web::{HttpResponse, get, post, web};
 use maud::{Markup, html};
 use ocop_core::i18n::Lang;
-use ocop_core::money::Quantity;
 use ocop_core::stock::{DocumentKind, WriteOffReason};
+use serde::Deserialize;
 
-use super::csrf_refused;
-use super::forms::{self, csrf_field};
+use super::csrf_form::CsrfForm;
+use super::forms::{self, Errors, FieldError, Input, Rows, csrf_field, field};
 use super::layout::t;
 use super::session::WebUser;
-use super::stock::chosen_outlet;
-use crate::auth::Role;
-use crate::error::ApiError;
+use super::stock_form::{
+    self, Column, LineRow, OutletQuery, choices, line_rows, outlet_choices, shown, writer_at,
+};
 use crate::models::outlet::{self, Outlet};
-use crate::models::product::{self, Product, vn_today};
-use crate::models::stock::document::{self, DraftInput, DraftLine};
-use crate::models::stock::posting;
+use crate::models::product::{self, Product};
+use crate::models::stock::document::DraftInput;
 use crate::state::AppState;
 
 const LINES: usize = 4;
@@ -69,87 +65,91 @@ impl Sheet {
             Sheet::Count => DocumentKind::Count,
         }
     }
+
+    fn columns(self, lang: Lang) -> [Column<'static>; 3] {
+        let (lot, qty) = match self {
+            Sheet::WriteOff => (
+                t(
+                    lang,
+                    "Mã lô (để trống: lô hết hạn trước)",
+                    "Lot code (empty: first to expire)",
+                ),
+                t(lang, "Số lượng", "Quantity"),
+            ),
+            Sheet::Count => (
+                t(
+                    lang,
+                    "Mã lô (để trống: cả sản phẩm)",
+                    "Lot code (empty: the whole product)",
+                ),
+                t(lang, "Số lượng đếm được", "Counted quantity"),
+            ),
+        };
+        [
+            Column {
+                name: "lot_code",
+                label: lot,
+                input: Input::Text,
+            },
+            Column {
+                name: "qty",
+                label: qty,
+                input: Input::Text,
+            },
+            Column {
+                name: "reason",
+                label: t(lang, "Lý do / mô tả", "Reason / details"),
+                input: Input::Text,
+            },
+        ]
+    }
 }
 
-type Submitted = HashMap<String, String>;
-
-fn get<'a>(f: &'a Submitted, key: &str) -> &'a str {
-    f.get(key).map_or("", |v| v.trim())
+/// A write-off or count sheet as typed.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct SheetForm {
+    outlet_id: String,
+    write_off_reason: String,
+    note: String,
+    #[serde(flatten)]
+    lines: Rows<LineRow>,
 }
+
+const HEADER: &[&str] = &["outlet_id", "write_off_reason", "note"];
 
 fn form_markup(
     sheet: Sheet,
     me: &WebUser,
-    outlet_id: Option<i32>,
-    f: &Submitted,
-    error: Option<&str>,
+    f: &SheetForm,
+    e: &Errors,
     outlets: &[Outlet],
     products: &[Product],
 ) -> Markup {
     let lang = me.lang;
-    let chosen = match get(f, "outlet_id") {
-        "" => outlet_id.map(|o| o.to_string()).unwrap_or_default(),
-        v => v.to_owned(),
-    };
+    let outlets = outlet_choices(me, outlets);
+    let reasons = vec![
+        (
+            "expired".to_owned(),
+            t(lang, "Hết hạn sử dụng", "Expired").to_owned(),
+        ),
+        (
+            "damaged".to_owned(),
+            t(lang, "Hư hỏng", "Damaged").to_owned(),
+        ),
+    ];
+    let products = choices(products.iter().map(|p| (p.id, p.name_vi.as_str())));
+    let columns = sheet.columns(lang);
     html! {
-        @if let Some(e) = error {
-            div.error role="alert" { p { strong { (t(lang, "Chưa ghi sổ:", "Not posted:")) } " " (e) } }
-        }
+        (stock_form::summary(lang, e, &shown(HEADER, LINES, &columns)))
         form.card method="post" action=(sheet.path()) {
             (csrf_field(me))
-            div.field {
-                label for="outlet_id" { (t(lang, "Điểm bán", "Outlet")) }
-                select id="outlet_id" name="outlet_id" {
-                    @for o in outlets {
-                        @if me.user.role == Role::Admin || me.user.outlet_id == Some(o.id) {
-                            option value=(o.id) selected[chosen == o.id.to_string()] { (o.name) }
-                        }
-                    }
-                }
+            (field(lang, "outlet_id", t(lang, "Điểm bán", "Outlet"), &f.outlet_id, Input::Select(&outlets), e))
+            @if sheet == Sheet::WriteOff {
+                (field(lang, "write_off_reason", t(lang, "Lý do hủy", "Reason"), &f.write_off_reason, Input::Select(&reasons), e))
             }
-            @if sheet == Sheet::WriteOff { div.field {
-                label for="write_off_reason" { (t(lang, "Lý do hủy", "Reason")) }
-                select id="write_off_reason" name="write_off_reason" {
-                    option value="expired" selected[get(f, "write_off_reason") != "damaged"] { (t(lang, "Hết hạn sử dụng", "Expired")) }
-                    option value="damaged" selected[get(f, "write_off_reason") == "damaged"] { (t(lang, "Hư hỏng", "Damaged")) }
-                }
-            } }
-            div.field {
-                label for="note" { (t(lang, "Ghi chú", "Note")) }
-                input id="note" name="note" type="text" value=(get(f, "note"));
-            }
-            @for i in 1..=LINES {
-                fieldset {
-                    legend { (t(lang, "Dòng", "Line")) " " (i) }
-                    @let pkey = format!("product_id_{i}");
-                    div.field {
-                        label for=(pkey) { (t(lang, "Sản phẩm", "Product")) }
-                        select id=(pkey) name=(pkey) {
-                            option value="" { "—" }
-                            @for p in products {
-                                option value=(p.id) selected[get(f, &pkey) == p.id.to_string()] { (p.name_vi) }
-                            }
-                        }
-                    }
-                    @for (name, label) in [
-                        ("lot_code", match sheet {
-                            Sheet::WriteOff => t(lang, "Mã lô (để trống: lô hết hạn trước)", "Lot code (empty: first to expire)"),
-                            Sheet::Count => t(lang, "Mã lô (để trống: cả sản phẩm)", "Lot code (empty: the whole product)"),
-                        }),
-                        ("qty", match sheet {
-                            Sheet::WriteOff => t(lang, "Số lượng", "Quantity"),
-                            Sheet::Count => t(lang, "Số lượng đếm được", "Counted quantity"),
-                        }),
-                        ("reason", t(lang, "Lý do / mô tả", "Reason / details")),
-                    ] {
-                        @let key = format!("{name}_{i}");
-                        div.field {
-                            label for=(key) { (label) }
-                            input id=(key) name=(key) type="text" value=(get(f, &key));
-                        }
-                    }
-                }
-            }
+            (field(lang, "note", t(lang, "Ghi chú", "Note"), &f.note, Input::Text, e))
+            (line_rows(lang, LINES, &f.lines, &products, &columns, e))
             button type="submit" {
                 @if sheet == Sheet::WriteOff { (t(lang, "Ghi sổ phiếu hủy", "Post the write-off")) }
                 @else { (t(lang, "Duyệt và ghi sổ kiểm kê", "Approve and post the count")) }
@@ -163,9 +163,8 @@ async fn show(
     state: &AppState,
     me: &WebUser,
     status: StatusCode,
-    outlet_id: Option<i32>,
-    f: &Submitted,
-    error: Option<&str>,
+    f: &SheetForm,
+    errors: &Errors,
 ) -> HttpResponse {
     let title = sheet.title(me.lang);
     match state
@@ -177,15 +176,10 @@ async fn show(
             me.lang,
             title,
             me,
-            form_markup(sheet, me, outlet_id, f, error, &outlets, &products),
+            form_markup(sheet, me, f, errors, &outlets, &products),
         ),
         Err(e) => forms::failure(me, &e),
     }
-}
-
-#[derive(Debug, Default, serde::Deserialize)]
-pub struct OutletQuery {
-    outlet_id: Option<String>,
 }
 
 #[get("/stock/write-off")]
@@ -207,73 +201,42 @@ pub async fn count_form(
 }
 
 async fn blank(sheet: Sheet, state: &AppState, me: &WebUser, outlet: Option<&str>) -> HttpResponse {
-    if let Err(e) = me.user.require(&[Role::Admin, Role::Manager]) {
-        return forms::failure(me, &e);
-    }
-    match chosen_outlet(me, outlet) {
-        Ok(o) => show(sheet, state, me, StatusCode::OK, o, &Submitted::new(), None).await,
-        Err(e) => forms::failure(me, &e),
-    }
+    stock_form::blank(me, outlet, |outlet_id| async move {
+        let blank = SheetForm {
+            outlet_id: outlet_id.map(|o| o.to_string()).unwrap_or_default(),
+            ..SheetForm::default()
+        };
+        show(sheet, state, me, StatusCode::OK, &blank, &Errors::default()).await
+    })
+    .await
 }
 
-fn draft(sheet: Sheet, lang: Lang, outlet_id: i32, f: &Submitted) -> Result<DraftInput, String> {
+/// The draft the sheet describes, or every problem found in it.
+fn draft(sheet: Sheet, outlet_id: i32, f: &SheetForm) -> Result<DraftInput, Errors> {
+    let mut errors = Errors::default();
     let reason = match sheet {
         Sheet::Count => None,
-        Sheet::WriteOff => Some(
-            get(f, "write_off_reason")
-                .parse::<WriteOffReason>()
-                .map_err(|_| t(lang, "Chọn lý do hủy.", "Choose a reason.").to_owned())?,
-        ),
+        Sheet::WriteOff => match f.write_off_reason.trim().parse::<WriteOffReason>() {
+            Ok(r) => Some(r),
+            Err(_) => {
+                errors.push(FieldError::new(
+                    "write_off_reason",
+                    "Chọn lý do hủy.",
+                    "Choose a reason.",
+                ));
+                None
+            }
+        },
     };
-    let mut lines = Vec::new();
-    for i in 1..=LINES {
-        let v = |name: &str| get(f, &format!("{name}_{i}")).to_owned();
-        if v("product_id").is_empty() {
-            continue;
-        }
-        let n = lines.len() + 1;
-        let bad = |what: (&str, &str), value: String| {
-            format!(
-                "{} {n}: {} \"{value}\" {}",
-                t(lang, "Dòng", "Line"),
-                t(lang, what.0, what.1),
-                t(lang, "không hợp lệ.", "is not valid.")
-            )
-        };
-        let product_id = v("product_id")
-            .parse::<i32>()
-            .map_err(|_| bad(("sản phẩm", "product"), v("product_id")))?;
-        let qty = v("qty")
-            .replace(',', ".")
-            .parse::<Quantity>()
-            .map_err(|_| bad(("số lượng", "quantity"), v("qty")))?;
-        lines.push(DraftLine {
-            product_id: Some(product_id),
-            scan: None,
-            lot_code: forms::opt(&v("lot_code")),
-            produced_on: None,
-            expires_on: None,
-            qty,
-            payout_price: None,
-            reason: forms::opt(&v("reason")),
-        });
-    }
-    if lines.is_empty() {
-        return Err(t(
-            lang,
-            "Phiếu cần ít nhất một dòng hàng.",
-            "The sheet needs at least one line.",
-        )
-        .to_owned());
-    }
-    Ok(DraftInput {
+    let lines = stock_form::draft_lines(&f.lines, LINES, &mut errors);
+    errors.or_ok(DraftInput {
         kind: sheet.kind(),
         outlet_id,
         producer_id: None,
         dest_outlet_id: None,
         ref_document_id: None,
         write_off_reason: reason,
-        note: get(f, "note").to_owned(),
+        note: f.note.trim().to_owned(),
         lines,
     })
 }
@@ -281,77 +244,41 @@ fn draft(sheet: Sheet, lang: Lang, outlet_id: i32, f: &Submitted) -> Result<Draf
 #[post("/stock/write-off")]
 pub async fn write_off_submit(
     state: web::Data<AppState>,
-    me: WebUser,
-    form: web::Form<Submitted>,
+    CsrfForm { me, form }: CsrfForm<SheetForm>,
 ) -> HttpResponse {
-    submit(Sheet::WriteOff, &state, &me, form.into_inner()).await
+    submit(Sheet::WriteOff, &state, &me, &form).await
 }
 
 #[post("/stock/count")]
 pub async fn count_submit(
     state: web::Data<AppState>,
-    me: WebUser,
-    form: web::Form<Submitted>,
+    CsrfForm { me, form }: CsrfForm<SheetForm>,
 ) -> HttpResponse {
-    submit(Sheet::Count, &state, &me, form.into_inner()).await
+    submit(Sheet::Count, &state, &me, &form).await
 }
 
-async fn submit(sheet: Sheet, state: &AppState, me: &WebUser, f: Submitted) -> HttpResponse {
-    let lang = me.lang;
-    if !me.check_csrf(state, get(&f, "csrf")) {
-        return csrf_refused(lang);
-    }
-    if let Err(e) = me.user.require(&[Role::Admin, Role::Manager]) {
-        return forms::failure(me, &e);
-    }
-    let Ok(outlet_id) = get(&f, "outlet_id").parse::<i32>() else {
-        return forms::failure(me, &ApiError::not_found());
+async fn submit(sheet: Sheet, state: &AppState, me: &WebUser, f: &SheetForm) -> HttpResponse {
+    let outlet_id = match writer_at(me, &f.outlet_id) {
+        Ok(o) => o,
+        Err(e) => return forms::failure(me, &e),
     };
-    if let Err(e) = me.user.check_outlet(outlet_id) {
-        return forms::failure(me, &e);
-    }
-    let input = match draft(sheet, lang, outlet_id, &f) {
-        Ok(d) => d,
-        Err(msg) => {
-            return show(
-                sheet,
-                state,
-                me,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                Some(outlet_id),
-                &f,
-                Some(&msg),
-            )
-            .await;
-        }
-    };
-    let by = me.user.id;
-    let posted = state
-        .write(move |c| {
-            let today = vn_today();
-            let doc = document::create_draft(c, &input, by, today)?;
-            Ok(posting::post(c, doc.id, by, today)?)
-        })
-        .await;
-    match posted {
-        Ok(doc) => HttpResponse::SeeOther()
-            .insert_header((LOCATION, format!("/stock/documents/{}/print", doc.id)))
-            .finish(),
-        Err(e) if actix_web::ResponseError::status_code(&e).is_server_error() => {
-            forms::failure(me, &e)
-        }
-        Err(e) => {
-            let msg = e.message(lang).to_owned();
+    stock_form::submit(
+        state,
+        me,
+        draft(sheet, outlet_id, f),
+        stock_form::create_and_post,
+        stock_form::print_location,
+        |errors| async move {
             show(
                 sheet,
                 state,
                 me,
                 StatusCode::UNPROCESSABLE_ENTITY,
-                Some(outlet_id),
-                &f,
-                Some(&msg),
+                f,
+                &errors,
             )
             .await
-        }
-    }
+        },
+    )
+    .await
 }
