@@ -1,12 +1,18 @@
 //! The one error type at the HTTP edge.
 //!
 //! The rule (as crates.io states it): `anyhow` outside the request lifecycle
-//! (start-up, CLI), typed results in model code (`QueryResult`, the core
-//! crate's error enums), and [`ApiError`] at the edge. Every user-caused
-//! error becomes a 4xx with a stable snake_case `error` code and a
-//! `message` in Vietnamese (English with `Accept-Language: en`, swapped in by
-//! [`localize_errors`]). Internals never reach the body; 5xx are logged with
-//! their cause chain. diesel's `NotFound` maps to 404 here and nowhere else.
+//! (start-up, CLI); typed results in model and core code — `QueryResult`,
+//! [`ModelError`], and for anything the user caused a
+//! [`Refusal`] (kind, stable code, Vietnamese and English), never an HTTP
+//! type; and [`ApiError`] at the edge. The status of a refusal is chosen
+//! from its kind here and nowhere else: invalid 422, conflict 409, not
+//! found 404, forbidden 403. The edge-only statuses (400 malformed input,
+//! 401, 413, 415, 503, 500) are built here or by the extractors with the
+//! [`ApiError`] constructors. Every user-caused error becomes a 4xx with a
+//! stable snake_case `error` code and a `message` in Vietnamese (English
+//! with `Accept-Language: en`, swapped in by [`localize_errors`]).
+//! Internals never reach the body; 5xx are logged with their cause chain.
+//! diesel's `NotFound` maps to 404 here and nowhere else.
 
 use std::fmt;
 
@@ -18,7 +24,10 @@ use actix_web::middleware::Next;
 use actix_web::{HttpRequest, HttpResponse, ResponseError};
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use ocop_core::i18n::{Lang, UserError};
+use ocop_core::refusal::{Kind, Refusal};
 use serde::Serialize;
+
+use crate::models::error::ModelError;
 
 /// The JSON body of every error answer.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -123,7 +132,7 @@ impl ApiError {
 
     /// A validation error from the core crate, as 422.
     pub fn invalid(err: &dyn UserError) -> Self {
-        Self::unprocessable(err.code(), err.message(Lang::Vi), err.message(Lang::En))
+        err.refusal().into()
     }
 
     pub fn code(&self) -> &'static str {
@@ -194,6 +203,44 @@ impl From<DieselError> for ApiError {
                 )
             }
             other => ApiError::internal(other),
+        }
+    }
+}
+
+/// The one place a refusal's kind becomes a status.
+impl From<Refusal> for ApiError {
+    fn from(r: Refusal) -> Self {
+        let status = match r.kind() {
+            Kind::Invalid => StatusCode::UNPROCESSABLE_ENTITY,
+            Kind::Conflict => StatusCode::CONFLICT,
+            Kind::NotFound => StatusCode::NOT_FOUND,
+            Kind::Forbidden => StatusCode::FORBIDDEN,
+        };
+        Self::new(status, r.code(), r.message(Lang::Vi), r.message(Lang::En))
+    }
+}
+
+impl From<ModelError> for ApiError {
+    fn from(e: ModelError) -> Self {
+        match e {
+            ModelError::Refused(r) => r.into(),
+            // The first problem's code and kind; the message lists every
+            // problem, so a form-less client still hears all of them.
+            ModelError::Invalid(list) => {
+                let join = |lang| {
+                    list.iter()
+                        .map(|r| r.message(lang))
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                };
+                let (vi, en) = (join(Lang::Vi), join(Lang::En));
+                match list.first() {
+                    Some(first) => Refusal::new(first.kind(), first.code(), vi, en).into(),
+                    None => ApiError::unprocessable("invalid_request", vi, en),
+                }
+            }
+            ModelError::Db(e) => e.into(),
+            ModelError::Unavailable(e) => e.into(),
         }
     }
 }

@@ -7,7 +7,7 @@
 //! is shown next to the field it concerns, or above the form when it
 //! concerns no field on it. Validation itself is never done here: the model
 //! functions the JSON API calls decide; this module only renders their
-//! verdict ([`Invalid`]).
+//! verdict ([`Refusal`]).
 
 use std::sync::{Arc, Mutex, PoisonError};
 
@@ -16,24 +16,26 @@ use actix_web::http::StatusCode;
 use chrono::NaiveDate;
 use maud::{Markup, html};
 use ocop_core::i18n::Lang;
+use ocop_core::refusal::Refusal;
 
 use super::layout::{page, t};
 use super::session::WebUser;
 use crate::db::DbConn;
 use crate::error::ApiError;
-use crate::models::validation::{Invalid, WriteError};
+use crate::models::error::ModelError;
+use crate::models::validation::invalid;
 use crate::state::AppState;
 
 /// The problems found in one submitted form.
 #[derive(Debug, Default, Clone)]
-pub struct Errors(pub Vec<Invalid>);
+pub struct Errors(pub Vec<Refusal>);
 
 impl Errors {
     /// Messages about `field`, in the page language.
     pub fn of(&self, field: &str, lang: Lang) -> Vec<String> {
         self.0
             .iter()
-            .filter(|i| i.field == field)
+            .filter(|i| i.field() == Some(field))
             .map(|i| i.message(lang).to_owned())
             .collect()
     }
@@ -46,7 +48,7 @@ impl Errors {
     pub fn others(&self, shown: &[&str], lang: Lang) -> Vec<String> {
         self.0
             .iter()
-            .filter(|i| !shown.contains(&i.field))
+            .filter(|i| !i.field().is_some_and(|f| shown.contains(&f)))
             .map(|i| i.message(lang).to_owned())
             .collect()
     }
@@ -159,21 +161,23 @@ pub enum Outcome<T> {
 pub async fn write_form<T, F>(state: &AppState, f: F) -> Result<Outcome<T>, ApiError>
 where
     T: Send + 'static,
-    F: FnOnce(&mut DbConn) -> Result<T, WriteError> + Send + 'static,
+    F: FnOnce(&mut DbConn) -> Result<T, ModelError> + Send + 'static,
 {
     // The problems travel out beside the error, because returning `Err`
     // is what makes `Db::write` roll back.
-    let refused: Arc<Mutex<Option<Vec<Invalid>>>> = Arc::default();
+    let refused: Arc<Mutex<Option<Vec<Refusal>>>> = Arc::default();
     let slot = Arc::clone(&refused);
     let result = state
         .write(move |c| match f(c) {
             Ok(v) => Ok(v),
-            Err(WriteError::Invalid(list)) => {
-                let err = ApiError::from(WriteError::Invalid(list.clone()));
-                *slot.lock().unwrap_or_else(PoisonError::into_inner) = Some(list);
-                Err(err)
-            }
-            Err(WriteError::Db(e)) => Err(e.into()),
+            Err(e) => match e.into_refusals() {
+                Ok(list) => {
+                    let err = ApiError::from(ModelError::Invalid(list.clone()));
+                    *slot.lock().unwrap_or_else(PoisonError::into_inner) = Some(list);
+                    Err(err)
+                }
+                Err(other) => Err(other.into()),
+            },
         })
         .await;
     match result {
@@ -195,7 +199,7 @@ pub fn parse_int(
     field: &'static str,
     label: (&str, &str),
     text: &str,
-) -> Result<Option<i64>, Invalid> {
+) -> Result<Option<i64>, Refusal> {
     let digits: String = text
         .chars()
         .filter(|c| !matches!(c, '.' | ',' | ' ' | '\u{a0}'))
@@ -204,7 +208,7 @@ pub fn parse_int(
         return Ok(None);
     }
     digits.parse::<i64>().map(Some).map_err(|_| {
-        Invalid::new(
+        invalid(
             field,
             "not_a_number",
             format!("{} phải là số nguyên (\"{text}\").", label.0),
@@ -219,7 +223,7 @@ pub fn parse_date(
     field: &'static str,
     label: (&str, &str),
     text: &str,
-) -> Result<Option<NaiveDate>, Invalid> {
+) -> Result<Option<NaiveDate>, Refusal> {
     let v = text.trim();
     if v.is_empty() {
         return Ok(None);
@@ -228,7 +232,7 @@ pub fn parse_date(
         .or_else(|_| NaiveDate::parse_from_str(v, "%d/%m/%Y"))
         .map(Some)
         .map_err(|_| {
-            Invalid::new(
+            invalid(
                 field,
                 "invalid_date",
                 format!("{} không phải ngày hợp lệ (\"{v}\").", label.0),

@@ -11,6 +11,7 @@ use actix_web::http::header::LOCATION;
 use actix_web::{HttpResponse, get, post, web};
 use maud::{Markup, html};
 use ocop_core::i18n::Lang;
+use ocop_core::refusal::Refusal;
 use serde::Deserialize;
 
 use super::csrf_refused;
@@ -23,7 +24,7 @@ use crate::auth::Role;
 use crate::error::ApiError;
 use crate::models::outlet::{self, KINDS, Outlet, OutletInput};
 use crate::models::reference;
-use crate::models::validation::{Invalid, Refs};
+use crate::models::validation::{Refs, invalid};
 use crate::state::AppState;
 
 /// The outlet form as the browser sends it.
@@ -50,7 +51,7 @@ pub struct OutletForm {
     active: Option<String>,
 }
 
-fn coordinate(field: &'static str, text: &str, bad: &mut Vec<Invalid>) -> Option<f64> {
+fn coordinate(field: &'static str, text: &str, bad: &mut Vec<Refusal>) -> Option<f64> {
     let v = text.trim().replace(',', ".");
     if v.is_empty() {
         return None;
@@ -58,7 +59,7 @@ fn coordinate(field: &'static str, text: &str, bad: &mut Vec<Invalid>) -> Option
     match v.parse::<f64>() {
         Ok(x) if x.is_finite() => Some(x),
         _ => {
-            bad.push(Invalid::new(
+            bad.push(invalid(
                 field,
                 "invalid_coordinates",
                 format!("Tọa độ \"{text}\" không phải là số."),
@@ -94,7 +95,7 @@ impl OutletForm {
     }
 
     /// The API's input, and the fields that could not be read as numbers.
-    fn input(&self) -> (OutletInput, Vec<Invalid>) {
+    fn input(&self) -> (OutletInput, Vec<Refusal>) {
         let mut bad = Vec::new();
         let latitude = coordinate("latitude", &self.latitude, &mut bad);
         let longitude = coordinate("longitude", &self.longitude, &mut bad);
@@ -336,7 +337,7 @@ async fn save(state: &AppState, me: &WebUser, id: Option<i32>, form: OutletForm)
         if let Ok(more) = checked {
             errors.extend(
                 more.into_iter()
-                    .filter(|m| unreadable.iter().all(|u| u.field != m.field)),
+                    .filter(|m| unreadable.iter().all(|u| u.field() != m.field())),
             );
         }
         return show(

@@ -11,6 +11,7 @@ use actix_web::http::header::LOCATION;
 use actix_web::{HttpResponse, get, post, web};
 use maud::{Markup, html};
 use ocop_core::i18n::Lang;
+use ocop_core::refusal::Refusal;
 use serde::Deserialize;
 
 use super::csrf_refused;
@@ -25,7 +26,7 @@ use crate::error::ApiError;
 use crate::models::producer::{self, ProducerSearch};
 use crate::models::product::{self, Product, ProductInput, validate};
 use crate::models::reference;
-use crate::models::validation::{Invalid, Refs};
+use crate::models::validation::Refs;
 use crate::state::AppState;
 
 /// The product form as the browser sends it: every field as typed.
@@ -98,7 +99,7 @@ impl ProductForm {
 
     /// The API's input, and the fields that could not even be read as
     /// numbers or dates (those get a placeholder the model will not store).
-    fn input(&self) -> (ProductInput, Vec<Invalid>) {
+    fn input(&self) -> (ProductInput, Vec<Refusal>) {
         let mut bad = Vec::new();
         let mut num = |f, label, text: &str| match parse_int(f, label, text) {
             Ok(v) => v,
@@ -382,7 +383,7 @@ async fn save(state: &AppState, me: &WebUser, id: Option<i32>, form: ProductForm
         if let Ok(more) = checked {
             errors.extend(
                 more.into_iter()
-                    .filter(|m| unreadable.iter().all(|u| u.field != m.field)),
+                    .filter(|m| unreadable.iter().all(|u| u.field() != m.field())),
             );
         }
         return show(

@@ -15,7 +15,8 @@
 //!
 //! The pure rules (totals, VAT, chain hashing, refund limits, shift maths)
 //! are the core crate's (`ocop_core::sale`); this module only stores, locks
-//! and reads.
+//! and reads. Its functions return `models::error::ModelError`; the
+//! refusals only sales make are built here.
 
 pub mod closing;
 pub mod einvoice;
@@ -29,91 +30,49 @@ pub mod shift;
 pub mod store;
 pub mod till;
 
-use actix_web::http::StatusCode;
-use diesel::result::Error as DieselError;
-use ocop_core::sale::RefundError;
+use ocop_core::refusal::Refusal;
 
-use crate::error::ApiError;
-use crate::models::stock::StockFailure;
-
-/// Why a sale, refund or shift operation failed.
-#[derive(Debug)]
-pub enum SaleFailure {
-    /// The core crate refused the sale (arithmetic, VAT, payments, hash).
-    Invalid(ocop_core::sale::SaleError),
-    /// The core crate refused the refund.
-    InvalidRefund(RefundError),
-    /// The record names another till or outlet than the one posting it.
-    WrongTill,
-    /// The same id with different content.
-    Conflict,
-    /// The till's receipt number is held by another record.
-    ReceiptTaken,
-    UnknownCashier,
-    UnknownProduct(u32),
-    Stock(StockFailure),
-    Api(ApiError),
-    Db(DieselError),
+/// The record names another till or outlet than the one posting it.
+pub fn wrong_till() -> Refusal {
+    Refusal::forbidden(
+        "wrong_till",
+        "Máy bán hàng này chỉ được gửi phiếu của chính nó (đúng mã máy và cửa hàng).",
+        "A till may only send its own receipts (its own till id and outlet).",
+    )
 }
 
-impl From<DieselError> for SaleFailure {
-    fn from(e: DieselError) -> Self {
-        SaleFailure::Db(e)
-    }
+/// The same id with different content.
+pub fn sale_conflict() -> Refusal {
+    Refusal::conflict(
+        "sale_conflict",
+        "Mã phiếu này đã được lưu với nội dung khác.",
+        "This id is already stored with different content.",
+    )
 }
 
-impl From<StockFailure> for SaleFailure {
-    fn from(e: StockFailure) -> Self {
-        SaleFailure::Stock(e)
-    }
+/// The till's receipt number is held by another record.
+pub fn receipt_taken() -> Refusal {
+    Refusal::conflict(
+        "receipt_no_taken",
+        "Số phiếu này của máy đã được dùng cho một phiếu khác.",
+        "This till's receipt number is already used by another record.",
+    )
 }
 
-impl From<ApiError> for SaleFailure {
-    fn from(e: ApiError) -> Self {
-        SaleFailure::Api(e)
-    }
+pub fn unknown_cashier() -> Refusal {
+    Refusal::invalid(
+        "unknown_cashier",
+        "Thu ngân không thuộc cửa hàng của máy bán hàng này.",
+        "The cashier does not belong to this till's outlet.",
+    )
 }
 
-impl From<diesel::r2d2::PoolError> for SaleFailure {
-    fn from(e: diesel::r2d2::PoolError) -> Self {
-        SaleFailure::Api(e.into())
-    }
-}
-
-impl From<SaleFailure> for ApiError {
-    fn from(e: SaleFailure) -> Self {
-        match e {
-            SaleFailure::Invalid(e) => ApiError::invalid(&e),
-            SaleFailure::InvalidRefund(e) => ApiError::invalid(&e),
-            SaleFailure::WrongTill => ApiError::new(
-                StatusCode::FORBIDDEN,
-                "wrong_till",
-                "Máy bán hàng này chỉ được gửi phiếu của chính nó (đúng mã máy và cửa hàng).",
-                "A till may only send its own receipts (its own till id and outlet).",
-            ),
-            SaleFailure::Conflict => ApiError::conflict(
-                "sale_conflict",
-                "Mã phiếu này đã được lưu với nội dung khác.",
-                "This id is already stored with different content.",
-            ),
-            SaleFailure::ReceiptTaken => ApiError::conflict(
-                "receipt_no_taken",
-                "Số phiếu này của máy đã được dùng cho một phiếu khác.",
-                "This till's receipt number is already used by another record.",
-            ),
-            SaleFailure::UnknownCashier => ApiError::unprocessable(
-                "unknown_cashier",
-                "Thu ngân không thuộc cửa hàng của máy bán hàng này.",
-                "The cashier does not belong to this till's outlet.",
-            ),
-            SaleFailure::UnknownProduct(line) => ApiError::unprocessable(
-                "unknown_product",
-                format!("Dòng {line}: sản phẩm không tồn tại."),
-                format!("Line {line}: no such product."),
-            ),
-            SaleFailure::Stock(e) => e.into(),
-            SaleFailure::Api(e) => e,
-            SaleFailure::Db(e) => e.into(),
-        }
-    }
+/// Line `line_no` names no product.
+pub fn unknown_product(line_no: u32) -> Refusal {
+    Refusal::invalid(
+        "unknown_product",
+        "sản phẩm không tồn tại.",
+        "no such product.",
+    )
+    .on_line(line_no)
 }
