@@ -347,3 +347,73 @@ pub async fn no_such_route() -> Result<HttpResponse, ApiError> {
         "There is no such address.",
     ))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn answer(e: impl Into<ApiError>) -> (u16, &'static str, String, String) {
+        let e = e.into();
+        (
+            e.status.as_u16(),
+            e.code,
+            e.message(Lang::Vi).to_owned(),
+            e.message(Lang::En).to_owned(),
+        )
+    }
+
+    #[test]
+    fn the_status_of_a_refusal_comes_from_its_kind() {
+        let cases = [
+            (Refusal::invalid("a", "vi", "en"), 422),
+            (Refusal::conflict("b", "vi", "en"), 409),
+            (Refusal::not_found("c", "vi", "en"), 404),
+            (Refusal::forbidden("d", "vi", "en"), 403),
+        ];
+        for (refusal, status) in cases {
+            let code = refusal.code();
+            let expected = (status, code, "vi".to_owned(), "en".to_owned());
+            assert_eq!(answer(ModelError::Refused(refusal.clone())), expected);
+            assert_eq!(answer(refusal), expected);
+        }
+    }
+
+    #[test]
+    fn several_field_refusals_answer_with_the_first_code_and_every_message() {
+        let list = vec![
+            Refusal::invalid("invalid_gtin", "GTIN sai.", "Bad GTIN.").on_field("gtin"),
+            Refusal::invalid("required_field", "Thiếu tên.", "Name required.").on_field("name"),
+        ];
+        assert_eq!(
+            answer(ModelError::Invalid(list)),
+            (
+                422,
+                "invalid_gtin",
+                "GTIN sai. Thiếu tên.".to_owned(),
+                "Bad GTIN. Name required.".to_owned()
+            )
+        );
+    }
+
+    #[test]
+    fn a_missing_row_is_the_one_not_found() {
+        let (status, code, _, _) = answer(ModelError::Db(DieselError::NotFound));
+        assert_eq!((status, code), (404, "not_found"));
+        let line = ModelError::Db(DieselError::NotFound).on_line(2);
+        assert_eq!(answer(line).1, "not_found");
+    }
+
+    #[test]
+    fn a_line_number_goes_in_front_of_both_messages() {
+        let e = ModelError::from(Refusal::conflict("x", "Hết hàng.", "Out of stock.")).on_line(3);
+        assert_eq!(
+            answer(e),
+            (
+                409,
+                "x",
+                "Dòng 3: Hết hàng.".to_owned(),
+                "Line 3: Out of stock.".to_owned()
+            )
+        );
+    }
+}

@@ -19,12 +19,11 @@
 //! own. Should two copies of a new sale still race past step 2 (they cannot
 //! with the lock, but the unique keys are the arbiter, not the lock), the
 //! loser's insert fails on `sales.uuid`; the checks and writes run in a
-//! savepoint, so [`ingest`] rolls back to it and answers from the store in
-//! the same transaction (on PostgreSQL a failed statement would otherwise
-//! abort the whole transaction).
+//! savepoint (`super::once`), so [`ingest`] rolls back to it and answers
+//! from the store in the same transaction (on PostgreSQL a failed statement
+//! would otherwise abort the whole transaction).
 
 use diesel::prelude::*;
-use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use ocop_core::i18n::UserError as _;
 use ocop_core::sale::{ChainProblem, Sale, verify};
 use serde::Serialize;
@@ -76,16 +75,14 @@ pub fn ingest(conn: &mut DbConn, till: &Till, sale: &Sale) -> Result<Ingested, M
     if sale.till_id != till.id || sale.outlet_id != till.outlet_id {
         return refuse(super::wrong_till());
     }
-    match conn.transaction(|c| store_once(c, sale)) {
-        Err(ModelError::Db(DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _))) => {
-            // Lost a race to an identical sale: answer from the store.
-            match store::find_row_by_uuid(conn, sale.id)? {
-                Some(row) => existing(conn, &row, sale),
-                None => refuse(super::receipt_taken()),
-            }
-        }
-        other => other,
-    }
+    super::once(
+        conn,
+        |c| store_once(c, sale),
+        |c| match store::find_row_by_uuid(c, sale.id)? {
+            Some(row) => existing(c, &row, sale),
+            None => refuse(super::receipt_taken()),
+        },
+    )
 }
 
 fn store_once(conn: &mut DbConn, sale: &Sale) -> Result<Ingested, ModelError> {
@@ -95,11 +92,11 @@ fn store_once(conn: &mut DbConn, sale: &Sale) -> Result<Ingested, ModelError> {
     }
     let number = i64::from(sale.receipt_no);
     if journal::holder(conn, sale.till_id, number)?.is_some() {
-        return Err(ModelError::Refused(super::receipt_taken()));
+        return refuse(super::receipt_taken());
     }
     let cashier = user::find(conn, sale.cashier_id).optional()?;
     if cashier.is_none_or(|u| u.outlet_id != Some(sale.outlet_id)) {
-        return Err(ModelError::Refused(super::unknown_cashier()));
+        return refuse(super::unknown_cashier());
     }
     let head = journal::head(conn, sale.till_id)?;
     let problems = head.check_next(sale);
@@ -111,7 +108,7 @@ fn store_once(conn: &mut DbConn, sale: &Sale) -> Result<Ingested, ModelError> {
             .first(conn)
             .optional()?;
         if price.is_none() {
-            return Err(ModelError::Refused(super::unknown_product(line.line_no)));
+            return refuse(super::unknown_product(line.line_no));
         }
         server_prices.push(price);
     }
@@ -148,7 +145,7 @@ fn existing(
 ) -> Result<Ingested, ModelError> {
     let stored = store::load(conn, row)?;
     if stored != *posted {
-        return Err(ModelError::Refused(super::sale_conflict()));
+        return refuse(super::sale_conflict());
     }
     answer_stored(conn, row, stored, "existing")
 }

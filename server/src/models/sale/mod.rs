@@ -30,7 +30,29 @@ pub mod shift;
 pub mod store;
 pub mod till;
 
+use diesel::Connection as _;
+use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use ocop_core::refusal::Refusal;
+
+use crate::db::DbConn;
+use crate::models::error::ModelError;
+
+/// Stores a till's record exactly once, inside the caller's transaction:
+/// `store` runs in a savepoint; if it loses a race on a unique key (another
+/// copy committed first), the savepoint is rolled back, which keeps the
+/// transaction usable on PostgreSQL, and `stored` answers from the store.
+fn once<T>(
+    conn: &mut DbConn,
+    store: impl FnOnce(&mut DbConn) -> Result<T, ModelError>,
+    stored: impl FnOnce(&mut DbConn) -> Result<T, ModelError>,
+) -> Result<T, ModelError> {
+    match conn.transaction(store) {
+        Err(ModelError::Db(DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _))) => {
+            stored(conn)
+        }
+        other => other,
+    }
+}
 
 /// The record names another till or outlet than the one posting it.
 pub fn wrong_till() -> Refusal {

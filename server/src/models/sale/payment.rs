@@ -23,7 +23,7 @@ use uuid::Uuid;
 use super::store::{self, SaleRow};
 use crate::db::DbConn;
 use crate::db::schema::{sales, transfer_confirmations};
-use crate::models::error::ModelError;
+use crate::models::error::{ModelError, refuse};
 use crate::models::{outlet, user};
 
 /// Where a sale's bank transfer stands.
@@ -91,7 +91,7 @@ fn deciding_confirmation(
 pub fn check_cashier(conn: &mut DbConn, cashier_id: i32, outlet_id: i32) -> Result<(), ModelError> {
     let cashier = user::find(conn, cashier_id).optional()?;
     if cashier.is_none_or(|u| u.outlet_id != Some(outlet_id)) {
-        return Err(ModelError::Refused(super::unknown_cashier()));
+        return refuse(super::unknown_cashier());
     }
     Ok(())
 }
@@ -110,11 +110,11 @@ pub fn state(conn: &mut DbConn, row: &SaleRow) -> Result<TransferState, ModelErr
     let confirmed_at = decided.map(|d| super::store::utc(d.2));
     let shop = outlet::find(conn, row.outlet_id)?;
     let (Some(bin), Some(account)) = (shop.bank_bin, shop.bank_account) else {
-        return Err(ModelError::Refused(Refusal::invalid(
+        return refuse(Refusal::invalid(
             "outlet_has_no_bank_account",
             "Cửa hàng chưa khai báo tài khoản ngân hàng.",
             "The outlet has no bank account on record.",
-        )));
+        ));
     };
     let bin = BankBin::parse(&bin).map_err(|e| e.refusal())?;
     let qr =

@@ -10,7 +10,6 @@
 //! the sale took them from; damaged goods are written off at once.
 
 use diesel::prelude::*;
-use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use ocop_core::i18n::UserError as _;
 use ocop_core::money::Quantity;
 use ocop_core::refusal::Refusal;
@@ -40,9 +39,8 @@ pub struct RefundIngested {
 }
 
 /// Stores `refund`, posted by `till`, exactly once. Call inside a write
-/// transaction; like a sale's ingest (see `super::ingest`), the checks and
-/// writes run in a savepoint, so losing the race on a unique key is
-/// answered from the store in the same transaction.
+/// transaction; like a sale's ingest, a lost race on a unique key is
+/// answered from the store (see `super::once`).
 pub fn ingest(
     conn: &mut DbConn,
     till: &Till,
@@ -51,15 +49,14 @@ pub fn ingest(
     if refund.till_id != till.id || refund.outlet_id != till.outlet_id {
         return refuse(super::wrong_till());
     }
-    match conn.transaction(|c| store_once(c, refund)) {
-        Err(ModelError::Db(DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _))) => {
-            match refund_store::find_row_by_uuid(conn, refund.id)? {
-                Some(row) => existing(conn, &row, refund),
-                None => refuse(super::receipt_taken()),
-            }
-        }
-        other => other,
-    }
+    super::once(
+        conn,
+        |c| store_once(c, refund),
+        |c| match refund_store::find_row_by_uuid(c, refund.id)? {
+            Some(row) => existing(c, &row, refund),
+            None => refuse(super::receipt_taken()),
+        },
+    )
 }
 
 fn existing(
@@ -69,7 +66,7 @@ fn existing(
 ) -> Result<RefundIngested, ModelError> {
     let stored = refund_store::load(conn, row)?;
     if stored != *posted {
-        return Err(ModelError::Refused(super::sale_conflict()));
+        return refuse(super::sale_conflict());
     }
     let problems = journal::problems_at(conn, row.till_id, row.receipt_no)?;
     Ok(answer("existing", stored, problems))
@@ -106,7 +103,7 @@ fn store_once(conn: &mut DbConn, refund: &Refund) -> Result<RefundIngested, Mode
     }
     let cashier = crate::models::user::find(conn, refund.cashier_id).optional()?;
     if cashier.is_none_or(|u| u.outlet_id != Some(refund.outlet_id)) {
-        return Err(ModelError::Refused(super::unknown_cashier()));
+        return refuse(super::unknown_cashier());
     }
     let sale_row = store::find_row_by_uuid(conn, refund.original_sale_id)?
         .filter(|s| s.outlet_id == refund.outlet_id)
@@ -123,7 +120,7 @@ fn store_once(conn: &mut DbConn, refund: &Refund) -> Result<RefundIngested, Mode
     verify_refund(refund, &sale, &earlier).map_err(|e| e.refusal())?;
     let number = i64::from(refund.receipt_no);
     if journal::holder(conn, refund.till_id, number)?.is_some() {
-        return Err(ModelError::Refused(super::receipt_taken()));
+        return refuse(super::receipt_taken());
     }
     let head = journal::head(conn, refund.till_id)?;
     let problems = head.check_next(refund);

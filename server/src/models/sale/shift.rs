@@ -24,7 +24,7 @@ use super::store::{utc, uuid};
 use super::{refund_store, store};
 use crate::db::DbConn;
 use crate::db::schema::{cash_movements, shift_acknowledgements, shift_closings, shifts};
-use crate::models::error::ModelError;
+use crate::models::error::{ModelError, refuse};
 
 fn shift_closed() -> ModelError {
     ModelError::Refused(Refusal::conflict(
@@ -73,7 +73,7 @@ pub fn open(conn: &mut DbConn, opening: &ShiftOpening) -> Result<bool, ModelErro
     opening.validate().map_err(|e| invalid(&e))?;
     match find(conn, opening.id) {
         Ok((_, stored)) if stored == *opening => return Ok(false),
-        Ok(_) => return Err(ModelError::Refused(super::sale_conflict())),
+        Ok(_) => return refuse(super::sale_conflict()),
         Err(ModelError::Db(diesel::result::Error::NotFound)) => {}
         Err(e) => return Err(e),
     }
@@ -295,11 +295,11 @@ pub fn acknowledge(
 ) -> Result<ShiftReport, ModelError> {
     let (row, _) = find(conn, id)?;
     if stored_closing(conn, row)?.is_none() {
-        return Err(ModelError::Refused(Refusal::conflict(
+        return refuse(Refusal::conflict(
             "shift_not_closed",
             "Ca làm việc chưa đóng.",
             "The shift is not closed yet.",
-        )));
+        ));
     }
     if !acknowledged(conn, row)? {
         diesel::insert_into(shift_acknowledgements::table)
