@@ -75,10 +75,13 @@ impl ApiError {
         Self::new(StatusCode::BAD_REQUEST, code, vi, en)
     }
 
+    /// Prefer a [`Refusal`] (`Refusal::invalid(…).into()`), whose kind
+    /// chooses the status; for the few edge answers not yet one.
     pub fn unprocessable(code: &'static str, vi: impl Into<String>, en: impl Into<String>) -> Self {
         Self::new(StatusCode::UNPROCESSABLE_ENTITY, code, vi, en)
     }
 
+    /// Prefer a [`Refusal`] (`Refusal::conflict(…).into()`).
     pub fn conflict(code: &'static str, vi: impl Into<String>, en: impl Into<String>) -> Self {
         Self::new(StatusCode::CONFLICT, code, vi, en)
     }

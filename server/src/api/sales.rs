@@ -6,6 +6,7 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use diesel::QueryResult;
+use ocop_core::refusal::Refusal;
 use ocop_core::sale::Refund;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -112,11 +113,11 @@ pub async fn batch(
 ) -> Result<web::Json<Vec<BatchItem>>, ApiError> {
     let items = body.into_inner();
     if items.len() > MAX_BATCH {
-        return Err(ApiError::unprocessable(
+        return Err(ApiError::from(Refusal::invalid(
             "batch_too_large",
             format!("Mỗi lần gửi tối đa {MAX_BATCH} phiếu."),
             format!("At most {MAX_BATCH} sales per batch."),
-        ));
+        )));
     }
     let lang = request_lang(&req);
     // Each sale in its own transaction, one after the other, as a single

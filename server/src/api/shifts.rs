@@ -3,6 +3,7 @@
 //! a manager acknowledges the variance.
 
 use actix_web::{HttpResponse, get, post, web};
+use ocop_core::refusal::Refusal;
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -124,11 +125,11 @@ pub async fn cash_movement(
     let id = id.into_inner();
     let m = body.into_inner().0;
     if m.shift_id != id {
-        return Err(ApiError::unprocessable(
+        return Err(ApiError::from(Refusal::invalid(
             "shift_mismatch",
             "Mã ca trong nội dung khác mã ca trên đường dẫn.",
             "The shift id in the body differs from the one in the path.",
-        ));
+        )));
     }
     let out = state
         .write(move |c| {
