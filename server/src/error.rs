@@ -1,12 +1,18 @@
 //! The one error type at the HTTP edge.
 //!
 //! The rule (as crates.io states it): `anyhow` outside the request lifecycle
-//! (start-up, CLI), typed results in model code (`QueryResult`, the core
-//! crate's error enums), and [`ApiError`] at the edge. Every user-caused
-//! error becomes a 4xx with a stable snake_case `error` code and a
-//! `message` in Vietnamese (English with `Accept-Language: en`, swapped in by
-//! [`localize_errors`]). Internals never reach the body; 5xx are logged with
-//! their cause chain. diesel's `NotFound` maps to 404 here and nowhere else.
+//! (start-up, CLI); typed results in model and core code — `QueryResult`,
+//! [`ModelError`], and for anything the user caused a
+//! [`Refusal`] (kind, stable code, Vietnamese and English), never an HTTP
+//! type; and [`ApiError`] at the edge. The status of a refusal is chosen
+//! from its kind here and nowhere else: invalid 422, conflict 409, not
+//! found 404, forbidden 403. The edge-only statuses (400 malformed input,
+//! 401, 413, 415, 503, 500) are built here or by the extractors with the
+//! [`ApiError`] constructors. Every user-caused error becomes a 4xx with a
+//! stable snake_case `error` code and a `message` in Vietnamese (English
+//! with `Accept-Language: en`, swapped in by [`localize_errors`]).
+//! Internals never reach the body; 5xx are logged with their cause chain.
+//! diesel's `NotFound` maps to 404 here and nowhere else.
 
 use std::fmt;
 
@@ -18,7 +24,10 @@ use actix_web::middleware::Next;
 use actix_web::{HttpRequest, HttpResponse, ResponseError};
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use ocop_core::i18n::{Lang, UserError};
+use ocop_core::refusal::{Kind, Refusal};
 use serde::Serialize;
+
+use crate::models::error::ModelError;
 
 /// The JSON body of every error answer.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -66,10 +75,13 @@ impl ApiError {
         Self::new(StatusCode::BAD_REQUEST, code, vi, en)
     }
 
+    /// Prefer a [`Refusal`] (`Refusal::invalid(…).into()`), whose kind
+    /// chooses the status; for the few edge answers not yet one.
     pub fn unprocessable(code: &'static str, vi: impl Into<String>, en: impl Into<String>) -> Self {
         Self::new(StatusCode::UNPROCESSABLE_ENTITY, code, vi, en)
     }
 
+    /// Prefer a [`Refusal`] (`Refusal::conflict(…).into()`).
     pub fn conflict(code: &'static str, vi: impl Into<String>, en: impl Into<String>) -> Self {
         Self::new(StatusCode::CONFLICT, code, vi, en)
     }
@@ -123,7 +135,7 @@ impl ApiError {
 
     /// A validation error from the core crate, as 422.
     pub fn invalid(err: &dyn UserError) -> Self {
-        Self::unprocessable(err.code(), err.message(Lang::Vi), err.message(Lang::En))
+        err.refusal().into()
     }
 
     pub fn code(&self) -> &'static str {
@@ -194,6 +206,44 @@ impl From<DieselError> for ApiError {
                 )
             }
             other => ApiError::internal(other),
+        }
+    }
+}
+
+/// The one place a refusal's kind becomes a status.
+impl From<Refusal> for ApiError {
+    fn from(r: Refusal) -> Self {
+        let status = match r.kind() {
+            Kind::Invalid => StatusCode::UNPROCESSABLE_ENTITY,
+            Kind::Conflict => StatusCode::CONFLICT,
+            Kind::NotFound => StatusCode::NOT_FOUND,
+            Kind::Forbidden => StatusCode::FORBIDDEN,
+        };
+        Self::new(status, r.code(), r.message(Lang::Vi), r.message(Lang::En))
+    }
+}
+
+impl From<ModelError> for ApiError {
+    fn from(e: ModelError) -> Self {
+        match e {
+            ModelError::Refused(r) => r.into(),
+            // The first problem's code and kind; the message lists every
+            // problem, so a form-less client still hears all of them.
+            ModelError::Invalid(list) => {
+                let join = |lang| {
+                    list.iter()
+                        .map(|r| r.message(lang))
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                };
+                let (vi, en) = (join(Lang::Vi), join(Lang::En));
+                match list.first() {
+                    Some(first) => Refusal::new(first.kind(), first.code(), vi, en).into(),
+                    None => ApiError::unprocessable("invalid_request", vi, en),
+                }
+            }
+            ModelError::Db(e) => e.into(),
+            ModelError::Unavailable(e) => e.into(),
         }
     }
 }
@@ -299,4 +349,74 @@ pub async fn no_such_route() -> Result<HttpResponse, ApiError> {
         "Không có địa chỉ này.",
         "There is no such address.",
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn answer(e: impl Into<ApiError>) -> (u16, &'static str, String, String) {
+        let e = e.into();
+        (
+            e.status.as_u16(),
+            e.code,
+            e.message(Lang::Vi).to_owned(),
+            e.message(Lang::En).to_owned(),
+        )
+    }
+
+    #[test]
+    fn the_status_of_a_refusal_comes_from_its_kind() {
+        let cases = [
+            (Refusal::invalid("a", "vi", "en"), 422),
+            (Refusal::conflict("b", "vi", "en"), 409),
+            (Refusal::not_found("c", "vi", "en"), 404),
+            (Refusal::forbidden("d", "vi", "en"), 403),
+        ];
+        for (refusal, status) in cases {
+            let code = refusal.code();
+            let expected = (status, code, "vi".to_owned(), "en".to_owned());
+            assert_eq!(answer(ModelError::Refused(refusal.clone())), expected);
+            assert_eq!(answer(refusal), expected);
+        }
+    }
+
+    #[test]
+    fn several_field_refusals_answer_with_the_first_code_and_every_message() {
+        let list = vec![
+            Refusal::invalid("invalid_gtin", "GTIN sai.", "Bad GTIN.").on_field("gtin"),
+            Refusal::invalid("required_field", "Thiếu tên.", "Name required.").on_field("name"),
+        ];
+        assert_eq!(
+            answer(ModelError::Invalid(list)),
+            (
+                422,
+                "invalid_gtin",
+                "GTIN sai. Thiếu tên.".to_owned(),
+                "Bad GTIN. Name required.".to_owned()
+            )
+        );
+    }
+
+    #[test]
+    fn a_missing_row_is_the_one_not_found() {
+        let (status, code, _, _) = answer(ModelError::Db(DieselError::NotFound));
+        assert_eq!((status, code), (404, "not_found"));
+        let line = ModelError::Db(DieselError::NotFound).on_line(2);
+        assert_eq!(answer(line).1, "not_found");
+    }
+
+    #[test]
+    fn a_line_number_goes_in_front_of_both_messages() {
+        let e = ModelError::from(Refusal::conflict("x", "Hết hàng.", "Out of stock.")).on_line(3);
+        assert_eq!(
+            answer(e),
+            (
+                409,
+                "x",
+                "Dòng 3: Hết hàng.".to_owned(),
+                "Line 3: Out of stock.".to_owned()
+            )
+        );
+    }
 }

@@ -232,8 +232,9 @@ fn user_command(config: Config, cmd: UserCommand) -> anyhow::Result<()> {
             password_stdin,
         } => {
             let username = username.trim().to_lowercase();
-            user::check_account(&username, role, outlet, producer)
-                .map_err(|rule| anyhow::anyhow!("{} ({})", rule.en(), rule.code()))?;
+            user::check_account(&username, role, outlet, producer).map_err(|r| {
+                anyhow::anyhow!("{} ({})", r.message(ocop_core::i18n::Lang::En), r.code())
+            })?;
             let password = read_password(password_stdin)?;
             let new = user::NewUser {
                 display_name: display_name.unwrap_or_else(|| username.clone()),

@@ -11,6 +11,7 @@
 
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use hmac::{Hmac, Mac};
+use ocop_core::refusal::Refusal;
 use serde::Deserialize;
 use sha2::Sha256;
 use uuid::Uuid;
@@ -88,11 +89,11 @@ fn cashier_required() -> ApiError {
 }
 
 fn not_yourself() -> ApiError {
-    ApiError::unprocessable(
+    ApiError::from(Refusal::invalid(
         "unknown_cashier",
         "Chỉ được xác nhận với tư cách của chính mình.",
         "You can only confirm as yourself.",
-    )
+    ))
 }
 
 /// The cashier (or manager) saw the transfer arrive and confirms it; a till

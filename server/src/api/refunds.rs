@@ -49,8 +49,9 @@ pub async fn create(
     body: web::Json<RefundBody>,
 ) -> Result<HttpResponse, ApiError> {
     let r = body.into_inner().0;
-    let db = state.db.clone();
-    let done = web::block(move || refund::ingest(&db, &till.0, &r)).await??;
+    let done = state
+        .write(move |c| Ok(refund::ingest(c, &till.0, &r)?))
+        .await?;
     Ok(if done.status == "created" {
         HttpResponse::Created().json(done)
     } else {

@@ -6,6 +6,7 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use diesel::QueryResult;
+use ocop_core::refusal::Refusal;
 use ocop_core::sale::Refund;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -65,8 +66,9 @@ pub async fn create(
     body: web::Json<SaleBody>,
 ) -> Result<HttpResponse, ApiError> {
     let sale = body.into_inner().0;
-    let db = state.db.clone();
-    let done = web::block(move || ingest::ingest(&db, &till.0, &sale)).await??;
+    let done = state
+        .write(move |c| Ok(ingest::ingest(c, &till.0, &sale)?))
+        .await?;
     Ok(respond(done))
 }
 
@@ -111,58 +113,57 @@ pub async fn batch(
 ) -> Result<web::Json<Vec<BatchItem>>, ApiError> {
     let items = body.into_inner();
     if items.len() > MAX_BATCH {
-        return Err(ApiError::unprocessable(
+        return Err(ApiError::from(Refusal::invalid(
             "batch_too_large",
             format!("Mỗi lần gửi tối đa {MAX_BATCH} phiếu."),
             format!("At most {MAX_BATCH} sales per batch."),
-        ));
+        )));
     }
     let lang = request_lang(&req);
-    let db = state.db.clone();
-    let out = web::block(move || {
-        items
-            .into_iter()
-            .enumerate()
-            .map(|(index, item)| {
-                let parsed = serde_json::from_value::<ocop_core::sale::Sale>(item);
-                let (id, result) = match parsed {
-                    Ok(sale) => (
-                        Some(sale.id),
-                        ingest::ingest(&db, &till.0, &sale).map_err(ApiError::from),
-                    ),
-                    Err(e) => (
-                        None,
-                        Err(ApiError::bad_request(
-                            "invalid_json",
-                            format!("Phiếu không đúng định dạng: {e}"),
-                            format!("The sale is not in the expected format: {e}"),
-                        )),
-                    ),
-                };
-                let (status, body) = match result {
-                    Ok(done) => (
-                        if done.created() {
-                            StatusCode::CREATED
-                        } else {
-                            StatusCode::OK
-                        },
-                        serde_json::to_value(&done).unwrap_or_default(),
-                    ),
-                    Err(e) => (
-                        actix_web::ResponseError::status_code(&e),
-                        serde_json::json!({"error": e.code(), "message": e.message(lang)}),
-                    ),
-                };
-                BatchItem {
-                    index,
-                    id,
-                    status: status.as_u16(),
-                    body,
-                }
-            })
-            .collect::<Vec<_>>()
-    })
-    .await?;
+    // Each sale in its own transaction, one after the other, as a single
+    // post would store it: one bad sale does not hold back the others.
+    let mut out = Vec::with_capacity(items.len());
+    for (index, item) in items.into_iter().enumerate() {
+        let parsed = serde_json::from_value::<ocop_core::sale::Sale>(item);
+        let (id, result) = match parsed {
+            Ok(sale) => {
+                let id = sale.id;
+                let till = till.0.clone();
+                let done = state
+                    .write(move |c| Ok(ingest::ingest(c, &till, &sale)?))
+                    .await;
+                (Some(id), done)
+            }
+            Err(e) => (
+                None,
+                Err(ApiError::bad_request(
+                    "invalid_json",
+                    format!("Phiếu không đúng định dạng: {e}"),
+                    format!("The sale is not in the expected format: {e}"),
+                )),
+            ),
+        };
+        let (status, body) = match result {
+            Ok(done) => (
+                if done.created() {
+                    StatusCode::CREATED
+                } else {
+                    StatusCode::OK
+                },
+                serde_json::to_value(&done).unwrap_or_default(),
+            ),
+            Err(e) => (
+                actix_web::ResponseError::status_code(&e),
+                serde_json::json!({"error": e.code(), "message": e.message(lang)}),
+            ),
+        };
+        out.push(BatchItem {
+            index,
+            id,
+            status: status.as_u16(),
+            body,
+        });
+    }
     Ok(web::Json(out))
 }
 
@@ -225,12 +226,20 @@ pub async fn by_receipt(
     receipt_ref: web::Path<String>,
 ) -> Result<web::Json<Ingested>, ApiError> {
     let text = receipt_ref.into_inner();
-    let wanted =
-        lookup::parse_receipt_ref(&text).ok_or_else(|| lookup::invalid_receipt_ref(&text))?;
+    let wanted = lookup::parse_receipt_ref(&text).ok_or_else(|| invalid_receipt_ref(&text))?;
     stored_sale(&state, caller, move |c| {
         lookup::find_row_by_receipt(c, wanted)
     })
     .await
+}
+
+/// The 400 for a receipt number that does not read as one.
+fn invalid_receipt_ref(text: &str) -> ApiError {
+    ApiError::bad_request(
+        "invalid_receipt_ref",
+        format!("\"{text}\" không phải số phiếu (dạng T<mã máy>-<số phiếu>, ví dụ T3-000012)."),
+        format!("\"{text}\" is not a receipt number (T<till>-<number>, e.g. T3-000012)."),
+    )
 }
 
 /// The refunds made against a sale, in the order they were made (core

@@ -4,6 +4,7 @@
 
 use actix_web::{get, web};
 use ocop_core::digital_link::ScanInput;
+use ocop_core::refusal::Refusal;
 use serde::{Deserialize, Serialize};
 
 use crate::api::products::ProductView;
@@ -33,12 +34,11 @@ pub struct ScanResult {
 }
 
 fn unknown_code(code: &str) -> ApiError {
-    ApiError::new(
-        actix_web::http::StatusCode::NOT_FOUND,
+    ApiError::from(Refusal::not_found(
         "unknown_code",
         format!("Không có sản phẩm nào mang mã \"{code}\"."),
         format!("No product carries the code \"{code}\"."),
-    )
+    ))
 }
 
 /// Resolves a scan to a product. A GTIN with a wrong check digit or a

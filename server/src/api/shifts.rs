@@ -3,13 +3,14 @@
 //! a manager acknowledges the variance.
 
 use actix_web::{HttpResponse, get, post, web};
+use ocop_core::refusal::Refusal;
 use serde::Deserialize;
 use uuid::Uuid;
 
 use crate::auth::till::TillAuth;
 use crate::auth::{AuthUser, Role};
 use crate::error::{ApiError, ErrorBody};
-use crate::models::sale::SaleFailure;
+use crate::models::sale;
 use crate::models::sale::shift::{self, ShiftReport};
 use crate::state::AppState;
 
@@ -58,7 +59,7 @@ fn own_shift(till: &TillAuth, till_id: i32) -> Result<(), ApiError> {
     if till.0.id == till_id {
         Ok(())
     } else {
-        Err(SaleFailure::WrongTill.into())
+        Err(sale::wrong_till().into())
     }
 }
 
@@ -83,13 +84,13 @@ pub async fn open(
     let opening = body.into_inner().0;
     own_shift(&till, opening.till_id)?;
     if opening.outlet_id != till.0.outlet_id {
-        return Err(SaleFailure::WrongTill.into());
+        return Err(sale::wrong_till().into());
     }
     let (created, out) = state
         .write(move |c| {
             let cashier = crate::models::user::find(c, opening.cashier_id)?;
             if cashier.outlet_id != Some(opening.outlet_id) {
-                return Err(SaleFailure::UnknownCashier.into());
+                return Err(sale::unknown_cashier().into());
             }
             let created = shift::open(c, &opening)?;
             Ok((created, shift::report(c, opening.id)?))
@@ -124,11 +125,11 @@ pub async fn cash_movement(
     let id = id.into_inner();
     let m = body.into_inner().0;
     if m.shift_id != id {
-        return Err(ApiError::unprocessable(
+        return Err(ApiError::from(Refusal::invalid(
             "shift_mismatch",
             "Mã ca trong nội dung khác mã ca trên đường dẫn.",
             "The shift id in the body differs from the one in the path.",
-        ));
+        )));
     }
     let out = state
         .write(move |c| {

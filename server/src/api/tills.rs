@@ -3,6 +3,7 @@
 //! `Authorization: Till <id>:<secret>` (see `auth::till`).
 
 use actix_web::{HttpResponse, post, web};
+use ocop_core::refusal::Refusal;
 use serde::{Deserialize, Serialize};
 
 use crate::auth::{AuthUser, Role};
@@ -50,11 +51,11 @@ pub async fn create(
     caller.check_outlet(outlet_id)?;
     let name = name.trim().to_owned();
     if name.is_empty() || name.chars().count() > 60 || name.chars().any(char::is_control) {
-        return Err(ApiError::unprocessable(
+        return Err(ApiError::from(Refusal::invalid(
             "invalid_till_name",
             "Tên máy bán hàng không được để trống và tối đa 60 ký tự.",
             "The till name must not be empty and at most 60 characters.",
-        ));
+        )));
     }
     let by = caller.id;
     let (till, secret) = state

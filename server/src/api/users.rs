@@ -1,6 +1,7 @@
 //! Accounts, administered by admins: `GET` and `POST /api/v1/users`.
 
 use actix_web::{get, post, web};
+use ocop_core::refusal::Refusal;
 use serde::Deserialize;
 
 use super::auth::Me;
@@ -73,9 +74,9 @@ pub async fn create(
 fn validate(body: CreateUser) -> Result<NewUser, ApiError> {
     let username = body.username.trim().to_lowercase();
     user::check_account(&username, body.role, body.outlet_id, body.producer_id)
-        .map_err(|rule| ApiError::unprocessable(rule.code(), rule.vi(), rule.en()))?;
+        .map_err(ApiError::from)?;
     if body.password.chars().count() < password::MIN_PASSWORD_CHARS {
-        return Err(ApiError::unprocessable(
+        return Err(ApiError::from(Refusal::invalid(
             "password_too_short",
             format!(
                 "Mật khẩu phải có ít nhất {} ký tự.",
@@ -85,15 +86,15 @@ fn validate(body: CreateUser) -> Result<NewUser, ApiError> {
                 "The password needs at least {} characters.",
                 password::MIN_PASSWORD_CHARS
             ),
-        ));
+        )));
     }
     let display_name = body.display_name.trim().to_owned();
     if display_name.is_empty() {
-        return Err(ApiError::unprocessable(
+        return Err(ApiError::from(Refusal::invalid(
             "display_name_required",
             "Cần nhập họ tên hiển thị.",
             "A display name is required.",
-        ));
+        )));
     }
     Ok(NewUser {
         username,

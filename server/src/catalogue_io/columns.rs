@@ -2,9 +2,11 @@
 
 use chrono::NaiveDate;
 use ocop_core::catalogue::StarRating;
+use ocop_core::i18n::UserError as _;
 use ocop_core::money::Dong;
+use ocop_core::refusal::Refusal;
 
-use crate::models::validation::Invalid;
+use crate::models::validation::invalid;
 
 /// Producer columns, in file order. `name`, `kind`, `district`, `commune`,
 /// `contact_name` and `phone` are required.
@@ -61,7 +63,7 @@ pub const PRODUCT_COLUMNS: &[&str] = &[
 pub const PRODUCT_REQUIRED: &[&str] = &["name_vi", "group", "stars", "unit", "vat", "price"];
 
 /// `2024-03-15` or `15/03/2024`; empty is `None`.
-pub fn date(field: &'static str, text: &str) -> Result<Option<NaiveDate>, Invalid> {
+pub fn date(field: &'static str, text: &str) -> Result<Option<NaiveDate>, Refusal> {
     let t = text.trim();
     if t.is_empty() {
         return Ok(None);
@@ -70,23 +72,23 @@ pub fn date(field: &'static str, text: &str) -> Result<Option<NaiveDate>, Invali
         .or_else(|_| NaiveDate::parse_from_str(t, "%d/%m/%Y"))
         .map(Some)
         .map_err(|_| {
-            Invalid::new(
+            invalid(
                 field,
                 "invalid_date",
                 format!("Ngày \"{t}\" không hợp lệ (dạng 2024-03-15 hoặc 15/03/2024)."),
-                format!("Invalid date \"{t}\" (write 2024-03-15 or 15/03/2024)."),
+                format!("Refusal date \"{t}\" (write 2024-03-15 or 15/03/2024)."),
             )
         })
 }
 
 /// `1`/`0`, `true`/`false`, `có`/`không`, `x`/empty.
-pub fn boolean(field: &'static str, text: &str, default: bool) -> Result<bool, Invalid> {
+pub fn boolean(field: &'static str, text: &str, default: bool) -> Result<bool, Refusal> {
     let t = ocop_core::text::search_key(text);
     match t.as_str() {
         "" => Ok(default),
         "1" | "true" | "yes" | "co" | "x" => Ok(true),
         "0" | "false" | "no" | "khong" => Ok(false),
-        _ => Err(Invalid::new(
+        _ => Err(invalid(
             field,
             "invalid_boolean",
             format!(
@@ -94,7 +96,7 @@ pub fn boolean(field: &'static str, text: &str, default: bool) -> Result<bool, I
                 text.trim()
             ),
             format!(
-                "Invalid value \"{}\": write 1/0, yes/no or true/false.",
+                "Refusal value \"{}\": write 1/0, yes/no or true/false.",
                 text.trim()
             ),
         )),
@@ -102,27 +104,27 @@ pub fn boolean(field: &'static str, text: &str, default: bool) -> Result<bool, I
 }
 
 /// `4`, `4 sao`, `4★`.
-pub fn stars(text: &str) -> Result<i64, Invalid> {
+pub fn stars(text: &str) -> Result<i64, Refusal> {
     StarRating::parse(text)
         .map(|s| i64::from(s.stars()))
-        .map_err(|e| Invalid::from_core("stars", &e))
+        .map_err(|e| e.refusal().on_field("stars"))
 }
 
 /// `350000`, `350.000`, `350.000 ₫`.
-pub fn price(text: &str) -> Result<i64, Invalid> {
+pub fn price(text: &str) -> Result<i64, Refusal> {
     Dong::parse(text)
         .map(Dong::amount)
-        .map_err(|e| Invalid::from_core("price", &e))
+        .map_err(|e| e.refusal().on_field("price"))
 }
 
 /// A whole number (an id).
-pub fn id(field: &'static str, text: &str) -> Result<Option<i32>, Invalid> {
+pub fn id(field: &'static str, text: &str) -> Result<Option<i32>, Refusal> {
     let t = text.trim();
     if t.is_empty() {
         return Ok(None);
     }
     t.parse::<i32>().map(Some).map_err(|_| {
-        Invalid::new(
+        invalid(
             field,
             "invalid_number",
             format!("\"{t}\" không phải là số."),
@@ -152,7 +154,7 @@ mod tests {
         assert!(boolean("b", "", true).unwrap());
         assert!(boolean("b", "maybe", true).is_err());
         assert_eq!(stars("4 sao").unwrap(), 4);
-        assert_eq!(stars("6").unwrap_err().code, "invalid_star_rating");
+        assert_eq!(stars("6").unwrap_err().code(), "invalid_star_rating");
         assert_eq!(price("350.000 ₫").unwrap(), 350_000);
         assert!(price("12,5").is_err());
     }

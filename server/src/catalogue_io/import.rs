@@ -8,6 +8,8 @@ use diesel::IntoSql as _;
 use diesel::prelude::*;
 use diesel::sql_types::{Nullable, Timestamp};
 use ocop_core::i18n::Lang;
+use ocop_core::i18n::UserError as _;
+use ocop_core::refusal::Refusal;
 use ocop_core::tax_code::TaxCode;
 
 use super::columns::{
@@ -20,32 +22,27 @@ use crate::models::catalogue_version;
 use crate::models::producer::{self, ProducerInput, ProducerRow};
 use crate::models::product::validate::{self, ProductInput};
 use crate::models::product::{self as product_model, ProductRecord, ProductRow};
-use crate::models::validation::{Invalid, Refs};
+use crate::models::validation::{Refs, invalid, required};
 
 /// Rows per multi-row INSERT: 500 × 24 columns stays far below the bind
 /// limits of SQLite (32,766) and PostgreSQL (65,535).
 const BATCH: usize = 500;
 
-fn row_error(line: u64, i: &Invalid, column: Option<&str>) -> RowError {
+/// The one way a row error is made: from the refusal, on `column` (or the
+/// field the refusal names).
+fn row_error(line: u64, r: &Refusal, column: Option<&str>) -> RowError {
     RowError {
         line,
-        column: column
-            .map(str::to_owned)
-            .or_else(|| Some(i.field.to_owned())),
-        code: i.code.to_owned(),
-        message: i.message(Lang::Vi).to_owned(),
-        message_en: i.message(Lang::En).to_owned(),
+        column: column.or(r.field()).map(str::to_owned),
+        code: r.code().to_owned(),
+        message: r.message(Lang::Vi).to_owned(),
+        message_en: r.message(Lang::En).to_owned(),
     }
 }
 
-fn file_error(line: u64, code: &str, vi: String, en: String) -> RowError {
-    RowError {
-        line,
-        column: None,
-        code: code.to_owned(),
-        message: vi,
-        message_en: en,
-    }
+/// A problem with the file itself (encoding, header, shape) at `line`.
+fn file_error(line: u64, code: &'static str, vi: String, en: String) -> RowError {
+    row_error(line, &Refusal::invalid(code, vi, en), None)
 }
 
 /// The CSV column a validation field is reported under.
@@ -227,7 +224,7 @@ pub fn import_producers(
             Err(list) => {
                 errors.extend(
                     list.iter()
-                        .map(|i| row_error(*line, i, Some(column_of(i.field)))),
+                        .map(|i| row_error(*line, i, i.field().map(column_of))),
                 );
             }
         }
@@ -278,26 +275,23 @@ impl ProductLookups {
     }
 
     /// The producer a row names: by tax code when given, else by id.
-    fn producer(&self, tax: Option<&str>, id: Option<i32>) -> Result<i32, Invalid> {
+    fn producer(&self, tax: Option<&str>, id: Option<i32>) -> Result<i32, Refusal> {
         let by_tax = match tax {
             Some(t) => {
-                let t =
-                    TaxCode::parse(t).map_err(|e| Invalid::from_core("producer_tax_code", &e))?;
+                let t = TaxCode::parse(t).map_err(|e| e.refusal().on_field("producer_tax_code"))?;
                 let found = self
                     .producer_by_tax
                     .get(t.as_str())
                     .copied()
                     .ok_or_else(|| {
-                        let mut i = product_model::unknown_producer(t.as_str());
-                        i.field = "producer_tax_code";
-                        i
+                        product_model::unknown_producer(t.as_str()).on_field("producer_tax_code")
                     })?;
                 Some(found)
             }
             None => None,
         };
         match (by_tax, id) {
-            (Some(a), Some(b)) if a != b => Err(Invalid::new(
+            (Some(a), Some(b)) if a != b => Err(invalid(
                 "producer_id",
                 "producer_mismatch",
                 format!("producer_id {b} không khớp với mã số thuế (chủ thể số {a})."),
@@ -306,7 +300,7 @@ impl ProductLookups {
             (Some(a), _) => Ok(a),
             (None, Some(b)) if self.producer_ids.contains(&b) => Ok(b),
             (None, Some(b)) => Err(product_model::unknown_producer(&b.to_string())),
-            (None, None) => Err(Invalid::required(
+            (None, None) => Err(required(
                 "producer_tax_code",
                 (
                     "Chủ thể (producer_tax_code hoặc producer_id)",
@@ -317,7 +311,7 @@ impl ProductLookups {
     }
 }
 
-fn keep<T>(bad: &mut Vec<Invalid>, r: Result<T, Invalid>, default: T) -> T {
+fn keep<T>(bad: &mut Vec<Refusal>, r: Result<T, Refusal>, default: T) -> T {
     r.unwrap_or_else(|e| {
         bad.push(e);
         default
@@ -329,7 +323,7 @@ fn product_input(
     t: &Table,
     rec: &csv::StringRecord,
     producer_id: i32,
-) -> (ProductInput, Vec<Invalid>) {
+) -> (ProductInput, Vec<Refusal>) {
     let mut bad = Vec::new();
     let stars = keep(
         &mut bad,
@@ -409,7 +403,7 @@ pub fn import_products(
     for (n, (line, rec)) in table.rows.iter().enumerate() {
         let line = *line;
         progress(u64::try_from(n).unwrap_or(0) + 1, total);
-        let mut row_errors: Vec<Invalid> = Vec::new();
+        let mut row_errors: Vec<Refusal> = Vec::new();
         let pid = columns::id("producer_id", table.cell(rec, "producer_id"))
             .and_then(|id| look.producer(table.opt(rec, "producer_tax_code").as_deref(), id));
         // An unresolved producer is already reported; a positive stand-in
@@ -419,12 +413,12 @@ pub fn import_products(
             i32::MAX
         });
         let (input, unreadable) = product_input(&table, rec, pid);
-        let date_unreadable = unreadable.iter().any(|i| i.code == "invalid_date");
+        let date_unreadable = unreadable.iter().any(|i| i.code() == "invalid_date");
         row_errors.extend(unreadable);
         let checked = validate::check(&input, &look.refs).map_err(|list| {
             // An unreadable date already explains an incomplete certificate.
             list.into_iter()
-                .filter(|i| !(date_unreadable && i.code == "incomplete_certificate"))
+                .filter(|i| !(date_unreadable && i.code() == "incomplete_certificate"))
                 .collect::<Vec<_>>()
         });
         match checked {
@@ -448,7 +442,7 @@ pub fn import_products(
         errors.extend(
             row_errors
                 .iter()
-                .map(|i| row_error(line, i, Some(column_of(i.field)))),
+                .map(|i| row_error(line, i, i.field().map(column_of))),
         );
     }
     let mut out = report(Kind::Products, dry_run, total, errors);

@@ -15,7 +15,7 @@ use crate::models::stock::document::{self, DraftInput, DraftLine};
 use crate::models::stock::posting;
 use crate::models::{outlet, producer, user};
 
-fn stock_error(e: crate::models::stock::StockFailure) -> anyhow::Error {
+fn stock_error(e: crate::models::error::ModelError) -> anyhow::Error {
     anyhow::anyhow!("{e}")
 }
 

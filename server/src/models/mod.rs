@@ -1,8 +1,10 @@
 //! Queries live with the data: each module owns one table (or a small family
-//! of them) and returns `QueryResult`. Connections and transactions are passed
-//! in explicitly, so one business action is visibly one transaction.
+//! of them) and returns `QueryResult`, or [`error::ModelError`] when it can
+//! refuse a request. Connections and transactions are passed in explicitly,
+//! so one business action is visibly one transaction.
 
 pub mod catalogue_version;
+pub mod error;
 pub mod outlet;
 pub mod producer;
 pub mod product;

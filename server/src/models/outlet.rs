@@ -9,15 +9,16 @@
 
 use chrono::{NaiveDateTime, Utc};
 use diesel::prelude::*;
+use ocop_core::i18n::UserError as _;
+use ocop_core::refusal::Refusal;
 use ocop_core::tax_code::TaxCode;
 use serde::{Deserialize, Serialize};
 
 use crate::db::DbConn;
 use crate::db::schema::outlets;
 use crate::models::catalogue_version;
-use crate::models::validation::{
-    Invalid, Problems, Refs, WriteError, optional_text, phone, required_text,
-};
+use crate::models::error::ModelError;
+use crate::models::validation::{Problems, Refs, invalid, optional_text, phone, required_text};
 
 /// The outlet kinds, by stable code.
 pub const KINDS: [&str; 5] = ["showroom", "rest_stop", "tourism", "trade_centre", "online"];
@@ -132,7 +133,7 @@ pub struct OutletRow {
     pub active: bool,
 }
 
-pub fn check(input: &OutletInput, refs: &Refs) -> Result<OutletRow, Vec<Invalid>> {
+pub fn check(input: &OutletInput, refs: &Refs) -> Result<OutletRow, Vec<Refusal>> {
     let mut p = Problems::default();
     let code = p.take(outlet_code(&input.code));
     let name = p.take(required_text(
@@ -144,7 +145,7 @@ pub fn check(input: &OutletInput, refs: &Refs) -> Result<OutletRow, Vec<Invalid>
     let kind = p.take(if KINDS.contains(&input.kind.trim()) {
         Ok(input.kind.trim().to_owned())
     } else {
-        Err(Invalid::new(
+        Err(invalid(
             "kind",
             "invalid_outlet_kind",
             format!(
@@ -185,7 +186,7 @@ pub fn check(input: &OutletInput, refs: &Refs) -> Result<OutletRow, Vec<Invalid>
     let commission = p.take(if (0..=10_000).contains(&input.commission_bp) {
         Ok(input.commission_bp)
     } else {
-        Err(Invalid::new(
+        Err(invalid(
             "commission_bp",
             "invalid_commission_rate",
             "Tỷ lệ hoa hồng phải từ 0 đến 10000 phần vạn (0–100%).",
@@ -201,7 +202,7 @@ pub fn check(input: &OutletInput, refs: &Refs) -> Result<OutletRow, Vec<Invalid>
     let tax = p.take(
         TaxCode::parse(&input.tax_code)
             .map(|t| t.as_str().to_owned())
-            .map_err(|e| Invalid::from_core("tax_code", &e)),
+            .map_err(|e| e.refusal().on_field("tax_code")),
     );
     let phone = p.take(phone("phone", &input.phone));
     let bank = p.take(refs.bank_account(
@@ -235,7 +236,7 @@ pub fn check(input: &OutletInput, refs: &Refs) -> Result<OutletRow, Vec<Invalid>
     p.finish(all)
 }
 
-fn outlet_code(code: &str) -> Result<String, Invalid> {
+fn outlet_code(code: &str) -> Result<String, Refusal> {
     let c = code.trim();
     let ok = (2..=32).contains(&c.len())
         && c.bytes()
@@ -243,7 +244,7 @@ fn outlet_code(code: &str) -> Result<String, Invalid> {
     if ok {
         Ok(c.to_owned())
     } else {
-        Err(Invalid::new(
+        Err(invalid(
             "code",
             "invalid_outlet_code",
             "Mã điểm bán dài 2–32 ký tự, gồm chữ không dấu, số, '-' hoặc '_'.",
@@ -252,13 +253,13 @@ fn outlet_code(code: &str) -> Result<String, Invalid> {
     }
 }
 
-fn coordinates(lat: Option<f64>, lon: Option<f64>) -> Result<(Option<f64>, Option<f64>), Invalid> {
+fn coordinates(lat: Option<f64>, lon: Option<f64>) -> Result<(Option<f64>, Option<f64>), Refusal> {
     match (lat, lon) {
         (None, None) => Ok((None, None)),
         (Some(a), Some(o)) if (-90.0..=90.0).contains(&a) && (-180.0..=180.0).contains(&o) => {
             Ok((Some(a), Some(o)))
         }
-        _ => Err(Invalid::new(
+        _ => Err(invalid(
             "latitude",
             "invalid_coordinates",
             "Tọa độ cần cả vĩ độ (−90…90) và kinh độ (−180…180).",
@@ -267,14 +268,14 @@ fn coordinates(lat: Option<f64>, lon: Option<f64>) -> Result<(Option<f64>, Optio
     }
 }
 
-fn code_taken(conn: &mut DbConn, code: &str, except: i32) -> Result<(), WriteError> {
+fn code_taken(conn: &mut DbConn, code: &str, except: i32) -> Result<(), ModelError> {
     let taken = outlets::table
         .filter(outlets::code.eq(code))
         .filter(outlets::id.ne(except))
         .count()
         .get_result::<i64>(conn)?;
     if taken > 0 {
-        return Err(Invalid::new(
+        return Err(invalid(
             "code",
             "outlet_code_taken",
             format!("Mã điểm bán \"{code}\" đã được dùng."),
@@ -290,7 +291,7 @@ pub fn create(
     conn: &mut DbConn,
     input: &OutletInput,
     by_user: Option<i32>,
-) -> Result<Outlet, WriteError> {
+) -> Result<Outlet, ModelError> {
     let refs = Refs::load(conn)?;
     let row = check(input, &refs)?;
     code_taken(conn, &row.code, -1)?;
@@ -316,7 +317,7 @@ pub fn update(
     input: &OutletInput,
     admin: bool,
     by_user: Option<i32>,
-) -> Result<Outlet, WriteError> {
+) -> Result<Outlet, ModelError> {
     let old = find(conn, id)?;
     let refs = Refs::load(conn)?;
     let row = check(input, &refs)?;
@@ -328,7 +329,7 @@ pub fn update(
         allowed.opening_hours = old.opening_hours.clone();
         allowed.phone = old.phone.clone();
         if allowed != row_of(&old) {
-            return Err(Invalid::new(
+            return Err(invalid(
                 "code",
                 "admin_only_fields",
                 "Quản lý điểm bán chỉ được sửa địa chỉ, tọa độ, giờ mở cửa và số điện thoại; \

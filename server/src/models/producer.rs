@@ -8,15 +8,16 @@
 use chrono::{NaiveDateTime, Utc};
 use diesel::prelude::*;
 use ocop_core::catalogue::ProducerKind;
+use ocop_core::i18n::UserError as _;
+use ocop_core::refusal::Refusal;
 use ocop_core::tax_code::TaxCode;
 use serde::{Deserialize, Serialize};
 
 use crate::db::DbConn;
 use crate::db::schema::{producers, products};
 use crate::models::catalogue_version;
-use crate::models::validation::{
-    Invalid, Problems, Refs, WriteError, optional_text, phone, required_text,
-};
+use crate::models::error::ModelError;
+use crate::models::validation::{Problems, Refs, invalid, optional_text, phone, required_text};
 
 #[derive(Debug, Clone, Queryable, Selectable, Serialize, utoipa::ToSchema)]
 #[diesel(table_name = producers)]
@@ -110,7 +111,7 @@ pub struct ProducerRow {
 }
 
 /// Checks every field; lists every problem found.
-pub fn check(input: &ProducerInput, refs: &Refs) -> Result<ProducerRow, Vec<Invalid>> {
+pub fn check(input: &ProducerInput, refs: &Refs) -> Result<ProducerRow, Vec<Refusal>> {
     let mut p = Problems::default();
     let name = p.take(required_text(
         "name",
@@ -122,7 +123,7 @@ pub fn check(input: &ProducerInput, refs: &Refs) -> Result<ProducerRow, Vec<Inva
         input
             .kind
             .parse::<ProducerKind>()
-            .map_err(|e| Invalid::from_core("kind", &e)),
+            .map_err(|e| e.refusal().on_field("kind")),
     );
     let tax_code = p.take(
         match input
@@ -134,13 +135,13 @@ pub fn check(input: &ProducerInput, refs: &Refs) -> Result<ProducerRow, Vec<Inva
             None => Ok(None),
             Some(t) => TaxCode::parse(t)
                 .map(|t| Some(t.as_str().to_owned()))
-                .map_err(|e| Invalid::from_core("tax_code", &e)),
+                .map_err(|e| e.refusal().on_field("tax_code")),
         },
     );
     if let (Some(k), Some(None)) = (kind, &tax_code)
         && k != ProducerKind::Household
     {
-        p.push(Invalid::new(
+        p.push(invalid(
             "tax_code",
             "tax_code_required",
             "Doanh nghiệp, hợp tác xã và tổ hợp tác phải có mã số thuế.",
@@ -198,10 +199,10 @@ pub fn check(input: &ProducerInput, refs: &Refs) -> Result<ProducerRow, Vec<Inva
     p.finish(all)
 }
 
-fn status(value: Option<&str>) -> Result<String, Invalid> {
+fn status(value: Option<&str>) -> Result<String, Refusal> {
     match value.map(str::trim).unwrap_or("active") {
         s @ ("active" | "suspended") => Ok(s.to_owned()),
-        other => Err(Invalid::new(
+        other => Err(invalid(
             "status",
             "invalid_status",
             format!("Trạng thái \"{other}\" không hợp lệ (active hoặc suspended)."),
@@ -210,8 +211,8 @@ fn status(value: Option<&str>) -> Result<String, Invalid> {
     }
 }
 
-pub fn tax_code_taken(tax: &str) -> Invalid {
-    Invalid::new(
+pub fn tax_code_taken(tax: &str) -> Refusal {
+    invalid(
         "tax_code",
         "tax_code_taken",
         format!("Mã số thuế {tax} đã thuộc về chủ thể khác."),
@@ -223,7 +224,7 @@ fn check_tax_code_free(
     conn: &mut DbConn,
     row: &ProducerRow,
     except: i32,
-) -> Result<(), WriteError> {
+) -> Result<(), ModelError> {
     if let Some(tax) = &row.tax_code {
         let taken = producers::table
             .filter(producers::tax_code.eq(tax))
@@ -238,7 +239,7 @@ fn check_tax_code_free(
 }
 
 /// Checks and stores a new producer (admin).
-pub fn create(conn: &mut DbConn, input: &ProducerInput) -> Result<Producer, WriteError> {
+pub fn create(conn: &mut DbConn, input: &ProducerInput) -> Result<Producer, ModelError> {
     let refs = Refs::load(conn)?;
     let row = check(input, &refs)?;
     check_tax_code_free(conn, &row, -1)?;
@@ -266,7 +267,7 @@ pub fn update(
     id: i32,
     input: &ProducerInput,
     by_user: Option<i32>,
-) -> Result<Producer, WriteError> {
+) -> Result<Producer, ModelError> {
     find(conn, id)?;
     let refs = Refs::load(conn)?;
     let row = check(input, &refs)?;

@@ -2,6 +2,7 @@
 
 use chrono::{NaiveDateTime, Utc};
 use diesel::prelude::*;
+use ocop_core::refusal::Refusal;
 
 use crate::auth::{Role, ScopeKind};
 use crate::db::DbConn;
@@ -41,73 +42,43 @@ pub struct NewUser {
     pub producer_id: Option<i32>,
 }
 
-/// Why an account cannot be created as asked.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum AccountRule {
-    BadUsername,
-    OutletRequired,
-    ProducerRequired,
-    NoScopeAllowed,
-}
-
-impl AccountRule {
-    pub fn code(&self) -> &'static str {
-        match self {
-            AccountRule::BadUsername => "invalid_username",
-            AccountRule::OutletRequired => "outlet_required",
-            AccountRule::ProducerRequired => "producer_required",
-            AccountRule::NoScopeAllowed => "scope_not_allowed",
-        }
-    }
-    pub fn vi(&self) -> &'static str {
-        match self {
-            AccountRule::BadUsername => {
-                "Tên đăng nhập phải dài 3–32 ký tự, chỉ gồm chữ thường không dấu, số, dấu chấm, gạch dưới hoặc gạch ngang."
-            }
-            AccountRule::OutletRequired => {
-                "Tài khoản quản lý hoặc thu ngân phải gắn với một điểm bán."
-            }
-            AccountRule::ProducerRequired => "Tài khoản chủ thể OCOP phải gắn với một chủ thể.",
-            AccountRule::NoScopeAllowed => {
-                "Tài khoản quản trị hoặc thanh tra không gắn với điểm bán hay chủ thể."
-            }
-        }
-    }
-    pub fn en(&self) -> &'static str {
-        match self {
-            AccountRule::BadUsername => {
-                "A username is 3–32 characters of lower-case letters without accents, digits, '.', '_' or '-'."
-            }
-            AccountRule::OutletRequired => "A manager or cashier account belongs to one outlet.",
-            AccountRule::ProducerRequired => "A producer account belongs to one producer.",
-            AccountRule::NoScopeAllowed => {
-                "An admin or inspector account belongs to no outlet or producer."
-            }
-        }
-    }
-}
-
 /// Checks the username and that the scope matches the role.
 pub fn check_account(
     username: &str,
     role: Role,
     outlet_id: Option<i32>,
     producer_id: Option<i32>,
-) -> Result<(), AccountRule> {
+) -> Result<(), Refusal> {
     let name_ok = (3..=32).contains(&username.len())
         && username
             .bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b));
     if !name_ok {
-        return Err(AccountRule::BadUsername);
+        return Err(Refusal::invalid(
+            "invalid_username",
+            "Tên đăng nhập phải dài 3–32 ký tự, chỉ gồm chữ thường không dấu, số, dấu chấm, gạch dưới hoặc gạch ngang.",
+            "A username is 3–32 characters of lower-case letters without accents, digits, '.', '_' or '-'.",
+        ));
     }
     match (role.scope_kind(), outlet_id, producer_id) {
-        (ScopeKind::Province, None, None) => Ok(()),
-        (ScopeKind::Province, _, _) => Err(AccountRule::NoScopeAllowed),
-        (ScopeKind::Outlet, Some(_), None) => Ok(()),
-        (ScopeKind::Outlet, _, _) => Err(AccountRule::OutletRequired),
-        (ScopeKind::Producer, None, Some(_)) => Ok(()),
-        (ScopeKind::Producer, _, _) => Err(AccountRule::ProducerRequired),
+        (ScopeKind::Province, None, None)
+        | (ScopeKind::Outlet, Some(_), None)
+        | (ScopeKind::Producer, None, Some(_)) => Ok(()),
+        (ScopeKind::Province, _, _) => Err(Refusal::invalid(
+            "scope_not_allowed",
+            "Tài khoản quản trị hoặc thanh tra không gắn với điểm bán hay chủ thể.",
+            "An admin or inspector account belongs to no outlet or producer.",
+        )),
+        (ScopeKind::Outlet, _, _) => Err(Refusal::invalid(
+            "outlet_required",
+            "Tài khoản quản lý hoặc thu ngân phải gắn với một điểm bán.",
+            "A manager or cashier account belongs to one outlet.",
+        )),
+        (ScopeKind::Producer, _, _) => Err(Refusal::invalid(
+            "producer_required",
+            "Tài khoản chủ thể OCOP phải gắn với một chủ thể.",
+            "A producer account belongs to one producer.",
+        )),
     }
 }
 
@@ -157,29 +128,43 @@ pub fn insert(conn: &mut DbConn, new: &NewUser) -> QueryResult<User> {
 mod tests {
     use super::*;
 
+    fn refused(
+        username: &str,
+        role: Role,
+        outlet: Option<i32>,
+        producer: Option<i32>,
+    ) -> &'static str {
+        check_account(username, role, outlet, producer)
+            .err()
+            .map_or("accepted", |r| r.code())
+    }
+
     #[test]
     fn scope_must_match_role() {
-        assert!(check_account("admin", Role::Admin, None, None).is_ok());
+        assert_eq!(refused("admin", Role::Admin, None, None), "accepted");
         assert_eq!(
-            check_account("admin2", Role::Admin, Some(1), None),
-            Err(AccountRule::NoScopeAllowed)
+            refused("admin2", Role::Admin, Some(1), None),
+            "scope_not_allowed"
         );
         assert_eq!(
-            check_account("cashier1", Role::Cashier, None, None),
-            Err(AccountRule::OutletRequired)
+            refused("cashier1", Role::Cashier, None, None),
+            "outlet_required"
         );
         assert_eq!(
-            check_account("p1", Role::Producer, None, None),
-            Err(AccountRule::BadUsername)
+            refused("p1", Role::Producer, None, None),
+            "invalid_username"
         );
         assert_eq!(
-            check_account("producer1", Role::Producer, Some(1), Some(1)),
-            Err(AccountRule::ProducerRequired)
+            refused("producer1", Role::Producer, Some(1), Some(1)),
+            "producer_required"
         );
-        assert!(check_account("producer1", Role::Producer, None, Some(1)).is_ok());
         assert_eq!(
-            check_account("Nguyễn", Role::Admin, None, None),
-            Err(AccountRule::BadUsername)
+            refused("producer1", Role::Producer, None, Some(1)),
+            "accepted"
+        );
+        assert_eq!(
+            refused("Nguyễn", Role::Admin, None, None),
+            "invalid_username"
         );
     }
 }

@@ -2,141 +2,60 @@
 //!
 //! Pure format rules come from ocop-core's types (`Gtin`, `TaxCode`,
 //! `StarRating`, `Certificate`, `VatRate`, `Dong`); this module turns their
-//! errors into [`Invalid`] — a field name, a stable code and the message in
-//! Vietnamese and English — and adds the checks against reference data
+//! errors into a [`Refusal`] on the field at fault (`err.refusal().on_field(…)`)
+//! and adds the checks against reference data
 //! ([`Refs`]: districts, product groups, banks). A write that fails
 //! validation writes nothing: validation runs before the first statement.
 
 use std::collections::{HashMap, HashSet};
 
 use diesel::prelude::*;
-use ocop_core::i18n::{Lang, UserError};
+use ocop_core::refusal::Refusal;
 
 use crate::db::DbConn;
 use crate::db::schema::{banks, districts, product_groups};
-use crate::error::ApiError;
 
-/// One field that cannot be accepted.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
-pub struct Invalid {
-    /// The field (JSON key or CSV column), e.g. `gtin`.
-    pub field: &'static str,
-    /// Stable code, e.g. `invalid_gtin`.
-    pub code: &'static str,
-    #[serde(skip)]
-    pub vi: String,
-    #[serde(skip)]
-    pub en: String,
+/// A refusal of kind invalid about one field (JSON key, form field or CSV
+/// column).
+pub fn invalid(
+    field: &'static str,
+    code: &'static str,
+    vi: impl Into<String>,
+    en: impl Into<String>,
+) -> Refusal {
+    Refusal::invalid(code, vi, en).on_field(field)
 }
 
-impl Invalid {
-    pub fn new(
-        field: &'static str,
-        code: &'static str,
-        vi: impl Into<String>,
-        en: impl Into<String>,
-    ) -> Invalid {
-        Invalid {
-            field,
-            code,
-            vi: vi.into(),
-            en: en.into(),
-        }
-    }
-
-    /// A core validation error, attributed to `field`.
-    pub fn from_core(field: &'static str, err: &dyn UserError) -> Invalid {
-        Invalid::new(
-            field,
-            err.code(),
-            err.message(Lang::Vi),
-            err.message(Lang::En),
-        )
-    }
-
-    pub fn message(&self, lang: Lang) -> &str {
-        match lang {
-            Lang::Vi => &self.vi,
-            Lang::En => &self.en,
-        }
-    }
-
-    /// `label` (Vietnamese, English) is required and was empty.
-    pub fn required(field: &'static str, label: (&str, &str)) -> Invalid {
-        Invalid::new(
-            field,
-            "required_field",
-            format!("{} không được để trống.", label.0),
-            format!("{} is required.", label.1),
-        )
-    }
-
-    pub fn too_long(field: &'static str, label: (&str, &str), max: usize) -> Invalid {
-        Invalid::new(
-            field,
-            "field_too_long",
-            format!("{} dài quá {max} ký tự.", label.0),
-            format!("{} is longer than {max} characters.", label.1),
-        )
-    }
+/// `label` (Vietnamese, English) is required and was empty.
+pub fn required(field: &'static str, label: (&str, &str)) -> Refusal {
+    invalid(
+        field,
+        "required_field",
+        format!("{} không được để trống.", label.0),
+        format!("{} is required.", label.1),
+    )
 }
 
-/// Why a catalogue write was refused.
-#[derive(Debug)]
-pub enum WriteError {
-    /// One or more fields are invalid (in field order).
-    Invalid(Vec<Invalid>),
-    Db(diesel::result::Error),
-}
-
-impl From<diesel::result::Error> for WriteError {
-    fn from(e: diesel::result::Error) -> Self {
-        WriteError::Db(e)
-    }
-}
-
-impl From<Vec<Invalid>> for WriteError {
-    fn from(e: Vec<Invalid>) -> Self {
-        WriteError::Invalid(e)
-    }
-}
-
-impl From<Invalid> for WriteError {
-    fn from(e: Invalid) -> Self {
-        WriteError::Invalid(vec![e])
-    }
-}
-
-impl From<WriteError> for ApiError {
-    /// 422 with the first problem's code; the message lists every problem.
-    fn from(e: WriteError) -> Self {
-        match e {
-            WriteError::Db(e) => e.into(),
-            WriteError::Invalid(list) => {
-                let code = list.first().map_or("invalid_request", |i| i.code);
-                let join = |lang| {
-                    list.iter()
-                        .map(|i| i.message(lang).to_owned())
-                        .collect::<Vec<_>>()
-                        .join(" ")
-                };
-                ApiError::unprocessable(code, join(Lang::Vi), join(Lang::En))
-            }
-        }
-    }
+pub fn too_long(field: &'static str, label: (&str, &str), max: usize) -> Refusal {
+    invalid(
+        field,
+        "field_too_long",
+        format!("{} dài quá {max} ký tự.", label.0),
+        format!("{} is longer than {max} characters.", label.1),
+    )
 }
 
 /// Collects problems while a record is checked field by field.
 #[derive(Debug, Default)]
-pub struct Problems(pub Vec<Invalid>);
+pub struct Problems(pub Vec<Refusal>);
 
 impl Problems {
-    pub fn push(&mut self, i: Invalid) {
+    pub fn push(&mut self, i: Refusal) {
         self.0.push(i);
     }
 
     /// Keeps the value, or records the problem and gives `None`.
-    pub fn take<T>(&mut self, r: Result<T, Invalid>) -> Option<T> {
+    pub fn take<T>(&mut self, r: Result<T, Refusal>) -> Option<T> {
         match r {
             Ok(v) => Some(v),
             Err(i) => {
@@ -146,7 +65,7 @@ impl Problems {
         }
     }
 
-    pub fn finish<T>(self, value: Option<T>) -> Result<T, Vec<Invalid>> {
+    pub fn finish<T>(self, value: Option<T>) -> Result<T, Vec<Refusal>> {
         match value {
             Some(v) if self.0.is_empty() => Ok(v),
             _ => Err(self.0),
@@ -160,13 +79,13 @@ pub fn required_text(
     label: (&str, &str),
     value: &str,
     max: usize,
-) -> Result<String, Invalid> {
+) -> Result<String, Refusal> {
     let v = value.trim();
     if v.is_empty() {
-        return Err(Invalid::required(field, label));
+        return Err(required(field, label));
     }
     if v.chars().count() > max {
-        return Err(Invalid::too_long(field, label, max));
+        return Err(too_long(field, label, max));
     }
     Ok(v.to_owned())
 }
@@ -177,16 +96,16 @@ pub fn optional_text(
     label: (&str, &str),
     value: Option<&str>,
     max: usize,
-) -> Result<Option<String>, Invalid> {
+) -> Result<Option<String>, Refusal> {
     match value.map(str::trim).filter(|v| !v.is_empty()) {
         None => Ok(None),
-        Some(v) if v.chars().count() > max => Err(Invalid::too_long(field, label, max)),
+        Some(v) if v.chars().count() > max => Err(too_long(field, label, max)),
         Some(v) => Ok(Some(v.to_owned())),
     }
 }
 
 /// A phone number: digits with optional `+`, spaces, dots and hyphens, 8–15 digits.
-pub fn phone(field: &'static str, value: &str) -> Result<String, Invalid> {
+pub fn phone(field: &'static str, value: &str) -> Result<String, Refusal> {
     let v = value.trim();
     let digits = v.bytes().filter(u8::is_ascii_digit).count();
     let chars_ok = v
@@ -196,7 +115,7 @@ pub fn phone(field: &'static str, value: &str) -> Result<String, Invalid> {
     if chars_ok && (8..=15).contains(&digits) {
         Ok(v.to_owned())
     } else {
-        Err(Invalid::new(
+        Err(invalid(
             field,
             "invalid_phone",
             format!("Số điện thoại \"{v}\" không hợp lệ (8–15 chữ số)."),
@@ -235,12 +154,12 @@ impl Refs {
         })
     }
 
-    pub fn district(&self, field: &'static str, code: &str) -> Result<String, Invalid> {
+    pub fn district(&self, field: &'static str, code: &str) -> Result<String, Refusal> {
         let code = code.trim();
         if self.districts.contains(code) {
             Ok(code.to_owned())
         } else {
-            Err(Invalid::new(
+            Err(invalid(
                 field,
                 "unknown_district",
                 format!("Không có huyện/thị xã/thành phố mã \"{code}\" (xem /api/v1/reference)."),
@@ -255,7 +174,7 @@ impl Refs {
         bin: Option<&str>,
         account: Option<&str>,
         holder: Option<&str>,
-    ) -> Result<Option<(String, String, String)>, Invalid> {
+    ) -> Result<Option<(String, String, String)>, Refusal> {
         let bin = optional_text("bank_bin", ("Mã ngân hàng", "Bank BIN"), bin, 6)
             .map_err(|_| unknown_bank(bin.unwrap_or_default()))?;
         let account = optional_text(
@@ -279,7 +198,7 @@ impl Refs {
                 let account_ok = (6..=19).contains(&account.len())
                     && account.bytes().all(|b| b.is_ascii_alphanumeric());
                 if !account_ok {
-                    return Err(Invalid::new(
+                    return Err(invalid(
                         "bank_account",
                         "invalid_bank_account",
                         "Số tài khoản ngân hàng phải gồm 6–19 chữ số hoặc chữ cái, không dấu cách.",
@@ -288,7 +207,7 @@ impl Refs {
                 }
                 Ok(Some((bin, account, holder)))
             }
-            _ => Err(Invalid::new(
+            _ => Err(invalid(
                 "bank_account",
                 "incomplete_bank_account",
                 "Tài khoản ngân hàng cần đủ mã ngân hàng, số tài khoản và tên chủ tài khoản.",
@@ -298,8 +217,8 @@ impl Refs {
     }
 }
 
-fn unknown_bank(bin: &str) -> Invalid {
-    Invalid::new(
+fn unknown_bank(bin: &str) -> Refusal {
+    invalid(
         "bank_bin",
         "unknown_bank",
         format!("Không có ngân hàng mã BIN \"{bin}\" (xem /api/v1/reference)."),

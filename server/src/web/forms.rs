@@ -19,14 +19,14 @@ use actix_web::http::header::LOCATION;
 use chrono::NaiveDate;
 use maud::{Markup, html};
 use ocop_core::i18n::Lang;
+use ocop_core::refusal::Refusal;
 use serde::de::{Deserialize, DeserializeOwned, Deserializer, Error as _};
 
 use super::layout::{page, t};
 use super::session::WebUser;
 use crate::db::DbConn;
 use crate::error::ApiError;
-use crate::models::stock::error::StockFailure;
-use crate::models::validation::{Invalid, WriteError};
+use crate::models::error::ModelError;
 use crate::state::AppState;
 
 /// One problem with a submitted form: the field it concerns (empty: the
@@ -113,35 +113,32 @@ pub trait ModelVerdict {
     fn form_errors(self) -> Result<Errors, ApiError>;
 }
 
-/// A catalogue field the model refused, beside its field.
-impl ModelVerdict for Vec<Invalid> {
+/// Refusals beside their fields; one about no field on the form (a rule
+/// about the whole document, its text naming the line) above the form.
+impl ModelVerdict for Vec<Refusal> {
     fn form_errors(self) -> Result<Errors, ApiError> {
         Ok(Errors(
             self.into_iter()
-                .map(|i| FieldError::new(i.field, i.vi, i.en))
+                .map(|r| {
+                    FieldError::new(
+                        r.field().unwrap_or_default(),
+                        r.message(Lang::Vi),
+                        r.message(Lang::En),
+                    )
+                })
                 .collect(),
         ))
     }
 }
 
-impl ModelVerdict for WriteError {
+/// A model's refusals are shown on the form; the database failing is an
+/// error page.
+impl ModelVerdict for ModelError {
     fn form_errors(self) -> Result<Errors, ApiError> {
-        match self {
-            WriteError::Invalid(list) => list.form_errors(),
-            WriteError::Db(e) => Err(e.into()),
+        match self.into_refusals() {
+            Ok(list) => list.form_errors(),
+            Err(other) => Err(other.into()),
         }
-    }
-}
-
-/// A refused stock action (its text names the line it concerns), above the
-/// form; a server failure is an error page.
-impl ModelVerdict for StockFailure {
-    fn form_errors(self) -> Result<Errors, ApiError> {
-        let e = ApiError::from(self);
-        if actix_web::ResponseError::status_code(&e).is_server_error() {
-            return Err(e);
-        }
-        Ok(FieldError::new("", e.message(Lang::Vi), e.message(Lang::En)).into())
     }
 }
 

@@ -35,7 +35,7 @@ use crate::db::DbConn;
 use crate::error::ApiError;
 use crate::models::outlet::{self, Outlet};
 use crate::models::product;
-use crate::models::sale::{SaleFailure, refund_store, store};
+use crate::models::sale::{refund_store, store};
 use crate::models::stock::lot;
 use crate::state::AppState;
 
@@ -90,7 +90,7 @@ fn load(c: &mut DbConn, id: Uuid, base: &str) -> Result<Option<EReceipt>, ApiErr
     let sale = store::load(c, &row)?;
     let outlet = outlet::find(c, row.outlet_id)?;
     let refunds = refund_store::for_sale(c, row.id)?;
-    let left = refundable(&sale, &refunds).map_err(SaleFailure::InvalidRefund)?;
+    let left = refundable(&sale, &refunds).map_err(|e| ApiError::invalid(&e))?;
     let mut links = HashMap::new();
     for line in &sale.lines {
         if let Some(link) = provenance_link(c, line, base)? {

@@ -24,10 +24,10 @@ use super::session::WebUser;
 use crate::auth::Role;
 use crate::db::DbConn;
 use crate::error::ApiError;
+use crate::models::error::ModelError;
 use crate::models::outlet::Outlet;
 use crate::models::product::vn_today;
 use crate::models::stock::document::{self, Document, DraftInput, DraftLine};
-use crate::models::stock::error::StockFailure;
 use crate::models::stock::posting;
 use crate::state::AppState;
 
@@ -263,7 +263,7 @@ pub async fn submit<I, T, W, L, S, Fut>(
 where
     I: Send + 'static,
     T: Send + 'static,
-    W: FnOnce(&mut DbConn, I, i32) -> Result<T, StockFailure> + Send + 'static,
+    W: FnOnce(&mut DbConn, I, i32) -> Result<T, ModelError> + Send + 'static,
     L: FnOnce(&T) -> String,
     S: FnOnce(Errors) -> Fut,
     Fut: Future<Output = HttpResponse>,
@@ -282,11 +282,7 @@ where
 
 /// The stock documents' write: the draft created and posted at once, as
 /// `POST /api/v1/stock-documents` then `…/{id}/post` would.
-pub fn create_and_post(
-    c: &mut DbConn,
-    input: DraftInput,
-    by: i32,
-) -> Result<Document, StockFailure> {
+pub fn create_and_post(c: &mut DbConn, input: DraftInput, by: i32) -> Result<Document, ModelError> {
     let today = vn_today();
     let doc = document::create_draft(c, &input, by, today)?;
     posting::post(c, doc.id, by, today)

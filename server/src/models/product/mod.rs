@@ -14,13 +14,14 @@ use chrono::{NaiveDate, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use ocop_core::catalogue::{Certificate, CertificateLevel, Listing, StarRating, listing_status};
 use ocop_core::i18n::Lang;
+use ocop_core::refusal::Refusal;
 use serde::Serialize;
 
 use crate::db::DbConn;
 use crate::db::schema::{product_prices, products};
-use crate::error::ApiError;
 use crate::models::catalogue_version;
-use crate::models::validation::{Invalid, Refs, WriteError};
+use crate::models::error::ModelError;
+use crate::models::validation::{Refs, invalid};
 pub use validate::{ProductInput, ProductRecord};
 
 #[derive(Debug, Clone, Queryable, Selectable, Serialize, utoipa::ToSchema)]
@@ -289,7 +290,7 @@ pub fn create(
     conn: &mut DbConn,
     input: &ProductInput,
     by_user: Option<i32>,
-) -> Result<Product, WriteError> {
+) -> Result<Product, ModelError> {
     let refs = Refs::load(conn)?;
     let record = validate::check(input, &refs)?;
     check_references(conn, &record, None)?;
@@ -311,12 +312,12 @@ pub fn update(
     id: i32,
     input: &ProductInput,
     by_user: Option<i32>,
-) -> Result<Product, WriteError> {
+) -> Result<Product, ModelError> {
     let old = find(conn, id)?;
     let refs = Refs::load(conn)?;
     let record = validate::check(input, &refs)?;
     if record.producer_id != old.producer_id {
-        return Err(Invalid::new(
+        return Err(invalid(
             "producer_id",
             "producer_cannot_change",
             "Không thể chuyển sản phẩm sang chủ thể khác; hãy tạo sản phẩm mới.",
@@ -343,7 +344,7 @@ fn check_references(
     conn: &mut DbConn,
     r: &ProductRecord,
     except: Option<i32>,
-) -> Result<(), WriteError> {
+) -> Result<(), ModelError> {
     let mut problems = Vec::new();
     if !crate::models::producer::exists(conn, r.producer_id)? {
         problems.push(unknown_producer(&r.producer_id.to_string()));
@@ -376,8 +377,8 @@ fn check_references(
     }
 }
 
-pub fn unknown_producer(given: &str) -> Invalid {
-    Invalid::new(
+pub fn unknown_producer(given: &str) -> Refusal {
+    invalid(
         "producer_id",
         "unknown_producer",
         format!("Không có chủ thể OCOP \"{given}\"."),
@@ -385,8 +386,8 @@ pub fn unknown_producer(given: &str) -> Invalid {
     )
 }
 
-pub fn gtin_taken(gtin: &str) -> Invalid {
-    Invalid::new(
+pub fn gtin_taken(gtin: &str) -> Refusal {
+    invalid(
         "gtin",
         "gtin_taken",
         format!("Mã GTIN {gtin} đã được dùng cho sản phẩm khác."),
@@ -394,8 +395,8 @@ pub fn gtin_taken(gtin: &str) -> Invalid {
     )
 }
 
-pub fn internal_code_taken(code: &str) -> Invalid {
-    Invalid::new(
+pub fn internal_code_taken(code: &str) -> Refusal {
+    invalid(
         "internal_code",
         "internal_code_taken",
         format!("Mã nội bộ \"{code}\" đã được dùng cho sản phẩm khác."),
@@ -462,7 +463,8 @@ pub fn prices(conn: &mut DbConn, product_id: i32) -> QueryResult<Vec<PriceEntry>
         .load(conn)
 }
 
-/// Why goods of a product may not be received at an outlet.
+/// Why goods of a product may not be received at an outlet (matched on by
+/// the listing tests; a model caller gets it as a [`ModelError`]).
 #[derive(Debug)]
 pub enum ReceiveError {
     /// No such product.
@@ -481,21 +483,24 @@ impl From<diesel::result::Error> for ReceiveError {
     }
 }
 
-impl From<ReceiveError> for ApiError {
+impl From<ReceiveError> for ModelError {
     fn from(e: ReceiveError) -> Self {
         match e {
-            ReceiveError::NotFound => ApiError::not_found(),
-            ReceiveError::Withdrawn => ApiError::unprocessable(
+            // Answered as any missing row is, by the edge.
+            ReceiveError::NotFound => ModelError::Db(diesel::result::Error::NotFound),
+            ReceiveError::Withdrawn => Refusal::invalid(
                 "product_withdrawn",
                 "Sản phẩm đã ngừng kinh doanh hoặc chủ thể đang bị đình chỉ: không được nhập hàng.",
                 "The product is withdrawn or its producer suspended: it cannot be received.",
-            ),
-            ReceiveError::NotReceivable(listing) => ApiError::unprocessable(
+            )
+            .into(),
+            ReceiveError::NotReceivable(listing) => Refusal::invalid(
                 "product_not_receivable",
                 listing.warning(Lang::Vi).unwrap_or_default(),
                 listing.warning(Lang::En).unwrap_or_default(),
-            ),
-            ReceiveError::Db(e) => e.into(),
+            )
+            .into(),
+            ReceiveError::Db(e) => ModelError::Db(e),
         }
     }
 }

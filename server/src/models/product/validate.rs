@@ -12,10 +12,12 @@ use chrono::NaiveDate;
 use ocop_core::catalogue::{Certificate, CertificateLevel, StarRating};
 use ocop_core::digital_link::ScanInput;
 use ocop_core::gtin::Gtin;
+use ocop_core::i18n::UserError as _;
 use ocop_core::money::{MoneyError, VatRate};
+use ocop_core::refusal::Refusal;
 use serde::Deserialize;
 
-use crate::models::validation::{Invalid, Problems, Refs, optional_text, required_text};
+use crate::models::validation::{Problems, Refs, invalid, optional_text, required_text};
 
 /// A product as a client sends it (create and full update).
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
@@ -102,7 +104,7 @@ pub struct ProductRecord {
 const NAME: (&str, &str) = ("Tên sản phẩm", "The product name");
 
 /// Checks every field; lists every problem found.
-pub fn check(input: &ProductInput, refs: &Refs) -> Result<ProductRecord, Vec<Invalid>> {
+pub fn check(input: &ProductInput, refs: &Refs) -> Result<ProductRecord, Vec<Refusal>> {
     let mut p = Problems::default();
     let name_vi = p.take(required_text("name_vi", NAME, &input.name_vi, 200));
     let name_en = p.take(optional_text(
@@ -123,7 +125,7 @@ pub fn check(input: &ProductInput, refs: &Refs) -> Result<ProductRecord, Vec<Inv
         20,
     ));
     let vat_rate =
-        p.take(VatRate::from_str(&input.vat_rate).map_err(|e| Invalid::from_core("vat_rate", &e)));
+        p.take(VatRate::from_str(&input.vat_rate).map_err(|e| e.refusal().on_field("vat_rate")));
     let price = p.take(price(input.price));
     let food_safety_ref = p.take(optional_text(
         "food_safety_ref",
@@ -135,7 +137,7 @@ pub fn check(input: &ProductInput, refs: &Refs) -> Result<ProductRecord, Vec<Inv
         100,
     ));
     if let (Some((_, true)), Some(None)) = (&group, &food_safety_ref) {
-        p.push(Invalid::new(
+        p.push(invalid(
             "food_safety_ref",
             "food_safety_ref_required",
             "Sản phẩm thuộc nhóm thực phẩm/đồ uống phải có số bản tự công bố an toàn thực phẩm.",
@@ -153,7 +155,7 @@ pub fn check(input: &ProductInput, refs: &Refs) -> Result<ProductRecord, Vec<Inv
     );
     let photo_url = p.take(photo_url(input.photo_url.as_deref()));
     if input.producer_id <= 0 {
-        p.push(Invalid::new(
+        p.push(invalid(
             "producer_id",
             "unknown_producer",
             "Chưa chọn chủ thể OCOP (producer_id).",
@@ -184,13 +186,13 @@ pub fn check(input: &ProductInput, refs: &Refs) -> Result<ProductRecord, Vec<Inv
     p.finish(all)
 }
 
-fn group(refs: &Refs, code: &str) -> Result<(String, bool), Invalid> {
+fn group(refs: &Refs, code: &str) -> Result<(String, bool), Refusal> {
     let code = code.trim();
     refs.groups
         .get(code)
         .map(|food| (code.to_owned(), *food))
         .ok_or_else(|| {
-            Invalid::new(
+            invalid(
                 "group_code",
                 "unknown_product_group",
                 format!("Không có nhóm sản phẩm \"{code}\" (xem /api/v1/reference)."),
@@ -199,7 +201,7 @@ fn group(refs: &Refs, code: &str) -> Result<(String, bool), Invalid> {
         })
 }
 
-fn stars(n: i64) -> Result<StarRating, Invalid> {
+fn stars(n: i64) -> Result<StarRating, Refusal> {
     u8::try_from(n)
         .ok()
         .and_then(|n| StarRating::new(n).ok())
@@ -207,12 +209,12 @@ fn stars(n: i64) -> Result<StarRating, Invalid> {
             let e = ocop_core::catalogue::CatalogueError::InvalidStars {
                 input: n.to_string(),
             };
-            Invalid::from_core("stars", &e)
+            e.refusal().on_field("stars")
         })
 }
 
 /// No certificate at all, or number, level and issue date (expiry optional).
-fn certificate(input: &ProductInput) -> Result<Option<Certificate>, Invalid> {
+fn certificate(input: &ProductInput) -> Result<Option<Certificate>, Refusal> {
     let number = input
         .cert_number
         .as_deref()
@@ -227,7 +229,7 @@ fn certificate(input: &ProductInput) -> Result<Option<Certificate>, Invalid> {
         (None, None, None) if input.cert_expires_on.is_none() => Ok(None),
         (Some(number), Some(level), Some(issued)) => {
             let level = CertificateLevel::from_str(level)
-                .map_err(|e| Invalid::from_core("cert_level", &e))?;
+                .map_err(|e| e.refusal().on_field("cert_level"))?;
             Certificate::new(number, level, issued, input.cert_expires_on)
                 .map(Some)
                 .map_err(|e| {
@@ -237,10 +239,10 @@ fn certificate(input: &ProductInput) -> Result<Option<Certificate>, Invalid> {
                         }
                         _ => "cert_expires_on",
                     };
-                    Invalid::from_core(field, &e)
+                    e.refusal().on_field(field)
                 })
         }
-        _ => Err(Invalid::new(
+        _ => Err(invalid(
             "cert_number",
             "incomplete_certificate",
             "Giấy chứng nhận OCOP cần đủ số, cấp chứng nhận (province/central) và ngày cấp.",
@@ -249,24 +251,24 @@ fn certificate(input: &ProductInput) -> Result<Option<Certificate>, Invalid> {
     }
 }
 
-fn gtin(value: Option<&str>) -> Result<Option<Gtin>, Invalid> {
+fn gtin(value: Option<&str>) -> Result<Option<Gtin>, Refusal> {
     match value.map(str::trim).filter(|v| !v.is_empty()) {
         None => Ok(None),
         Some(v) => Gtin::parse(v)
             .map(Some)
-            .map_err(|e| Invalid::from_core("gtin", &e)),
+            .map_err(|e| e.refusal().on_field("gtin")),
     }
 }
 
 /// An internal code must scan back as itself: printable ASCII, not a
 /// GTIN-looking number with a wrong check digit, not a URL.
-fn internal_code(value: Option<&str>) -> Result<Option<String>, Invalid> {
+fn internal_code(value: Option<&str>) -> Result<Option<String>, Refusal> {
     let Some(v) = value.map(str::trim).filter(|v| !v.is_empty()) else {
         return Ok(None);
     };
     match ScanInput::classify(v) {
         Ok(ScanInput::Internal(code)) => Ok(Some(code)),
-        _ => Err(Invalid::new(
+        _ => Err(invalid(
             "internal_code",
             "invalid_internal_code",
             "Mã nội bộ chỉ gồm ký tự ASCII in được (tối đa 48), không phải đường dẫn \
@@ -277,18 +279,18 @@ fn internal_code(value: Option<&str>) -> Result<Option<String>, Invalid> {
     }
 }
 
-fn price(v: i64) -> Result<i64, Invalid> {
+fn price(v: i64) -> Result<i64, Refusal> {
     if v < 0 {
-        return Err(Invalid::from_core("price", &MoneyError::NegativePrice));
+        return Err(MoneyError::NegativePrice.refusal().on_field("price"));
     }
     // 1 billion đồng: far above any OCOP retail price, far below overflow.
     if v > 1_000_000_000 {
-        return Err(Invalid::from_core("price", &MoneyError::Overflow));
+        return Err(MoneyError::Overflow.refusal().on_field("price"));
     }
     Ok(v)
 }
 
-fn photo_url(value: Option<&str>) -> Result<Option<String>, Invalid> {
+fn photo_url(value: Option<&str>) -> Result<Option<String>, Refusal> {
     let Some(v) = optional_text("photo_url", ("Ảnh", "The photo URL"), value, 500)? else {
         return Ok(None);
     };
@@ -297,7 +299,7 @@ fn photo_url(value: Option<&str>) -> Result<Option<String>, Invalid> {
     if ok {
         Ok(Some(v))
     } else {
-        Err(Invalid::new(
+        Err(invalid(
             "photo_url",
             "invalid_photo_url",
             "Đường dẫn ảnh phải bắt đầu bằng https://, http:// hoặc /.",

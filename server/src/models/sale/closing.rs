@@ -5,20 +5,20 @@
 
 use chrono::{NaiveDate, Utc};
 use diesel::prelude::*;
+use ocop_core::i18n::UserError as _;
 use ocop_core::sale::shift::{DailyClosing, ShiftSummary, daily_closing};
 use ocop_core::time::vn_day_bounds;
 
-use super::SaleFailure;
 use crate::db::DbConn;
 use crate::db::schema::{daily_closings, shift_closings, shifts};
-use crate::error::ApiError;
+use crate::models::error::ModelError;
 
-fn corrupt() -> SaleFailure {
-    SaleFailure::Db(super::store::corrupt("daily closing"))
+fn corrupt() -> ModelError {
+    ModelError::Db(super::store::corrupt("daily closing"))
 }
 
 /// The outlet's last closing, if any.
-pub fn last(conn: &mut DbConn, outlet_id: i32) -> Result<Option<DailyClosing>, SaleFailure> {
+pub fn last(conn: &mut DbConn, outlet_id: i32) -> Result<Option<DailyClosing>, ModelError> {
     let report: Option<String> = daily_closings::table
         .filter(daily_closings::outlet_id.eq(outlet_id))
         .order(daily_closings::closing_no.desc())
@@ -36,7 +36,7 @@ pub fn close_day(
     outlet_id: i32,
     day: NaiveDate,
     by: i32,
-) -> Result<DailyClosing, SaleFailure> {
+) -> Result<DailyClosing, ModelError> {
     let previous = last(conn, outlet_id)?;
     let (start, end) = vn_day_bounds(day);
     let summaries: Vec<String> = shift_closings::table
@@ -51,8 +51,8 @@ pub fn close_day(
         .iter()
         .map(|s| serde_json::from_str(s).map_err(|_| corrupt()))
         .collect::<Result<_, _>>()?;
-    let closing = daily_closing(previous.as_ref(), outlet_id, day, &summaries)
-        .map_err(|e| SaleFailure::Api(ApiError::invalid(&e)))?;
+    let closing =
+        daily_closing(previous.as_ref(), outlet_id, day, &summaries).map_err(|e| e.refusal())?;
     diesel::insert_into(daily_closings::table)
         .values((
             daily_closings::outlet_id.eq(outlet_id),

@@ -16,15 +16,14 @@ use ocop_core::sale::einvoice::{
 use ocop_core::tax_code::TaxCode;
 use ocop_core::time::{vn_date, vn_day_bounds};
 
-use super::SaleFailure;
 use super::store::{self, SaleRow};
 use crate::db::DbConn;
 use crate::db::schema::sales;
-use crate::error::ApiError;
+use crate::models::error::ModelError;
 use crate::models::outlet;
 
-fn invalid(e: &dyn ocop_core::i18n::UserError) -> SaleFailure {
-    SaleFailure::Api(ApiError::invalid(e))
+fn invalid(e: &dyn ocop_core::i18n::UserError) -> ModelError {
+    ModelError::Refused(e.refusal())
 }
 
 /// Two letters for a till: base 26, `AA`, `AB`, … `ZZ`, then around again.
@@ -34,7 +33,7 @@ fn till_letters(till_id: i32) -> String {
     [letter(n / 26), letter(n % 26)].iter().collect()
 }
 
-fn seller(conn: &mut DbConn, outlet_id: i32) -> Result<Seller, SaleFailure> {
+fn seller(conn: &mut DbConn, outlet_id: i32) -> Result<Seller, ModelError> {
     let o = outlet::find(conn, outlet_id)?;
     Ok(Seller {
         name: o.legal_name,
@@ -45,7 +44,7 @@ fn seller(conn: &mut DbConn, outlet_id: i32) -> Result<Seller, SaleFailure> {
 }
 
 /// The e-invoice data of one stored sale.
-pub fn for_sale(conn: &mut DbConn, row: &SaleRow) -> Result<EInvoice, SaleFailure> {
+pub fn for_sale(conn: &mut DbConn, row: &SaleRow) -> Result<EInvoice, ModelError> {
     let sale = store::load(conn, row)?;
     let seller = seller(conn, row.outlet_id)?;
     let day = vn_date(sale.sold_at);
@@ -66,7 +65,7 @@ pub fn for_sale(conn: &mut DbConn, row: &SaleRow) -> Result<EInvoice, SaleFailur
 }
 
 /// Every sale of an outlet on a Vietnamese calendar day, as e-invoice data.
-pub fn day(conn: &mut DbConn, outlet_id: i32, day: NaiveDate) -> Result<DayExport, SaleFailure> {
+pub fn day(conn: &mut DbConn, outlet_id: i32, day: NaiveDate) -> Result<DayExport, ModelError> {
     let (start, end) = vn_day_bounds(day);
     let rows: Vec<SaleRow> = sales::table
         .filter(sales::outlet_id.eq(outlet_id))

@@ -14,21 +14,26 @@
 //!    in `journal_problems` and flagged on the journal row, never refused;
 //! 5. the rows and the stock ledger entries, in the same transaction.
 //!
-//! Should two copies of a new sale still race past step 2 (they cannot with
-//! the lock, but the unique keys are the arbiter, not the lock), the loser's
-//! insert fails on `sales.uuid`; [`ingest`] then answers from the store in a
-//! fresh transaction, since on PostgreSQL the failed one is aborted.
+//! Like every other model write, [`ingest`] runs inside the caller's one
+//! write transaction (`state.write`, i.e. `Db::write`); it opens none of its
+//! own. Should two copies of a new sale still race past step 2 (they cannot
+//! with the lock, but the unique keys are the arbiter, not the lock), the
+//! loser's insert fails on `sales.uuid`; the checks and writes run in a
+//! savepoint (`super::once`), so [`ingest`] rolls back to it and answers
+//! from the store in the same transaction (on PostgreSQL a failed statement
+//! would otherwise abort the whole transaction).
 
 use diesel::prelude::*;
-use diesel::result::{DatabaseErrorKind, Error as DieselError};
+use ocop_core::i18n::UserError as _;
 use ocop_core::sale::{ChainProblem, Sale, verify};
 use serde::Serialize;
 
 use super::journal::{self, Kind};
+use super::store;
 use super::till::Till;
-use super::{SaleFailure, store};
+use crate::db::DbConn;
 use crate::db::schema::products;
-use crate::db::{Db, DbConn};
+use crate::models::error::{ModelError, refuse};
 use crate::models::stock::{self, SaleStockLine, lot};
 use crate::models::user;
 
@@ -63,36 +68,35 @@ impl Ingested {
     }
 }
 
-/// Stores `sale`, posted by till `till_id`, exactly once.
-pub fn ingest(db: &Db, till: &Till, sale: &Sale) -> Result<Ingested, SaleFailure> {
-    verify(sale).map_err(SaleFailure::Invalid)?;
+/// Stores `sale`, posted by `till`, exactly once. Call inside a write
+/// transaction; a refusal means nothing of the sale was written.
+pub fn ingest(conn: &mut DbConn, till: &Till, sale: &Sale) -> Result<Ingested, ModelError> {
+    verify(sale).map_err(|e| e.refusal())?;
     if sale.till_id != till.id || sale.outlet_id != till.outlet_id {
-        return Err(SaleFailure::WrongTill);
+        return refuse(super::wrong_till());
     }
-    match db.write(|c| store_once(c, sale)) {
-        Err(SaleFailure::Db(DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _))) => {
-            // Lost a race to an identical sale: answer from the store.
-            db.write(|c| match store::find_row_by_uuid(c, sale.id)? {
-                Some(row) => existing(c, &row, sale),
-                None => Err(SaleFailure::ReceiptTaken),
-            })
-        }
-        other => other,
-    }
+    super::once(
+        conn,
+        |c| store_once(c, sale),
+        |c| match store::find_row_by_uuid(c, sale.id)? {
+            Some(row) => existing(c, &row, sale),
+            None => refuse(super::receipt_taken()),
+        },
+    )
 }
 
-fn store_once(conn: &mut DbConn, sale: &Sale) -> Result<Ingested, SaleFailure> {
+fn store_once(conn: &mut DbConn, sale: &Sale) -> Result<Ingested, ModelError> {
     super::till::lock(conn, sale.till_id)?;
     if let Some(row) = store::find_row_by_uuid(conn, sale.id)? {
         return existing(conn, &row, sale);
     }
     let number = i64::from(sale.receipt_no);
     if journal::holder(conn, sale.till_id, number)?.is_some() {
-        return Err(SaleFailure::ReceiptTaken);
+        return refuse(super::receipt_taken());
     }
     let cashier = user::find(conn, sale.cashier_id).optional()?;
     if cashier.is_none_or(|u| u.outlet_id != Some(sale.outlet_id)) {
-        return Err(SaleFailure::UnknownCashier);
+        return refuse(super::unknown_cashier());
     }
     let head = journal::head(conn, sale.till_id)?;
     let problems = head.check_next(sale);
@@ -104,7 +108,7 @@ fn store_once(conn: &mut DbConn, sale: &Sale) -> Result<Ingested, SaleFailure> {
             .first(conn)
             .optional()?;
         if price.is_none() {
-            return Err(SaleFailure::UnknownProduct(line.line_no));
+            return refuse(super::unknown_product(line.line_no));
         }
         server_prices.push(price);
     }
@@ -138,10 +142,10 @@ fn existing(
     conn: &mut DbConn,
     row: &store::SaleRow,
     posted: &Sale,
-) -> Result<Ingested, SaleFailure> {
+) -> Result<Ingested, ModelError> {
     let stored = store::load(conn, row)?;
     if stored != *posted {
-        return Err(SaleFailure::Conflict);
+        return refuse(super::sale_conflict());
     }
     answer_stored(conn, row, stored, "existing")
 }
@@ -152,7 +156,7 @@ pub fn answer_stored(
     row: &store::SaleRow,
     sale: Sale,
     status: &'static str,
-) -> Result<Ingested, SaleFailure> {
+) -> Result<Ingested, ModelError> {
     let problems = journal::problems_at(conn, row.till_id, row.receipt_no)?;
     let server_prices: Vec<Option<i64>> = crate::db::schema::sale_lines::table
         .filter(crate::db::schema::sale_lines::sale_id.eq(row.id))

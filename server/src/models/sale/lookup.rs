@@ -7,7 +7,6 @@ use ocop_core::sale::{ReceiptNo, ReceiptRef};
 use super::store::SaleRow;
 use crate::db::DbConn;
 use crate::db::schema::sales;
-use crate::error::ApiError;
 
 /// Longest text [`parse_receipt_ref`] looks at: `T` + 10 digits + `-` + 10
 /// digits, with room for surrounding spaces.
@@ -32,15 +31,6 @@ pub fn parse_receipt_ref(text: &str) -> Option<ReceiptRef> {
         till_id,
         receipt_no,
     })
-}
-
-/// The 400 for a receipt number that does not read as one.
-pub fn invalid_receipt_ref(text: &str) -> ApiError {
-    ApiError::bad_request(
-        "invalid_receipt_ref",
-        format!("\"{text}\" không phải số phiếu (dạng T<mã máy>-<số phiếu>, ví dụ T3-000012)."),
-        format!("\"{text}\" is not a receipt number (T<till>-<number>, e.g. T3-000012)."),
-    )
 }
 
 /// The sale stored under a receipt number, if that number is a sale's (a

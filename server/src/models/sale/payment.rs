@@ -11,18 +11,19 @@
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
+use ocop_core::i18n::UserError as _;
 use ocop_core::money::Dong;
+use ocop_core::refusal::Refusal;
 use ocop_core::sale::qr::{parse_transfer_memo, vietqr_for_sale};
 use ocop_core::sale::{PaymentMethod, TransferStatus};
 use ocop_core::vietqr::BankBin;
 use serde::Serialize;
 use uuid::Uuid;
 
-use super::SaleFailure;
 use super::store::{self, SaleRow};
 use crate::db::DbConn;
 use crate::db::schema::{sales, transfer_confirmations};
-use crate::error::ApiError;
+use crate::models::error::{ModelError, refuse};
 use crate::models::{outlet, user};
 
 /// Where a sale's bank transfer stands.
@@ -44,8 +45,8 @@ pub struct TransferState {
     pub confirmed_at: Option<DateTime<Utc>>,
 }
 
-fn no_transfer() -> SaleFailure {
-    SaleFailure::Api(ApiError::unprocessable(
+fn no_transfer() -> ModelError {
+    ModelError::Refused(Refusal::invalid(
         "no_bank_transfer",
         "Phiếu này không có khoản thanh toán chuyển khoản.",
         "This sale has no bank-transfer payment.",
@@ -87,20 +88,16 @@ fn deciding_confirmation(
 }
 
 /// Refuses a cashier who is not a user of `outlet_id` (as sale ingest does).
-pub fn check_cashier(
-    conn: &mut DbConn,
-    cashier_id: i32,
-    outlet_id: i32,
-) -> Result<(), SaleFailure> {
+pub fn check_cashier(conn: &mut DbConn, cashier_id: i32, outlet_id: i32) -> Result<(), ModelError> {
     let cashier = user::find(conn, cashier_id).optional()?;
     if cashier.is_none_or(|u| u.outlet_id != Some(outlet_id)) {
-        return Err(SaleFailure::UnknownCashier);
+        return refuse(super::unknown_cashier());
     }
     Ok(())
 }
 
 /// The transfer's state, with the VietQR payload for the outlet's account.
-pub fn state(conn: &mut DbConn, row: &SaleRow) -> Result<TransferState, SaleFailure> {
+pub fn state(conn: &mut DbConn, row: &SaleRow) -> Result<TransferState, ModelError> {
     let sale = store::load(conn, row)?;
     let (amount, sealed) = transfer_of(&sale).ok_or_else(no_transfer)?;
     let decided = deciding_confirmation(conn, row.id)?;
@@ -113,15 +110,15 @@ pub fn state(conn: &mut DbConn, row: &SaleRow) -> Result<TransferState, SaleFail
     let confirmed_at = decided.map(|d| super::store::utc(d.2));
     let shop = outlet::find(conn, row.outlet_id)?;
     let (Some(bin), Some(account)) = (shop.bank_bin, shop.bank_account) else {
-        return Err(SaleFailure::Api(ApiError::unprocessable(
+        return refuse(Refusal::invalid(
             "outlet_has_no_bank_account",
             "Cửa hàng chưa khai báo tài khoản ngân hàng.",
             "The outlet has no bank account on record.",
-        )));
+        ));
     };
-    let bin = BankBin::parse(&bin).map_err(|e| SaleFailure::Api(ApiError::invalid(&e)))?;
-    let qr = vietqr_for_sale(&bin, &account, amount, sale.receipt_ref())
-        .map_err(|e| SaleFailure::Api(ApiError::invalid(&e)))?;
+    let bin = BankBin::parse(&bin).map_err(|e| e.refusal())?;
+    let qr =
+        vietqr_for_sale(&bin, &account, amount, sale.receipt_ref()).map_err(|e| e.refusal())?;
     Ok(TransferState {
         sale_id: sale.id,
         amount: amount.amount(),
@@ -143,7 +140,7 @@ pub fn confirm(
     source: &'static str,
     reference: Option<&str>,
     by: Option<i32>,
-) -> Result<bool, SaleFailure> {
+) -> Result<bool, ModelError> {
     let sale = store::load(conn, row)?;
     let (amount, _) = transfer_of(&sale).ok_or_else(no_transfer)?;
     // One till's confirmations one at a time on PostgreSQL (SQLite writes
@@ -188,9 +185,9 @@ pub fn match_notification(
     conn: &mut DbConn,
     memo: &str,
     amount: i64,
-) -> Result<SaleRow, SaleFailure> {
+) -> Result<SaleRow, ModelError> {
     let unmatched = || {
-        SaleFailure::Api(ApiError::unprocessable(
+        ModelError::Refused(Refusal::invalid(
             "transfer_not_matched",
             "Không tìm thấy phiếu bán hàng khớp với nội dung và số tiền chuyển khoản.",
             "No sale matches the transfer's memo and amount.",

@@ -10,8 +10,9 @@
 //! the sale took them from; damaged goods are written off at once.
 
 use diesel::prelude::*;
-use diesel::result::{DatabaseErrorKind, Error as DieselError};
+use ocop_core::i18n::UserError as _;
 use ocop_core::money::Quantity;
+use ocop_core::refusal::Refusal;
 use ocop_core::sale::refund::verify_refund;
 use ocop_core::sale::{ChainProblem, Refund, Restock};
 use ocop_core::stock::LedgerKind;
@@ -19,10 +20,10 @@ use serde::Serialize;
 
 use super::journal::{self, Kind};
 use super::till::Till;
-use super::{SaleFailure, refund_store, store};
+use super::{refund_store, store};
+use crate::db::DbConn;
 use crate::db::schema::sales;
-use crate::db::{Db, DbConn};
-use crate::error::ApiError;
+use crate::models::error::{ModelError, refuse};
 use crate::models::stock::{self, Movement, SaleStockLine, lot};
 
 /// What the server answers for a posted refund.
@@ -37,30 +38,35 @@ pub struct RefundIngested {
     pub refund: Refund,
 }
 
-/// Stores `refund`, posted by `till`, exactly once.
-pub fn ingest(db: &Db, till: &Till, refund: &Refund) -> Result<RefundIngested, SaleFailure> {
+/// Stores `refund`, posted by `till`, exactly once. Call inside a write
+/// transaction; like a sale's ingest, a lost race on a unique key is
+/// answered from the store (see `super::once`).
+pub fn ingest(
+    conn: &mut DbConn,
+    till: &Till,
+    refund: &Refund,
+) -> Result<RefundIngested, ModelError> {
     if refund.till_id != till.id || refund.outlet_id != till.outlet_id {
-        return Err(SaleFailure::WrongTill);
+        return refuse(super::wrong_till());
     }
-    match db.write(|c| store_once(c, refund)) {
-        Err(SaleFailure::Db(DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _))) => {
-            db.write(|c| match refund_store::find_row_by_uuid(c, refund.id)? {
-                Some(row) => existing(c, &row, refund),
-                None => Err(SaleFailure::ReceiptTaken),
-            })
-        }
-        other => other,
-    }
+    super::once(
+        conn,
+        |c| store_once(c, refund),
+        |c| match refund_store::find_row_by_uuid(c, refund.id)? {
+            Some(row) => existing(c, &row, refund),
+            None => refuse(super::receipt_taken()),
+        },
+    )
 }
 
 fn existing(
     conn: &mut DbConn,
     row: &refund_store::RefundRow,
     posted: &Refund,
-) -> Result<RefundIngested, SaleFailure> {
+) -> Result<RefundIngested, ModelError> {
     let stored = refund_store::load(conn, row)?;
     if stored != *posted {
-        return Err(SaleFailure::Conflict);
+        return refuse(super::sale_conflict());
     }
     let problems = journal::problems_at(conn, row.till_id, row.receipt_no)?;
     Ok(answer("existing", stored, problems))
@@ -90,19 +96,19 @@ fn lock_sale(conn: &mut DbConn, sale_id: i32) -> QueryResult<()> {
     Ok(())
 }
 
-fn store_once(conn: &mut DbConn, refund: &Refund) -> Result<RefundIngested, SaleFailure> {
+fn store_once(conn: &mut DbConn, refund: &Refund) -> Result<RefundIngested, ModelError> {
     super::till::lock(conn, refund.till_id)?;
     if let Some(row) = refund_store::find_row_by_uuid(conn, refund.id)? {
         return existing(conn, &row, refund);
     }
     let cashier = crate::models::user::find(conn, refund.cashier_id).optional()?;
     if cashier.is_none_or(|u| u.outlet_id != Some(refund.outlet_id)) {
-        return Err(SaleFailure::UnknownCashier);
+        return refuse(super::unknown_cashier());
     }
     let sale_row = store::find_row_by_uuid(conn, refund.original_sale_id)?
         .filter(|s| s.outlet_id == refund.outlet_id)
         .ok_or_else(|| {
-            SaleFailure::Api(ApiError::unprocessable(
+            ModelError::Refused(Refusal::invalid(
                 "unknown_sale",
                 "Không tìm thấy phiếu bán hàng gốc tại cửa hàng này.",
                 "The original sale was not found at this outlet.",
@@ -111,10 +117,10 @@ fn store_once(conn: &mut DbConn, refund: &Refund) -> Result<RefundIngested, Sale
     lock_sale(conn, sale_row.id)?;
     let sale = store::load(conn, &sale_row)?;
     let earlier = refund_store::for_sale(conn, sale_row.id)?;
-    verify_refund(refund, &sale, &earlier).map_err(SaleFailure::InvalidRefund)?;
+    verify_refund(refund, &sale, &earlier).map_err(|e| e.refusal())?;
     let number = i64::from(refund.receipt_no);
     if journal::holder(conn, refund.till_id, number)?.is_some() {
-        return Err(SaleFailure::ReceiptTaken);
+        return refuse(super::receipt_taken());
     }
     let head = journal::head(conn, refund.till_id)?;
     let problems = head.check_next(refund);

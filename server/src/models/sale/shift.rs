@@ -10,7 +10,9 @@
 
 use chrono::Utc;
 use diesel::prelude::*;
+use ocop_core::i18n::UserError as _;
 use ocop_core::money::Dong;
+use ocop_core::refusal::Refusal;
 use ocop_core::sale::shift::{
     CashDirection, CashMovement, CountedTotals, ShiftClosing, ShiftInput, ShiftOpening,
     ShiftSummary, close, summarise,
@@ -19,25 +21,25 @@ use serde::Serialize;
 use uuid::Uuid;
 
 use super::store::{utc, uuid};
-use super::{SaleFailure, refund_store, store};
+use super::{refund_store, store};
 use crate::db::DbConn;
 use crate::db::schema::{cash_movements, shift_acknowledgements, shift_closings, shifts};
-use crate::error::ApiError;
+use crate::models::error::{ModelError, refuse};
 
-fn shift_closed() -> SaleFailure {
-    SaleFailure::Api(ApiError::conflict(
+fn shift_closed() -> ModelError {
+    ModelError::Refused(Refusal::conflict(
         "shift_closed",
         "Ca làm việc đã đóng.",
         "The shift is already closed.",
     ))
 }
 
-fn invalid(e: &ocop_core::sale::shift::ShiftError) -> SaleFailure {
-    SaleFailure::Api(ApiError::invalid(e))
+fn invalid(e: &ocop_core::sale::shift::ShiftError) -> ModelError {
+    ModelError::Refused(e.refusal())
 }
 
 /// A stored shift: its row id and opening.
-pub fn find(conn: &mut DbConn, id: Uuid) -> Result<(i32, ShiftOpening), SaleFailure> {
+pub fn find(conn: &mut DbConn, id: Uuid) -> Result<(i32, ShiftOpening), ModelError> {
     let row: Option<(i32, String, i32, i32, i32, chrono::NaiveDateTime, i64)> = shifts::table
         .filter(shifts::uuid.eq(id.to_string()))
         .select((
@@ -52,7 +54,7 @@ pub fn find(conn: &mut DbConn, id: Uuid) -> Result<(i32, ShiftOpening), SaleFail
         .first(conn)
         .optional()?;
     let (row_id, u, till_id, outlet_id, cashier_id, opened_at, float) =
-        row.ok_or_else(|| SaleFailure::Api(ApiError::not_found()))?;
+        row.ok_or(ModelError::Db(diesel::result::Error::NotFound))?;
     Ok((
         row_id,
         ShiftOpening {
@@ -67,12 +69,12 @@ pub fn find(conn: &mut DbConn, id: Uuid) -> Result<(i32, ShiftOpening), SaleFail
 }
 
 /// Opens a shift (once; the same opening again is answered as stored).
-pub fn open(conn: &mut DbConn, opening: &ShiftOpening) -> Result<bool, SaleFailure> {
+pub fn open(conn: &mut DbConn, opening: &ShiftOpening) -> Result<bool, ModelError> {
     opening.validate().map_err(|e| invalid(&e))?;
     match find(conn, opening.id) {
         Ok((_, stored)) if stored == *opening => return Ok(false),
-        Ok(_) => return Err(SaleFailure::Conflict),
-        Err(SaleFailure::Api(e)) if e.code() == "not_found" => {}
+        Ok(_) => return refuse(super::sale_conflict()),
+        Err(ModelError::Db(diesel::result::Error::NotFound)) => {}
         Err(e) => return Err(e),
     }
     diesel::insert_into(shifts::table)
@@ -102,7 +104,7 @@ pub fn add_movement(
     conn: &mut DbConn,
     m: &CashMovement,
     by: Option<i32>,
-) -> Result<(), SaleFailure> {
+) -> Result<(), ModelError> {
     m.validate().map_err(|e| invalid(&e))?;
     let (row, _) = find(conn, m.shift_id)?;
     let known: Option<i32> = cash_movements::table
@@ -137,7 +139,7 @@ fn movements(
     conn: &mut DbConn,
     shift_row: i32,
     shift_id: Uuid,
-) -> Result<Vec<CashMovement>, SaleFailure> {
+) -> Result<Vec<CashMovement>, ModelError> {
     let rows: Vec<(String, chrono::NaiveDateTime, String, i64, String)> = cash_movements::table
         .filter(cash_movements::shift_id.eq(shift_row))
         .order(cash_movements::id)
@@ -171,7 +173,7 @@ fn movements(
 pub fn summary(
     conn: &mut DbConn,
     id: Uuid,
-) -> Result<(i32, ShiftOpening, ShiftSummary), SaleFailure> {
+) -> Result<(i32, ShiftOpening, ShiftSummary), ModelError> {
     let (row, opening) = find(conn, id)?;
     let moves = movements(conn, row, id)?;
     let sales = store::for_shift(conn, id)?;
@@ -203,7 +205,7 @@ pub struct ShiftReport {
 fn stored_closing(
     conn: &mut DbConn,
     row: i32,
-) -> Result<Option<(ShiftSummary, ShiftClosing)>, SaleFailure> {
+) -> Result<Option<(ShiftSummary, ShiftClosing)>, ModelError> {
     let stored: Option<(String, String)> = shift_closings::table
         .filter(shift_closings::shift_id.eq(row))
         .select((shift_closings::summary, shift_closings::closing))
@@ -211,7 +213,7 @@ fn stored_closing(
         .optional()?;
     stored
         .map(|(s, c)| {
-            let bad = |_| SaleFailure::Db(super::store::corrupt("Z report"));
+            let bad = |_| ModelError::Db(super::store::corrupt("Z report"));
             Ok((
                 serde_json::from_str(&s).map_err(bad)?,
                 serde_json::from_str(&c).map_err(bad)?,
@@ -230,7 +232,7 @@ fn acknowledged(conn: &mut DbConn, row: i32) -> QueryResult<bool> {
 }
 
 /// The X report (open shift) or the stored Z report (closed).
-pub fn report(conn: &mut DbConn, id: Uuid) -> Result<ShiftReport, SaleFailure> {
+pub fn report(conn: &mut DbConn, id: Uuid) -> Result<ShiftReport, ModelError> {
     let (row, opening) = find(conn, id)?;
     if let Some((summary, closing)) = stored_closing(conn, row)? {
         let acked = acknowledged(conn, row)?;
@@ -258,7 +260,7 @@ pub fn close_shift(
     id: Uuid,
     counted: CountedTotals,
     by: Option<i32>,
-) -> Result<ShiftReport, SaleFailure> {
+) -> Result<ShiftReport, ModelError> {
     let (row, _, summary) = summary(conn, id)?;
     if let Some((_, stored)) = stored_closing(conn, row)? {
         if stored.counted == counted {
@@ -290,14 +292,14 @@ pub fn acknowledge(
     id: Uuid,
     by: i32,
     note: &str,
-) -> Result<ShiftReport, SaleFailure> {
+) -> Result<ShiftReport, ModelError> {
     let (row, _) = find(conn, id)?;
     if stored_closing(conn, row)?.is_none() {
-        return Err(SaleFailure::Api(ApiError::conflict(
+        return refuse(Refusal::conflict(
             "shift_not_closed",
             "Ca làm việc chưa đóng.",
             "The shift is not closed yet.",
-        )));
+        ));
     }
     if !acknowledged(conn, row)? {
         diesel::insert_into(shift_acknowledgements::table)

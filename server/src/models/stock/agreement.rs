@@ -5,12 +5,13 @@
 
 use chrono::{NaiveDate, NaiveDateTime, Utc};
 use diesel::prelude::*;
+use ocop_core::refusal::Refusal;
 use ocop_core::stock::{ConsignmentTerms, LossBearer, SettlementPeriod};
 use serde::{Deserialize, Serialize};
 
-use super::error::{StockError, StockFailure, refuse};
 use crate::db::DbConn;
 use crate::db::schema::consignment_agreements as ca;
+use crate::models::error::{ModelError, refuse};
 
 #[derive(Debug, Clone, Queryable, Selectable, Serialize, utoipa::ToSchema)]
 #[diesel(table_name = ca)]
@@ -67,11 +68,11 @@ pub struct NewAgreement {
     pub note: String,
 }
 
-fn check(new: &NewAgreement) -> Result<(), StockError> {
+fn check(new: &NewAgreement) -> Result<(), Refusal> {
     match (new.terms, new.commission_bp) {
         (ConsignmentTerms::Commission, Some(bp)) if (0..=10_000).contains(&bp) => {}
         (ConsignmentTerms::Commission, _) => {
-            return Err(StockError::invalid(
+            return Err(Refusal::invalid(
                 "invalid_commission",
                 "Hợp đồng hưởng hoa hồng cần tỷ lệ hoa hồng từ 0 đến 10000 điểm cơ bản (0–100%).",
                 "Commission terms need a commission of 0 to 10000 basis points (0–100 %).",
@@ -79,7 +80,7 @@ fn check(new: &NewAgreement) -> Result<(), StockError> {
         }
         (ConsignmentTerms::PayoutPrice, None) => {}
         (ConsignmentTerms::PayoutPrice, Some(_)) => {
-            return Err(StockError::invalid(
+            return Err(Refusal::invalid(
                 "commission_not_allowed",
                 "Hợp đồng giá thanh toán cố định không có tỷ lệ hoa hồng (giá ghi trên từng phiếu nhập).",
                 "Payout-price terms have no commission (the price is agreed on each goods-received line).",
@@ -87,7 +88,7 @@ fn check(new: &NewAgreement) -> Result<(), StockError> {
         }
     }
     if new.ends_on.is_some_and(|end| end < new.starts_on) {
-        return Err(StockError::invalid(
+        return Err(Refusal::invalid(
             "agreement_dates_inverted",
             "Ngày kết thúc hợp đồng phải từ ngày bắt đầu trở đi.",
             "The agreement cannot end before it starts.",
@@ -102,7 +103,7 @@ pub fn create(
     conn: &mut DbConn,
     new: &NewAgreement,
     by: Option<i32>,
-) -> Result<Agreement, StockFailure> {
+) -> Result<Agreement, ModelError> {
     check(new)?;
     crate::models::producer::find(conn, new.producer_id)?;
     crate::models::outlet::find(conn, new.outlet_id)?;
@@ -113,7 +114,7 @@ pub fn create(
             a.starts_on <= new.ends_on.unwrap_or(far) && new.starts_on <= a.ends_on.unwrap_or(far)
         });
     if overlaps {
-        return refuse(StockError::conflict(
+        return refuse(Refusal::conflict(
             "agreement_overlaps",
             "Chủ thể và điểm bán này đã có hợp đồng ký gửi trùng thời gian.",
             "This producer and outlet already have an agreement covering part of that period.",
@@ -181,10 +182,10 @@ pub fn require_active(
     producer_id: i32,
     outlet_id: i32,
     day: NaiveDate,
-) -> Result<Agreement, StockFailure> {
+) -> Result<Agreement, ModelError> {
     match active(conn, producer_id, outlet_id, day)? {
         Some(a) => Ok(a),
-        None => refuse(StockError::invalid(
+        None => refuse(Refusal::invalid(
             "no_active_agreement",
             "Chưa có hợp đồng ký gửi còn hiệu lực giữa chủ thể và điểm bán này: không được nhập hàng.",
             "There is no active consignment agreement between this producer and outlet: goods cannot be received.",

@@ -9,12 +9,13 @@ use chrono::{NaiveDate, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use diesel::upsert::excluded;
 use ocop_core::money::Quantity;
+use ocop_core::refusal::Refusal;
 use serde::{Deserialize, Serialize};
 
-use super::error::{StockError, StockFailure};
 use super::report::{Lookup, OnHandQuery, Scope, rows_in_scope};
 use crate::db::DbConn;
 use crate::db::schema::stock_thresholds as st;
+use crate::models::error::ModelError;
 use crate::models::product;
 
 /// Certificates are flagged this many days before they expire.
@@ -213,9 +214,9 @@ pub fn set_threshold(
     product_id: i32,
     min: Quantity,
     by: i32,
-) -> Result<Threshold, StockFailure> {
+) -> Result<Threshold, ModelError> {
     if min.milli() < 0 {
-        return Err(StockError::invalid(
+        return Err(Refusal::invalid(
             "negative_threshold",
             "Ngưỡng tồn kho không được âm.",
             "The threshold cannot be negative.",

@@ -6,17 +6,17 @@
 use chrono::{NaiveDate, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use ocop_core::digital_link::ScanInput;
-use ocop_core::i18n::{Lang, UserError};
+use ocop_core::i18n::UserError as _;
 use ocop_core::money::Quantity;
+use ocop_core::refusal::Refusal;
 use ocop_core::stock::{DocumentKind, WriteOffReason};
 use serde::{Deserialize, Serialize};
 
-use super::error::{
-    StockError, StockFailure, document_posted, fractional_quantity, non_positive_quantity, refuse,
-};
+use super::error::{document_posted, fractional_quantity, non_positive_quantity};
 use super::{agreement, lot};
 use crate::db::DbConn;
 use crate::db::schema::{stock_document_lines as sdl, stock_documents as sd};
+use crate::models::error::{ModelError, refuse};
 use crate::models::product::{self, Product};
 
 pub const DRAFT: &str = "draft";
@@ -54,10 +54,10 @@ pub struct Document {
 }
 
 impl Document {
-    pub fn kind(&self) -> Result<DocumentKind, StockFailure> {
+    pub fn kind(&self) -> Result<DocumentKind, ModelError> {
         self.kind
             .parse()
-            .map_err(|_| StockFailure::Db(diesel::result::Error::NotFound))
+            .map_err(|_| ModelError::Db(diesel::result::Error::NotFound))
     }
 
     pub fn is_draft(&self) -> bool {
@@ -153,12 +153,8 @@ struct CheckedLine {
     reason: Option<String>,
 }
 
-fn invalid(code: &'static str, vi: &str, en: &str) -> StockFailure {
-    StockFailure::Rule(StockError::invalid(code, vi, en))
-}
-
-fn user_error(e: &dyn UserError) -> StockError {
-    StockError::invalid(e.code(), e.message(Lang::Vi), e.message(Lang::En))
+fn invalid(code: &'static str, vi: &str, en: &str) -> ModelError {
+    ModelError::Refused(Refusal::invalid(code, vi, en))
 }
 
 /// Finds the product a line names, by id or by scan; the scan's lot wins
@@ -166,11 +162,11 @@ fn user_error(e: &dyn UserError) -> StockError {
 fn resolve_product(
     conn: &mut DbConn,
     line: &DraftLine,
-) -> Result<(Product, Option<String>), StockFailure> {
+) -> Result<(Product, Option<String>), ModelError> {
     if let Some(id) = line.product_id {
         return match product::find(conn, id).optional()? {
             Some(p) => Ok((p, line.lot_code.clone())),
-            None => refuse(StockError::invalid(
+            None => refuse(Refusal::invalid(
                 "unknown_product",
                 "Không có sản phẩm này.",
                 "No such product.",
@@ -184,7 +180,7 @@ fn resolve_product(
             "Give a product id or a scan.",
         ));
     };
-    let (found, scanned_lot) = match ScanInput::classify(scan).map_err(|e| user_error(&e))? {
+    let (found, scanned_lot) = match ScanInput::classify(scan).map_err(|e| e.refusal())? {
         ScanInput::Gtin(g) => (product::find_by_gtin(conn, g.as_str14())?, None),
         ScanInput::DigitalLink(dl) => (
             product::find_by_gtin(conn, dl.gtin.as_str14())?,
@@ -200,7 +196,7 @@ fn resolve_product(
                 .filter(|c| !c.trim().is_empty())
                 .or(scanned_lot),
         )),
-        None => refuse(StockError::invalid(
+        None => refuse(Refusal::invalid(
             "unknown_scan",
             format!("Không tìm thấy sản phẩm có mã \"{scan}\"."),
             format!("No product has the code \"{scan}\"."),
@@ -215,7 +211,7 @@ fn check(
     conn: &mut DbConn,
     input: &DraftInput,
     today: NaiveDate,
-) -> Result<Vec<CheckedLine>, StockFailure> {
+) -> Result<Vec<CheckedLine>, ModelError> {
     let outlet = crate::models::outlet::find(conn, input.outlet_id)?;
     match input.kind {
         DocumentKind::TransferReceipt => {
@@ -306,16 +302,9 @@ fn check(
     }
     let mut out: Vec<CheckedLine> = Vec::with_capacity(input.lines.len());
     for (i, line) in input.lines.iter().enumerate() {
-        let at = |e: StockError| StockFailure::Rule(e.on_line(i + 1));
+        let at = |e: Refusal| ModelError::Refused(e.on_line(i + 1));
         let checked =
-            check_line(conn, input, line, agreement_terms, today).map_err(|e| match e {
-                StockFailure::Rule(r) => at(r),
-                StockFailure::Api(a) => StockFailure::Rule(
-                    StockError::invalid(a.code(), a.message(Lang::Vi), a.message(Lang::En))
-                        .on_line(i + 1),
-                ),
-                other => other,
-            })?;
+            check_line(conn, input, line, agreement_terms, today).map_err(|e| e.on_line(i + 1))?;
         if input.kind == DocumentKind::Count {
             let clash = out.iter().any(|o| {
                 o.product_id == checked.product_id
@@ -324,7 +313,7 @@ fn check(
                         || checked.lot_code.is_none())
             });
             if clash {
-                return Err(at(StockError::invalid(
+                return Err(at(Refusal::invalid(
                     "duplicate_count_line",
                     "Sản phẩm (lô) này đã có trên phiếu kiểm kê; đếm cả sản phẩm hoặc từng lô, không cả hai.",
                     "This product (lot) is already on the count sheet; count a product as a whole or lot by lot, not both.",
@@ -342,7 +331,7 @@ fn check_line(
     line: &DraftLine,
     terms: Option<ocop_core::stock::ConsignmentTerms>,
     today: NaiveDate,
-) -> Result<CheckedLine, StockFailure> {
+) -> Result<CheckedLine, ModelError> {
     use ocop_core::stock::ConsignmentTerms;
     let (product, lot_code) = resolve_product(conn, line)?;
     let zero_ok = input.kind == DocumentKind::Count;
@@ -358,7 +347,7 @@ fn check_line(
         DocumentKind::GoodsReceived | DocumentKind::ReturnToProducer
     );
     if owner_bound && input.producer_id != Some(product.producer_id) {
-        return refuse(StockError::invalid(
+        return refuse(Refusal::invalid(
             "wrong_producer",
             format!(
                 "\"{}\" không phải hàng của chủ thể trên phiếu.",
@@ -377,14 +366,14 @@ fn check_line(
         match (terms, line.payout_price) {
             (Some(ConsignmentTerms::PayoutPrice), Some(p)) if p >= 0 => payout_price = Some(p),
             (Some(ConsignmentTerms::PayoutPrice), _) => {
-                return refuse(StockError::invalid(
+                return refuse(Refusal::invalid(
                     "payout_price_required",
                     "Hợp đồng theo giá thanh toán cố định: cần nhập giá thanh toán (không âm) cho từng dòng.",
                     "Payout-price terms: each line needs a payout price (not negative).",
                 ));
             }
             (_, Some(_)) => {
-                return refuse(StockError::invalid(
+                return refuse(Refusal::invalid(
                     "payout_price_not_allowed",
                     "Hợp đồng theo hoa hồng: không nhập giá thanh toán trên dòng hàng.",
                     "Commission terms: lines carry no payout price.",
@@ -395,7 +384,7 @@ fn check_line(
     } else if let Some(code) = &lot_code
         && lot::find_by_code(conn, product.id, code)?.is_none()
     {
-        return refuse(StockError::invalid(
+        return refuse(Refusal::invalid(
             "unknown_lot",
             format!("Sản phẩm \"{}\" không có lô \"{code}\".", product.name_vi),
             format!("Product \"{}\" has no lot \"{code}\".", product.name_vi),
@@ -424,7 +413,7 @@ pub fn create_draft(
     input: &DraftInput,
     by: i32,
     today: NaiveDate,
-) -> Result<Document, StockFailure> {
+) -> Result<Document, ModelError> {
     let lines = check(conn, input, today)?;
     let id = diesel::insert_into(sd::table)
         .values((
@@ -452,7 +441,7 @@ pub fn replace_draft(
     id: i32,
     input: &DraftInput,
     today: NaiveDate,
-) -> Result<Document, StockFailure> {
+) -> Result<Document, ModelError> {
     let current = find(conn, id)?;
     if !current.is_draft() {
         return refuse(document_posted(&current.label()));

@@ -6,12 +6,13 @@
 
 use chrono::{NaiveDate, NaiveDateTime, Utc};
 use diesel::prelude::*;
-use ocop_core::i18n::{Lang, UserError};
+use ocop_core::i18n::UserError as _;
+use ocop_core::refusal::Refusal;
 use serde::Serialize;
 
-use super::error::{StockError, StockFailure, refuse};
 use crate::db::DbConn;
 use crate::db::schema::lots;
+use crate::models::error::{ModelError, refuse};
 
 #[derive(Debug, Clone, Queryable, Selectable, Serialize, utoipa::ToSchema)]
 #[diesel(table_name = lots)]
@@ -27,22 +28,19 @@ pub struct Lot {
 }
 
 /// Checks a lot code as typed (`None` or blank: no lot).
-pub fn parse_code(code: Option<&str>) -> Result<Option<String>, StockError> {
+pub fn parse_code(code: Option<&str>) -> Result<Option<String>, Refusal> {
     match code.map(str::trim) {
         None | Some("") => Ok(None),
         Some(c) => ocop_core::digital_link::Lot::parse(c)
             .map(|l| Some(l.as_str().to_owned()))
-            .map_err(|e| StockError::invalid(e.code(), e.message(Lang::Vi), e.message(Lang::En))),
+            .map_err(|e| e.refusal()),
     }
 }
 
 /// Checks the dates of a lot: production not after expiry.
-pub fn check_dates(
-    produced: Option<NaiveDate>,
-    expires: Option<NaiveDate>,
-) -> Result<(), StockError> {
+pub fn check_dates(produced: Option<NaiveDate>, expires: Option<NaiveDate>) -> Result<(), Refusal> {
     match (produced, expires) {
-        (Some(p), Some(e)) if e < p => Err(StockError::invalid(
+        (Some(p), Some(e)) if e < p => Err(Refusal::invalid(
             "lot_dates_inverted",
             format!(
                 "Hạn sử dụng ({}) trước ngày sản xuất ({}).",
@@ -87,11 +85,11 @@ pub fn find_or_create(
     code: &str,
     produced_on: Option<NaiveDate>,
     expires_on: Option<NaiveDate>,
-) -> Result<Lot, StockFailure> {
+) -> Result<Lot, ModelError> {
     if let Some(existing) = find_by_code(conn, product_id, code)? {
         let differs = |a: Option<NaiveDate>, b: Option<NaiveDate>| matches!((a, b), (Some(x), Some(y)) if x != y);
         if differs(existing.produced_on, produced_on) || differs(existing.expires_on, expires_on) {
-            return refuse(StockError::invalid(
+            return refuse(Refusal::invalid(
                 "lot_dates_mismatch",
                 format!("Lô \"{code}\" đã có với ngày sản xuất/hạn sử dụng khác."),
                 format!("Lot \"{code}\" already exists with other production/expiry dates."),
@@ -124,6 +122,6 @@ pub fn find_or_create(
 }
 
 /// The product's "no lot" lot.
-pub fn unlotted(conn: &mut DbConn, product_id: i32) -> Result<Lot, StockFailure> {
+pub fn unlotted(conn: &mut DbConn, product_id: i32) -> Result<Lot, ModelError> {
     find_or_create(conn, product_id, "", None, None)
 }

@@ -33,8 +33,7 @@
 //! the goods were handed over — and shows up in the negative-stock alert.
 //! Each [`LedgerEntry`] carries the owner, for settlement. A refund calls
 //! [`post_refund_lines`] with the sale's reference: goods go back to the lots
-//! and owners the sale took them from. Both return `StockFailure`, which
-//! converts into `ApiError`.
+//! and owners the sale took them from. both return `ModelError`.
 
 pub mod agreement;
 pub mod alerts;
@@ -46,7 +45,6 @@ pub mod report;
 mod sale;
 pub mod verify;
 
-pub use error::{StockError, StockFailure};
 pub use sale::{SaleStockLine, post_refund_lines, post_sale_lines};
 pub use verify::{Mismatch, verify};
 
@@ -56,11 +54,13 @@ use chrono::{NaiveDateTime, Utc};
 use diesel::prelude::*;
 use diesel::upsert::excluded;
 use ocop_core::money::Quantity;
+use ocop_core::refusal::Refusal;
 use ocop_core::stock::LedgerKind;
 use serde::Serialize;
 
 use crate::db::DbConn;
 use crate::db::schema::{stock_ledger, stock_on_hand};
+use crate::models::error::ModelError;
 use crate::models::product;
 
 /// One appended ledger row.
@@ -140,13 +140,13 @@ pub fn append(
     conn: &mut DbConn,
     user_id: Option<i32>,
     moves: &[Movement],
-) -> Result<Vec<LedgerEntry>, StockFailure> {
+) -> Result<Vec<LedgerEntry>, ModelError> {
     // Net change per key, in the one fixed order every posting uses.
     let mut deltas: BTreeMap<StockKey, (i64, bool)> = BTreeMap::new();
     for m in moves {
         let entry = deltas.entry(m.key).or_insert((0, false));
         entry.0 = entry.0.checked_add(m.qty.milli()).ok_or_else(|| {
-            error::StockError::invalid(
+            Refusal::invalid(
                 "quantity_out_of_range",
                 "Số lượng quá lớn.",
                 "Quantity out of range.",
@@ -162,7 +162,7 @@ pub fn append(
         if *must_stay_positive && *delta < 0 && after < 0 {
             let name = product::find(conn, key.product_id)?.name_vi;
             let before = after.saturating_sub(*delta);
-            return error::refuse(error::insufficient_stock(
+            return crate::models::error::refuse(error::insufficient_stock(
                 &name,
                 Quantity::from_milli(before),
             ));

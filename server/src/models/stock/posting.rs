@@ -12,19 +12,21 @@
 use chrono::{NaiveDate, Utc};
 use diesel::prelude::*;
 use ocop_core::money::Quantity;
+use ocop_core::refusal::Refusal;
 use ocop_core::stock::{
     ConsignmentTerms, DocumentKind, LedgerKind, WriteOffReason, document_number,
 };
 use serde::Deserialize;
 
 use super::document::{self, DRAFT, Document, DocumentLine, POSTED};
-use super::error::{StockError, StockFailure, document_posted, refuse};
+use super::error::document_posted;
 use super::sale::take;
 use super::{Movement, StockKey, agreement, append, entries_for_document, lock_product_stock, lot};
 use crate::db::DbConn;
 use crate::db::schema::{
     stock_document_counters as counters, stock_document_lines as sdl, stock_documents as sd,
 };
+use crate::models::error::{ModelError, refuse};
 use crate::models::{outlet, product};
 
 /// The next number of this outlet and kind (1, 2, 3…), without gaps.
@@ -59,12 +61,7 @@ fn number_for(conn: &mut DbConn, outlet_id: i32, kind: DocumentKind) -> QueryRes
 
 /// Posts a draft: numbers it and appends its ledger entries. `today` is the
 /// Vietnamese calendar day (agreements and listing are checked on it).
-pub fn post(
-    conn: &mut DbConn,
-    id: i32,
-    by: i32,
-    today: NaiveDate,
-) -> Result<Document, StockFailure> {
+pub fn post(conn: &mut DbConn, id: i32, by: i32, today: NaiveDate) -> Result<Document, ModelError> {
     let doc = document::find(conn, id)?;
     let kind = doc.kind()?;
     let claimed = diesel::update(sd::table.filter(sd::id.eq(id)).filter(sd::status.eq(DRAFT)))
@@ -95,7 +92,7 @@ pub fn post(
                 .as_deref()
                 .and_then(|r| r.parse().ok())
                 .ok_or_else(|| {
-                    StockFailure::Rule(StockError::invalid(
+                    ModelError::Refused(Refusal::invalid(
                         "reason_required",
                         "Thiếu lý do xuất hủy.",
                         "The write-off reason is missing.",
@@ -141,13 +138,8 @@ impl Ctx<'_> {
     }
 }
 
-fn at_line<T>(line: &DocumentLine, r: Result<T, StockFailure>) -> Result<T, StockFailure> {
-    r.map_err(|e| match e {
-        StockFailure::Rule(r) => {
-            StockFailure::Rule(r.on_line(usize::try_from(line.line_no).unwrap_or(0)))
-        }
-        other => other,
-    })
+fn at_line<T>(line: &DocumentLine, r: Result<T, ModelError>) -> Result<T, ModelError> {
+    r.map_err(|e| e.on_line(line.line_no))
 }
 
 fn goods_received(
@@ -155,9 +147,9 @@ fn goods_received(
     ctx: &Ctx,
     lines: &[DocumentLine],
     today: NaiveDate,
-) -> Result<Vec<Movement>, StockFailure> {
+) -> Result<Vec<Movement>, ModelError> {
     let producer_id = ctx.doc.producer_id.ok_or_else(|| {
-        StockFailure::Rule(StockError::invalid(
+        ModelError::Refused(Refusal::invalid(
             "producer_required",
             "Thiếu chủ thể.",
             "The producer is missing.",
@@ -169,14 +161,13 @@ fn goods_received(
         .execute(conn)?;
     let mut moves = Vec::new();
     for line in lines {
-        at_line(
-            line,
-            product::check_receivable(conn, line.product_id, today).map_err(StockFailure::from),
-        )?;
+        // Refused without a line number, as posting always answered it: the
+        // product's state is at fault, whichever line names it.
+        product::check_receivable(conn, line.product_id, today)?;
         if deal.terms() == Some(ConsignmentTerms::PayoutPrice) && line.payout_price.is_none() {
             return at_line(
                 line,
-                refuse(StockError::invalid(
+                refuse(Refusal::invalid(
                     "payout_price_required",
                     "Hợp đồng theo giá thanh toán cố định: cần giá thanh toán cho dòng hàng.",
                     "Payout-price terms: the line needs a payout price.",
@@ -214,12 +205,12 @@ fn goods_received(
     Ok(moves)
 }
 
-fn lot_id_of(conn: &mut DbConn, line: &DocumentLine) -> Result<Option<i32>, StockFailure> {
+fn lot_id_of(conn: &mut DbConn, line: &DocumentLine) -> Result<Option<i32>, ModelError> {
     match line.lot_code.as_deref() {
         None | Some("") => Ok(None),
         Some(code) => match lot::find_by_code(conn, line.product_id, code)? {
             Some(l) => Ok(Some(l.id)),
-            None => refuse(StockError::invalid(
+            None => refuse(Refusal::invalid(
                 "unknown_lot",
                 format!("Không có lô \"{code}\"."),
                 format!("No lot \"{code}\"."),
@@ -236,7 +227,7 @@ fn takes(
     lines: &[DocumentLine],
     kind: LedgerKind,
     owner: Option<i32>,
-) -> Result<Vec<Movement>, StockFailure> {
+) -> Result<Vec<Movement>, ModelError> {
     let mut ordered: Vec<&DocumentLine> = lines.iter().collect();
     ordered.sort_by_key(|l| (l.product_id, l.line_no));
     let mut moves = Vec::new();
@@ -257,7 +248,7 @@ fn takes(
             if owner.is_some_and(|o| o != key.owner_producer_id) {
                 return at_line(
                     line,
-                    refuse(StockError::invalid(
+                    refuse(Refusal::invalid(
                         "wrong_producer",
                         "Hàng này thuộc chủ thể khác.",
                         "These goods belong to another producer.",
@@ -275,7 +266,7 @@ fn count(
     conn: &mut DbConn,
     ctx: &Ctx,
     lines: &[DocumentLine],
-) -> Result<Vec<Movement>, StockFailure> {
+) -> Result<Vec<Movement>, ModelError> {
     let mut ordered: Vec<&DocumentLine> = lines.iter().collect();
     ordered.sort_by_key(|l| (l.product_id, l.line_no));
     let outlet_id = ctx.doc.outlet_id;
@@ -297,7 +288,7 @@ fn count(
         if line.reason.is_none() && ctx.doc.note.trim().is_empty() {
             return at_line(
                 line,
-                refuse(StockError::invalid(
+                refuse(Refusal::invalid(
                     "reason_required",
                     "Có chênh lệch kiểm kê: cần ghi lý do (trên dòng hoặc ghi chú phiếu).",
                     "The count differs from stock: give a reason (on the line or in the note).",
@@ -412,7 +403,7 @@ pub fn receive_transfer(
     transfer_id: i32,
     input: &ReceiveInput,
     by: i32,
-) -> Result<Document, StockFailure> {
+) -> Result<Document, ModelError> {
     let transfer = document::find(conn, transfer_id)?;
     let dest = match (
         transfer.kind()?,
@@ -421,7 +412,7 @@ pub fn receive_transfer(
     ) {
         (DocumentKind::Transfer, false, Some(dest)) => dest,
         _ => {
-            return refuse(StockError::invalid(
+            return refuse(Refusal::invalid(
                 "not_a_sent_transfer",
                 "Chỉ nhận được hàng của phiếu chuyển kho đã gửi (đã ghi sổ).",
                 "Only a sent (posted) transfer can be received.",
@@ -431,7 +422,7 @@ pub fn receive_transfer(
     let sent = document::lines(conn, transfer_id)?;
     for r in &input.lines {
         if !sent.iter().any(|l| l.id == r.line_id) {
-            return refuse(StockError::invalid(
+            return refuse(Refusal::invalid(
                 "unknown_line",
                 "Dòng hàng không thuộc phiếu chuyển này.",
                 "That line is not on this transfer.",
@@ -480,7 +471,7 @@ pub fn receive_transfer(
         if received < 0 || received > line.qty_milli {
             return at_line(
                 line,
-                refuse(StockError::invalid(
+                refuse(Refusal::invalid(
                     "invalid_received_quantity",
                     "Số lượng nhận phải từ 0 đến số lượng đã gửi.",
                     "The received quantity must be between 0 and the quantity sent.",
@@ -536,8 +527,8 @@ pub fn receive_transfer(
     Ok(doc)
 }
 
-fn already_received() -> StockError {
-    StockError::conflict(
+fn already_received() -> Refusal {
+    Refusal::conflict(
         "already_received",
         "Phiếu chuyển kho này đã được nhận.",
         "This transfer has already been received.",

@@ -4,13 +4,15 @@
 use std::collections::BTreeMap;
 
 use ocop_core::money::Quantity;
+use ocop_core::refusal::Refusal;
 use ocop_core::stock::{LedgerKind, LotStock, allocate_fefo};
 
-use super::error::{StockError, StockFailure, non_positive_quantity, refuse};
+use super::error::non_positive_quantity;
 use super::{
     LedgerEntry, Movement, OnHand, StockKey, append, entries_for_ref, lock_product_stock, lot,
 };
 use crate::db::DbConn;
+use crate::models::error::{ModelError, refuse};
 use crate::models::product;
 
 /// One sold (or refunded) line as stock sees it.
@@ -31,7 +33,7 @@ pub fn post_sale_lines(
     sale_ref: &str,
     lines: &[SaleStockLine],
     user_id: Option<i32>,
-) -> Result<Vec<LedgerEntry>, StockFailure> {
+) -> Result<Vec<LedgerEntry>, ModelError> {
     let mut moves = Vec::new();
     for (line_no, line) in sorted(lines) {
         if !line.qty.is_positive() {
@@ -45,10 +47,7 @@ pub fn post_sale_lines(
             line.qty,
             true,
         )
-        .map_err(|e| match e {
-            StockFailure::Rule(r) => StockFailure::Rule(r.on_line(line_no)),
-            other => other,
-        })?;
+        .map_err(|e| e.on_line(line_no))?;
         for (key, qty) in parts {
             moves.push(Movement {
                 key,
@@ -74,7 +73,7 @@ pub fn post_refund_lines(
     refund_ref: &str,
     lines: &[SaleStockLine],
     user_id: Option<i32>,
-) -> Result<Vec<LedgerEntry>, StockFailure> {
+) -> Result<Vec<LedgerEntry>, ModelError> {
     let sold = entries_for_ref(conn, sale_ref)?;
     let mut moves = Vec::new();
     for (line_no, line) in sorted(lines) {
@@ -155,11 +154,11 @@ fn sorted(lines: &[SaleStockLine]) -> Vec<(usize, SaleStockLine)> {
     out
 }
 
-fn check_lot(conn: &mut DbConn, lot_id: i32, product_id: i32) -> Result<(), StockFailure> {
+fn check_lot(conn: &mut DbConn, lot_id: i32, product_id: i32) -> Result<(), ModelError> {
     use diesel::OptionalExtension as _;
     match lot::find(conn, lot_id).optional()? {
         Some(l) if l.product_id == product_id => Ok(()),
-        _ => refuse(StockError::invalid(
+        _ => refuse(Refusal::invalid(
             "unknown_lot",
             "Lô hàng không tồn tại hoặc không thuộc sản phẩm này.",
             "No such lot for this product.",
@@ -178,7 +177,7 @@ pub(super) fn take(
     lot_id: Option<i32>,
     qty: Quantity,
     allow_short: bool,
-) -> Result<Vec<(StockKey, Quantity)>, StockFailure> {
+) -> Result<Vec<(StockKey, Quantity)>, ModelError> {
     if let Some(l) = lot_id {
         check_lot(conn, l, product_id)?;
     }
@@ -225,7 +224,7 @@ fn short_key(
     product_id: i32,
     lot_id: Option<i32>,
     offer: &[LotStock<StockKey>],
-) -> Result<StockKey, StockFailure> {
+) -> Result<StockKey, ModelError> {
     let latest = offer
         .iter()
         .max_by_key(|o| (o.expires_on.is_none(), o.expires_on, o.lot_id));
