@@ -7,7 +7,8 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use diesel::QueryResult;
 use ocop_core::sale::Refund;
-use serde::{Deserialize, Serialize};
+use ocop_core::wire::BatchItem;
+use serde::Deserialize;
 use uuid::Uuid;
 
 use crate::api::refunds::RefundBody;
@@ -76,19 +77,6 @@ fn respond(done: Ingested) -> HttpResponse {
     } else {
         HttpResponse::Ok().json(done)
     }
-}
-
-/// The answer to one item of a batch.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct BatchItem {
-    pub index: usize,
-    /// The sale id, when the item parsed.
-    pub id: Option<Uuid>,
-    /// The status a single post would have had.
-    pub status: u16,
-    /// The single post's body: the stored sale, or `{error, message}`.
-    #[schema(value_type = Object)]
-    pub body: serde_json::Value,
 }
 
 /// Stores up to 100 sales, each on its own (one bad sale does not hold back
