@@ -19,7 +19,7 @@ use reqwest::header::{AUTHORIZATION, ETAG, IF_NONE_MATCH};
 use serde::Deserialize;
 use serde_json::Value;
 
-use crate::catalogue::TillCatalogue;
+use ocop_core::wire::{BatchItem, LoginResponse, RegisteredTill, TillCatalogue, TransferState};
 
 /// How the till proves who it is.
 #[derive(Debug, Clone)]
@@ -51,56 +51,11 @@ pub enum SendError {
     },
 }
 
-#[derive(Debug, Clone, Deserialize)]
-pub struct Me {
-    pub id: i32,
-    pub username: String,
-    pub display_name: String,
-    /// `admin`, `manager`, `cashier`… (absent from older servers).
-    #[serde(default)]
-    pub role: Option<String>,
-    pub outlet_id: Option<i32>,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-pub struct Login {
-    pub token: String,
-    pub user: Me,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-pub struct RegisteredTill {
-    pub till: TillInfo,
-    pub secret: String,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-pub struct TillInfo {
-    pub id: i32,
-    pub outlet_id: i32,
-    pub name: String,
-}
-
-/// The server's answer to one item of a batch.
-#[derive(Debug, Clone, Deserialize)]
-pub struct BatchItem {
-    pub index: usize,
-    pub status: u16,
-    pub body: Value,
-}
-
 pub enum CatalogueAnswer {
     NotModified,
     /// The catalogue, its ETag, and the server's public address for the
     /// e-receipt QR code (`public_url`, when the server has one).
     Changed(Box<TillCatalogue>, Option<String>, Option<String>),
-}
-
-/// The top-level `public_url` of a catalogue answer.
-#[derive(Deserialize)]
-struct PublicUrl {
-    #[serde(default)]
-    public_url: Option<String>,
 }
 
 pub struct Server {
@@ -172,7 +127,7 @@ impl Server {
             .is_ok_and(|r| r.status().is_success())
     }
 
-    pub fn login(&self, username: &str, password: &str) -> anyhow::Result<Login> {
+    pub fn login(&self, username: &str, password: &str) -> anyhow::Result<LoginResponse> {
         let req = self
             .client
             .post(self.url("/api/v1/auth/login"))
@@ -241,9 +196,9 @@ impl Server {
             code: "bad_catalogue".into(),
             message: e.to_string(),
         })?;
-        let public_url = serde_json::from_str::<PublicUrl>(&body)
-            .ok()
-            .and_then(|p| p.public_url)
+        let public_url = cat
+            .public_url
+            .clone()
             .filter(|u| u.starts_with("http://") || u.starts_with("https://"));
         Ok(CatalogueAnswer::Changed(Box::new(cat), tag, public_url))
     }
@@ -348,23 +303,4 @@ pub struct StoredSale {
     pub sale: ocop_core::sale::Sale,
     #[serde(default)]
     pub chain_status: Option<String>,
-}
-
-/// `GET /api/v1/sales/{id}/vietqr`: a sale's bank transfer as the server
-/// knows it (the bank's notification reaches the server, never the till).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, Deserialize)]
-pub struct TransferState {
-    pub sale_id: uuid::Uuid,
-    /// Whole đồng.
-    pub amount: i64,
-    pub status: ocop_core::sale::TransferStatus,
-    #[serde(default)]
-    pub vietqr: Option<String>,
-    #[serde(default)]
-    pub memo: Option<String>,
-    /// The user who confirmed by hand, when `confirmed_by_cashier`.
-    #[serde(default)]
-    pub confirmed_by: Option<i32>,
-    #[serde(default)]
-    pub confirmed_at: Option<chrono::DateTime<chrono::Utc>>,
 }

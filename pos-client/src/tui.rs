@@ -42,7 +42,7 @@ use crate::catalogue::Catalogue;
 use crate::checkout::{self, CartItem, Tender};
 use crate::config::TillConfig;
 use crate::printing::PrinterArgs;
-use crate::store::Store;
+use crate::store::{OutboxKind, Store};
 use text::{T, pick};
 use widgets::PrinterState;
 
@@ -384,7 +384,7 @@ impl App {
     /// Prints the last receipt (sale or refund) again.
     fn reprint_last(&mut self) {
         let (reference, printed) = match self.store.receipt_json(None) {
-            Ok(Some((kind, json))) if kind == "refund" => {
+            Ok(Some((kind, json))) if kind == OutboxKind::Refund => {
                 match serde_json::from_str::<Refund>(&json) {
                     Ok(r) => (r.receipt_ref(), self.print_refund(&r, true)),
                     Err(e) => return self.message = e.to_string(),
