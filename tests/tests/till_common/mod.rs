@@ -88,7 +88,12 @@ pub fn scan_codes(dir: &Path, n: usize) -> Vec<String> {
     let codes: Vec<String> = cat
         .products()
         .iter()
-        .filter_map(|p| p.gtin.clone().or_else(|| p.code.clone()))
+        .filter_map(|p| {
+            p.gtin
+                .as_ref()
+                .map(|g| g.as_str14().to_owned())
+                .or_else(|| p.code.clone())
+        })
         .take(n)
         .collect();
     assert_eq!(codes.len(), n, "the demo catalogue has scannable products");
