@@ -384,7 +384,7 @@ impl App {
     /// Prints the last receipt (sale or refund) again.
     fn reprint_last(&mut self) {
         let (reference, printed) = match self.store.receipt_json(None) {
-            Ok(Some((kind, json))) if kind == OutboxKind::Refund => {
+            Ok(Some((OutboxKind::Refund, json))) => {
                 match serde_json::from_str::<Refund>(&json) {
                     Ok(r) => (r.receipt_ref(), self.print_refund(&r, true)),
                     Err(e) => return self.message = e.to_string(),
