@@ -17,7 +17,7 @@ use uuid::Uuid;
 
 use crate::gtin::Gtin;
 use crate::money::{Dong, VatRate};
-use crate::sale::TransferStatus;
+use crate::sale::{ChainProblem, Sale, TransferStatus};
 
 /// The outlet as its receipts show it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -199,6 +199,64 @@ pub struct TransferState {
     /// When the confirmation behind the status was recorded (UTC).
     #[serde(default)]
     pub confirmed_at: Option<DateTime<Utc>>,
+}
+
+/// Whether a posted sale was stored now or had been before.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum IngestStatus {
+    /// Stored now, the first time it came.
+    Created,
+    /// The same sale again: the stored one.
+    Existing,
+}
+
+/// What the server's chain check made of a sale.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ChainStatus {
+    Ok,
+    /// The chain check found problems (stored, never refused).
+    Flagged,
+}
+
+/// `POST /api/v1/sales`, `GET /api/v1/sales/{id}`: a sale as the server
+/// stored it, and what the server found about it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Ingested {
+    /// `created` (first time), or `existing` (the same sale again).
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub status: IngestStatus,
+    /// `ok`, or `flagged` when the chain check found problems.
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub chain_status: ChainStatus,
+    /// What the chain check found when the sale first arrived.
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<Object>))]
+    pub chain_problems: Vec<ChainProblem>,
+    /// Lines whose price differs from the server's catalogue price.
+    pub price_differences: Vec<PriceDifference>,
+    /// The sale as stored.
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    pub sale: Sale,
+}
+
+impl Ingested {
+    pub fn created(&self) -> bool {
+        self.status == IngestStatus::Created
+    }
+}
+
+/// A sale line priced otherwise than the server's catalogue.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PriceDifference {
+    pub line_no: u32,
+    pub product_id: i32,
+    pub unit_price: i64,
+    pub catalogue_price: Option<i64>,
 }
 
 /// The five roles of an account.

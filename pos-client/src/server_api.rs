@@ -16,10 +16,11 @@ use anyhow::{Context, bail};
 use reqwest::StatusCode;
 use reqwest::blocking::{Client, RequestBuilder};
 use reqwest::header::{AUTHORIZATION, ETAG, IF_NONE_MATCH};
-use serde::Deserialize;
 use serde_json::Value;
 
-use ocop_core::wire::{BatchItem, LoginResponse, RegisteredTill, TillCatalogue, TransferState};
+use ocop_core::wire::{
+    BatchItem, Ingested, LoginResponse, RegisteredTill, TillCatalogue, TransferState,
+};
 
 /// How the till proves who it is.
 #[derive(Debug, Clone)]
@@ -251,7 +252,7 @@ impl Server {
     }
 
     /// A stored sale by id, or by its receipt (`T3-000012`), typed.
-    pub fn find_sale(&self, auth: &Auth, by: &SaleLookup) -> anyhow::Result<StoredSale> {
+    pub fn find_sale(&self, auth: &Auth, by: &SaleLookup) -> anyhow::Result<Ingested> {
         let path = match by {
             SaleLookup::Id(id) => format!("/api/v1/sales/{id}"),
             SaleLookup::Receipt(r) => format!("/api/v1/sales/by-receipt/{r}"),
@@ -294,13 +295,4 @@ impl Server {
 pub enum SaleLookup {
     Id(uuid::Uuid),
     Receipt(ocop_core::sale::ReceiptRef),
-}
-
-/// `GET /api/v1/sales/{id}`: the sale and what the server found about it
-/// (extra fields ignored).
-#[derive(Debug, Clone, Deserialize)]
-pub struct StoredSale {
-    pub sale: ocop_core::sale::Sale,
-    #[serde(default)]
-    pub chain_status: Option<String>,
 }

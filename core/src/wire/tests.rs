@@ -72,3 +72,18 @@ fn a_transfer_state_keeps_its_json() {
     );
     assert_eq!(serde_json::from_str::<TransferState>(&json).unwrap(), state);
 }
+
+#[test]
+fn ingest_and_chain_statuses_and_roles_keep_their_words() {
+    let json = |v: serde_json::Value| v.as_str().unwrap().to_owned();
+    let word = |s: IngestStatus| json(serde_json::to_value(s).unwrap());
+    assert_eq!(word(IngestStatus::Created), "created");
+    assert_eq!(word(IngestStatus::Existing), "existing");
+    let word = |s: ChainStatus| json(serde_json::to_value(s).unwrap());
+    assert_eq!(word(ChainStatus::Ok), "ok");
+    assert_eq!(word(ChainStatus::Flagged), "flagged");
+    for role in Role::ALL {
+        assert_eq!(json(serde_json::to_value(role).unwrap()), role.as_str());
+        assert_eq!(Role::parse(role.as_str()), Some(role));
+    }
+}

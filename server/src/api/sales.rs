@@ -7,7 +7,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use diesel::QueryResult;
 use ocop_core::sale::Refund;
-use ocop_core::wire::BatchItem;
+use ocop_core::wire::{BatchItem, IngestStatus};
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -166,7 +166,12 @@ async fn stored_sale(
             let row = find(c)?.ok_or_else(ApiError::not_found)?;
             caller.check_outlet(row.outlet_id)?;
             let sale = store::load(c, &row)?;
-            Ok(ingest::answer_stored(c, &row, sale, "existing")?)
+            Ok(ingest::answer_stored(
+                c,
+                &row,
+                sale,
+                IngestStatus::Existing,
+            )?)
         })
         .await?;
     Ok(web::Json(found))

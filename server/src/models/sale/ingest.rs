@@ -22,7 +22,7 @@
 use diesel::prelude::*;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use ocop_core::sale::{ChainProblem, Sale, verify};
-use serde::Serialize;
+use ocop_core::wire::{ChainStatus, IngestStatus};
 
 use super::journal::{self, Kind};
 use super::till::Till;
@@ -32,36 +32,7 @@ use crate::db::{Db, DbConn};
 use crate::models::stock::{self, SaleStockLine, lot};
 use crate::models::user;
 
-/// What the server answers for a posted sale.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct Ingested {
-    /// `created` (first time), or `existing` (the same sale again).
-    pub status: &'static str,
-    /// `ok`, or `flagged` when the chain check found problems.
-    pub chain_status: &'static str,
-    /// What the chain check found when the sale first arrived.
-    #[schema(value_type = Vec<Object>)]
-    pub chain_problems: Vec<ChainProblem>,
-    /// Lines whose price differs from the server's catalogue price.
-    pub price_differences: Vec<PriceDifference>,
-    /// The sale as stored.
-    #[schema(value_type = Object)]
-    pub sale: Sale,
-}
-
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct PriceDifference {
-    pub line_no: u32,
-    pub product_id: i32,
-    pub unit_price: i64,
-    pub catalogue_price: Option<i64>,
-}
-
-impl Ingested {
-    pub fn created(&self) -> bool {
-        self.status == "created"
-    }
-}
+pub use ocop_core::wire::{Ingested, PriceDifference};
 
 /// Stores `sale`, posted by till `till_id`, exactly once.
 pub fn ingest(db: &Db, till: &Till, sale: &Sale) -> Result<Ingested, SaleFailure> {
@@ -129,7 +100,12 @@ fn store_once(conn: &mut DbConn, sale: &Sale) -> Result<Ingested, SaleFailure> {
         &stock_lines,
         Some(sale.cashier_id),
     )?;
-    Ok(answer("created", sale.clone(), problems, &server_prices))
+    Ok(answer(
+        IngestStatus::Created,
+        sale.clone(),
+        problems,
+        &server_prices,
+    ))
 }
 
 /// The answer for a sale id already stored: the stored sale if `posted` is
@@ -143,7 +119,7 @@ fn existing(
     if stored != *posted {
         return Err(SaleFailure::Conflict);
     }
-    answer_stored(conn, row, stored, "existing")
+    answer_stored(conn, row, stored, IngestStatus::Existing)
 }
 
 /// The answer for a stored sale.
@@ -151,7 +127,7 @@ pub fn answer_stored(
     conn: &mut DbConn,
     row: &store::SaleRow,
     sale: Sale,
-    status: &'static str,
+    status: IngestStatus,
 ) -> Result<Ingested, SaleFailure> {
     let problems = journal::problems_at(conn, row.till_id, row.receipt_no)?;
     let server_prices: Vec<Option<i64>> = crate::db::schema::sale_lines::table
@@ -163,7 +139,7 @@ pub fn answer_stored(
 }
 
 fn answer(
-    status: &'static str,
+    status: IngestStatus,
     sale: Sale,
     problems: Vec<ChainProblem>,
     server_prices: &[Option<i64>],
@@ -182,7 +158,11 @@ fn answer(
         .collect();
     Ingested {
         status,
-        chain_status: if problems.is_empty() { "ok" } else { "flagged" },
+        chain_status: if problems.is_empty() {
+            ChainStatus::Ok
+        } else {
+            ChainStatus::Flagged
+        },
         chain_problems: problems,
         price_differences,
         sale,
