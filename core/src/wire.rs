@@ -118,6 +118,17 @@ pub struct TillProduct {
     pub warning: Option<String>,
 }
 
+impl TillProduct {
+    /// What a scanner reads or a cashier types for it: the GTIN (14
+    /// digits), else the internal code.
+    pub fn scan_code(&self) -> Option<&str> {
+        self.gtin
+            .as_ref()
+            .map(Gtin::as_str14)
+            .or(self.code.as_deref())
+    }
+}
+
 /// A lot on hand at the outlet. Filled by the inventory module (issue:
 /// stock); empty until then.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

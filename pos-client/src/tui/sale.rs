@@ -6,7 +6,6 @@
 //! the catalogue as they are typed, ignoring diacritics, and Enter adds the
 //! highlighted result. Line amounts and the total come from the core.
 
-use ocop_core::gtin::Gtin;
 use ocop_core::i18n::Lang;
 use ocop_core::i18n::UserError as _;
 use ocop_core::money::{Dong, Quantity, line_amount};
@@ -464,12 +463,7 @@ impl App {
             .iter()
             .filter_map(|id| self.cat.by_id(*id))
             .map(|p| {
-                let code = p
-                    .gtin
-                    .as_ref()
-                    .map(Gtin::as_str14)
-                    .or(p.code.as_deref())
-                    .unwrap_or("");
+                let code = p.scan_code().unwrap_or("");
                 ListItem::new(format!(
                     "{:<40} {:>14}  {code}",
                     p.name,
