@@ -2,7 +2,9 @@
 //! paths and shapes are easy to adjust: login, till registration, the
 //! outlet catalogue (snapshot / delta, ETag, gzip), posting journal
 //! records (sales in batches, refunds, shift events and transfer
-//! confirmations one by one), and a sale's VietQR transfer state.
+//! confirmations one by one), and a sale's VietQR transfer state. The
+//! answers are read into `ocop_core::wire` types, the ones the server
+//! writes them from.
 //!
 //! Guarantees: every call has a timeout; a failure is classified as
 //! [`SendError::Transient`] (network down, 5xx, 401/429: try again later)

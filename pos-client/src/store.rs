@@ -19,7 +19,7 @@
 //!   refused rather than guessed at.
 //!
 //! Tables: `config` (key → JSON), `journal_head`, `outbox` (kinds `sale`,
-//! `refund`, `shift_event`, `transfer_confirmation`), `products` and
+//! `refund`, `shift_event`, `transfer_confirmation`: [`OutboxKind`]), `products` and
 //! `catalogue_meta` (the outlet's catalogue, see [`crate::catalogue`]),
 //! `parked` (carts put aside).
 //!
