@@ -14,3 +14,4 @@ pub mod tax_code;
 pub mod text;
 pub mod time;
 pub mod vietqr;
+pub mod wire;

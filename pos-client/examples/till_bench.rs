@@ -116,6 +116,11 @@ fn prepare(dir: &Path, count: i32) -> anyhow::Result<Duration> {
         outlet: bench_support::outlet(),
         products: bench_support::products(count),
         removed: vec![],
+        as_of: chrono::Utc::now().date_naive(),
+        since: None,
+        producers: vec![],
+        lots: vec![],
+        public_url: None,
     };
     let t = Instant::now();
     save(&mut store, &snap, None)?;
@@ -355,7 +360,7 @@ fn scan_codes(cat: &Catalogue, rng: &mut Rng) -> Vec<String> {
     let with_gtin: Vec<&str> = cat
         .products()
         .iter()
-        .filter_map(|p| p.gtin.as_deref())
+        .filter_map(|p| p.gtin.as_ref().map(|g| g.as_str14()))
         .collect();
     (0..SCANS)
         .map(|i| {

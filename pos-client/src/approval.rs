@@ -16,11 +16,10 @@
 use argon2::Argon2;
 use argon2::password_hash::phc::PasswordHash;
 use argon2::password_hash::{PasswordHasher as _, PasswordVerifier as _};
-use ocop_core::money::{Dong, line_amount};
+use ocop_core::money::Dong;
+use ocop_core::refusal::Refusal;
 use serde::{Deserialize, Serialize};
 
-use crate::catalogue::Catalogue;
-use crate::checkout::CartItem;
 use crate::store::Store;
 
 const KEY: &str = "manager_pin";
@@ -66,15 +65,22 @@ pub fn set_pin(
     discount_limit_percent: u32,
 ) -> anyhow::Result<ManagerPin> {
     let pin = pin.trim();
-    anyhow::ensure!(
-        pin.len() >= 4 && pin.len() <= 12 && pin.bytes().all(|b| b.is_ascii_digit()),
-        "invalid_pin: Mã PIN phải gồm 4–12 chữ số / the PIN must be 4–12 digits"
-    );
-    anyhow::ensure!(
-        discount_limit_percent <= 100,
-        "invalid_discount_limit: Hạn mức giảm giá phải từ 0 đến 100 % \
-         / the discount limit must be 0–100 %"
-    );
+    if !(pin.len() >= 4 && pin.len() <= 12 && pin.bytes().all(|b| b.is_ascii_digit())) {
+        return Err(Refusal::invalid(
+            "invalid_pin",
+            "Mã PIN phải gồm 4–12 chữ số",
+            "the PIN must be 4–12 digits",
+        )
+        .into());
+    }
+    if discount_limit_percent > 100 {
+        return Err(Refusal::invalid(
+            "invalid_discount_limit",
+            "Hạn mức giảm giá phải từ 0 đến 100 %",
+            "the discount limit must be 0–100 %",
+        )
+        .into());
+    }
     let pin_hash = Argon2::default()
         .hash_password(pin.as_bytes())
         .map(|h| h.to_string())
@@ -90,12 +96,18 @@ pub fn set_pin(
 }
 
 fn no_pin_configured(limit: u32) -> anyhow::Error {
-    anyhow::anyhow!(
-        "discount_needs_manager_pin: Giảm giá trên {limit} % cần mã PIN của quản lý, nhưng máy chưa \
-         có mã PIN: quản lý chạy `ocop-till manager-pin set --username TÊN --password MẬT_KHẨU \
-         --pin 1234` / a discount above {limit} % needs a manager's PIN and none is configured: \
-         a manager runs `ocop-till manager-pin set --username NAME --password PASSWORD --pin 1234`"
+    Refusal::forbidden(
+        "discount_needs_manager_pin",
+        format!(
+            "Giảm giá trên {limit} % cần mã PIN của quản lý, nhưng máy chưa có mã PIN: quản lý \
+             chạy `ocop-till manager-pin set --username TÊN --password MẬT_KHẨU --pin 1234`"
+        ),
+        format!(
+            "a discount above {limit} % needs a manager's PIN and none is configured: a manager \
+             runs `ocop-till manager-pin set --username NAME --password PASSWORD --pin 1234`"
+        ),
     )
+    .into()
 }
 
 /// Whether `discount` on a line of `line_gross` is above `limit` percent.
@@ -139,61 +151,6 @@ pub fn verify_pin(store: &Store, pin: &str) -> anyhow::Result<Option<Approver>> 
             id: s.manager_id,
             name: s.manager_name,
         }))
-}
-
-/// The line before its discount, as the core computes it.
-pub fn line_gross(cat: &Catalogue, item: &CartItem) -> anyhow::Result<Dong> {
-    let p = crate::checkout::product_of(cat, item, None)?;
-    line_amount(p.price(), item.qty, Dong::ZERO).map_err(|e| crate::user_error(&e))
-}
-
-/// The mark an approval leaves at the end of a line's discount reason.
-fn mark(approver: &Approver) -> String {
-    format!(" — duyệt: {} (#{})", approver.name, approver.id)
-}
-
-/// Writes `approver` into the item's discount reason ("Giảm giá" when the
-/// cashier gave none).
-pub fn approve(item: &mut CartItem, approver: &Approver) {
-    let reason = item
-        .discount_reason
-        .as_deref()
-        .map(str::trim)
-        .filter(|r| !r.is_empty())
-        .unwrap_or("Giảm giá");
-    item.discount_reason = Some(format!("{reason}{}", mark(approver)));
-    item.approved_by = Some(approver.clone());
-}
-
-/// Refuses a cart holding a discount above the limit that the configured
-/// manager did not approve (see [`approve`]).
-pub fn check_cart(store: &Store, cat: &Catalogue, items: &[CartItem]) -> anyhow::Result<()> {
-    for (i, item) in items.iter().enumerate() {
-        if !item.discount.is_positive() {
-            continue;
-        }
-        if !discount_needs_pin(store, line_gross(cat, item)?, item.discount)? {
-            continue;
-        }
-        // The approval itself, not its mark: a reason typed to look
-        // approved proves nothing.
-        let approved = settings(store)?.is_some_and(|s| {
-            item.approved_by
-                .as_ref()
-                .is_some_and(|a| a.id == s.manager_id)
-        });
-        if !approved {
-            anyhow::bail!(
-                "discount_not_approved: Dòng {}: giảm giá {} vượt hạn mức, cần mã PIN của quản lý \
-                 / line {}: a discount of {} is above the limit and needs a manager's PIN",
-                i.saturating_add(1),
-                item.discount,
-                i.saturating_add(1),
-                item.discount.to_ascii_string()
-            );
-        }
-    }
-    Ok(())
 }
 
 #[cfg(test)]

@@ -12,73 +12,18 @@
 
 use std::collections::HashMap;
 
-use anyhow::Context;
 use ocop_core::digital_link::ScanInput;
+use ocop_core::gtin::Gtin;
 use ocop_core::money::{Dong, VatRate};
 use ocop_core::text::search_key;
 use rusqlite::{OptionalExtension, params};
-use serde::{Deserialize, Serialize};
 
 use crate::server_api::{Auth, CatalogueAnswer, SendError, Server};
 use crate::store::Store;
 
-/// The outlet, as its receipts show it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct TillOutlet {
-    pub id: i32,
-    pub name: String,
-    pub legal_name: String,
-    pub tax_code: String,
-    pub address: String,
-    pub phone: String,
-    pub bank_bin: Option<String>,
-    pub bank_account: Option<String>,
-}
-
-/// One sellable product.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Product {
-    pub id: i32,
-    pub name: String,
-    #[serde(default)]
-    pub gtin: Option<String>,
-    #[serde(default)]
-    pub code: Option<String>,
-    /// Whole đồng, VAT included.
-    pub price: i64,
-    pub vat: String,
-    pub unit: String,
-    pub fractional: bool,
-    pub producer_id: i32,
-    pub group: String,
-    pub stars: i32,
-    pub status: String,
-    #[serde(default)]
-    pub warning: Option<String>,
-}
-
-impl Product {
-    pub fn price(&self) -> Dong {
-        Dong::new(self.price)
-    }
-
-    pub fn vat_rate(&self) -> anyhow::Result<VatRate> {
-        self.vat
-            .parse()
-            .with_context(|| format!("product {}: VAT code {:?}", self.id, self.vat))
-    }
-}
-
-/// The server's answer (extra fields are ignored: the server may add some).
-#[derive(Debug, Clone, Deserialize)]
-pub struct TillCatalogue {
-    pub version: i64,
-    pub full: bool,
-    pub outlet: TillOutlet,
-    pub products: Vec<Product>,
-    #[serde(default)]
-    pub removed: Vec<i32>,
-}
+/// The catalogue's types are the server's, from the core crate: a change
+/// to what the server sends fails to compile here.
+pub use ocop_core::wire::{SellStatus, TillCatalogue, TillOutlet, TillProduct as Product};
 
 /// What a refresh did.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -125,16 +70,16 @@ pub fn save(store: &mut Store, cat: &TillCatalogue, etag: Option<&str>) -> anyho
             upsert.execute(params![
                 p.id,
                 p.name,
-                p.gtin,
+                p.gtin.as_ref().map(Gtin::as_str14),
                 p.code,
-                p.price,
-                p.vat,
+                p.price.amount(),
+                p.vat.code(),
                 p.unit,
                 p.fractional,
                 p.producer_id,
                 p.group,
                 p.stars,
-                p.status,
+                p.status.code(),
                 p.warning
             ])?;
         }
@@ -216,6 +161,16 @@ pub fn refresh(
     }
 }
 
+/// A stored product column that does not read back as its type (only a
+/// damaged store: the columns are written from the typed product).
+fn unreadable(column: usize, e: impl std::fmt::Display) -> rusqlite::Error {
+    rusqlite::Error::FromSqlConversionFailure(
+        column,
+        rusqlite::types::Type::Text,
+        e.to_string().into(),
+    )
+}
+
 /// The catalogue in memory, indexed.
 #[derive(Debug, Default)]
 pub struct Catalogue {
@@ -255,16 +210,26 @@ impl Catalogue {
             Ok(Product {
                 id: r.get(0)?,
                 name: r.get(1)?,
-                gtin: r.get(2)?,
+                gtin: r
+                    .get::<_, Option<String>>(2)?
+                    .map(|g| Gtin::parse(&g).map_err(|e| unreadable(2, e)))
+                    .transpose()?,
                 code: r.get(3)?,
-                price: r.get(4)?,
-                vat: r.get(5)?,
+                price: Dong::new(r.get(4)?),
+                vat: r
+                    .get::<_, String>(5)?
+                    .parse::<VatRate>()
+                    .map_err(|e| unreadable(5, e))?,
                 unit: r.get(6)?,
                 fractional: r.get(7)?,
                 producer_id: r.get(8)?,
                 group: r.get(9)?,
                 stars: r.get(10)?,
-                status: r.get(11)?,
+                status: {
+                    let code: String = r.get(11)?;
+                    SellStatus::from_code(&code)
+                        .ok_or_else(|| unreadable(11, format!("unknown status {code:?}")))?
+                },
                 warning: r.get(12)?,
             })
         })?;
@@ -285,7 +250,7 @@ impl Catalogue {
         for (i, p) in products.iter().enumerate() {
             cat.by_id.insert(p.id, i);
             if let Some(g) = &p.gtin {
-                cat.by_gtin.insert(g.clone(), i);
+                cat.by_gtin.insert(g.as_str14().to_owned(), i);
             }
             if let Some(c) = &p.code {
                 cat.by_code.insert(c.clone(), i);

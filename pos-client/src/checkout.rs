@@ -10,16 +10,18 @@
 //! otherwise) and carries its id; a discount above the limit needs the
 //! manager's approval ([`crate::approval`]).
 
-use anyhow::{Context, bail};
+use anyhow::Context;
 use chrono::Utc;
-use ocop_core::money::{Dong, Quantity};
+use ocop_core::i18n::UserError as _;
+use ocop_core::money::{Dong, Quantity, line_amount};
+use ocop_core::refusal::Refusal;
 use ocop_core::sale::{CartLine, Payment, Sale, SaleBuilder, SaleHeader, TransferStatus};
 use uuid::Uuid;
 
+use crate::approval::{self, Approver};
 use crate::catalogue::{Catalogue, Product};
 use crate::config::TillConfig;
-use crate::store::{Committed, Store};
-use crate::user_error;
+use crate::store::{Committed, OutboxKind, Store};
 
 /// A line of the cart: what was scanned and how many.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,8 +32,8 @@ pub struct CartItem {
     pub discount: Dong,
     pub discount_reason: Option<String>,
     /// The manager who approved the discount with a PIN
-    /// ([`crate::approval::approve`]); the reason only records it.
-    pub approved_by: Option<crate::approval::Approver>,
+    /// ([`approve`]); the reason only records it.
+    pub approved_by: Option<Approver>,
 }
 
 /// How the customer pays, before the amounts are known.
@@ -57,18 +59,28 @@ impl std::str::FromStr for Tender {
         Ok(match (kind.trim().to_ascii_lowercase().as_str(), arg) {
             ("cash", None) => Tender::Cash(None),
             ("cash", Some(a)) => Tender::Cash(Some(
-                a.parse::<Dong>().map_err(|e| user_error(&e)).with_context(|| {
-                    format!(
-                        "bad_cash_amount: số tiền mặt không hợp lệ {a:?} / bad cash amount {a:?}"
-                    )
-                })?,
+                a.parse::<Dong>()
+                    .map_err(|e| anyhow::Error::from(e.refusal()))
+                    .with_context(|| {
+                        Refusal::invalid(
+                            "bad_cash_amount",
+                            format!("số tiền mặt không hợp lệ {a:?}"),
+                            format!("bad cash amount {a:?}"),
+                        )
+                    })?,
             )),
             ("qr", None) => Tender::Qr,
             ("card", Some(r)) if !r.trim().is_empty() => Tender::Card(r.trim().to_owned()),
-            _ => bail!(
-                "bad_payment: cách thanh toán không hợp lệ {s:?} (dùng cash[:SỐ TIỀN], qr, card:MÃ) \
-                 / bad payment {s:?} (use cash[:AMOUNT], qr, card:REF)"
-            ),
+            _ => {
+                return Err(Refusal::invalid(
+                    "bad_payment",
+                    format!(
+                        "cách thanh toán không hợp lệ {s:?} (dùng cash[:SỐ TIỀN], qr, card:MÃ)"
+                    ),
+                    format!("bad payment {s:?} (use cash[:AMOUNT], qr, card:REF)"),
+                )
+                .into());
+            }
         })
     }
 }
@@ -82,7 +94,7 @@ pub fn parse_item(arg: &str) -> anyhow::Result<(String, Quantity)> {
             .bytes()
             .all(|b| b.is_ascii_digit() || b == b'.' || b == b',')
     {
-        let q = Quantity::parse(qty).map_err(|e| user_error(&e))?;
+        let q = Quantity::parse(qty).map_err(|e| e.refusal())?;
         return Ok((code.to_owned(), q));
     }
     Ok((
@@ -96,20 +108,26 @@ pub fn scan_item(cat: &Catalogue, code: &str, qty: Quantity) -> anyhow::Result<C
     let found = cat
         .scan(code)
         .with_context(|| {
-            format!("unreadable_scan: mã quét không hợp lệ {code:?} / unreadable scan {code:?}")
+            Refusal::invalid(
+                "unreadable_scan",
+                format!("mã quét không hợp lệ {code:?}"),
+                format!("unreadable scan {code:?}"),
+            )
         })?
-        .with_context(|| {
-            format!(
-                "product_not_found: không có sản phẩm mã {code:?} trong danh mục / no product \
-                 {code:?} in the catalogue"
+        .ok_or_else(|| {
+            Refusal::not_found(
+                "product_not_found",
+                format!("không có sản phẩm mã {code:?} trong danh mục"),
+                format!("no product {code:?} in the catalogue"),
             )
         })?;
     if !qty.is_whole() && !found.product.fractional {
-        bail!(
-            "whole_units_only: {} chỉ bán theo số nguyên / {} is sold in whole units",
-            found.product.name,
-            found.product.name
-        );
+        return Err(Refusal::invalid(
+            "whole_units_only",
+            format!("{} chỉ bán theo số nguyên", found.product.name),
+            format!("{} is sold in whole units", found.product.name),
+        )
+        .into());
     }
     Ok(CartItem {
         product_id: found.product.id,
@@ -128,13 +146,18 @@ pub fn payments(total: Dong, tenders: &[Tender]) -> anyhow::Result<Vec<Payment>>
     let mut out = Vec::with_capacity(tenders.len());
     for t in tenders {
         if !remaining.is_positive() {
-            bail!("payment_exceeds_total: thanh toán thừa / more payments than the total needs");
+            return Err(Refusal::invalid(
+                "payment_exceeds_total",
+                "thanh toán thừa",
+                "more payments than the total needs",
+            )
+            .into());
         }
         out.push(match t {
             Tender::Cash(tendered) => {
                 let given = tendered.unwrap_or(remaining);
                 let amount = given.min(remaining);
-                Payment::cash(amount, given).map_err(|e| user_error(&e))?
+                Payment::cash(amount, given).map_err(|e| e.refusal())?
             }
             Tender::Qr => Payment::bank_transfer(remaining, TransferStatus::Pending, None),
             Tender::Card(r) => Payment::card(remaining, r.clone()),
@@ -143,10 +166,12 @@ pub fn payments(total: Dong, tenders: &[Tender]) -> anyhow::Result<Vec<Payment>>
         remaining = remaining.checked_sub(last).context("overflow")?;
     }
     if remaining.is_positive() {
-        bail!(
-            "payment_short: khách còn thiếu {remaining} / {} still to pay",
-            remaining.to_ascii_string()
-        );
+        return Err(Refusal::invalid(
+            "payment_short",
+            format!("khách còn thiếu {remaining}"),
+            format!("{} still to pay", remaining.to_ascii_string()),
+        )
+        .into());
     }
     Ok(out)
 }
@@ -159,7 +184,7 @@ pub fn product_of<'c>(
     item: &CartItem,
     line: Option<usize>,
 ) -> anyhow::Result<&'c Product> {
-    cat.by_id(item.product_id).with_context(|| {
+    let found = cat.by_id(item.product_id).ok_or_else(|| {
         let id = item.product_id;
         let (vi, en) = match line {
             Some(i) => {
@@ -168,12 +193,75 @@ pub fn product_of<'c>(
             }
             None => (String::new(), String::new()),
         };
-        format!(
-            "product_not_in_catalogue: {vi}sản phẩm #{id} không còn trong danh mục — xóa dòng \
-             này rồi quét lại / {en}product #{id} is no longer in the catalogue — remove the \
-             line and scan again"
+        Refusal::not_found(
+            "product_not_in_catalogue",
+            format!("{vi}sản phẩm #{id} không còn trong danh mục — xóa dòng này rồi quét lại"),
+            format!(
+                "{en}product #{id} is no longer in the catalogue — remove the line and scan again"
+            ),
         )
-    })
+    })?;
+    Ok(found)
+}
+
+/// The line before its discount, as the core computes it.
+pub fn line_gross(cat: &Catalogue, item: &CartItem) -> anyhow::Result<Dong> {
+    let p = product_of(cat, item, None)?;
+    line_amount(p.price, item.qty, Dong::ZERO).map_err(|e| anyhow::Error::from(e.refusal()))
+}
+
+/// The mark an approval leaves at the end of a line's discount reason.
+fn mark(approver: &Approver) -> String {
+    format!(" — duyệt: {} (#{})", approver.name, approver.id)
+}
+
+/// Writes `approver` into the item's discount reason ("Giảm giá" when the
+/// cashier gave none).
+pub fn approve(item: &mut CartItem, approver: &Approver) {
+    let reason = item
+        .discount_reason
+        .as_deref()
+        .map(str::trim)
+        .filter(|r| !r.is_empty())
+        .unwrap_or("Giảm giá");
+    item.discount_reason = Some(format!("{reason}{}", mark(approver)));
+    item.approved_by = Some(approver.clone());
+}
+
+/// Refuses a cart holding a discount above the limit that the configured
+/// manager did not approve (see [`approve`]); re-checked by [`commit_sale`].
+pub fn check_cart(store: &Store, cat: &Catalogue, items: &[CartItem]) -> anyhow::Result<()> {
+    for (i, item) in items.iter().enumerate() {
+        if !item.discount.is_positive() {
+            continue;
+        }
+        if !approval::discount_needs_pin(store, line_gross(cat, item)?, item.discount)? {
+            continue;
+        }
+        // The approval itself, not its mark: a reason typed to look
+        // approved proves nothing.
+        let approved = approval::settings(store)?.is_some_and(|s| {
+            item.approved_by
+                .as_ref()
+                .is_some_and(|a| a.id == s.manager_id)
+        });
+        if !approved {
+            let n = i.saturating_add(1);
+            return Err(Refusal::forbidden(
+                "discount_not_approved",
+                format!(
+                    "Dòng {n}: giảm giá {} vượt hạn mức, cần mã PIN của quản lý",
+                    item.discount
+                ),
+                format!(
+                    "line {n}: a discount of {} is above the limit and needs a manager's PIN",
+                    item.discount.to_ascii_string()
+                ),
+            )
+            .into());
+        }
+    }
+    Ok(())
 }
 
 /// Builds the core cart lines (names, units, prices from the catalogue).
@@ -190,11 +278,11 @@ fn cart_lines(cat: &Catalogue, items: &[CartItem]) -> anyhow::Result<Vec<CartLin
                 unit: p.unit.clone(),
                 group: p.group.clone(),
                 qty: item.qty,
-                unit_price: p.price(),
-                catalogue_price: Some(p.price()),
+                unit_price: p.price,
+                catalogue_price: Some(p.price),
                 discount: item.discount,
                 discount_reason: item.discount_reason.clone(),
-                vat_rate: p.vat_rate()?,
+                vat_rate: p.vat,
             })
         })
         .collect()
@@ -204,9 +292,9 @@ fn cart_lines(cat: &Catalogue, items: &[CartItem]) -> anyhow::Result<Vec<CartLin
 pub fn cart_total(cat: &Catalogue, items: &[CartItem]) -> anyhow::Result<Dong> {
     let mut b = SaleBuilder::new(draft_header(0, 0, 0)?);
     for line in cart_lines(cat, items)? {
-        b.add(line).map_err(|e| user_error(&e))?;
+        b.add(line).map_err(|e| e.refusal())?;
     }
-    b.total().map_err(|e| user_error(&e))
+    b.total().map_err(|e| anyhow::Error::from(e.refusal()))
 }
 
 fn draft_header(till_id: i32, cashier_id: i32, outlet_id: i32) -> anyhow::Result<SaleHeader> {
@@ -230,10 +318,10 @@ pub fn commit_sale(
     tenders: &[Tender],
 ) -> anyhow::Result<Committed<Sale>> {
     let shift_id = crate::shift::require(store)?.id;
-    crate::approval::check_cart(store, cat, items)?;
+    check_cart(store, cat, items)?;
     let lines = cart_lines(cat, items)?;
     store.commit_receipt_if(
-        "sale",
+        OutboxKind::Sale,
         |tx| crate::shift::still_open(tx, shift_id),
         |receipt_no, prev_hash| {
             let mut header = draft_header(cfg.till_id, cfg.cashier_id, cfg.outlet_id)?;
@@ -241,11 +329,12 @@ pub fn commit_sale(
             header.shift_id = shift_id;
             let mut b = SaleBuilder::new(header);
             for line in lines {
-                b.add(line).map_err(|e| user_error(&e))?;
+                b.add(line).map_err(|e| e.refusal())?;
             }
-            let total = b.total().map_err(|e| user_error(&e))?;
+            let total = b.total().map_err(|e| e.refusal())?;
             let pays = payments(total, tenders)?;
-            b.finish(pays, prev_hash).map_err(|e| user_error(&e))
+            b.finish(pays, prev_hash)
+                .map_err(|e| anyhow::Error::from(e.refusal()))
         },
         |s: &Sale| (s.id.to_string(), s.hash),
     )

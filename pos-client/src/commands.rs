@@ -15,6 +15,7 @@ use std::time::Duration;
 use anyhow::Context;
 use clap::Args;
 use ocop_core::money::Dong;
+use ocop_core::refusal::Refusal;
 use ocop_core::sale::{Refund, Sale};
 
 pub mod refund_cmd;
@@ -27,7 +28,7 @@ use crate::checkout::{self, Tender};
 use crate::config::{PrinterSettings, TillConfig};
 use crate::printing::PrinterArgs;
 use crate::server_api::{Auth, Server};
-use crate::store::Store;
+use crate::store::{OutboxKind, Store};
 use crate::sync::{self, Backoff};
 
 /// Fault injection for the kill tests: after the local commit, `sell`
@@ -209,13 +210,13 @@ pub fn sell(data_dir: &Path, args: &SellArgs) -> anyhow::Result<()> {
             if let Some(d) = discount {
                 line.discount = d;
                 line.discount_reason = Some(args.discount_reason.clone());
-                let gross = crate::approval::line_gross(&cat, &line)?;
+                let gross = crate::checkout::line_gross(&cat, &line)?;
                 if crate::approval::discount_needs_pin(&store, gross, d)? {
                     if approver.is_none() {
                         approver = Some(pin_approver(&store, args.pin.as_deref())?);
                     }
                     if let Some(a) = &approver {
-                        crate::approval::approve(&mut line, a);
+                        crate::checkout::approve(&mut line, a);
                     }
                 }
             }
@@ -307,12 +308,21 @@ pub(crate) fn send_now(
 
 /// The approver of a PIN given on the command line.
 fn pin_approver(store: &Store, pin: Option<&str>) -> anyhow::Result<crate::approval::Approver> {
-    let pin = pin.context(
-        "manager_pin_required: Giảm giá vượt hạn mức cần mã PIN của quản lý (--pin) \
-         / a discount above the limit needs the manager's PIN (--pin)",
-    )?;
-    crate::approval::verify_pin(store, pin)?
-        .context("wrong_manager_pin: Mã PIN của quản lý không đúng / wrong manager PIN")
+    let pin = pin.ok_or_else(|| {
+        Refusal::forbidden(
+            "manager_pin_required",
+            "Giảm giá vượt hạn mức cần mã PIN của quản lý (--pin)",
+            "a discount above the limit needs the manager's PIN (--pin)",
+        )
+    })?;
+    let approver = crate::approval::verify_pin(store, pin)?.ok_or_else(|| {
+        Refusal::forbidden(
+            "wrong_manager_pin",
+            "Mã PIN của quản lý không đúng",
+            "wrong manager PIN",
+        )
+    })?;
+    Ok(approver)
 }
 
 pub fn run_sync(data_dir: &Path, json: bool) -> anyhow::Result<()> {
@@ -417,7 +427,7 @@ pub fn reprint(data_dir: &Path, args: &ReprintArgs) -> anyhow::Result<()> {
         .printer(&cfg)
         .context("chưa cấu hình máy in / no printer configured (--printer)")?;
     let cat = Catalogue::load(&store)?;
-    let printed = if kind == "refund" {
+    let printed = if kind == OutboxKind::Refund {
         let refund: Refund = serde_json::from_str(&json)?;
         let sale = crate::refund::kept_sale(&store, refund.original_sale_id)?;
         crate::receipt::print_refund(

@@ -1,21 +1,41 @@
 //! ocop-till: the till at an outlet, as a library so the binary, the
 //! terminal interface and the end-to-end tests share one code path.
 //!
-//! - [`store`]: the durable local SQLite store (journal head, outbox,
-//!   catalogue, parked carts, configuration);
-//! - [`catalogue`]: catalogue sync (snapshot, deltas, ETag) and lookup;
-//! - [`checkout`]: cart → committed, sealed, queued sale;
-//! - [`shift`]: open, cash in/out, X and Z reports, offline first;
-//! - [`refund`]: find a sale (locally or on the server), commit a refund;
-//! - [`approval`]: the manager's PIN for discounts above the limit;
-//! - [`receipt`]: printing a committed sale or refund;
-//! - [`sync`]: sending the outbox in order with back-off;
-//! - [`transfer`]: VietQR transfers after the sale: the cashier's
-//!   confirmation (queued) and the server's state (bank notification);
-//! - [`server_api`]: the HTTP calls to `ocop-server`;
-//! - [`commands`]: `setup`, `sell`, `sync`, `status`, `reprint`, `shift`,
-//!   `refund`, `printer`, `manager-pin`, `transfer`;
-//! - [`tui`]: the terminal interface.
+//! The modules form layers; a module uses modules of its own layer or
+//! below, never above, and no two modules use each other
+//! (`tests/layers.rs` checks both on every test run). Bottom to top:
+//!
+//! 1. **store and wire**:
+//!    - [`store`]: the durable local SQLite store (journal head, outbox and
+//!      its [`store::OutboxKind`], catalogue, parked carts, configuration);
+//!    - [`records`]: the records queued besides receipts (shift events,
+//!      transfer confirmations) and where each kind is posted;
+//!    - [`server_api`]: the HTTP calls to `ocop-server`, with the wire
+//!      types of `ocop_core::wire` (declared once, for both sides);
+//!    - [`printing`]: how the printer is reached.
+//! 2. **what the till holds**:
+//!    - [`config`]: the till's registration and settings;
+//!    - [`catalogue`]: catalogue sync (snapshot, deltas, ETag) and lookup;
+//!    - [`receipt`]: printing a committed sale or refund.
+//! 3. **the sender**:
+//!    - [`sync`]: sending the outbox in order with back-off, refreshing
+//!      the catalogue.
+//! 4. **workflows**:
+//!    - [`approval`]: the manager's PIN and the discount limit;
+//!    - [`shift`]: open, cash in/out, X and Z reports, offline first;
+//!    - [`checkout`]: cart → committed, sealed, queued sale;
+//!    - [`refund`]: find a sale (locally or on the server), commit a refund;
+//!    - [`transfer`]: VietQR transfers after the sale: the cashier's
+//!      confirmation (queued) and the server's state (bank notification).
+//! 5. **interface and commands**:
+//!    - [`commands`]: `setup`, `sell`, `sync`, `status`, `reprint`,
+//!      `shift`, `refund`, `printer`, `manager-pin`, `transfer`;
+//!    - [`tui`]: the terminal interface;
+//!    - [`print_test`]: the printer test page.
+//!
+//! A refusal the till raises (a cart it will not sell, a shift already
+//! open…) is an `ocop_core::refusal::Refusal`, the type the server and the
+//! core refuse with: it reads `code: Vietnamese / English`.
 
 pub mod approval;
 pub mod catalogue;
@@ -25,6 +45,7 @@ pub mod config;
 pub mod print_test;
 pub mod printing;
 pub mod receipt;
+pub mod records;
 pub mod refund;
 pub mod server_api;
 pub mod shift;
@@ -32,14 +53,3 @@ pub mod store;
 pub mod sync;
 pub mod transfer;
 pub mod tui;
-
-/// A core refusal as the till says it: `code: Vietnamese / English`.
-pub(crate) fn user_error(e: &impl ocop_core::i18n::UserError) -> anyhow::Error {
-    use ocop_core::i18n::Lang;
-    anyhow::anyhow!(
-        "{}: {} / {}",
-        e.code(),
-        e.message(Lang::Vi),
-        e.message(Lang::En)
-    )
-}

@@ -21,7 +21,9 @@ use std::time::Duration;
 
 use anyhow::{Context, bail};
 use chrono::Utc;
+use ocop_core::i18n::UserError as _;
 use ocop_core::money::{Dong, Quantity};
+use ocop_core::refusal::Refusal;
 use ocop_core::sale::refund::{
     RefundHeader, RefundRequest, Refundable, build_refund, refund_lines, refund_totals, refundable,
 };
@@ -30,8 +32,7 @@ use uuid::Uuid;
 
 use crate::config::TillConfig;
 use crate::server_api::{SaleLookup, Server};
-use crate::store::{Committed, Store};
-use crate::user_error;
+use crate::store::{Committed, OutboxKind, Store};
 
 /// How the cashier names the sale to refund.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,12 +41,28 @@ pub enum SaleRef {
     Receipt(ReceiptRef),
 }
 
-fn bad_ref(text: &str) -> anyhow::Error {
-    anyhow::anyhow!(
-        "bad_sale_ref: Không đọc được số phiếu {text:?} (dùng T3-000012, mã phiếu hoặc quét mã QR \
-         trên hóa đơn) / cannot read the receipt {text:?} (use T3-000012, the sale id or scan the \
-         receipt's QR code)"
+/// The sale is neither in this till's store nor given by the server
+/// (`why`: the server's answer or the network error).
+pub fn sale_not_found(why: &anyhow::Error) -> Refusal {
+    Refusal::not_found(
+        "sale_not_found",
+        format!("Không tìm thấy phiếu bán trên máy này hay trên máy chủ ({why:#})"),
+        format!("the sale is not on this till and the server did not give it ({why:#})"),
     )
+}
+
+fn bad_ref(text: &str) -> anyhow::Error {
+    Refusal::invalid(
+        "bad_sale_ref",
+        format!(
+            "Không đọc được số phiếu {text:?} (dùng T3-000012, mã phiếu hoặc quét mã QR trên hóa đơn)"
+        ),
+        format!(
+            "cannot read the receipt {text:?} (use T3-000012, the sale id or scan the receipt's QR \
+             code)"
+        ),
+    )
+    .into()
 }
 
 /// `T3-000012` / `t3-12` (till 3, receipt 12), a bare sale UUID, or the
@@ -113,13 +130,17 @@ pub struct Found {
 /// This till's own sale named by `r`, from the local store.
 fn local_sale(store: &Store, cfg: &TillConfig, r: &SaleRef) -> anyhow::Result<Option<Sale>> {
     let json = match r {
-        SaleRef::Id(id) => store.record_json("sale", &id.to_string())?,
+        SaleRef::Id(id) => store.record_json(OutboxKind::Sale, &id.to_string())?,
         SaleRef::Receipt(rr) if rr.till_id == cfg.till_id => {
             match store.receipt_json(Some(rr.receipt_no.get()))? {
-                Some((kind, _)) if kind != "sale" => bail!(
-                    "not_a_sale: Phiếu {rr} là phiếu trả hàng, không phải phiếu bán \
-                     / receipt {rr} is a refund, not a sale"
-                ),
+                Some((kind, _)) if kind != OutboxKind::Sale => {
+                    return Err(Refusal::invalid(
+                        "not_a_sale",
+                        format!("Phiếu {rr} là phiếu trả hàng, không phải phiếu bán"),
+                        format!("receipt {rr} is a refund, not a sale"),
+                    )
+                    .into());
+                }
                 Some((_, json)) => Some(json),
                 None => None,
             }
@@ -199,7 +220,7 @@ fn kept_foreign(store: &Store, r: &SaleRef) -> anyhow::Result<Option<Sale>> {
 
 /// A sale another till made, as kept by [`commit_refund`].
 pub fn kept_sale(store: &Store, id: Uuid) -> anyhow::Result<Option<Sale>> {
-    if let Some(json) = store.record_json("sale", &id.to_string())? {
+    if let Some(json) = store.record_json(OutboxKind::Sale, &id.to_string())? {
         return Ok(Some(serde_json::from_str(&json)?));
     }
     store.get(&foreign_key(id))
@@ -232,20 +253,16 @@ pub fn find(store: &Store, cfg: &TillConfig, r: &SaleRef) -> anyhow::Result<Foun
                     let earlier = with_local_refunds(store, sale.id, seen)?;
                     return found(sale, earlier);
                 }
-                None => bail!(
-                    "sale_not_found: Không tìm thấy phiếu bán trên máy này hay trên máy chủ \
-                     ({e:#}) / the sale is not on this till and the server did not give it \
-                     ({e:#})"
-                ),
+                None => return Err(sale_not_found(&e).into()),
             },
         };
         if sale.outlet_id != cfg.outlet_id {
-            bail!(
-                "sale_of_another_outlet: Phiếu {} là của điểm bán khác / receipt {} belongs to \
-                 another outlet",
-                sale.receipt_ref(),
-                sale.receipt_ref()
-            );
+            return Err(Refusal::forbidden(
+                "sale_of_another_outlet",
+                format!("Phiếu {} là của điểm bán khác", sale.receipt_ref()),
+                format!("receipt {} belongs to another outlet", sale.receipt_ref()),
+            )
+            .into());
         }
         let theirs = server.sale_refunds(&auth, sale.id)?;
         keep_foreign(store, &sale, Some(&theirs))?;
@@ -265,7 +282,7 @@ pub fn find(store: &Store, cfg: &TillConfig, r: &SaleRef) -> anyhow::Result<Foun
 }
 
 fn found(sale: Sale, earlier: Vec<Refund>) -> anyhow::Result<Found> {
-    let lines = refundable(&sale, &earlier).map_err(|e| user_error(&e))?;
+    let lines = refundable(&sale, &earlier).map_err(|e| e.refusal())?;
     Ok(Found {
         sale,
         earlier,
@@ -297,10 +314,16 @@ impl FromStr for RefundTender {
             ("card", Some(r)) if !r.is_empty() => RefundTender::Card(r.to_owned()),
             ("transfer", None) => RefundTender::Transfer(None),
             ("transfer", Some(r)) if !r.is_empty() => RefundTender::Transfer(Some(r.to_owned())),
-            _ => bail!(
-                "bad_refund_payment: Cách hoàn tiền không hợp lệ {s:?} (dùng cash, card:MÃ, \
-                 transfer[:MÃ]) / bad refund payment {s:?} (use cash, card:REF, transfer[:REF])"
-            ),
+            _ => {
+                return Err(Refusal::invalid(
+                    "bad_refund_payment",
+                    format!(
+                        "Cách hoàn tiền không hợp lệ {s:?} (dùng cash, card:MÃ, transfer[:MÃ])"
+                    ),
+                    format!("bad refund payment {s:?} (use cash, card:REF, transfer[:REF])"),
+                )
+                .into());
+            }
         })
     }
 }
@@ -367,14 +390,13 @@ fn whole_units_only(store: &Store, sale: &Sale, requests: &[RefundRequest]) -> a
         let fractional = crate::catalogue::sold_by_fraction(store, line.product_id)?
             .unwrap_or(!line.qty.is_whole());
         if !fractional {
-            bail!(
-                "refund_whole_units_only: Dòng {n}: {name} chỉ trả theo số nguyên, không trả \
-                 {qty} {unit} / line {n}: {name} is refunded in whole units, not {qty} {unit}",
-                n = line.line_no,
-                name = line.name,
-                qty = r.qty,
-                unit = line.unit,
-            );
+            let (n, name, qty, unit) = (line.line_no, &line.name, r.qty, &line.unit);
+            return Err(Refusal::invalid(
+                "refund_whole_units_only",
+                format!("Dòng {n}: {name} chỉ trả theo số nguyên, không trả {qty} {unit}"),
+                format!("line {n}: {name} is refunded in whole units, not {qty} {unit}"),
+            )
+            .into());
         }
     }
     Ok(())
@@ -405,7 +427,7 @@ pub fn commit_refund(
     let earlier = with_local_refunds(store, found.sale.id, found.earlier.clone())?;
     // Refused before a number is taken (the core checks again inside).
     whole_units_only(store, &found.sale, requests)?;
-    refund_lines(&found.sale, &earlier, requests).map_err(|e| user_error(&e))?;
+    refund_lines(&found.sale, &earlier, requests).map_err(|e| e.refusal())?;
     #[cfg(test)]
     if let Some(between) = BEFORE_COMMIT.with(|h| h.borrow_mut().take()) {
         between();
@@ -415,7 +437,7 @@ pub fn commit_refund(
     // paying them back twice.
     let fresh = std::cell::RefCell::new(earlier);
     let committed = store.commit_receipt_if(
-        "refund",
+        OutboxKind::Refund,
         |tx| {
             crate::shift::still_open(tx, shift_id)?;
             let seen = fresh.take();
@@ -424,9 +446,8 @@ pub fn commit_refund(
         },
         |receipt_no, prev_hash| {
             let earlier = fresh.take();
-            let lines =
-                refund_lines(&found.sale, &earlier, requests).map_err(|e| user_error(&e))?;
-            let (total, _) = refund_totals(&lines).map_err(|e| user_error(&e))?;
+            let lines = refund_lines(&found.sale, &earlier, requests).map_err(|e| e.refusal())?;
+            let (total, _) = refund_totals(&lines).map_err(|e| e.refusal())?;
             let payments = if total.is_positive() {
                 vec![payment.payment(total)]
             } else {
@@ -443,7 +464,7 @@ pub fn commit_refund(
                 reason: reason.trim().to_owned(),
             };
             build_refund(header, &found.sale, &earlier, requests, payments, prev_hash)
-                .map_err(|e| user_error(&e))
+                .map_err(|e| anyhow::Error::from(e.refusal()))
         },
         |r: &Refund| (r.id.to_string(), r.hash),
     )?;

@@ -2,7 +2,9 @@
 //! paths and shapes are easy to adjust: login, till registration, the
 //! outlet catalogue (snapshot / delta, ETag, gzip), posting journal
 //! records (sales in batches, refunds, shift events and transfer
-//! confirmations one by one), and a sale's VietQR transfer state.
+//! confirmations one by one), and a sale's VietQR transfer state. The
+//! answers are read into `ocop_core::wire` types, the ones the server
+//! writes them from.
 //!
 //! Guarantees: every call has a timeout; a failure is classified as
 //! [`SendError::Transient`] (network down, 5xx, 401/429: try again later)
@@ -16,10 +18,11 @@ use anyhow::{Context, bail};
 use reqwest::StatusCode;
 use reqwest::blocking::{Client, RequestBuilder};
 use reqwest::header::{AUTHORIZATION, ETAG, IF_NONE_MATCH};
-use serde::Deserialize;
 use serde_json::Value;
 
-use crate::catalogue::TillCatalogue;
+use ocop_core::wire::{
+    BatchItem, Ingested, LoginResponse, RegisteredTill, TillCatalogue, TransferState,
+};
 
 /// How the till proves who it is.
 #[derive(Debug, Clone)]
@@ -51,56 +54,11 @@ pub enum SendError {
     },
 }
 
-#[derive(Debug, Clone, Deserialize)]
-pub struct Me {
-    pub id: i32,
-    pub username: String,
-    pub display_name: String,
-    /// `admin`, `manager`, `cashier`… (absent from older servers).
-    #[serde(default)]
-    pub role: Option<String>,
-    pub outlet_id: Option<i32>,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-pub struct Login {
-    pub token: String,
-    pub user: Me,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-pub struct RegisteredTill {
-    pub till: TillInfo,
-    pub secret: String,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-pub struct TillInfo {
-    pub id: i32,
-    pub outlet_id: i32,
-    pub name: String,
-}
-
-/// The server's answer to one item of a batch.
-#[derive(Debug, Clone, Deserialize)]
-pub struct BatchItem {
-    pub index: usize,
-    pub status: u16,
-    pub body: Value,
-}
-
 pub enum CatalogueAnswer {
     NotModified,
     /// The catalogue, its ETag, and the server's public address for the
     /// e-receipt QR code (`public_url`, when the server has one).
     Changed(Box<TillCatalogue>, Option<String>, Option<String>),
-}
-
-/// The top-level `public_url` of a catalogue answer.
-#[derive(Deserialize)]
-struct PublicUrl {
-    #[serde(default)]
-    public_url: Option<String>,
 }
 
 pub struct Server {
@@ -172,7 +130,7 @@ impl Server {
             .is_ok_and(|r| r.status().is_success())
     }
 
-    pub fn login(&self, username: &str, password: &str) -> anyhow::Result<Login> {
+    pub fn login(&self, username: &str, password: &str) -> anyhow::Result<LoginResponse> {
         let req = self
             .client
             .post(self.url("/api/v1/auth/login"))
@@ -241,9 +199,9 @@ impl Server {
             code: "bad_catalogue".into(),
             message: e.to_string(),
         })?;
-        let public_url = serde_json::from_str::<PublicUrl>(&body)
-            .ok()
-            .and_then(|p| p.public_url)
+        let public_url = cat
+            .public_url
+            .clone()
             .filter(|u| u.starts_with("http://") || u.starts_with("https://"));
         Ok(CatalogueAnswer::Changed(Box::new(cat), tag, public_url))
     }
@@ -296,7 +254,7 @@ impl Server {
     }
 
     /// A stored sale by id, or by its receipt (`T3-000012`), typed.
-    pub fn find_sale(&self, auth: &Auth, by: &SaleLookup) -> anyhow::Result<StoredSale> {
+    pub fn find_sale(&self, auth: &Auth, by: &SaleLookup) -> anyhow::Result<Ingested> {
         let path = match by {
             SaleLookup::Id(id) => format!("/api/v1/sales/{id}"),
             SaleLookup::Receipt(r) => format!("/api/v1/sales/by-receipt/{r}"),
@@ -339,32 +297,4 @@ impl Server {
 pub enum SaleLookup {
     Id(uuid::Uuid),
     Receipt(ocop_core::sale::ReceiptRef),
-}
-
-/// `GET /api/v1/sales/{id}`: the sale and what the server found about it
-/// (extra fields ignored).
-#[derive(Debug, Clone, Deserialize)]
-pub struct StoredSale {
-    pub sale: ocop_core::sale::Sale,
-    #[serde(default)]
-    pub chain_status: Option<String>,
-}
-
-/// `GET /api/v1/sales/{id}/vietqr`: a sale's bank transfer as the server
-/// knows it (the bank's notification reaches the server, never the till).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, Deserialize)]
-pub struct TransferState {
-    pub sale_id: uuid::Uuid,
-    /// Whole đồng.
-    pub amount: i64,
-    pub status: ocop_core::sale::TransferStatus,
-    #[serde(default)]
-    pub vietqr: Option<String>,
-    #[serde(default)]
-    pub memo: Option<String>,
-    /// The user who confirmed by hand, when `confirmed_by_cashier`.
-    #[serde(default)]
-    pub confirmed_by: Option<i32>,
-    #[serde(default)]
-    pub confirmed_at: Option<chrono::DateTime<chrono::Utc>>,
 }

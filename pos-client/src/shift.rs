@@ -17,81 +17,33 @@
 
 use std::time::Duration;
 
-use anyhow::{Context, bail};
+use anyhow::Context;
 use chrono::Utc;
+use ocop_core::i18n::UserError as _;
 use ocop_core::money::Dong;
+use ocop_core::refusal::Refusal;
 use ocop_core::sale::shift::{
-    CashCount, CashDirection, CashMovement, CountedTotals, Denomination, ShiftClosing, ShiftInput,
-    ShiftOpening, ShiftSummary, close as core_close, summarise,
+    CashCount, CashDirection, CashMovement, CountedTotals, Denomination, ShiftInput, ShiftOpening,
+    ShiftSummary, close as core_close, summarise,
 };
 use ocop_core::sale::{PaymentKind, ReceiptRef, Refund, Sale};
 use ocop_hardware::layout::report::{ShiftReportKind, ShiftReportView, shift_report};
 use ocop_hardware::layout::{PaymentLine, PaymentMethod as PrintedMethod};
 use ocop_hardware::printer;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use uuid::Uuid;
 
 use crate::catalogue::TillOutlet;
 use crate::config::TillConfig;
 use crate::printing::PrinterArgs;
 use crate::server_api::Server;
-use crate::store::{Store, enqueue_event_in, get_in, last_seq_in, remove_in, set_in};
+use crate::store::{OutboxKind, Store, enqueue_event_in, get_in, last_seq_in, remove_in, set_in};
 use crate::sync::{self, Backoff};
-use crate::user_error;
 
 /// The open shift (config key).
 const OPEN_KEY: &str = "open_shift";
 
-/// A shift event as queued in the outbox: the operation, the shift, and
-/// the body the server's endpoint takes. A close also keeps the till's own
-/// Z figures (`z`), for reprinting; only `body` is sent.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Event {
-    pub op: Op,
-    pub shift_id: Uuid,
-    pub body: serde_json::Value,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub z: Option<ClosedShift>,
-}
-
-/// What a shift event does; each has its own endpoint.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Op {
-    /// `POST /api/v1/shifts` with a `ShiftOpening`.
-    Open,
-    /// `POST /api/v1/shifts/{id}/cash-movements` with a `CashMovement`.
-    CashMovement,
-    /// `POST /api/v1/shifts/{id}/close` with the `CountedTotals`.
-    Close,
-}
-
-impl Event {
-    /// The server path this event is posted to.
-    pub fn path(&self) -> String {
-        match self.op {
-            Op::Open => "/api/v1/shifts".to_owned(),
-            Op::CashMovement => format!("/api/v1/shifts/{}/cash-movements", self.shift_id),
-            Op::Close => format!("/api/v1/shifts/{}/close", self.shift_id),
-        }
-    }
-}
-
-/// A closed shift: the Z report's figures, as the till computed them.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ClosedShift {
-    pub opening: ShiftOpening,
-    pub summary: ShiftSummary,
-    pub closing: ShiftClosing,
-    /// Records (sales, refunds, shift events) still waiting to be sent
-    /// when the shift was closed: the server's figures lack them until
-    /// they arrive. Zero when the queue was drained.
-    pub unsent: i64,
-    /// Consecutive per till: 1 for its first closed shift.
-    pub z_no: u64,
-    /// Σ sales − Σ refunds of the till since it was registered.
-    pub grand_total: Dong,
-}
+pub use crate::records::{ClosedShift, Event, Op};
 
 /// An X report (open shift) or a Z report (closed).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -106,10 +58,12 @@ pub enum ShiftReport {
 
 /// The refusal when nothing can be sold or refunded: no shift is open.
 pub fn no_open_shift() -> anyhow::Error {
-    anyhow::anyhow!(
-        "no_open_shift: Chưa mở ca: chạy `ocop-till shift open --float SỐ_TIỀN` \
-         / no shift open: run `ocop-till shift open --float AMOUNT`"
+    Refusal::conflict(
+        "no_open_shift",
+        "Chưa mở ca: chạy `ocop-till shift open --float SỐ_TIỀN`",
+        "no shift open: run `ocop-till shift open --float AMOUNT`",
     )
+    .into()
 }
 
 /// The open shift, if any.
@@ -150,16 +104,22 @@ pub fn open(store: &mut Store, cfg: &TillConfig, float: Dong) -> anyhow::Result<
         opened_at: ocop_core::sale::totals::truncate_to_millis(Utc::now()),
         opening_float: float,
     };
-    opening.validate().map_err(|e| user_error(&e))?;
+    opening.validate().map_err(|e| e.refusal())?;
     let json = event_json(Op::Open, opening.id, &opening)?;
     store.transaction(|tx| {
         if let Some(open) = get_in::<ShiftOpening>(tx, OPEN_KEY)? {
-            bail!(
-                "shift_already_open: Ca đang mở từ {} — đóng ca trước khi mở ca mới \
-                 / a shift is already open (since {}): close it first",
-                ocop_core::time::format_vn(open.opened_at),
-                open.opened_at.to_rfc3339()
-            );
+            return Err(Refusal::conflict(
+                "shift_already_open",
+                format!(
+                    "Ca đang mở từ {} — đóng ca trước khi mở ca mới",
+                    ocop_core::time::format_vn(open.opened_at)
+                ),
+                format!(
+                    "a shift is already open (since {}): close it first",
+                    open.opened_at.to_rfc3339()
+                ),
+            )
+            .into());
         }
         set_in(tx, OPEN_KEY, &opening)?;
         enqueue_event_in(tx, &opening.id.to_string(), &json)?;
@@ -185,7 +145,7 @@ pub fn cash_movement(
         amount,
         reason: reason.trim().to_owned(),
     };
-    m.validate().map_err(|e| user_error(&e))?;
+    m.validate().map_err(|e| e.refusal())?;
     let json = event_json(Op::CashMovement, shift.id, &m)?;
     store.transaction(|tx| {
         // The shift may have been closed by another window meanwhile.
@@ -215,8 +175,8 @@ fn movements(store: &Store, shift_id: Uuid) -> anyhow::Result<Vec<CashMovement>>
 /// The X figures of `shift` from the till's own records.
 fn summary_of(store: &Store, shift: &ShiftOpening) -> anyhow::Result<ShiftSummary> {
     let id = shift.id.to_string();
-    let sales: Vec<Sale> = parse_all(store.receipts_of_shift("sale", &id)?)?;
-    let refunds: Vec<Refund> = parse_all(store.receipts_of_shift("refund", &id)?)?;
+    let sales: Vec<Sale> = parse_all(store.receipts_of_shift(OutboxKind::Sale, &id)?)?;
+    let refunds: Vec<Refund> = parse_all(store.receipts_of_shift(OutboxKind::Refund, &id)?)?;
     let moves = movements(store, shift.id)?;
     summarise(ShiftInput {
         shift,
@@ -224,7 +184,7 @@ fn summary_of(store: &Store, shift: &ShiftOpening) -> anyhow::Result<ShiftSummar
         sales: &sales,
         refunds: &refunds,
     })
-    .map_err(|e| user_error(&e))
+    .map_err(|e| anyhow::Error::from(e.refusal()))
 }
 
 /// The X figures of the open shift, computed locally (works offline).
@@ -244,12 +204,12 @@ pub fn x_report(store: &Store) -> anyhow::Result<ShiftReport> {
 
 /// Σ sales − Σ refunds of this till since it was registered.
 pub fn grand_total(store: &Store) -> anyhow::Result<Dong> {
-    let sum = |kind: &str| -> anyhow::Result<Dong> {
+    let sum = |kind: OutboxKind| -> anyhow::Result<Dong> {
         Dong::checked_sum(store.receipt_totals(kind)?.into_iter().map(Dong::new))
             .context("grand total overflow")
     };
-    sum("sale")?
-        .checked_sub(sum("refund")?)
+    sum(OutboxKind::Sale)?
+        .checked_sub(sum(OutboxKind::Refund)?)
         .context("grand total overflow")
 }
 
@@ -265,14 +225,19 @@ pub fn last_z(store: &Store) -> anyhow::Result<Option<ClosedShift>> {
 }
 
 fn queue_not_empty(waiting: i64, error: Option<&str>) -> anyhow::Error {
-    anyhow::anyhow!(
-        "queue_not_empty: Còn {waiting} bản ghi chưa gửi lên máy chủ{}; kiểm tra mạng rồi đóng ca \
-         lại, hoặc đóng ca vẫn còn bản ghi chưa gửi với --allow-unsent (báo cáo Z sẽ ghi rõ) \
-         / {waiting} records are still queued for the server; check the network and close again, \
-         or close anyway with --allow-unsent (the Z report will say so){}",
-        error.map(|e| format!(" ({e})")).unwrap_or_default(),
-        error.map(|e| format!(" ({e})")).unwrap_or_default(),
+    let why = error.map(|e| format!(" ({e})")).unwrap_or_default();
+    Refusal::conflict(
+        "queue_not_empty",
+        format!(
+            "Còn {waiting} bản ghi chưa gửi lên máy chủ{why}; kiểm tra mạng rồi đóng ca lại, hoặc \
+             đóng ca vẫn còn bản ghi chưa gửi với --allow-unsent (báo cáo Z sẽ ghi rõ)"
+        ),
+        format!(
+            "{waiting} records are still queued for the server; check the network and close \
+             again, or close anyway with --allow-unsent (the Z report will say so){why}"
+        ),
     )
+    .into()
 }
 
 #[cfg(test)]
@@ -314,7 +279,7 @@ pub fn close(
             return Err(queue_not_empty(waiting, sent.error.as_deref()));
         }
         let summary = summary_of(store, &opening)?;
-        let closing = core_close(&summary, counted.clone()).map_err(|e| user_error(&e))?;
+        let closing = core_close(&summary, counted.clone()).map_err(|e| e.refusal())?;
         let mut z = ClosedShift {
             opening: opening.clone(),
             summary,
@@ -360,10 +325,12 @@ pub fn close(
             return Ok(z);
         }
     }
-    bail!(
-        "shift_busy: Ca vẫn đang nhận giao dịch mới trong lúc đóng; hãy đóng ca lại \
-         / the shift kept receiving new records while closing; close it again"
+    Err(Refusal::conflict(
+        "shift_busy",
+        "Ca vẫn đang nhận giao dịch mới trong lúc đóng; hãy đóng ca lại",
+        "the shift kept receiving new records while closing; close it again",
     )
+    .into())
 }
 
 /// `NOTE:COUNT` items (`500000:2`) into a cash count; the same note twice

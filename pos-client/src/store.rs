@@ -19,7 +19,7 @@
 //!   refused rather than guessed at.
 //!
 //! Tables: `config` (key → JSON), `journal_head`, `outbox` (kinds `sale`,
-//! `refund`, `shift_event`, `transfer_confirmation`), `products` and
+//! `refund`, `shift_event`, `transfer_confirmation`: [`OutboxKind`]), `products` and
 //! `catalogue_meta` (the outlet's catalogue, see [`crate::catalogue`]),
 //! `parked` (carts put aside).
 //!
@@ -31,6 +31,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
 use chrono::{DateTime, Utc};
+use ocop_core::refusal::Refusal;
 use ocop_core::sale::{ChainHash, ReceiptNo};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use serde::Serialize;
@@ -107,12 +108,18 @@ pub const SCHEMA_VERSION: i64 = 1;
 fn migrate(tx: &Connection) -> anyhow::Result<()> {
     let version: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
     if version > SCHEMA_VERSION {
-        bail!(
-            "schema_too_new: Cơ sở dữ liệu của máy bán hàng thuộc phiên bản mới hơn (lược đồ \
-             {version}, bản này hiểu đến {SCHEMA_VERSION}); hãy cập nhật ocop-till / the till \
-             database was written by a newer ocop-till (schema {version}, this one knows up to \
-             {SCHEMA_VERSION}); update ocop-till"
-        );
+        return Err(Refusal::conflict(
+            "schema_too_new",
+            format!(
+                "Cơ sở dữ liệu của máy bán hàng thuộc phiên bản mới hơn (lược đồ {version}, bản \
+                 này hiểu đến {SCHEMA_VERSION}); hãy cập nhật ocop-till"
+            ),
+            format!(
+                "the till database was written by a newer ocop-till (schema {version}, this one \
+                 knows up to {SCHEMA_VERSION}); update ocop-till"
+            ),
+        )
+        .into());
     }
     let has_outbox: bool = tx.query_row(
         "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'outbox')",
@@ -193,11 +200,64 @@ impl OutboxState {
     }
 }
 
+/// What an outbox record is; decides where the sender posts it. Stored as
+/// its [`OutboxKind::code`], the strings the table has always held (and
+/// its CHECK allows), so existing till databases read unchanged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum OutboxKind {
+    /// A sealed sale (with a receipt number); sent in batches.
+    Sale,
+    /// A sealed refund (with a receipt number).
+    Refund,
+    /// A shift opened, a cash movement, a shift closed.
+    ShiftEvent,
+    /// A cashier's confirmation that a sale's transfer arrived.
+    TransferConfirmation,
+}
+
+impl OutboxKind {
+    pub const ALL: [OutboxKind; 4] = [
+        OutboxKind::Sale,
+        OutboxKind::Refund,
+        OutboxKind::ShiftEvent,
+        OutboxKind::TransferConfirmation,
+    ];
+
+    /// The form stored in `outbox.kind`.
+    pub const fn code(self) -> &'static str {
+        match self {
+            OutboxKind::Sale => "sale",
+            OutboxKind::Refund => "refund",
+            OutboxKind::ShiftEvent => "shift_event",
+            OutboxKind::TransferConfirmation => "transfer_confirmation",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<OutboxKind> {
+        OutboxKind::ALL.into_iter().find(|k| k.code() == code)
+    }
+}
+
+impl rusqlite::ToSql for OutboxKind {
+    fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+        Ok(self.code().into())
+    }
+}
+
+impl rusqlite::types::FromSql for OutboxKind {
+    fn column_result(value: rusqlite::types::ValueRef<'_>) -> rusqlite::types::FromSqlResult<Self> {
+        let code = value.as_str()?;
+        OutboxKind::from_code(code).ok_or_else(|| {
+            rusqlite::types::FromSqlError::Other(format!("unknown outbox kind {code:?}").into())
+        })
+    }
+}
+
 /// One record waiting to be sent (or already sent).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutboxItem {
     pub seq: i64,
-    pub kind: String,
+    pub kind: OutboxKind,
     pub record_id: String,
     pub receipt_no: Option<u32>,
     pub json: String,
@@ -301,7 +361,7 @@ impl Store {
     /// transaction. An error from `make` (or from SQLite) leaves nothing.
     pub fn commit_receipt<R: Serialize>(
         &mut self,
-        kind: &str,
+        kind: OutboxKind,
         make: impl FnOnce(ReceiptNo, ChainHash) -> anyhow::Result<R>,
         identity: impl Fn(&R) -> (String, ChainHash),
     ) -> anyhow::Result<Committed<R>> {
@@ -313,7 +373,7 @@ impl Store {
     /// open one, whatever another process did meanwhile).
     pub fn commit_receipt_if<R: Serialize>(
         &mut self,
-        kind: &str,
+        kind: OutboxKind,
         check: impl FnOnce(&Connection) -> anyhow::Result<()>,
         make: impl FnOnce(ReceiptNo, ChainHash) -> anyhow::Result<R>,
         identity: impl Fn(&R) -> (String, ChainHash),
@@ -355,7 +415,11 @@ impl Store {
 
     /// The JSON of the receipts (`kind` sale or refund) of a shift, in
     /// receipt order.
-    pub fn receipts_of_shift(&self, kind: &str, shift_id: &str) -> anyhow::Result<Vec<String>> {
+    pub fn receipts_of_shift(
+        &self,
+        kind: OutboxKind,
+        shift_id: &str,
+    ) -> anyhow::Result<Vec<String>> {
         let mut stmt = self.conn.prepare(
             "SELECT json FROM outbox
              WHERE json_extract(json, '$.shift_id') = ?2 AND kind = ?1
@@ -368,7 +432,7 @@ impl Store {
     /// The JSON of the shift events (`shift_event` rows) of a shift, in
     /// outbox order.
     pub fn events_of_shift(&self, shift_id: &str) -> anyhow::Result<Vec<String>> {
-        self.receipts_of_shift("shift_event", shift_id)
+        self.receipts_of_shift(OutboxKind::ShiftEvent, shift_id)
     }
 
     /// The JSON of every shift event whose `op` is `op`, in outbox order.
@@ -382,7 +446,7 @@ impl Store {
     }
 
     /// The JSON of a record by its id (a sale's or refund's UUID).
-    pub fn record_json(&self, kind: &str, record_id: &str) -> anyhow::Result<Option<String>> {
+    pub fn record_json(&self, kind: OutboxKind, record_id: &str) -> anyhow::Result<Option<String>> {
         Ok(self
             .conn
             .query_row(
@@ -400,7 +464,7 @@ impl Store {
 
     /// Σ of the `total` of every receipt of `kind` the till holds, as the
     /// stored amounts (whole đồng); summed by the caller with the core.
-    pub fn receipt_totals(&self, kind: &str) -> anyhow::Result<Vec<i64>> {
+    pub fn receipt_totals(&self, kind: OutboxKind) -> anyhow::Result<Vec<i64>> {
         let mut stmt = self.conn.prepare(
             "SELECT json_extract(json, '$.total') FROM outbox
              WHERE kind = ?1 AND receipt_no IS NOT NULL ORDER BY receipt_no",
@@ -410,7 +474,7 @@ impl Store {
     }
 
     /// The JSON of receipt `no` (for reprint), or of the last one.
-    pub fn receipt_json(&self, no: Option<u32>) -> anyhow::Result<Option<(String, String)>> {
+    pub fn receipt_json(&self, no: Option<u32>) -> anyhow::Result<Option<(OutboxKind, String)>> {
         let sql = match no {
             Some(_) => "SELECT kind, json FROM outbox WHERE receipt_no = ?1",
             None => {
@@ -600,14 +664,14 @@ pub fn remove_in(conn: &Connection, key: &str) -> anyhow::Result<()> {
 
 /// [`Store::enqueue_event`] inside a transaction.
 pub fn enqueue_event_in(conn: &Connection, record_id: &str, json: &str) -> anyhow::Result<i64> {
-    enqueue_in(conn, "shift_event", record_id, json)
+    enqueue_in(conn, OutboxKind::ShiftEvent, record_id, json)
 }
 
 /// The sequence number and JSON of the `kind` record `record_id`, read
 /// inside a transaction.
 pub fn record_in(
     conn: &Connection,
-    kind: &str,
+    kind: OutboxKind,
     record_id: &str,
 ) -> anyhow::Result<Option<(i64, String)>> {
     Ok(conn
@@ -623,7 +687,7 @@ pub fn record_in(
 /// transfer confirmations) inside a transaction; its sequence number.
 pub fn enqueue_in(
     conn: &Connection,
-    kind: &str,
+    kind: OutboxKind,
     record_id: &str,
     json: &str,
 ) -> anyhow::Result<i64> {

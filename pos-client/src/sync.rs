@@ -22,8 +22,9 @@ use chrono::{DateTime, Utc};
 
 use crate::catalogue::{self, Refresh};
 use crate::config::TillConfig;
+use crate::records;
 use crate::server_api::{Auth, SendError, Server, is_transient};
-use crate::store::{OutboxItem, OutboxState, Store};
+use crate::store::{OutboxItem, OutboxKind, OutboxState, Store};
 
 /// Most sales in one batch (the server's limit is 100).
 pub const BATCH: u32 = 100;
@@ -76,30 +77,6 @@ pub struct SyncReport {
     pub catalogue: Option<String>,
 }
 
-/// Where a record other than a sale goes, and the body sent: a refund as
-/// stored; a shift event ([`crate::shift::Event`]) to its operation's
-/// endpoint with its body; a cashier's transfer confirmation
-/// ([`crate::transfer::Confirmation`]) to its sale's
-/// `transfer-confirmations` (the outbox order has already sent the sale).
-/// `Err` for a row this till cannot make sense of (kept, marked rejected).
-fn route(item: &OutboxItem) -> Result<(String, String), String> {
-    match item.kind.as_str() {
-        "refund" => Ok(("/api/v1/refunds".to_owned(), item.json.clone())),
-        "shift_event" => {
-            let event: crate::shift::Event = serde_json::from_str(&item.json)
-                .map_err(|e| format!("unreadable shift event: {e}"))?;
-            let body = serde_json::to_string(&event.body).map_err(|e| e.to_string())?;
-            Ok((event.path(), body))
-        }
-        crate::transfer::KIND => {
-            let c: crate::transfer::Confirmation = serde_json::from_str(&item.json)
-                .map_err(|e| format!("unreadable transfer confirmation: {e}"))?;
-            Ok((c.path(), c.body()))
-        }
-        other => Err(format!("unknown record kind {other:?}")),
-    }
-}
-
 /// Sends what is waiting, in order, and records the time of a pass that
 /// emptied what it could without a network or server error. `due_only`: respect each record's
 /// back-off (the background task); the `sync` command sends everything now.
@@ -115,15 +92,18 @@ pub fn send_outbox(
         let items = store.pending(BATCH, due_only)?;
         let Some(first) = items.first() else { break };
         // A leading run of sales goes as one batch; anything else alone.
-        let run: Vec<&OutboxItem> = if first.kind == "sale" {
-            items.iter().take_while(|i| i.kind == "sale").collect()
+        let run: Vec<&OutboxItem> = if first.kind == OutboxKind::Sale {
+            items
+                .iter()
+                .take_while(|i| i.kind == OutboxKind::Sale)
+                .collect()
         } else {
             vec![first]
         };
         for item in &run {
             store.mark(item.seq, OutboxState::Sent, None, None)?;
         }
-        let outcome = if first.kind == "sale" {
+        let outcome = if first.kind == OutboxKind::Sale {
             let bodies: Vec<&str> = run.iter().map(|i| i.json.as_str()).collect();
             server.post_sales(auth, &bodies).map(|answers| {
                 answers
@@ -132,7 +112,7 @@ pub fn send_outbox(
                     .collect::<Vec<_>>()
             })
         } else {
-            match route(first) {
+            match records::route(first) {
                 Ok((path, body)) => server
                     .post_one(auth, &path, &body)
                     .map(|()| vec![(0, 200, String::new())]),
@@ -330,22 +310,22 @@ mod tests {
         let cfg = crate::checkout::tests::cfg();
         let opening = crate::shift::open(&mut store, &cfg, ocop_core::money::Dong::new(5)).unwrap();
         let item = store.pending(1, false).unwrap().remove(0);
-        let (path, body) = route(&item).unwrap();
+        let (path, body) = crate::records::route(&item).unwrap();
         assert_eq!(path, "/api/v1/shifts");
         assert_eq!(
             serde_json::from_str::<ocop_core::sale::shift::ShiftOpening>(&body).unwrap(),
             opening
         );
         let refund = OutboxItem {
-            kind: "refund".into(),
+            kind: OutboxKind::Refund,
             ..item.clone()
         };
-        assert_eq!(route(&refund).unwrap().0, "/api/v1/refunds");
+        assert_eq!(crate::records::route(&refund).unwrap().0, "/api/v1/refunds");
         let junk = OutboxItem {
             json: "{}".into(),
             ..item
         };
-        assert!(route(&junk).is_err());
+        assert!(crate::records::route(&junk).is_err());
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //!
 //! - the cashier sees the money arrive and confirms ("Đã nhận tiền / Money
 //!   received"): a [`Confirmation`] is committed to the local store as an
-//!   outbox record of kind [`KIND`] and sent by the sync like everything
+//!   outbox record of kind [`OutboxKind::TransferConfirmation`] and sent by the sync like everything
 //!   else — after its sale, since the sale was committed (and queued)
 //!   first and the outbox goes in order;
 //! - the bank notifies the server (signed webhook, docs/bank-webhook.md):
@@ -23,46 +23,23 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver};
 use std::time::Duration;
 
-use anyhow::{Context, bail};
-use chrono::{DateTime, Utc};
+use anyhow::Context;
+use chrono::Utc;
+use ocop_core::refusal::Refusal;
 use ocop_core::sale::{PaymentMethod, Sale, TransferStatus};
-use serde::{Deserialize, Serialize};
+use ocop_core::wire::TransferState;
 use uuid::Uuid;
 
 use crate::config::TillConfig;
 use crate::refund::SaleRef;
-use crate::server_api::{SaleLookup, SendError, Server, TransferState};
-use crate::store::{self, Store};
+use crate::server_api::{SaleLookup, SendError, Server};
+use crate::store::{self, OutboxKind, Store};
 use crate::sync::{self, Backoff};
-
-/// The outbox kind of a cashier's confirmation.
-pub const KIND: &str = "transfer_confirmation";
 
 /// How long the till waits for the server's answer about a transfer.
 pub const ASK_TIMEOUT: Duration = Duration::from_secs(3);
 
-/// The cashier's confirmation of a sale's transfer, as queued and sent.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Confirmation {
-    pub sale_id: Uuid,
-    /// The sale's receipt (`T3-000012`), for people reading the queue.
-    pub receipt: String,
-    /// The cashier who confirmed (the till's user).
-    pub cashier_id: i32,
-    pub confirmed_at: DateTime<Utc>,
-}
-
-impl Confirmation {
-    /// Where the sync sends it.
-    pub fn path(&self) -> String {
-        format!("/api/v1/sales/{}/transfer-confirmations", self.sale_id)
-    }
-
-    /// The body sent: who confirmed.
-    pub fn body(&self) -> String {
-        serde_json::json!({ "cashier_id": self.cashier_id }).to_string()
-    }
-}
+pub use crate::records::Confirmation;
 
 fn record_id(sale_id: Uuid) -> String {
     format!("transfer:{sale_id}")
@@ -87,16 +64,19 @@ fn has_transfer(sale: &Sale) -> bool {
 /// (one transaction; a second confirmation returns the first).
 pub fn confirm(store: &mut Store, cfg: &TillConfig, sale: &Sale) -> anyhow::Result<Queued> {
     if !has_transfer(sale) {
-        bail!(
-            "no_bank_transfer: Phiếu {} không có khoản chuyển khoản / receipt {} has no \
-             bank-transfer payment",
-            sale.receipt_ref(),
-            sale.receipt_ref()
-        );
+        return Err(Refusal::invalid(
+            "no_bank_transfer",
+            format!("Phiếu {} không có khoản chuyển khoản", sale.receipt_ref()),
+            format!(
+                "receipt {} has no bank-transfer payment",
+                sale.receipt_ref()
+            ),
+        )
+        .into());
     }
     let id = record_id(sale.id);
     store.transaction(|tx| {
-        if let Some((seq, json)) = store::record_in(tx, KIND, &id)? {
+        if let Some((seq, json)) = store::record_in(tx, OutboxKind::TransferConfirmation, &id)? {
             let confirmation = serde_json::from_str(&json).context("a queued confirmation")?;
             return Ok(Queued {
                 confirmation,
@@ -110,7 +90,12 @@ pub fn confirm(store: &mut Store, cfg: &TillConfig, sale: &Sale) -> anyhow::Resu
             cashier_id: cfg.cashier_id,
             confirmed_at: Utc::now(),
         };
-        let seq = store::enqueue_in(tx, KIND, &id, &serde_json::to_string(&confirmation)?)?;
+        let seq = store::enqueue_in(
+            tx,
+            OutboxKind::TransferConfirmation,
+            &id,
+            &serde_json::to_string(&confirmation)?,
+        )?;
         Ok(Queued {
             confirmation,
             seq,
@@ -122,7 +107,7 @@ pub fn confirm(store: &mut Store, cfg: &TillConfig, sale: &Sale) -> anyhow::Resu
 /// The cashier's confirmation of `sale_id` this till holds, if any.
 pub fn confirmation_of(store: &Store, sale_id: Uuid) -> anyhow::Result<Option<Confirmation>> {
     store
-        .record_json(KIND, &record_id(sale_id))?
+        .record_json(OutboxKind::TransferConfirmation, &record_id(sale_id))?
         .map(|j| serde_json::from_str(&j).context("a queued confirmation"))
         .transpose()
 }
@@ -132,10 +117,10 @@ pub fn confirmation_of(store: &Store, sale_id: Uuid) -> anyhow::Result<Option<Co
 /// outlet; the server answers 404 for another outlet's).
 pub fn find_sale(store: &Store, cfg: &TillConfig, r: &SaleRef) -> anyhow::Result<Sale> {
     let local = match r {
-        SaleRef::Id(id) => store.record_json("sale", &id.to_string())?,
+        SaleRef::Id(id) => store.record_json(OutboxKind::Sale, &id.to_string())?,
         SaleRef::Receipt(rr) if rr.till_id == cfg.till_id => store
             .receipt_json(Some(rr.receipt_no.get()))?
-            .filter(|(kind, _)| kind == "sale")
+            .filter(|(kind, _)| *kind == OutboxKind::Sale)
             .map(|(_, json)| json),
         SaleRef::Receipt(_) => None,
     };
@@ -154,12 +139,7 @@ pub fn find_sale(store: &Store, cfg: &TillConfig, r: &SaleRef) -> anyhow::Result
     let server = Server::new(&cfg.server_url, Duration::from_secs(5))?;
     let sale = server
         .find_sale(&cfg.till_auth(), &lookup)
-        .map_err(|e| {
-            anyhow::anyhow!(
-                "sale_not_found: Không tìm thấy phiếu bán trên máy này hay trên máy chủ ({e:#}) \
-                 / the sale is not on this till and the server did not give it ({e:#})"
-            )
-        })?
+        .map_err(|e| crate::refund::sale_not_found(&e))?
         .sale;
     Ok(sale)
 }
@@ -183,16 +163,6 @@ pub enum Seen {
     /// The server answered but does not give the transfer (the sale was
     /// refused, or is not this outlet's).
     Refused(String),
-}
-
-/// How a transfer status reads (Vietnamese, English).
-pub fn status_label(status: TransferStatus) -> crate::tui::text::T {
-    use crate::tui::text;
-    match status {
-        TransferStatus::Pending => text::TRANSFER_PENDING,
-        TransferStatus::ConfirmedByCashier => text::TRANSFER_CONFIRMED_BY_CASHIER,
-        TransferStatus::ConfirmedByBank => text::TRANSFER_CONFIRMED_BY_BANK,
-    }
 }
 
 impl Seen {

@@ -42,7 +42,7 @@ use crate::catalogue::Catalogue;
 use crate::checkout::{self, CartItem, Tender};
 use crate::config::TillConfig;
 use crate::printing::PrinterArgs;
-use crate::store::Store;
+use crate::store::{OutboxKind, Store};
 use text::{T, pick};
 use widgets::PrinterState;
 
@@ -384,12 +384,10 @@ impl App {
     /// Prints the last receipt (sale or refund) again.
     fn reprint_last(&mut self) {
         let (reference, printed) = match self.store.receipt_json(None) {
-            Ok(Some((kind, json))) if kind == "refund" => {
-                match serde_json::from_str::<Refund>(&json) {
-                    Ok(r) => (r.receipt_ref(), self.print_refund(&r, true)),
-                    Err(e) => return self.message = e.to_string(),
-                }
-            }
+            Ok(Some((OutboxKind::Refund, json))) => match serde_json::from_str::<Refund>(&json) {
+                Ok(r) => (r.receipt_ref(), self.print_refund(&r, true)),
+                Err(e) => return self.message = e.to_string(),
+            },
             Ok(Some((_, json))) => match serde_json::from_str::<Sale>(&json) {
                 Ok(sale) => (sale.receipt_ref(), self.print_sale(&sale, true)),
                 Err(e) => return self.message = e.to_string(),

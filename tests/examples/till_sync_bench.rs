@@ -55,7 +55,7 @@ fn commit_sales(dir: &Path, cfg: &TillConfig, count: u32) -> anyhow::Result<Dura
     let codes: Vec<String> = cat
         .products()
         .iter()
-        .filter_map(|p| p.gtin.clone().or_else(|| p.code.clone()))
+        .filter_map(|p| p.scan_code().map(str::to_owned))
         .collect();
     ensure!(
         codes.len() >= 5,

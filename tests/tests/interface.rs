@@ -132,7 +132,7 @@ async fn a_cashiers_shift_through_the_interface_reaches_the_server() {
         enter(&mut app, "Khách đổi ý");
         assert_eq!(app.screen, Screen::Sale, "{}", app.message);
         let refund = app.store.receipt_json(None).unwrap().unwrap();
-        assert_eq!(refund.0, "refund");
+        assert_eq!(refund.0, ocop_till::store::OutboxKind::Refund);
         sync(&mut app);
         (
             app,

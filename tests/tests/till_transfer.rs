@@ -18,7 +18,7 @@ use ocop_core::sale::TransferStatus;
 use ocop_e2e::TestApp;
 use ocop_server::config::Secret;
 use ocop_till::config::TillConfig;
-use ocop_till::store::Store;
+use ocop_till::store::{OutboxKind, Store};
 use ocop_till::transfer::Seen;
 use ocop_till::tui::{App, KeyCode, KeyEvent, KeyModifiers, Screen};
 use reqwest::StatusCode;
@@ -206,14 +206,14 @@ async fn a_cashiers_confirmation_made_offline_arrives_after_its_sale() {
     let offline = till_refuses(&dir, &["transfer", "status", "--sale", &receipt]);
     assert!(offline.contains("server_unreachable"), "{offline}");
     // In the queue: the sale, then its confirmation.
-    let order: Vec<String> = Store::open_dir(&dir)
+    let order: Vec<OutboxKind> = Store::open_dir(&dir)
         .unwrap()
         .pending(100, false)
         .unwrap()
         .into_iter()
         .map(|i| i.kind)
         .collect();
-    assert_eq!(order, ["sale", ocop_till::transfer::KIND]);
+    assert_eq!(order, [OutboxKind::Sale, OutboxKind::TransferConfirmation]);
 
     point_at(&dir, &app.base);
     // Reachable again, but nothing sent yet: the server has no such sale.

@@ -7,7 +7,9 @@
 
 use std::time::Duration;
 
-use ocop_till::catalogue::{Product, TillOutlet};
+use ocop_core::gtin::Gtin;
+use ocop_core::money::{Dong, VatRate};
+use ocop_till::catalogue::{Product, SellStatus, TillOutlet};
 
 /// What is sold: name, unit, group, VAT code, base price (đồng), whether
 /// it is sold by weight.
@@ -224,16 +226,16 @@ pub fn product(n: i32) -> Product {
     Product {
         id: n,
         name,
-        gtin: (n % 10 != 0).then(|| format!("0{}", ean13(n))),
+        gtin: (n % 10 != 0).then(|| Gtin::parse(&ean13(n)).ok()).flatten(),
         code: Some(format!("LC-{n:06}")),
-        price: base + i64::from(n % 20) * 5_000,
-        vat: vat.into(),
+        price: Dong::new(base + i64::from(n % 20) * 5_000),
+        vat: vat.parse().unwrap_or(VatRate::Ten),
         unit: unit.into(),
         fractional,
         producer_id: 1 + n % 400,
         group: group.into(),
         stars: 3 + n % 3,
-        status: "listable".into(),
+        status: SellStatus::Listable,
         warning: None,
     }
 }
@@ -252,6 +254,10 @@ pub fn outlet() -> TillOutlet {
         phone: "0214 3840 000".into(),
         bank_bin: Some("970436".into()),
         bank_account: Some("0011001234567".into()),
+        code: "LC-01".into(),
+        bank_holder: None,
+        commission_bp: 0,
+        active: true,
     }
 }
 

@@ -4,7 +4,7 @@
 
 use super::*;
 use crate::checkout::tests::{cat, cfg, q};
-use crate::checkout::{Tender, commit_sale, scan_item};
+use crate::checkout::{Tender, approve, commit_sale, line_gross, scan_item};
 
 fn d(n: i64) -> Dong {
     Dong::new(n)

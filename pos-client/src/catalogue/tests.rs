@@ -8,17 +8,34 @@ pub(crate) fn product(id: i32, name: &str, gtin: Option<&str>, code: Option<&str
     Product {
         id,
         name: name.into(),
-        gtin: gtin.map(Into::into),
+        gtin: gtin.map(|g| Gtin::parse(g).unwrap()),
         code: code.map(Into::into),
-        price: 150_000,
-        vat: "10".into(),
+        price: Dong::new(150_000),
+        vat: VatRate::Ten,
         unit: "chai".into(),
         fractional: false,
         producer_id: 1,
         group: "do_uong".into(),
         stars: 4,
-        status: "listable".into(),
+        status: SellStatus::Listable,
         warning: None,
+    }
+}
+
+/// What a catalogue answer holds besides what a test states: an empty
+/// snapshot of [`outlet`].
+pub(crate) fn answer() -> TillCatalogue {
+    TillCatalogue {
+        version: 1,
+        as_of: chrono::NaiveDate::from_ymd_opt(2026, 11, 28).unwrap(),
+        full: true,
+        since: None,
+        outlet: outlet(),
+        producers: vec![],
+        products: vec![],
+        removed: vec![],
+        lots: vec![],
+        public_url: None,
     }
 }
 
@@ -32,6 +49,10 @@ pub(crate) fn outlet() -> TillOutlet {
         phone: "0214 3840 000".into(),
         bank_bin: Some("970436".into()),
         bank_account: Some("0011001234567".into()),
+        code: "LC-01".into(),
+        bank_holder: None,
+        commission_bp: 0,
+        active: true,
     }
 }
 
@@ -96,16 +117,18 @@ fn snapshot_then_delta_through_the_store() {
             product(2, "Chè", None, Some("CHE-01")),
         ],
         removed: vec![],
+        ..answer()
     };
     save(&mut store, &snap, Some("\"o1-v7\"")).unwrap();
     let mut renamed = product(2, "Chè Shan tuyết", None, Some("CHE-01"));
-    renamed.price = 99_000;
+    renamed.price = Dong::new(99_000);
     let delta = TillCatalogue {
         version: 9,
         full: false,
         outlet: outlet(),
         products: vec![renamed, product(4, "Miến dong", None, Some("MIEN"))],
         removed: vec![1],
+        ..answer()
     };
     save(&mut store, &delta, Some("\"o1-v9\"")).unwrap();
     assert_eq!(
@@ -117,7 +140,7 @@ fn snapshot_then_delta_through_the_store() {
     assert_eq!(cat.outlet, Some(outlet()));
     assert_eq!(cat.len(), 2);
     assert!(cat.by_id(1).is_none(), "removed");
-    assert_eq!(cat.by_id(2).unwrap().price, 99_000);
+    assert_eq!(cat.by_id(2).unwrap().price, Dong::new(99_000));
     assert_eq!(cat.scan("MIEN").unwrap().unwrap().product.id, 4);
     // a new snapshot replaces everything
     save(
@@ -142,25 +165,27 @@ fn an_older_answer_stored_after_a_newer_one_changes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::open_dir(dir.path()).unwrap();
     let mut v7_price = product(2, "Chè", None, Some("CHE-01"));
-    v7_price.price = 90_000;
+    v7_price.price = Dong::new(90_000);
     let snap = TillCatalogue {
         version: 7,
         full: true,
         outlet: outlet(),
         products: vec![product(1, "Rượu ngô", Some(GTIN14), None), v7_price],
         removed: vec![],
+        ..answer()
     };
     save(&mut store, &snap, Some("\"o1-v7\"")).unwrap();
     let mut v8_price = product(2, "Chè", None, Some("CHE-01"));
-    v8_price.price = 95_000;
+    v8_price.price = Dong::new(95_000);
     let mut v9_price = v8_price.clone();
-    v9_price.price = 99_000;
+    v9_price.price = Dong::new(99_000);
     let v9 = TillCatalogue {
         version: 9,
         full: false,
         outlet: outlet(),
         products: vec![v9_price],
         removed: vec![1],
+        ..answer()
     };
     let v8 = TillCatalogue {
         version: 8,
@@ -172,7 +197,7 @@ fn an_older_answer_stored_after_a_newer_one_changes_nothing() {
     save(&mut store, &v8, Some("\"o1-v8\"")).unwrap();
     let cat = Catalogue::load(&store).unwrap();
     assert_eq!(cat.version, Some(9));
-    assert_eq!(cat.by_id(2).unwrap().price, 99_000);
+    assert_eq!(cat.by_id(2).unwrap().price, Dong::new(99_000));
     assert!(cat.by_id(1).is_none(), "still removed");
     assert_eq!(
         held_version(&store).unwrap().unwrap().1.as_deref(),
@@ -200,6 +225,7 @@ fn a_hundred_thousand_products_load_quickly() {
         outlet: outlet(),
         products,
         removed: vec![],
+        ..answer()
     };
     save(&mut store, &snap, None).unwrap();
     let started = Instant::now();

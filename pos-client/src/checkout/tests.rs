@@ -4,6 +4,7 @@
 use super::*;
 use crate::catalogue::Product;
 use crate::catalogue::tests::product;
+use ocop_core::money::VatRate;
 use ocop_core::sale::{PaymentMethod, verify};
 
 pub(crate) fn cfg() -> TillConfig {
@@ -24,8 +25,8 @@ pub(crate) fn cfg() -> TillConfig {
 pub(crate) fn cat() -> Catalogue {
     let mut tea: Product = product(2, "Chè Shan tuyết", None, Some("CHE"));
     tea.fractional = true;
-    tea.price = 1_200_000;
-    tea.vat = "5".into();
+    tea.price = Dong::new(1_200_000);
+    tea.vat = VatRate::Five;
     tea.unit = "kg".into();
     Catalogue::from_products(vec![
         product(1, "Rượu ngô", Some("08936012345674"), None),

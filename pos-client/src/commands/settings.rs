@@ -7,6 +7,8 @@ use std::time::Duration;
 
 use anyhow::Context;
 use clap::{Args, Subcommand};
+use ocop_core::refusal::Refusal;
+use ocop_core::wire::Role;
 
 use crate::approval::{self, Approver};
 use crate::config::{PrinterSettings, TillConfig};
@@ -110,15 +112,22 @@ pub fn manager_pin(data_dir: &Path, command: &ManagerPinCommand) -> anyhow::Resu
     let login = server
         .login(&args.username, &args.password)
         .context("đăng nhập thất bại / login failed")?;
-    let role = login.user.role.as_deref().unwrap_or("");
-    let is_manager =
-        role == "admin" || (role == "manager" && login.user.outlet_id == Some(cfg.outlet_id));
-    anyhow::ensure!(
-        is_manager,
-        "not_a_manager: {} không phải quản lý của điểm bán này / {} is not a manager of this outlet",
-        login.user.username,
-        login.user.username
-    );
+    let is_manager = match login.user.role {
+        Role::Admin => true,
+        Role::Manager => login.user.outlet_id == Some(cfg.outlet_id),
+        _ => false,
+    };
+    if !is_manager {
+        return Err(Refusal::forbidden(
+            "not_a_manager",
+            format!(
+                "{} không phải quản lý của điểm bán này",
+                login.user.username
+            ),
+            format!("{} is not a manager of this outlet", login.user.username),
+        )
+        .into());
+    }
     let approver = Approver {
         id: login.user.id,
         name: login.user.display_name.clone(),

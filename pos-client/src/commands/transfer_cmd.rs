@@ -6,6 +6,7 @@
 use std::path::Path;
 
 use clap::{Args, Subcommand};
+use ocop_core::refusal::Refusal;
 
 use crate::config::TillConfig;
 use crate::refund::parse_sale_ref;
@@ -114,10 +115,14 @@ fn status(data_dir: &Path, args: &StatusArgs) -> anyhow::Result<()> {
             status: 404,
             message,
             ..
-        } => anyhow::anyhow!(
-            "sale_not_on_server: Máy chủ chưa có phiếu {receipt} (gửi bằng `ocop-till sync`) \
-             / the server does not have {receipt} (yet: send it with `ocop-till sync`): {message}"
-        ),
+        } => Refusal::not_found(
+            "sale_not_on_server",
+            format!("Máy chủ chưa có phiếu {receipt} (gửi bằng `ocop-till sync`)"),
+            format!(
+                "the server does not have {receipt} (yet: send it with `ocop-till sync`): {message}"
+            ),
+        )
+        .into(),
         SendError::Refused { code, message, .. } => anyhow::anyhow!("{code}: {message}"),
     })?;
     let local = transfer::confirmation_of(&store, sale.id)?;
@@ -125,7 +130,7 @@ fn status(data_dir: &Path, args: &StatusArgs) -> anyhow::Result<()> {
         #[derive(serde::Serialize)]
         struct Out<'a> {
             #[serde(flatten)]
-            state: &'a crate::server_api::TransferState,
+            state: &'a ocop_core::wire::TransferState,
             receipt: String,
             /// This till's own confirmation, if the cashier made one here.
             local_confirmation: Option<transfer::Confirmation>,
@@ -137,10 +142,10 @@ fn status(data_dir: &Path, args: &StatusArgs) -> anyhow::Result<()> {
         };
         println!("{}", serde_json::to_string_pretty(&out)?);
     } else {
-        let label = transfer::status_label(state.status);
+        let label = crate::tui::text::transfer_status(state.status);
         println!(
             "Phiếu {receipt}: chuyển khoản {} — {} / {} ({})",
-            ocop_core::money::Dong::new(state.amount),
+            state.amount,
             label.0,
             label.1,
             state.status.code()

@@ -229,6 +229,7 @@ fn a_product_sold_in_whole_units_is_refunded_in_whole_units() {
             tea,
         ],
         removed: vec![],
+        ..crate::catalogue::tests::answer()
     };
     crate::catalogue::save(&mut store, &held, None).unwrap();
     let found = find(&store, &cfg(), &SaleRef::Id(sale.id)).unwrap();

@@ -25,7 +25,7 @@ fn events(store: &Store) -> Vec<Event> {
         .pending(100, false)
         .unwrap()
         .into_iter()
-        .filter(|i| i.kind == "shift_event")
+        .filter(|i| i.kind == OutboxKind::ShiftEvent)
         .map(|i| serde_json::from_str(&i.json).unwrap())
         .collect()
 }
@@ -294,7 +294,7 @@ fn a_receipt_cannot_commit_into_a_shift_closed_meanwhile() {
     close(&mut other, &cfg(), counted, true).unwrap();
     let err = store
         .commit_receipt_if(
-            "sale",
+            OutboxKind::Sale,
             |tx| still_open(tx, shift.id),
             |_, _| Ok(serde_json::json!({"id": "x"})),
             |_| ("x".to_owned(), ocop_core::sale::ChainHash::GENESIS),

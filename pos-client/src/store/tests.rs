@@ -15,7 +15,7 @@ struct Rec {
 
 fn commit(store: &mut Store, fail: bool) -> anyhow::Result<Committed<Rec>> {
     store.commit_receipt(
-        "sale",
+        OutboxKind::Sale,
         |no, prev| {
             if fail {
                 anyhow::bail!("refused by the core");
@@ -116,7 +116,7 @@ fn outbox_states_and_order() {
     assert_eq!(s.last_queue_error().unwrap().as_deref(), Some("offline"));
     // receipts are found again for a reprint
     let (kind, json) = s.receipt_json(Some(2)).unwrap().unwrap();
-    assert_eq!(kind, "sale");
+    assert_eq!(kind, OutboxKind::Sale);
     assert!(json.contains("\"no\":2"));
     assert!(
         s.receipt_json(None)

@@ -37,15 +37,19 @@ fn a_confirmation_is_queued_once_after_its_sale() {
     assert_eq!(again.confirmation, first.confirmation);
     assert_eq!(again.seq, first.seq);
 
-    let kinds: Vec<(String, String)> = store
+    let kinds: Vec<(OutboxKind, String)> = store
         .pending(100, false)
         .unwrap()
         .into_iter()
         .map(|i| (i.kind, i.record_id))
         .collect();
     assert_eq!(kinds.len(), 3, "{kinds:?}");
-    assert_eq!(kinds[1], ("sale".to_owned(), qr.id.to_string()));
-    assert_eq!(kinds[2].0, KIND, "after its sale");
+    assert_eq!(kinds[1], (OutboxKind::Sale, qr.id.to_string()));
+    assert_eq!(
+        kinds[2].0,
+        OutboxKind::TransferConfirmation,
+        "after its sale"
+    );
     assert_eq!(
         confirmation_of(&store, qr.id).unwrap(),
         Some(first.confirmation.clone())
@@ -68,7 +72,7 @@ fn the_sync_routes_a_confirmation_to_its_sale_with_the_cashier() {
         .pending(100, false)
         .unwrap()
         .into_iter()
-        .find(|i| i.kind == KIND)
+        .find(|i| i.kind == OutboxKind::TransferConfirmation)
         .unwrap();
     let c: Confirmation = serde_json::from_str(&item.json).unwrap();
     assert_eq!(

@@ -7,6 +7,7 @@
 //! core's (`refund_lines`, `refund_totals`), and the refund is committed by
 //! [`refund::commit_refund`] (numbered, sealed, queued) before it prints.
 
+use ocop_core::i18n::UserError as _;
 use ocop_core::money::{Dong, Quantity};
 use ocop_core::sale::Restock;
 use ocop_core::sale::refund::{RefundRequest, refund_lines, refund_totals};
@@ -48,8 +49,8 @@ impl RefundDraft {
     /// What goes back, as the core computes it.
     fn total(&self) -> anyhow::Result<Dong> {
         let lines = refund_lines(&self.found.sale, &self.found.earlier, &self.requests())
-            .map_err(|e| crate::user_error(&e))?;
-        Ok(refund_totals(&lines).map_err(|e| crate::user_error(&e))?.0)
+            .map_err(|e| e.refusal())?;
+        Ok(refund_totals(&lines).map_err(|e| e.refusal())?.0)
     }
 }
 

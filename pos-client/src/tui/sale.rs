@@ -7,6 +7,7 @@
 //! highlighted result. Line amounts and the total come from the core.
 
 use ocop_core::i18n::Lang;
+use ocop_core::i18n::UserError as _;
 use ocop_core::money::{Dong, Quantity, line_amount};
 use ratatui::Frame;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
@@ -247,8 +248,8 @@ impl App {
             );
             return;
         }
-        if let Err(e) = line_amount(product.price(), qty, item.discount) {
-            return self.say_error(&crate::user_error(&e));
+        if let Err(e) = line_amount(product.price, qty, item.discount) {
+            return self.say_error(&anyhow::Error::from(e.refusal()));
         }
         let name = product.name.clone();
         if let Some(item) = self.cart.get_mut(line) {
@@ -270,10 +271,10 @@ impl App {
         let Some(item) = self.cart.get(line) else {
             return;
         };
-        let checked = crate::approval::line_gross(&self.cat, item).and_then(|gross| {
-            let price = self.cat.by_id(item.product_id).map(|p| p.price());
+        let checked = crate::checkout::line_gross(&self.cat, item).and_then(|gross| {
+            let price = self.cat.by_id(item.product_id).map(|p| p.price);
             line_amount(price.unwrap_or(Dong::ZERO), item.qty, discount)
-                .map_err(|e| crate::user_error(&e))?;
+                .map_err(|e| e.refusal())?;
             Ok(gross)
         });
         let gross = match checked {
@@ -295,7 +296,7 @@ impl App {
             Ok(Some(approver)) => {
                 self.apply_discount(line, discount);
                 if let Some(item) = self.cart.get_mut(line) {
-                    crate::approval::approve(item, &approver);
+                    crate::checkout::approve(item, &approver);
                 }
                 self.message = pick(
                     self.lang,
@@ -314,7 +315,7 @@ impl App {
         if let Some(item) = self.cart.get_mut(line) {
             item.discount = discount;
             // The core wants a reason for every discount; an approval is
-            // appended to it by `approval::approve`.
+            // appended to it by `checkout::approve`.
             item.discount_reason = discount
                 .is_positive()
                 .then(|| text::DISCOUNT_REASON.get(Lang::Vi).to_owned());
@@ -462,11 +463,11 @@ impl App {
             .iter()
             .filter_map(|id| self.cat.by_id(*id))
             .map(|p| {
-                let code = p.gtin.as_deref().or(p.code.as_deref()).unwrap_or("");
+                let code = p.scan_code().unwrap_or("");
                 ListItem::new(format!(
                     "{:<40} {:>14}  {code}",
                     p.name,
-                    p.price().to_string()
+                    p.price.to_string()
                 ))
             })
             .collect();
@@ -498,7 +499,7 @@ impl App {
                     Some(lot) => format!("{name} [{lot}]"),
                     None => name.to_owned(),
                 };
-                let price = p.map(|p| p.price());
+                let price = p.map(|p| p.price);
                 let amount = price
                     .and_then(|price| line_amount(price, l.qty, l.discount).ok())
                     .map_or_else(|| "?".to_owned(), |a| a.to_string());

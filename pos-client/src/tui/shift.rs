@@ -9,6 +9,7 @@
 //! (`queue_not_empty`) while records are unsent unless the cashier closes
 //! anyway (F11), which the Z report then says.
 
+use ocop_core::i18n::UserError as _;
 use ocop_core::money::Dong;
 use ocop_core::sale::PaymentKind;
 use ocop_core::sale::shift::{
@@ -46,7 +47,7 @@ impl CountDraft {
     fn amount(&self, row: usize) -> anyhow::Result<Dong> {
         match self.rows.get(row).map(|s| s.trim()) {
             None | Some("") => Ok(Dong::ZERO),
-            Some(s) => Dong::parse(s).map_err(|e| crate::user_error(&e)),
+            Some(s) => Dong::parse(s).map_err(|e| anyhow::Error::from(e.refusal())),
         }
     }
 
@@ -406,7 +407,7 @@ impl App {
                 .shift_summary
                 .as_ref()
                 .ok_or_else(|| anyhow::anyhow!("no shift"))?;
-            core_close(s, c).map_err(|e| crate::user_error(&e))
+            core_close(s, c).map_err(|e| anyhow::Error::from(e.refusal()))
         });
         let mut lines = Vec::new();
         let rows: Vec<Row> = match preview {

@@ -20,6 +20,16 @@ impl T {
     }
 }
 
+/// How a transfer status reads.
+pub fn transfer_status(status: ocop_core::sale::TransferStatus) -> T {
+    use ocop_core::sale::TransferStatus;
+    match status {
+        TransferStatus::Pending => TRANSFER_PENDING,
+        TransferStatus::ConfirmedByCashier => TRANSFER_CONFIRMED_BY_CASHIER,
+        TransferStatus::ConfirmedByBank => TRANSFER_CONFIRMED_BY_BANK,
+    }
+}
+
 /// The Vietnamese or the English of a formatted message.
 pub fn pick(lang: Lang, vi: String, en: String) -> String {
     match lang {

@@ -1,7 +1,8 @@
 //! `POST /api/v1/auth/login` and `GET /api/v1/auth/me`.
 
 use actix_web::{HttpRequest, get, post, web};
-use serde::{Deserialize, Serialize};
+use ocop_core::wire::{LoginResponse, Me};
+use serde::Deserialize;
 
 use crate::auth::{AuthUser, Role, login as throttle};
 use crate::error::{ApiError, ErrorBody};
@@ -15,27 +16,6 @@ pub struct LoginRequest {
     pub username: String,
     #[schema(example = "demo1234")]
     pub password: String,
-}
-
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct LoginResponse {
-    /// Send as `Authorization: Bearer <token>`.
-    pub token: String,
-    pub token_type: &'static str,
-    /// Expiry, Unix seconds (UTC).
-    pub expires_at: i64,
-    pub user: Me,
-}
-
-/// The caller's own account.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct Me {
-    pub id: i32,
-    pub username: String,
-    pub display_name: String,
-    pub role: Role,
-    pub outlet_id: Option<i32>,
-    pub producer_id: Option<i32>,
 }
 
 impl From<&user::User> for Me {
@@ -97,7 +77,7 @@ pub async fn login(
     tracing::info!(user = %account.username, %role, "login");
     Ok(web::Json(LoginResponse {
         token,
-        token_type: "Bearer",
+        token_type: "Bearer".to_owned(),
         expires_at,
         user: Me::from(&account),
     }))

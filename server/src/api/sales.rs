@@ -8,7 +8,8 @@ use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use diesel::QueryResult;
 use ocop_core::refusal::Refusal;
 use ocop_core::sale::Refund;
-use serde::{Deserialize, Serialize};
+use ocop_core::wire::{BatchItem, IngestStatus};
+use serde::Deserialize;
 use uuid::Uuid;
 
 use crate::api::refunds::RefundBody;
@@ -78,19 +79,6 @@ fn respond(done: Ingested) -> HttpResponse {
     } else {
         HttpResponse::Ok().json(done)
     }
-}
-
-/// The answer to one item of a batch.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct BatchItem {
-    pub index: usize,
-    /// The sale id, when the item parsed.
-    pub id: Option<Uuid>,
-    /// The status a single post would have had.
-    pub status: u16,
-    /// The single post's body: the stored sale, or `{error, message}`.
-    #[schema(value_type = Object)]
-    pub body: serde_json::Value,
 }
 
 /// Stores up to 100 sales, each on its own (one bad sale does not hold back
@@ -179,7 +167,12 @@ async fn stored_sale(
             let row = find(c)?.ok_or_else(ApiError::not_found)?;
             caller.check_outlet(row.outlet_id)?;
             let sale = store::load(c, &row)?;
-            Ok(ingest::answer_stored(c, &row, sale, "existing")?)
+            Ok(ingest::answer_stored(
+                c,
+                &row,
+                sale,
+                IngestStatus::Existing,
+            )?)
         })
         .await?;
     Ok(web::Json(found))

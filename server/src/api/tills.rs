@@ -4,7 +4,8 @@
 
 use actix_web::{HttpResponse, post, web};
 use ocop_core::refusal::Refusal;
-use serde::{Deserialize, Serialize};
+use ocop_core::wire::{RegisteredTill, TillInfo};
+use serde::Deserialize;
 
 use crate::auth::{AuthUser, Role};
 use crate::error::{ApiError, ErrorBody};
@@ -20,13 +21,15 @@ pub struct NewTill {
     pub name: String,
 }
 
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct RegisteredTill {
-    pub till: Till,
-    /// Shown once; the server keeps only its SHA-256.
-    pub secret: String,
-    /// The header value the till sends: `Till <id>:<secret>`.
-    pub authorization: String,
+/// A till as the one registering it sees it (its secret's digest left out).
+fn info(till: Till) -> TillInfo {
+    TillInfo {
+        id: till.id,
+        outlet_id: till.outlet_id,
+        name: till.name,
+        created_by: till.created_by,
+        created_at: till.created_at,
+    }
 }
 
 /// Registers a till at an outlet (manager of that outlet, or admin).
@@ -66,7 +69,7 @@ pub async fn create(
         .await?;
     Ok(HttpResponse::Created().json(RegisteredTill {
         authorization: format!("Till {}:{secret}", till.id),
-        till,
+        till: info(till),
         secret,
     }))
 }

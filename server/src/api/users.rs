@@ -4,11 +4,11 @@ use actix_web::{get, post, web};
 use ocop_core::refusal::Refusal;
 use serde::Deserialize;
 
-use super::auth::Me;
 use crate::auth::{AuthUser, Role, password};
 use crate::error::{ApiError, ErrorBody};
 use crate::models::user::{self, NewUser};
 use crate::state::AppState;
+use ocop_core::wire::Me;
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]

@@ -17,30 +17,17 @@
 use chrono::NaiveDate;
 use diesel::prelude::*;
 use ocop_core::catalogue::{Certificate, CertificateLevel, Listing};
+use ocop_core::gtin::Gtin;
 use ocop_core::i18n::Lang;
-use serde::Serialize;
+use ocop_core::money::{Dong, VatRate};
+use ocop_core::wire::SellStatus;
 
 use crate::db::DbConn;
 use crate::db::schema::{producers, products};
 use crate::models::outlet::{self, Outlet};
 use crate::models::{catalogue_version, product};
 
-/// The outlet as its receipts show it.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct TillOutlet {
-    pub id: i32,
-    pub code: String,
-    pub name: String,
-    pub legal_name: String,
-    pub tax_code: String,
-    pub address: String,
-    pub phone: String,
-    pub bank_bin: Option<String>,
-    pub bank_account: Option<String>,
-    pub bank_holder: Option<String>,
-    pub commission_bp: i32,
-    pub active: bool,
-}
+pub use ocop_core::wire::{TillCatalogue, TillLot, TillOutlet, TillProducer, TillProduct};
 
 impl From<Outlet> for TillOutlet {
     fn from(o: Outlet) -> Self {
@@ -59,73 +46,6 @@ impl From<Outlet> for TillOutlet {
             active: o.active,
         }
     }
-}
-
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct TillProducer {
-    pub id: i32,
-    pub name: String,
-}
-
-/// One sellable product, compact: a till may hold 100,000 of them.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct TillProduct {
-    pub id: i32,
-    pub name: String,
-    /// 14 digits.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub gtin: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub code: Option<String>,
-    /// Whole đồng, VAT included.
-    pub price: i64,
-    /// `kct`, `0`, `5`, `8` or `10`.
-    pub vat: String,
-    pub unit: String,
-    pub fractional: bool,
-    pub producer_id: i32,
-    pub group: String,
-    pub stars: i32,
-    /// `listable`, `listable_key_product` or `sell_from_stock_only`.
-    pub status: &'static str,
-    /// Shown to the cashier when selling (Vietnamese), e.g. an expired certificate.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub warning: Option<String>,
-}
-
-/// A lot on hand at the outlet. Filled by the inventory module (issue:
-/// stock); empty until then.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct TillLot {
-    pub product_id: i32,
-    pub lot_code: String,
-    pub expires_on: Option<NaiveDate>,
-    /// Milli-units on hand.
-    pub on_hand: i64,
-}
-
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct TillCatalogue {
-    /// Pass as `since` next time.
-    pub version: i64,
-    /// The Vietnamese day the listing rule was applied on.
-    pub as_of: NaiveDate,
-    /// `true`: replace everything held; `false`: apply `products` and `removed`.
-    pub full: bool,
-    pub since: Option<i64>,
-    pub outlet: TillOutlet,
-    /// The producers of the products below.
-    pub producers: Vec<TillProducer>,
-    pub products: Vec<TillProduct>,
-    /// Products the till must stop selling (delta only).
-    pub removed: Vec<i32>,
-    /// Lots on hand at this outlet: filled by the inventory module; empty for now.
-    pub lots: Vec<TillLot>,
-    /// The server's public address (`OCOP_PUBLIC_URL`, no trailing slash),
-    /// for the e-receipt QR a till prints (`{public_url}/r/{sale id}`): the
-    /// address the till syncs with may be one a customer's phone cannot
-    /// reach. Set by the HTTP handler; `None` from [`build`] alone.
-    pub public_url: Option<String>,
 }
 
 #[derive(Queryable)]
@@ -265,16 +185,21 @@ pub fn build(
             let listing = row.listing(today);
             let sellable =
                 row.active && row.producer_status == "active" && listing.can_sell_from_stock();
-            if !sellable {
-                if since_day.is_some() {
-                    out.removed.push(row.id);
+            // The catalogue checks the VAT code on entry; a row that still
+            // holds another is not offered to a till rather than sent wrong.
+            let vat = match row.vat.parse::<VatRate>() {
+                Ok(vat) if sellable => vat,
+                _ => {
+                    if since_day.is_some() {
+                        out.removed.push(row.id);
+                    }
+                    continue;
                 }
-                continue;
-            }
+            };
             let status = match listing {
-                Listing::Listable => "listable",
-                Listing::ListableKeyProduct => "listable_key_product",
-                _ => "sell_from_stock_only",
+                Listing::Listable => SellStatus::Listable,
+                Listing::ListableKeyProduct => SellStatus::ListableKeyProduct,
+                _ => SellStatus::SellFromStockOnly,
             };
             seen_producers
                 .entry(row.producer_id)
@@ -283,10 +208,11 @@ pub fn build(
                 id: row.id,
                 warning: listing.warning(Lang::Vi),
                 name: row.name,
-                gtin: row.gtin,
+                // Stored as 14 checked digits by the catalogue.
+                gtin: row.gtin.and_then(|g| Gtin::parse(&g).ok()),
                 code: row.code,
-                price: row.price,
-                vat: row.vat,
+                price: Dong::new(row.price),
+                vat,
                 unit: row.unit,
                 fractional: row.fractional,
                 producer_id: row.producer_id,

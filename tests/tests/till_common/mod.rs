@@ -88,7 +88,7 @@ pub fn scan_codes(dir: &Path, n: usize) -> Vec<String> {
     let codes: Vec<String> = cat
         .products()
         .iter()
-        .filter_map(|p| p.gtin.clone().or_else(|| p.code.clone()))
+        .filter_map(|p| p.scan_code().map(str::to_owned))
         .take(n)
         .collect();
     assert_eq!(codes.len(), n, "the demo catalogue has scannable products");

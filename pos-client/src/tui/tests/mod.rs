@@ -12,6 +12,7 @@ use super::*;
 use crate::catalogue::tests::{outlet, product};
 use crate::catalogue::{Product, TillCatalogue, save};
 use crate::printing::TextMode;
+use crate::store::OutboxKind;
 use chrono::TimeZone;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -25,7 +26,7 @@ fn fixed_clock() -> DateTime<Utc> {
 }
 
 fn priced(mut p: Product, price: i64) -> Product {
-    p.price = price;
+    p.price = Dong::new(price);
     p
 }
 
@@ -50,6 +51,7 @@ pub(super) fn catalogue() -> TillCatalogue {
             tea,
         ],
         removed: vec![],
+        ..crate::catalogue::tests::answer()
     }
 }
 
@@ -92,7 +94,7 @@ pub(super) fn build(open_shift: bool, printer: bool) -> (tempfile::TempDir, App)
 }
 
 /// The records of `kind` waiting in the outbox, as stored.
-pub(super) fn queued<T: serde::de::DeserializeOwned>(app: &App, kind: &str) -> Vec<T> {
+pub(super) fn queued<T: serde::de::DeserializeOwned>(app: &App, kind: OutboxKind) -> Vec<T> {
     app.store
         .pending(100, false)
         .unwrap()

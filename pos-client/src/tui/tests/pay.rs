@@ -33,7 +33,7 @@ fn cash_pays_commits_the_sale_prints_it_and_shows_the_change() {
     assert_eq!(app.screen, Screen::Done, "{}", app.message);
     assert!(app.cart.is_empty());
 
-    let stored = queued::<Sale>(&app, "sale");
+    let stored = queued::<Sale>(&app, OutboxKind::Sale);
     assert_eq!(stored.len(), 1);
     let sale = &stored[0];
     assert_eq!(sale.receipt_ref().to_string(), "T3-000001");
@@ -92,7 +92,7 @@ fn split_payment_part_cash_then_card_with_its_reference() {
     type_text(&mut app, "VCB-778812");
     key(&mut app, KeyCode::Enter);
     assert_eq!(app.screen, Screen::Done, "{}", app.message);
-    let sale = &queued::<Sale>(&app, "sale")[0];
+    let sale = &queued::<Sale>(&app, OutboxKind::Sale)[0];
     assert_eq!(sale.payments.len(), 2);
     assert_eq!(sale.payments[0].amount, Dong::new(100_000));
     assert_eq!(sale.payments[1].amount, Dong::new(350_000));
@@ -115,7 +115,7 @@ fn leaving_the_payment_screen_forgets_the_parts_and_commits_nothing() {
     assert_eq!(app.screen, Screen::Sale);
     assert!(app.tenders.is_empty());
     assert_eq!(app.cart.len(), 1);
-    assert!(queued::<Sale>(&app, "sale").is_empty());
+    assert!(queued::<Sale>(&app, OutboxKind::Sale).is_empty());
     assert!(app.store.receipt_numbers().unwrap().is_empty());
 }
 
@@ -134,7 +134,7 @@ fn a_printer_failure_keeps_the_sale_and_shows_on_the_status_line() {
     key(&mut app, KeyCode::F(1));
     assert_eq!(app.screen, Screen::Done);
     assert_eq!(
-        queued::<Sale>(&app, "sale").len(),
+        queued::<Sale>(&app, OutboxKind::Sale).len(),
         1,
         "committed before printing"
     );
@@ -186,7 +186,7 @@ fn vietqr_on_screen_scans_to_the_outlets_account_the_amount_and_the_receipt() {
     key(&mut app, KeyCode::Enter);
     key(&mut app, KeyCode::F(5));
     assert_eq!(app.screen, Screen::Qr, "{}", app.message);
-    let sale = &queued::<Sale>(&app, "sale")[0];
+    let sale = &queued::<Sale>(&app, OutboxKind::Sale)[0];
     assert!(matches!(
         sale.payments[1].method,
         PaymentMethod::BankTransfer {
@@ -216,7 +216,7 @@ fn on_the_vietqr_screen(app: &mut App) -> Sale {
     key(app, KeyCode::F(10));
     key(app, KeyCode::F(5));
     assert_eq!(app.screen, Screen::Qr, "{}", app.message);
-    queued::<Sale>(app, "sale").remove(0)
+    queued::<Sale>(app, OutboxKind::Sale).remove(0)
 }
 
 /// F8 "Đã nhận tiền": the cashier's confirmation is committed to the
@@ -227,18 +227,26 @@ fn money_received_queues_the_cashiers_confirmation_after_the_sale() {
     let (_dir, mut app) = app();
     let sale = on_the_vietqr_screen(&mut app);
     key(&mut app, KeyCode::F(8));
-    let confirmations = queued::<crate::transfer::Confirmation>(&app, crate::transfer::KIND);
+    let confirmations =
+        queued::<crate::transfer::Confirmation>(&app, OutboxKind::TransferConfirmation);
     assert_eq!(confirmations.len(), 1, "{}", app.message);
     assert_eq!(confirmations[0].sale_id, sale.id);
     assert_eq!(confirmations[0].cashier_id, app.cfg.cashier_id);
-    let kinds: Vec<String> = app
+    let kinds: Vec<OutboxKind> = app
         .store
         .pending(100, false)
         .unwrap()
         .into_iter()
         .map(|i| i.kind)
         .collect();
-    assert_eq!(kinds, ["shift_event", "sale", crate::transfer::KIND]);
+    assert_eq!(
+        kinds,
+        [
+            OutboxKind::ShiftEvent,
+            OutboxKind::Sale,
+            OutboxKind::TransferConfirmation
+        ]
+    );
     assert_eq!(app.queued, 3, "the status line counts it");
     let s = screen(&app);
     assert!(
@@ -278,7 +286,7 @@ fn offline_the_screen_says_so_and_money_received_still_works() {
     key(&mut app, KeyCode::F(8));
     assert!(app.transfer.confirmed_here);
     assert_eq!(
-        queued::<crate::transfer::Confirmation>(&app, crate::transfer::KIND).len(),
+        queued::<crate::transfer::Confirmation>(&app, OutboxKind::TransferConfirmation).len(),
         1
     );
 }

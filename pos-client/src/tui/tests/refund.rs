@@ -41,14 +41,14 @@ fn a_refund_by_receipt_number_with_card_commits_the_next_number_and_prints() {
     // Nothing without a reason.
     key(&mut app, KeyCode::F(10));
     key(&mut app, KeyCode::Enter);
-    assert!(queued::<Refund>(&app, "refund").is_empty());
+    assert!(queued::<Refund>(&app, OutboxKind::Refund).is_empty());
     assert!(app.message.contains("lý do"), "{}", app.message);
     key(&mut app, KeyCode::F(10));
     type_text(&mut app, "Khách đổi ý");
     key(&mut app, KeyCode::Enter);
     assert_eq!(app.screen, Screen::Sale, "{}", app.message);
 
-    let refunds = queued::<Refund>(&app, "refund");
+    let refunds = queued::<Refund>(&app, OutboxKind::Refund);
     assert_eq!(refunds.len(), 1);
     let r = &refunds[0];
     assert_eq!(r.receipt_ref().to_string(), "T3-000002");

@@ -26,7 +26,7 @@
 use diesel::prelude::*;
 use ocop_core::i18n::UserError as _;
 use ocop_core::sale::{ChainProblem, Sale, verify};
-use serde::Serialize;
+use ocop_core::wire::{ChainStatus, IngestStatus};
 
 use super::journal::{self, Kind};
 use super::store;
@@ -37,36 +37,7 @@ use crate::models::error::{ModelError, refuse};
 use crate::models::stock::{self, SaleStockLine, lot};
 use crate::models::user;
 
-/// What the server answers for a posted sale.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct Ingested {
-    /// `created` (first time), or `existing` (the same sale again).
-    pub status: &'static str,
-    /// `ok`, or `flagged` when the chain check found problems.
-    pub chain_status: &'static str,
-    /// What the chain check found when the sale first arrived.
-    #[schema(value_type = Vec<Object>)]
-    pub chain_problems: Vec<ChainProblem>,
-    /// Lines whose price differs from the server's catalogue price.
-    pub price_differences: Vec<PriceDifference>,
-    /// The sale as stored.
-    #[schema(value_type = Object)]
-    pub sale: Sale,
-}
-
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct PriceDifference {
-    pub line_no: u32,
-    pub product_id: i32,
-    pub unit_price: i64,
-    pub catalogue_price: Option<i64>,
-}
-
-impl Ingested {
-    pub fn created(&self) -> bool {
-        self.status == "created"
-    }
-}
+pub use ocop_core::wire::{Ingested, PriceDifference};
 
 /// Stores `sale`, posted by `till`, exactly once. Call inside a write
 /// transaction; a refusal means nothing of the sale was written.
@@ -133,7 +104,12 @@ fn store_once(conn: &mut DbConn, sale: &Sale) -> Result<Ingested, ModelError> {
         &stock_lines,
         Some(sale.cashier_id),
     )?;
-    Ok(answer("created", sale.clone(), problems, &server_prices))
+    Ok(answer(
+        IngestStatus::Created,
+        sale.clone(),
+        problems,
+        &server_prices,
+    ))
 }
 
 /// The answer for a sale id already stored: the stored sale if `posted` is
@@ -147,7 +123,7 @@ fn existing(
     if stored != *posted {
         return refuse(super::sale_conflict());
     }
-    answer_stored(conn, row, stored, "existing")
+    answer_stored(conn, row, stored, IngestStatus::Existing)
 }
 
 /// The answer for a stored sale.
@@ -155,7 +131,7 @@ pub fn answer_stored(
     conn: &mut DbConn,
     row: &store::SaleRow,
     sale: Sale,
-    status: &'static str,
+    status: IngestStatus,
 ) -> Result<Ingested, ModelError> {
     let problems = journal::problems_at(conn, row.till_id, row.receipt_no)?;
     let server_prices: Vec<Option<i64>> = crate::db::schema::sale_lines::table
@@ -167,7 +143,7 @@ pub fn answer_stored(
 }
 
 fn answer(
-    status: &'static str,
+    status: IngestStatus,
     sale: Sale,
     problems: Vec<ChainProblem>,
     server_prices: &[Option<i64>],
@@ -186,7 +162,11 @@ fn answer(
         .collect();
     Ingested {
         status,
-        chain_status: if problems.is_empty() { "ok" } else { "flagged" },
+        chain_status: if problems.is_empty() {
+            ChainStatus::Ok
+        } else {
+            ChainStatus::Flagged
+        },
         chain_problems: problems,
         price_differences,
         sale,

@@ -9,7 +9,7 @@
 //! transaction confirms once; the bank's word wins over the cashier's when
 //! both exist (the state says `confirmed_by_bank`).
 
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use diesel::prelude::*;
 use ocop_core::i18n::UserError as _;
 use ocop_core::money::Dong;
@@ -17,8 +17,6 @@ use ocop_core::refusal::Refusal;
 use ocop_core::sale::qr::{parse_transfer_memo, vietqr_for_sale};
 use ocop_core::sale::{PaymentMethod, TransferStatus};
 use ocop_core::vietqr::BankBin;
-use serde::Serialize;
-use uuid::Uuid;
 
 use super::store::{self, SaleRow};
 use crate::db::DbConn;
@@ -26,24 +24,7 @@ use crate::db::schema::{sales, transfer_confirmations};
 use crate::models::error::{ModelError, refuse};
 use crate::models::{outlet, user};
 
-/// Where a sale's bank transfer stands.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct TransferState {
-    pub sale_id: Uuid,
-    /// The transfer amount (sum of the sale's bank-transfer payments).
-    pub amount: i64,
-    /// `pending`, `confirmed_by_cashier` or `confirmed_by_bank`.
-    pub status: &'static str,
-    /// The VietQR payload (EMVCo) to show while pending.
-    pub vietqr: Option<String>,
-    pub memo: Option<String>,
-    /// The user who confirmed it by hand (the cashier a till names, or the
-    /// member of staff who confirmed), when the status is
-    /// `confirmed_by_cashier`.
-    pub confirmed_by: Option<i32>,
-    /// When the confirmation behind the status was recorded (UTC).
-    pub confirmed_at: Option<DateTime<Utc>>,
-}
+pub use ocop_core::wire::TransferState;
 
 fn no_transfer() -> ModelError {
     ModelError::Refused(Refusal::invalid(
@@ -102,9 +83,9 @@ pub fn state(conn: &mut DbConn, row: &SaleRow) -> Result<TransferState, ModelErr
     let (amount, sealed) = transfer_of(&sale).ok_or_else(no_transfer)?;
     let decided = deciding_confirmation(conn, row.id)?;
     let status = match decided.as_ref().map(|d| d.0.as_str()) {
-        Some("bank") => "confirmed_by_bank",
-        Some(_) => "confirmed_by_cashier",
-        None => sealed.code(),
+        Some("bank") => TransferStatus::ConfirmedByBank,
+        Some(_) => TransferStatus::ConfirmedByCashier,
+        None => sealed,
     };
     let confirmed_by = decided.as_ref().filter(|d| d.0 != "bank").and_then(|d| d.1);
     let confirmed_at = decided.map(|d| super::store::utc(d.2));
@@ -121,7 +102,7 @@ pub fn state(conn: &mut DbConn, row: &SaleRow) -> Result<TransferState, ModelErr
         vietqr_for_sale(&bin, &account, amount, sale.receipt_ref()).map_err(|e| e.refusal())?;
     Ok(TransferState {
         sale_id: sale.id,
-        amount: amount.amount(),
+        amount,
         status,
         memo: qr.memo().map(str::to_owned),
         vietqr: Some(qr.payload()),
