@@ -2,37 +2,20 @@
 //! stock in transit, alerts, low-stock thresholds, and the ledger check.
 //! Managers and cashiers see their own outlet, producers their own goods at
 //! every outlet, inspectors and admins everything — decided once, in
-//! [`scope_of`], and applied by the model queries.
+//! `auth::scope::stock_scope`, and applied by the model queries.
 
 use actix_web::{get, put, web};
 use ocop_core::money::Quantity;
 use serde::Deserialize;
 
+use crate::auth::scope::stock_scope;
 use crate::auth::{AuthUser, Role};
 use crate::error::{ApiError, ErrorBody};
 use crate::models::product::vn_today;
 use crate::models::stock::alerts::{self as alert_model, AlertQuery, Alerts, Threshold};
-use crate::models::stock::report::{
-    self, InTransitLine, MovementRow, OnHandQuery, OnHandReport, Scope,
-};
+use crate::models::stock::report::{self, InTransitLine, MovementRow, OnHandQuery, OnHandReport};
 use crate::models::stock::{self, Mismatch};
 use crate::state::AppState;
-
-/// The rows a caller may see.
-pub(crate) fn scope_of(caller: &AuthUser) -> Scope {
-    match caller.role {
-        Role::Admin | Role::Inspector => Scope::default(),
-        // -1 matches nothing should an account ever lack its scope.
-        Role::Manager | Role::Cashier => Scope {
-            outlet_id: Some(caller.outlet_id.unwrap_or(-1)),
-            producer_id: None,
-        },
-        Role::Producer => Scope {
-            outlet_id: None,
-            producer_id: Some(caller.producer_id.unwrap_or(-1)),
-        },
-    }
-}
 
 /// Stock on hand by outlet × product × lot × owner, valued at retail and at
 /// payout price, with sums by `group_by`.
@@ -59,7 +42,7 @@ pub async fn on_hand(
             "group_by must be outlet, producer, product or lot.",
         ));
     }
-    let scope = scope_of(&caller);
+    let scope = stock_scope(&caller);
     Ok(web::Json(
         state
             .read(move |c| Ok(report::on_hand(c, &q, scope, vn_today())?))
@@ -92,7 +75,7 @@ pub async fn movements(
     q: web::Query<MovementQuery>,
 ) -> Result<web::Json<Vec<MovementRow>>, ApiError> {
     let q = q.into_inner();
-    let scope = scope_of(&caller);
+    let scope = stock_scope(&caller);
     if scope.outlet_id.is_some() {
         caller.check_outlet(q.outlet_id)?;
     }
@@ -121,7 +104,7 @@ pub async fn in_transit(
     state: web::Data<AppState>,
     caller: AuthUser,
 ) -> Result<web::Json<Vec<InTransitLine>>, ApiError> {
-    let scope = scope_of(&caller);
+    let scope = stock_scope(&caller);
     Ok(web::Json(
         state
             .read(move |c| Ok(report::in_transit(c, scope)?))
@@ -143,7 +126,7 @@ pub async fn alerts(
     q: web::Query<AlertQuery>,
 ) -> Result<web::Json<Alerts>, ApiError> {
     let q = q.into_inner();
-    let scope = scope_of(&caller);
+    let scope = stock_scope(&caller);
     Ok(web::Json(
         state
             .read(move |c| Ok(alert_model::alerts(c, &q, scope, vn_today())?))

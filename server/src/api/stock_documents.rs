@@ -5,41 +5,14 @@
 
 use actix_web::{HttpResponse, get, post, put, web};
 use ocop_core::stock::DocumentKind;
-use serde::Serialize;
 
+use crate::auth::scope::load_view;
 use crate::auth::{AuthUser, Role};
 use crate::error::{ApiError, ErrorBody};
 use crate::models::product::vn_today;
-use crate::models::stock::document::{self, Document, DocumentFilter, DocumentLine, DraftInput};
+use crate::models::stock::document::{self, Document, DocumentFilter, DocumentView, DraftInput};
 use crate::models::stock::posting::{self, ReceiveInput};
-use crate::models::stock::{self, LedgerEntry};
 use crate::state::AppState;
-
-/// A document with its lines and the ledger entries its posting made.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct DocumentView {
-    pub document: Document,
-    pub lines: Vec<DocumentLine>,
-    pub entries: Vec<LedgerEntry>,
-    /// For a transfer: the receipt that completed it, if received.
-    pub receipt_id: Option<i32>,
-}
-
-/// May the caller read this document? 404 otherwise.
-pub(crate) fn check_visible(caller: &AuthUser, doc: &Document) -> Result<(), ApiError> {
-    let visible = caller.reads_everything()
-        || caller
-            .outlet_id
-            .is_some_and(|o| o == doc.outlet_id || Some(o) == doc.dest_outlet_id)
-        || (caller.role == Role::Producer
-            && caller.producer_id.is_some()
-            && caller.producer_id == doc.producer_id);
-    if visible {
-        Ok(())
-    } else {
-        Err(ApiError::not_found())
-    }
-}
 
 /// May the caller write documents of this kind at this outlet?
 fn check_writer(caller: &AuthUser, outlet_id: i32, kind: DocumentKind) -> Result<(), ApiError> {
@@ -50,27 +23,6 @@ fn check_writer(caller: &AuthUser, outlet_id: i32, kind: DocumentKind) -> Result
     };
     caller.require(roles)?;
     caller.check_outlet(outlet_id)
-}
-
-pub(crate) async fn load_view(
-    state: &AppState,
-    caller: &AuthUser,
-    id: i32,
-) -> Result<DocumentView, ApiError> {
-    let view = state
-        .read(move |c| {
-            let document = document::find(c, id)?;
-            let receipt_id = stock::report::receipt_of(c, id)?;
-            Ok(DocumentView {
-                lines: document::lines(c, id)?,
-                entries: stock::entries_for_document(c, id)?,
-                receipt_id,
-                document,
-            })
-        })
-        .await?;
-    check_visible(caller, &view.document)?;
-    Ok(view)
 }
 
 /// Creates a draft.

@@ -10,6 +10,7 @@
 pub mod extract;
 pub mod login;
 pub mod password;
+pub mod scope;
 pub mod staff_or_till;
 pub mod till;
 pub mod token;

@@ -2,7 +2,7 @@
 //! the movement history of a product at an outlet with its running balance,
 //! and the list of stock documents with their printable notes.
 //!
-//! Scope is the API's, decided by [`scope_of`]: managers and cashiers see
+//! Scope is the API's, decided by [`stock_scope`]: managers and cashiers see
 //! their own outlet only (naming another answers 404), producers their own
 //! goods at every outlet, admins and inspectors every outlet, chosen with a
 //! selector. Every figure comes from the same model queries as the API.
@@ -19,8 +19,8 @@ use super::forms;
 use super::html_page;
 use super::layout::{page, t};
 use super::session::WebUser;
-use crate::api::stock::scope_of;
 use crate::auth::Role;
+use crate::auth::scope::stock_scope;
 use crate::error::ApiError;
 use crate::models::outlet::{self, Outlet};
 use crate::models::product::vn_today;
@@ -116,7 +116,7 @@ pub async fn on_hand_page(
         Ok(c) => c,
         Err(e) => return forms::failure(&me, &e),
     };
-    let scope = scope_of(&me.user);
+    let scope = stock_scope(&me.user);
     let query = OnHandQuery {
         outlet_id: chosen,
         ..OnHandQuery::default()
@@ -180,7 +180,7 @@ pub async fn alerts_page(
         Ok(c) => c,
         Err(e) => return forms::failure(&me, &e),
     };
-    let scope = scope_of(&me.user);
+    let scope = stock_scope(&me.user);
     let query = AlertQuery {
         outlet_id: chosen,
         expiry_days: None,
@@ -260,7 +260,7 @@ pub async fn movements_page(
     let Some(product_id) = q.product_id else {
         return forms::failure(&me, &ApiError::not_found());
     };
-    let owner = scope_of(&me.user).producer_id;
+    let owner = stock_scope(&me.user).producer_id;
     let found = state
         .read(move |c| {
             let rows = report::movements(c, chosen, product_id, owner)?;

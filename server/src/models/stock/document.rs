@@ -491,6 +491,28 @@ fn insert_lines(conn: &mut DbConn, document_id: i32, lines: &[CheckedLine]) -> Q
     Ok(())
 }
 
+/// A document with its lines and the ledger entries its posting made.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct DocumentView {
+    pub document: Document,
+    pub lines: Vec<DocumentLine>,
+    pub entries: Vec<super::LedgerEntry>,
+    /// For a transfer: the receipt that completed it, if received.
+    pub receipt_id: Option<i32>,
+}
+
+/// Document `id` with its lines, ledger entries and (for a transfer) its
+/// receipt. Who may see it is the edge's question (`auth::scope`).
+pub fn view(conn: &mut DbConn, id: i32) -> QueryResult<DocumentView> {
+    let document = find(conn, id)?;
+    Ok(DocumentView {
+        lines: lines(conn, id)?,
+        entries: super::entries_for_document(conn, id)?,
+        receipt_id: super::report::receipt_of(conn, id)?,
+        document,
+    })
+}
+
 pub fn find(conn: &mut DbConn, id: i32) -> QueryResult<Document> {
     sd::table.find(id).select(Document::as_select()).first(conn)
 }
