@@ -216,7 +216,7 @@ pub fn server_binary() -> PathBuf {
     let bin = dir.join("ocop-server");
     assert!(
         bin.exists(),
-        "{} is missing: run `cargo build -p ocop-server` (cargo test --workspace builds it)",
+        "{} is missing: run `cargo build -p ocop-server --bins` before the tests (.ci/test does)",
         bin.display()
     );
     bin

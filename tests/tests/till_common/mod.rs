@@ -23,7 +23,7 @@ pub fn till_binary() -> PathBuf {
     let bin = dir.join("ocop-till");
     assert!(
         bin.exists(),
-        "{} is missing: run `cargo build -p ocop-till` (cargo test --workspace builds it)",
+        "{} is missing: run `cargo build -p ocop-till --bins` before the tests (.ci/test does)",
         bin.display()
     );
     bin

@@ -2,13 +2,11 @@
 //! 950/QĐ-BCT rule is applied, posting books the ledger once, posted
 //! documents cannot change, numbers have no gaps, printing works.
 
-mod stock_common;
-
+use crate::stock_common::*;
 use ocop_e2e::TestApp;
 use ocop_server::models::outlet::{self, NewOutlet};
 use reqwest::StatusCode;
 use serde_json::json;
-use stock_common::*;
 
 #[expect(clippy::unwrap_used, reason = "test helper: a panic is a failed test")]
 async fn new_outlet(app: &TestApp) -> i32 {

@@ -3,8 +3,7 @@
 //! flagged, reports scoped per caller, and the verifier catching a ledger
 //! row altered behind the application's back.
 
-mod stock_common;
-
+use crate::stock_common::*;
 use diesel::connection::SimpleConnection as _;
 use ocop_core::money::Quantity;
 use ocop_e2e::TestApp;
@@ -12,7 +11,6 @@ use ocop_server::db::DbConn;
 use ocop_server::models::stock::{self, SaleStockLine};
 use reqwest::StatusCode;
 use serde_json::json;
-use stock_common::*;
 
 #[expect(clippy::unwrap_used, reason = "test helper: a panic is a failed test")]
 fn units(n: i64) -> Quantity {

@@ -3,11 +3,9 @@
 //! of one sale), arithmetic refused with nothing written, stock ledger rows
 //! with the sale, price differences reported, batches, outlet scope.
 
-mod sales_common;
-
+use crate::sales_common::*;
 use ocop_core::money::Dong;
 use reqwest::StatusCode;
-use sales_common::*;
 use serde_json::json;
 
 #[tokio::test]

@@ -5,12 +5,10 @@
 //! model's reason when more than is on hand; low-stock thresholds are set
 //! from a page and raise the alert.
 
-mod web_common;
-
+use crate::web_common::{csrf, id_in, items, page, post_form, web_login};
 use ocop_e2e::TestApp;
 use reqwest::StatusCode;
 use serde_json::json;
-use web_common::{csrf, id_in, items, page, post_form, web_login};
 
 /// Milli-units on hand of a product at an outlet (all lots and owners).
 async fn on_hand_milli(app: &TestApp, admin: &str, outlet: i64, product: i64) -> i64 {

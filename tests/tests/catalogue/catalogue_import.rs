@@ -2,16 +2,13 @@
 //! all or nothing, every bad row reported with its line, the documented
 //! samples import, a larger file imports in one go, exports import back.
 
-#[path = "support/catalogue.rs"]
-mod support;
-
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
+use crate::support::*;
 use ocop_e2e::TestApp;
 use reqwest::StatusCode;
 use serde_json::Value;
-use support::*;
 
 const PRODUCT_HEADER: &str = "producer_tax_code,producer_id,name_vi,name_en,group,stars,cert_number,cert_level,cert_issued_on,cert_expires_on,gtin,internal_code,unit,fractional,vat,price,food_safety_ref,key_product,description,photo_url,active";
 

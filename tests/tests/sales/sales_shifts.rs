@@ -3,12 +3,10 @@
 //! stored sales and refunds, cash movements, the variance and the manager's
 //! acknowledgement, and the till's last hash printed on the Z report.
 
-mod sales_common;
-
+use crate::sales_common::*;
 use chrono::Utc;
 use ocop_core::sale::Restock;
 use reqwest::StatusCode;
-use sales_common::*;
 use serde_json::{Value, json};
 use uuid::Uuid;
 

@@ -4,12 +4,10 @@
 //! database, a deleted receipt and a gap, and exits non-zero; the tables
 //! refuse UPDATE and DELETE.
 
-mod sales_common;
-
+use crate::sales_common::*;
 use diesel::RunQueryDsl as _;
 use ocop_server::db::DbConn;
 use reqwest::StatusCode;
-use sales_common::*;
 
 /// Drops a table's append-only triggers, as someone with direct database
 /// access would before tampering.

@@ -2,13 +2,10 @@
 //! group, stars and district, in pages; and resolving scans (EAN, internal
 //! code, GS1 Digital Link) to products.
 
-#[path = "support/catalogue.rs"]
-mod support;
-
+use crate::support::*;
 use ocop_e2e::TestApp;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-use support::*;
 
 /// Percent-encodes every byte but unreserved ASCII.
 fn encode(s: &str) -> String {

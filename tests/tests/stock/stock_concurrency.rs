@@ -2,14 +2,12 @@
 //! tills selling through the sale hook, all on one product at one outlet,
 //! at the same time. On PostgreSQL these really run in parallel.
 
-mod stock_common;
-
+use crate::stock_common::*;
 use ocop_core::money::Quantity;
 use ocop_e2e::TestApp;
 use ocop_server::models::stock::{self, SaleStockLine};
 use reqwest::StatusCode;
 use serde_json::json;
-use stock_common::*;
 
 const THREADS: usize = 8;
 const ROUNDS: usize = 25;

@@ -5,12 +5,10 @@
 //! producer sees only its own goods; a form without this session's CSRF
 //! token writes nothing.
 
-mod web_common;
-
+use crate::web_common::{csrf, csrf_of, id_in, items, page, post_form, web_login};
 use ocop_e2e::TestApp;
 use reqwest::StatusCode;
 use serde_json::json;
-use web_common::{csrf, csrf_of, id_in, items, page, post_form, web_login};
 
 /// Milli-units on hand of a product at an outlet (all lots and owners).
 async fn on_hand_milli(app: &TestApp, admin: &str, outlet: i64, product: i64) -> i64 {

@@ -4,14 +4,12 @@
 //! missing signature writes nothing, a good one confirms once, an amount
 //! that does not match is refused.
 
-mod sales_common;
-
+use crate::sales_common::*;
 use hmac::{Hmac, Mac};
 use ocop_core::vietqr::VietQr;
 use ocop_e2e::TestApp;
 use ocop_server::config::Secret;
 use reqwest::StatusCode;
-use sales_common::*;
 use serde_json::{Value, json};
 use sha2::Sha256;
 

@@ -4,12 +4,10 @@
 //! its field, and writes nothing; a form without this session's CSRF token
 //! is refused (403) and writes nothing; a manager edits only its own outlet.
 
-mod web_common;
-
+use crate::web_common::{self, csrf, id_in, items, page, post_form, web_login};
 use ocop_e2e::TestApp;
 use reqwest::StatusCode;
 use serde_json::Value;
-use web_common::{csrf, id_in, items, page, post_form, web_login};
 
 /// A valid product form for `producer_id`, named `name`.
 fn product_fields(

@@ -2,13 +2,10 @@
 //! code and a Vietnamese message, and a refused write changes nothing. Also
 //! who may write and who may see a producer's bank account.
 
-#[path = "support/catalogue.rs"]
-mod support;
-
+use crate::support::*;
 use ocop_e2e::TestApp;
 use reqwest::StatusCode;
 use serde_json::json;
-use support::*;
 
 #[tokio::test]
 async fn every_bad_product_field_is_refused_and_nothing_is_written() {

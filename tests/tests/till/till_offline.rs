@@ -8,20 +8,18 @@
 //! nobody listens on, so the till sees a refused connection, as with a cut
 //! network.
 
-mod till_common;
-
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
 
+use crate::till_common::*;
 use diesel::prelude::*;
 use ocop_e2e::TestApp;
 use ocop_till::commands::PAUSE_AFTER_COMMIT_ENV;
 use ocop_till::store::Store;
 use reqwest::StatusCode;
-use till_common::*;
 
 /// How many rows of `table` belong to till `till_id` on the server.
 async fn server_rows(app: &TestApp, table: &'static str, till_id: i32) -> Vec<i64> {

@@ -4,14 +4,12 @@
 //! the public e-receipt page a printed receipt's QR code opens. Over real
 //! HTTP, on the backend the suite runs on.
 
-mod sales_common;
-
+use crate::sales_common::*;
 use chrono::Duration;
 use ocop_core::digital_link::DigitalLink;
 use ocop_core::sale::Restock;
 use ocop_e2e::TestApp;
 use reqwest::StatusCode;
-use sales_common::*;
 use serde_json::{Value, json};
 
 /// A till registered by the admin at another outlet than `setup()`'s.

@@ -1,15 +1,12 @@
 //! The 950/QĐ-BCT listing rule on products, expired certificates, the
 //! receiving check other modules call, and price history.
 
-#[path = "support/catalogue.rs"]
-mod support;
-
+use crate::support::*;
 use chrono::{Days, Utc};
 use ocop_e2e::TestApp;
 use ocop_server::models::product::{self, ReceiveError};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-use support::*;
 
 /// Days around today in Vietnam, the day the listing rule is applied on
 /// (from 17:00 UTC it is already tomorrow there).

@@ -8,10 +8,8 @@
 //! to one refusal type: a refactor of where errors are built must not change
 //! a single byte of what is sent. A change here is a change of the API.
 
-#[path = "support/catalogue.rs"]
-mod catalogue;
-mod sales_common;
-mod stock_common;
+use crate::support as catalogue;
+use crate::{sales_common, stock_common};
 
 use ocop_core::sale::ChainHash;
 use ocop_e2e::TestApp;

@@ -13,14 +13,12 @@
 //! receipt number; a second till of the outlet refunds the first till's
 //! sale found on the server.
 
-mod till_common;
-
 use std::path::Path;
 
+use crate::till_common::*;
 use ocop_e2e::TestApp;
 use reqwest::StatusCode;
 use serde_json::Value;
-use till_common::*;
 
 /// Notes for `amount` (whole thousands), largest first, as `--cash` args.
 fn notes(mut amount: i64) -> Vec<String> {

@@ -8,10 +8,9 @@
 //! up with the sale, the refund and the closed shift, with the till's own
 //! Z figures.
 
-mod till_common;
-
 use std::path::PathBuf;
 
+use crate::till_common::*;
 use ocop_core::money::Dong;
 use ocop_core::sale::shift::Denomination;
 use ocop_core::sale::{PaymentMethod, Sale};
@@ -22,7 +21,6 @@ use ocop_till::store::Store;
 use ocop_till::sync::{Backoff, sync_once};
 use ocop_till::tui::{App, KeyCode, KeyEvent, KeyModifiers, Screen};
 use reqwest::StatusCode;
-use till_common::*;
 
 fn key(app: &mut App, code: KeyCode) {
     app.handle_key(KeyEvent::new(code, KeyModifiers::NONE));

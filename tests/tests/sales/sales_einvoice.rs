@@ -2,11 +2,9 @@
 //! invoice per sale with the outlet as seller and the receipt's own VAT
 //! figures, gapless numbers per till symbol, and a day's export per outlet.
 
-mod sales_common;
-
+use crate::sales_common::*;
 use ocop_core::time::vn_date;
 use reqwest::StatusCode;
-use sales_common::*;
 
 #[tokio::test]
 async fn each_sale_gives_einvoice_data_and_a_day_exports_them_all() {

@@ -1,15 +1,12 @@
 //! The till catalogue: a full snapshot of what an outlet may sell, then
 //! exactly the changes since a version, ETag/304, gzip, and scope.
 
-#[path = "support/catalogue.rs"]
-mod support;
-
 use std::collections::BTreeSet;
 
+use crate::support::*;
 use ocop_e2e::TestApp;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-use support::*;
 
 struct Answer {
     status: StatusCode,

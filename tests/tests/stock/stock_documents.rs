@@ -2,12 +2,10 @@
 //! exactly what it says, keeps Σ ledger = stock on hand, and refuses to take
 //! stock below zero.
 
-mod stock_common;
-
+use crate::stock_common::*;
 use ocop_e2e::TestApp;
 use reqwest::StatusCode;
 use serde_json::json;
-use stock_common::*;
 
 #[tokio::test]
 async fn a_transfer_conserves_stock_through_transit_and_records_the_discrepancy() {

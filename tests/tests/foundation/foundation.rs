@@ -1,14 +1,11 @@
-//! The foundation: health, the OpenAPI document, demo data, the schema file,
-//! and the real binary starting on an empty directory.
+//! The foundation: health, the OpenAPI document, demo data, and the real
+//! binary starting on an empty directory (the schema file: schema_matches.rs).
 
 use std::io::Write as _;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use diesel::prelude::*;
-use diesel::sql_types::{Integer, Text};
 use ocop_e2e::{TestApp, TestDb, server_binary};
-use ocop_server::db::{Backend, DbConn};
 use ocop_server::demo::{self, DemoOutcome};
 use reqwest::StatusCode;
 use serde_json::json;
@@ -422,102 +419,4 @@ fn help_lists_the_configuration_variables() {
         .unwrap();
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("OCOP_DATABSE_URL"));
-}
-
-// ---- the diesel schema file matches what the migrations create ----
-
-#[derive(QueryableByName, Debug)]
-struct Column {
-    #[diesel(sql_type = Text)]
-    table_name: String,
-    #[diesel(sql_type = Text)]
-    column_name: String,
-    #[diesel(sql_type = Text)]
-    data_type: String,
-    #[diesel(sql_type = Integer)]
-    not_null: i32,
-}
-
-fn database_columns(conn: &mut DbConn, backend: Backend) -> Vec<(String, String)> {
-    let sql = match backend {
-        Backend::Sqlite => {
-            "SELECT m.name AS table_name, p.name AS column_name, p.type AS data_type, \
-             p.\"notnull\" AS not_null \
-             FROM sqlite_master m JOIN pragma_table_info(m.name) p \
-             WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' \
-             AND m.name <> '__diesel_schema_migrations' ORDER BY m.name, p.cid"
-        }
-        Backend::Postgres => {
-            "SELECT table_name::text AS table_name, column_name::text AS column_name, \
-             data_type::text AS data_type, CASE is_nullable WHEN 'NO' THEN 1 ELSE 0 END AS not_null \
-             FROM information_schema.columns WHERE table_schema = 'public' \
-             AND table_name <> '__diesel_schema_migrations' ORDER BY table_name, ordinal_position"
-        }
-    };
-    diesel::sql_query(sql)
-        .load::<Column>(conn)
-        .unwrap()
-        .into_iter()
-        .map(|c| {
-            let ty = match c.data_type.to_lowercase().as_str() {
-                "text" => "Text",
-                "integer" => "Integer",
-                "bigint" => "BigInt",
-                "boolean" => "Bool",
-                "timestamp" | "timestamp without time zone" => "Timestamp",
-                "date" => "Date",
-                "double precision" => "Double",
-                other => panic!(
-                    "type {other} of {}.{} is outside the shared subset",
-                    c.table_name, c.column_name
-                ),
-            };
-            let ty = if c.not_null == 1 {
-                ty.to_owned()
-            } else {
-                format!("Nullable<{ty}>")
-            };
-            (c.table_name, format!("{} -> {ty}", c.column_name))
-        })
-        .collect()
-}
-
-fn schema_file_columns() -> Vec<(String, String)> {
-    let text = include_str!("../../server/src/db/schema.rs");
-    let mut out = Vec::new();
-    let mut table = None;
-    for line in text.lines().map(str::trim) {
-        if let Some(rest) = line.strip_suffix('{') {
-            if let Some((name, _)) = rest.split_once(" (") {
-                table = Some(name.trim().to_owned());
-            }
-        } else if line == "}" {
-            table = None;
-        } else if let (Some(t), Some((col, ty))) = (&table, line.split_once(" -> ")) {
-            out.push((t.clone(), format!("{col} -> {}", ty.trim_end_matches(','))));
-        }
-    }
-    out.sort_by(|a, b| a.0.cmp(&b.0));
-    out
-}
-
-#[tokio::test]
-async fn schema_file_matches_the_migrated_database() {
-    let app = TestApp::spawn().await;
-    let db = app.db.clone();
-    let backend = app.test_db.backend();
-    let from_db =
-        tokio::task::spawn_blocking(move || database_columns(&mut db.conn().unwrap(), backend))
-            .await
-            .unwrap();
-    let mut from_db = from_db;
-    from_db.sort_by(|a, b| a.0.cmp(&b.0));
-    let from_file = schema_file_columns();
-    assert!(from_file.len() > 50, "parsed {} columns", from_file.len());
-    assert_eq!(
-        from_db,
-        from_file,
-        "server/src/db/schema.rs differs from migrations/{}",
-        backend.name()
-    );
 }

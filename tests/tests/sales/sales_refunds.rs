@@ -3,11 +3,9 @@
 //! across several refunds, from two tills, and at the same instant — each
 //! refund with its own receipt number in its till's chain.
 
-mod sales_common;
-
+use crate::sales_common::*;
 use ocop_core::sale::Restock;
 use reqwest::StatusCode;
-use sales_common::*;
 
 #[tokio::test]
 async fn refunds_cannot_exceed_what_was_sold_across_several_refunds() {

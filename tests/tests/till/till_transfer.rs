@@ -7,11 +7,10 @@
 //! queued after its sale and arrives after it, recorded with that
 //! cashier; the till's credential reaches only its own outlet's sales.
 
-mod till_common;
-
 use std::path::Path;
 use std::time::Duration;
 
+use crate::till_common::*;
 use diesel::prelude::*;
 use hmac::{Hmac, Mac};
 use ocop_core::sale::TransferStatus;
@@ -24,7 +23,6 @@ use ocop_till::tui::{App, KeyCode, KeyEvent, KeyModifiers, Screen};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use sha2::Sha256;
-use till_common::*;
 
 const KEY: &str = "bank-webhook-test-key-0123456789abcdef";
 

@@ -1,0 +1,22 @@
+//! End-to-end tests of the foundation: health, the OpenAPI document, demo
+//! data, the real binary on an empty directory, accounts and login, hostile
+//! requests, login throttling, the schema file against the migrations, and
+//! snapshots of the error bodies.
+//!
+//! One test binary per area (issue 11): every binary links the whole
+//! server, so each former test file is a module of this one, and
+//! `cargo test -p ocop-e2e --test foundation auth::` still runs one of them.
+
+#[path = "../sales_common/mod.rs"]
+mod sales_common;
+#[path = "../stock_common/mod.rs"]
+mod stock_common;
+#[path = "../support/catalogue.rs"]
+mod support;
+
+mod auth;
+mod error_bodies;
+mod foundation;
+mod http_edge;
+mod login_throttle;
+mod schema_matches;
