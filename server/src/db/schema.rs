@@ -1,6 +1,7 @@
 // One diesel schema for both backends. Column types are the common subset
-// diesel's MultiConnection supports; tests/schema_matches.rs checks this file
-// against the migrated database on SQLite and on PostgreSQL.
+// diesel's MultiConnection supports; tests/tests/foundation/schema_matches.rs
+// checks this file against the migrated database on SQLite and on PostgreSQL
+// (tables, columns, types, nullability, primary keys).
 
 diesel::table! {
     banks (bin) {
