@@ -3,6 +3,8 @@
 //! - [`model`]: the sale and refund documents and their JSON;
 //! - [`totals`]: building a sale from a cart on the till, and the checks the
 //!   server applies before it accepts one;
+//! - [`change`]: the change due of a sale, computed once for the screen,
+//!   the receipt, `ocop-till sell` and the shift reports;
 //! - [`journal`]: the canonical encoding and the per-till hash chain that
 //!   makes a missing or altered receipt detectable;
 //! - [`refund`]: what may be refunded, and for how much;
@@ -16,6 +18,7 @@
 //! Nothing here does I/O. Every rule a user can break returns an error with
 //! a stable code and a Vietnamese message ([`crate::i18n::UserError`]).
 
+pub mod change;
 pub mod einvoice;
 pub mod journal;
 pub mod model;
@@ -25,6 +28,7 @@ pub mod shift;
 pub mod totals;
 pub mod words;
 
+pub use change::CashTender;
 pub use journal::{
     ChainHead, ChainProblem, Chained, GENESIS_HASH, JournalEntry, Sealable, compute_hash, seal,
     verify_chain,

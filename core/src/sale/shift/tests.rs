@@ -250,6 +250,53 @@ fn z_report_totals_equal_the_sum_of_the_sales() {
     assert_eq!(z.cash_movements, 2);
 }
 
+/// The drawer on the X/Z report agrees with the change the screen and the
+/// receipt give (issue #18): 775.000 ₫ paid 500.000 + 500.000 in cash puts
+/// 1.000.000 in the drawer and takes 225.000 out as change.
+#[test]
+fn the_drawer_holds_what_was_handed_over_less_the_change_given() {
+    let sale = sale_of(
+        1,
+        vec![
+            item(350_000, "1", VatRate::Ten),
+            item(425_000, "1", VatRate::Five),
+        ],
+        |t| {
+            assert_eq!(t, d(775_000));
+            vec![
+                Payment::cash(d(500_000), d(500_000)).unwrap(),
+                Payment::cash(d(275_000), d(500_000)).unwrap(),
+            ]
+        },
+    );
+    let tender = sale.cash_tender().unwrap();
+    assert_eq!(
+        (tender.handed_over, tender.change),
+        (d(1_000_000), d(225_000))
+    );
+    let float = opening(500_000);
+    let x = summarise(ShiftInput {
+        shift: &float,
+        movements: &[],
+        sales: std::slice::from_ref(&sale),
+        refunds: &[],
+    })
+    .unwrap();
+    assert_eq!(x.cash.cash_sales, d(775_000));
+    assert_eq!(x.cash.cash_sales, tender.settles);
+    assert_eq!(x.method(PaymentKind::Cash).sales, d(775_000));
+    // 500.000 float + 1.000.000 handed over − 225.000 change
+    assert_eq!(x.cash.expected, d(1_275_000));
+    assert_eq!(
+        x.cash.expected,
+        float
+            .opening_float
+            .checked_add(tender.handed_over)
+            .and_then(|v| v.checked_sub(tender.change))
+            .unwrap()
+    );
+}
+
 #[test]
 fn an_empty_shift() {
     let float = opening(500_000);
