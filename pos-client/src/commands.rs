@@ -16,12 +16,15 @@ use anyhow::Context;
 use clap::Args;
 use ocop_core::money::Dong;
 use ocop_core::refusal::Refusal;
-use ocop_core::sale::{Refund, Sale};
+use ocop_core::sale::{CashTender, Refund, Sale};
 
 pub mod refund_cmd;
 pub mod settings;
 pub mod shift_cmd;
 pub mod transfer_cmd;
+
+#[cfg(test)]
+mod tests;
 
 use crate::catalogue::{self, Catalogue};
 use crate::checkout::{self, Tender};
@@ -246,9 +249,11 @@ pub fn sell(data_dir: &Path, args: &SellArgs) -> anyhow::Result<()> {
         ),
     };
     let sent = send_now(&store, &cfg, args.no_send)?;
+    let cash = crate::receipt::cash_of(&sale)?;
     if args.json {
         let out = serde_json::json!({
             "sale": sale,
+            "cash": cash,
             "printed": printed.is_ok(),
             "print_error": printed.as_ref().err(),
             "queue_waiting": store.queue_counts()?.0,
@@ -256,19 +261,38 @@ pub fn sell(data_dir: &Path, args: &SellArgs) -> anyhow::Result<()> {
         });
         println!("{}", serde_json::to_string_pretty(&out)?);
     } else {
-        println!(
-            "Phiếu {} — tổng {} (receipt {}, total {}){}",
-            sale.receipt_ref(),
-            sale.total,
-            sale.receipt_ref(),
-            sale.total.to_ascii_string(),
-            match &printed {
-                Ok(()) => String::new(),
-                Err(e) => format!("; chưa in / not printed: {e}"),
-            }
-        );
+        println!("{}", sold_line(&sale, &cash, printed.as_ref().err()));
     }
     Ok(())
+}
+
+/// What `sell` prints of a committed sale: its number, total and, when
+/// paid in cash, the cash handed over and the change due (the receipt's
+/// figures).
+pub fn sold_line(sale: &Sale, cash: &CashTender, print_error: Option<&String>) -> String {
+    let (cash_vi, cash_en) = if cash.paid_in_cash() {
+        (
+            format!(
+                ", khách đưa {}, tiền thừa {}",
+                cash.handed_over, cash.change
+            ),
+            format!(
+                ", handed over {}, change {}",
+                cash.handed_over.to_ascii_string(),
+                cash.change.to_ascii_string()
+            ),
+        )
+    } else {
+        (String::new(), String::new())
+    };
+    format!(
+        "Phiếu {} — tổng {}{cash_vi} (receipt {}, total {}{cash_en}){}",
+        sale.receipt_ref(),
+        sale.total,
+        sale.receipt_ref(),
+        sale.total.to_ascii_string(),
+        print_error.map_or_else(String::new, |e| format!("; chưa in / not printed: {e}"))
+    )
 }
 
 /// `ITEM@DISCOUNT` → (`ITEM`, discount); a trailing `@digits` only.

@@ -6,14 +6,19 @@
 //! printed (callers pass what [`crate::checkout::commit_sale`] or
 //! [`crate::refund::commit_refund`] returned, or what the store holds, for a
 //! reprint); amounts are copied, never recomputed; a printer failure never
-//! undoes or repeats a sale. A sale's receipt carries a QR code of its
+//! undoes or repeats a sale. The cash handed over and the change are the
+//! core's one computation over all the sale's cash ([`Sale::cash_tender`]),
+//! the same figures the payment screen shows; a sale whose change cannot be
+//! computed is not printed rather than printed with a wrong figure. A
+//! sale's receipt carries a QR code of its
 //! e-receipt page (`{server}/r/{sale id}`), which the refund screen reads
 //! back ([`crate::refund::parse_sale_ref`]).
 
 use anyhow::Context;
+use ocop_core::i18n::UserError as _;
 use ocop_core::money::Dong;
 use ocop_core::sale::qr::vietqr_for_sale;
-use ocop_core::sale::{PaymentMethod, Refund, RefundMethod, Sale, TransferStatus};
+use ocop_core::sale::{CashTender, PaymentMethod, Refund, RefundMethod, Sale, TransferStatus};
 use ocop_core::vietqr::BankBin;
 use ocop_hardware::layout::receipt::{ReceiptLine, ReceiptView, receipt};
 use ocop_hardware::layout::{OutletHeader, PaymentLine, PaymentMethod as PrintedMethod};
@@ -62,26 +67,31 @@ fn footer(reprint: bool) -> Vec<String> {
     footer
 }
 
+/// What the customer of `sale` handed over in cash, what cash settled and
+/// the change due: the core's one computation ([`Sale::cash_tender`]),
+/// which the receipt, the payment screen and `ocop-till sell` all show.
+pub fn cash_of(sale: &Sale) -> anyhow::Result<CashTender> {
+    sale.cash_tender()
+        .map_err(|e| anyhow::Error::from(e.refusal()))
+}
+
 /// What the receipt of `sale` shows (without the e-receipt QR code: see
 /// [`sale_view`]).
-pub fn view(sale: &Sale, outlet: Option<&TillOutlet>, cashier: &str, reprint: bool) -> ReceiptView {
+pub fn view(
+    sale: &Sale,
+    outlet: Option<&TillOutlet>,
+    cashier: &str,
+    reprint: bool,
+) -> anyhow::Result<ReceiptView> {
     let header = header(outlet);
-    let mut change = Dong::ZERO;
-    let mut tendered = None;
+    let cash = cash_of(sale)?;
     let mut pending_vietqr = None;
     let payments = sale
         .payments
         .iter()
         .map(|p| {
             let method = match &p.method {
-                PaymentMethod::Cash {
-                    change: c,
-                    tendered: t,
-                } => {
-                    change = *c;
-                    tendered = Some(*t);
-                    PrintedMethod::Cash
-                }
+                PaymentMethod::Cash { .. } => PrintedMethod::Cash,
                 PaymentMethod::BankTransfer { status, .. } => {
                     if *status == TransferStatus::Pending {
                         pending_vietqr = outlet.and_then(|o| qr_payload(o, sale, p.amount));
@@ -96,7 +106,7 @@ pub fn view(sale: &Sale, outlet: Option<&TillOutlet>, cashier: &str, reprint: bo
             }
         })
         .collect();
-    ReceiptView {
+    Ok(ReceiptView {
         header,
         refund_of: None,
         receipt_no: sale.receipt_ref().to_string(),
@@ -117,13 +127,13 @@ pub fn view(sale: &Sale, outlet: Option<&TillOutlet>, cashier: &str, reprint: bo
         vat: sale.vat.clone(),
         total: sale.total,
         payments,
-        tendered,
-        change,
+        tendered: cash.paid_in_cash().then_some(cash.handed_over),
+        change: cash.change,
         pending_vietqr,
         e_receipt_url: None,
         journal_hash_short: sale.hash.short(),
         footer: footer(reprint),
-    }
+    })
 }
 
 /// The receipt of `sale` as this till prints it: with the QR code of its
@@ -133,11 +143,11 @@ pub fn sale_view(
     outlet: Option<&TillOutlet>,
     cfg: &TillConfig,
     reprint: bool,
-) -> ReceiptView {
-    ReceiptView {
+) -> anyhow::Result<ReceiptView> {
+    Ok(ReceiptView {
         e_receipt_url: Some(e_receipt_url(cfg.e_receipt_base(), sale.id)),
-        ..view(sale, outlet, &cfg.cashier_name, reprint)
-    }
+        ..view(sale, outlet, &cfg.cashier_name, reprint)?
+    })
 }
 
 /// What the receipt of a refund (phiếu trả hàng) shows. `sale` is the sale
@@ -227,7 +237,7 @@ pub fn print_sale(
     outlet: Option<&TillOutlet>,
     reprint: bool,
 ) -> anyhow::Result<()> {
-    send(printer_args, &sale_view(sale, outlet, cfg, reprint))
+    send(printer_args, &sale_view(sale, outlet, cfg, reprint)?)
 }
 
 /// Prints the receipt of a committed refund.
@@ -254,5 +264,5 @@ pub fn print(
     cashier: &str,
     reprint: bool,
 ) -> anyhow::Result<()> {
-    send(printer_args, &view(sale, outlet, cashier, reprint))
+    send(printer_args, &view(sale, outlet, cashier, reprint)?)
 }

@@ -137,8 +137,8 @@ impl Prompt {
 /// The sale just committed, as the payment screens show it.
 #[derive(Debug, Clone)]
 pub struct LastSale {
+    /// Its change is [`Sale::cash_tender`]'s, read when drawn.
     pub sale: Sale,
-    pub change: Dong,
     /// The VietQR code when (part of) it is a pending transfer.
     pub qr: Option<ocop_core::vietqr::VietQr>,
 }

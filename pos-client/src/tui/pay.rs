@@ -221,14 +221,6 @@ impl App {
                 return self.say_error(&e);
             }
         };
-        let change = sale
-            .payments
-            .iter()
-            .find_map(|p| match &p.method {
-                PaymentMethod::Cash { change, .. } => Some(*change),
-                _ => None,
-            })
-            .unwrap_or(Dong::ZERO);
         let qr = pending_qr(&sale, self.cat.outlet.as_ref());
         self.transfer = TransferView::default();
         if let (Some(_), Some(every)) = (&qr, self.transfer_poll) {
@@ -246,7 +238,7 @@ impl App {
         } else {
             Screen::Done
         };
-        self.last = Some(LastSale { sale, change, qr });
+        self.last = Some(LastSale { sale, qr });
         self.cart.clear();
         self.tenders.clear();
         self.line = 0;
@@ -396,7 +388,10 @@ impl App {
             }));
         }
         f.render_widget(Paragraph::new(lines).block(Block::bordered()), info);
-        self.big(f, change, text::CHANGE, &last.change.to_string());
+        // The sale's change, over all its cash (issue #18: not the first
+        // cash payment's); "?" only for a sale the core would refuse.
+        let due = sale.cash_tender().ok().map(|c| c.change);
+        self.big(f, change, text::CHANGE, &shown(due));
     }
 
     pub(super) fn draw_qr(&self, f: &mut Frame, area: Rect) {

@@ -69,6 +69,11 @@ fn split_cash_500_000_and_500_000_for_775_000_gives_225_000() {
     // Whichever payment carries the change, the sale's change is the same.
     let reversed = sale_775(vec![cash(275_000, 500_000), cash(500_000, 500_000)]);
     assert_eq!(reversed.cash_tender().unwrap().change, d(225_000));
+    // As `ocop-till sell --json` writes it.
+    assert_eq!(
+        serde_json::to_string(&t).unwrap(),
+        r#"{"handed_over":1000000,"settles":775000,"change":225000}"#
+    );
 }
 
 #[test]

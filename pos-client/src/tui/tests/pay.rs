@@ -58,6 +58,11 @@ fn cash_pays_commits_the_sale_prints_it_and_shows_the_change() {
     assert!(paper.contains("Tiền mặt"), "{paper}");
     assert_eq!(app.printer_state, PrinterState::Printed);
 
+    let handed = paper_row(&paper, "Tiền khách đưa").unwrap_or_default();
+    assert!(handed.ends_with(" 500.000 ₫"), "{paper}");
+    let change = paper_row(&paper, "Tiền thừa trả khách").unwrap_or_default();
+    assert!(change.ends_with(" 50.000 ₫"), "{paper}");
+
     let s = screen(&app);
     assert!(s.contains("TIỀN THỪA: 50.000 ₫"), "{s}");
     assert!(s.contains("chờ gửi: 2"), "{s}");
@@ -76,6 +81,48 @@ fn cash_pays_commits_the_sale_prints_it_and_shows_the_change() {
     assert_eq!(app.screen, Screen::Sale);
     key(&mut app, KeyCode::Enter);
     assert_eq!(app.cart.len(), 1);
+}
+
+/// The paper's one line starting with `label`.
+fn paper_row<'p>(paper: &'p str, label: &str) -> Option<&'p str> {
+    paper.lines().find(|l| l.starts_with(label))
+}
+
+/// Split cash (issue #18): 775.000 ₫ paid 500.000 and another 500.000. The
+/// screen, the stored sale and the printed receipt all give 225.000 ₫ of
+/// change and 1.000.000 ₫ handed over.
+#[test]
+fn split_cash_shows_and_prints_the_change_of_the_whole_sale() {
+    let (dir, mut app) = app_with_printer(true);
+    super::screens::cart_of_three_with_a_discount(&mut app);
+    key(&mut app, KeyCode::F(10));
+    key(&mut app, KeyCode::F(4));
+    assert_eq!(app.screen, Screen::Pay, "500.000 is a part of 775.000");
+    key(&mut app, KeyCode::F(4));
+    assert_eq!(app.screen, Screen::Done, "{}", app.message);
+
+    let sale = &queued::<Sale>(&app, OutboxKind::Sale)[0];
+    assert_eq!(sale.total, Dong::new(775_000));
+    let cash = sale.cash_tender().unwrap();
+    assert_eq!(
+        (cash.handed_over, cash.settles, cash.change),
+        (Dong::new(1_000_000), Dong::new(775_000), Dong::new(225_000))
+    );
+
+    let s = screen(&app);
+    assert!(s.contains("TIỀN THỪA: 225.000 ₫"), "{s}");
+
+    let paper = printed_text(&dir, &app);
+    let rows =
+        |label: &str| -> Vec<&str> { paper.lines().filter(|l| l.starts_with(label)).collect() };
+    let cash_rows = rows("Tiền mặt");
+    assert_eq!(cash_rows.len(), 2, "{paper}");
+    assert!(cash_rows[0].ends_with(" 500.000 ₫"), "{paper}");
+    assert!(cash_rows[1].ends_with(" 275.000 ₫"), "{paper}");
+    let handed = paper_row(&paper, "Tiền khách đưa").unwrap_or_default();
+    assert!(handed.ends_with(" 1.000.000 ₫"), "{paper}");
+    let change = paper_row(&paper, "Tiền thừa trả khách").unwrap_or_default();
+    assert!(change.ends_with(" 225.000 ₫"), "{paper}");
 }
 
 #[test]
@@ -100,6 +147,8 @@ fn split_payment_part_cash_then_card_with_its_reference() {
         &sale.payments[1].method,
         PaymentMethod::Card { terminal_ref } if terminal_ref == "VCB-778812"
     ));
+    // The card settles the rest: the 100.000 in cash gives no change.
+    assert!(screen(&app).contains("TIỀN THỪA: 0 ₫"));
 }
 
 #[test]
@@ -253,6 +302,7 @@ fn money_received_queues_the_cashiers_confirmation_after_the_sale() {
         s.contains("Đã nhận tiền — thu ngân xác nhận (chờ gửi)"),
         "{s}"
     );
+    assert!(s.contains("Chuyển khoản: 150.000 ₫"), "{s}");
     insta::assert_snapshot!(s);
     key(&mut app, KeyCode::F(8));
     assert_eq!(app.store.pending(100, false).unwrap().len(), 3, "once");
