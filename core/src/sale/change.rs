@@ -76,4 +76,4 @@ impl Sale {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

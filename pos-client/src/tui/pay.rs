@@ -8,7 +8,8 @@
 //! part payment; the first tender that covers the rest commits the sale
 //! through [`checkout::commit_sale`], which turns the tenders into the
 //! core's payments (change, pending transfer) in one local transaction.
-//! Only then does the receipt print.
+//! Only then does the receipt print. The change shown is the core's, over
+//! all the sale's cash ([`Sale::cash_tender`]), as the receipt prints it.
 //!
 //! A VietQR sale stays on the code's screen while the customer pays. The
 //! cashier who sees the money arrive presses F8 ("Đã nhận tiền"): the

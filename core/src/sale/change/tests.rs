@@ -11,7 +11,7 @@ use crate::sale::verify;
 
 /// A sale of 775.000 ₫ (350.000 at 10 % and 425.000 at 5 %) paid with
 /// `payments`, verified as the server would.
-fn sale_775(payments: Vec<Payment>) -> Sale {
+pub(crate) fn sale_775(payments: Vec<Payment>) -> Sale {
     let sale = sale_of(
         1,
         vec![
@@ -27,7 +27,7 @@ fn sale_775(payments: Vec<Payment>) -> Sale {
     sale
 }
 
-fn cash(amount: i64, tendered: i64) -> Payment {
+pub(crate) fn cash(amount: i64, tendered: i64) -> Payment {
     Payment::cash(d(amount), d(tendered)).unwrap()
 }
 

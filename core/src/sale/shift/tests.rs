@@ -1,6 +1,7 @@
 //! Tests of the cash count, X/Z figures, closing and grand total.
 
 use super::*;
+use crate::sale::change::tests::{cash, sale_775};
 use crate::sale::journal::GENESIS_HASH;
 use crate::sale::model::Payment;
 use crate::sale::model::{RefundPayment, Restock};
@@ -255,20 +256,7 @@ fn z_report_totals_equal_the_sum_of_the_sales() {
 /// 1.000.000 in the drawer and takes 225.000 out as change.
 #[test]
 fn the_drawer_holds_what_was_handed_over_less_the_change_given() {
-    let sale = sale_of(
-        1,
-        vec![
-            item(350_000, "1", VatRate::Ten),
-            item(425_000, "1", VatRate::Five),
-        ],
-        |t| {
-            assert_eq!(t, d(775_000));
-            vec![
-                Payment::cash(d(500_000), d(500_000)).unwrap(),
-                Payment::cash(d(275_000), d(500_000)).unwrap(),
-            ]
-        },
-    );
+    let sale = sale_775(vec![cash(500_000, 500_000), cash(275_000, 500_000)]);
     let tender = sale.cash_tender().unwrap();
     assert_eq!(
         (tender.handed_over, tender.change),
