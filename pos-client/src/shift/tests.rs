@@ -248,6 +248,35 @@ fn closing_refuses_while_records_are_unsent_unless_told_and_then_says_how_many()
     assert_eq!(z2.unsent, 4, "nothing could be sent meanwhile");
 }
 
+/// Split cash on the till's X report (issue #18): 600.000 paid 500.000 +
+/// 500.000 gives 400.000 back, so the drawer should hold the 500.000 float
+/// + 1.000.000 handed over − 400.000 change = 1.100.000.
+#[test]
+fn the_x_drawer_agrees_with_the_change_given() {
+    let (_dir, mut store) = store();
+    open(&mut store, &cfg(), d(500_000)).unwrap();
+    let cat = cat();
+    // 2 × 150.000 + 0,25 kg × 1.200.000 = 600.000
+    let items = vec![
+        scan_item(&cat, "8936012345674", q("2")).unwrap(),
+        scan_item(&cat, "CHE", q("0.25")).unwrap(),
+    ];
+    let half = Tender::Cash(Some(d(500_000)));
+    let sale = commit_sale(&mut store, &cfg(), &cat, &items, &[half.clone(), half])
+        .unwrap()
+        .record;
+    let cash = crate::receipt::cash_of(&sale).unwrap();
+    assert_eq!((cash.handed_over, cash.change), (d(1_000_000), d(400_000)));
+    let x = report_view(&cfg(), None, &x_report(&store).unwrap());
+    assert_eq!(x.expected_cash, d(1_100_000));
+    assert_eq!(
+        Some(x.expected_cash),
+        d(500_000)
+            .checked_add(cash.handed_over)
+            .and_then(|v| v.checked_sub(cash.change))
+    );
+}
+
 #[test]
 fn cash_counts_parse_by_note() {
     let c = parse_cash_count(&["500000:2".into(), "10000:3".into(), "500000:1".into()]).unwrap();
