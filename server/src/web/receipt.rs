@@ -26,7 +26,7 @@ use ocop_core::gtin::Gtin;
 use ocop_core::i18n::Lang;
 use ocop_core::money::{Dong, VatRate};
 use ocop_core::sale::refund::{Refundable, refundable};
-use ocop_core::sale::{PaymentKind, PaymentMethod, Refund, RefundMethod, Sale};
+use ocop_core::sale::{PaymentKind, Refund, RefundMethod, Sale};
 use ocop_core::time::format_vn;
 use uuid::Uuid;
 
@@ -174,11 +174,14 @@ fn totals(sale: &Sale) -> Markup {
                 @for b in &sale.vat { (vat_rows(b.rate, b.gross, b.vat, b.net)) }
                 @for p in &sale.payments {
                     tr { td { (payment_label(p.method.kind())) } td.num { (p.amount) } }
-                    @if let PaymentMethod::Cash { tendered, change } = &p.method {
-                        @if *change != Dong::ZERO {
-                            tr { td.muted { (both("Tiền khách đưa", "Cash given")) } td.num.muted { (tendered) } }
-                            tr { td.muted { (both("Tiền thừa trả khách", "Change")) } td.num.muted { (change) } }
-                        }
+                }
+                // Once for the sale, as the paper receipt says it: all the
+                // cash handed over (two notes paid separately are one sum)
+                // and the change that the core computes from it.
+                @if let Ok(cash) = sale.cash_tender() {
+                    @if cash.change != Dong::ZERO {
+                        tr { td.muted { (both("Tiền khách đưa", "Cash given")) } td.num.muted { (cash.handed_over) } }
+                        tr { td.muted { (both("Tiền thừa trả khách", "Change")) } td.num.muted { (cash.change) } }
                     }
                 }
             }

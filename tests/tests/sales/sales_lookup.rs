@@ -379,3 +379,56 @@ fn escape(text: &str) -> String {
         .replace('>', "&gt;")
         .replace('"', "&quot;")
 }
+
+/// Issue 18: two notes paid one after the other are one cash tender. The
+/// page said "cash given" beside the second payment with that payment's
+/// tender only, where the paper receipt (and the core) say the sum.
+#[tokio::test]
+async fn the_e_receipt_page_shows_split_cash_as_one_tender_and_its_change() {
+    use ocop_core::money::Dong;
+    use ocop_core::sale::{Payment, SaleBuilder, SaleHeader};
+
+    let (app, till) = setup().await;
+    let items = stocked_items(&app, till.outlet_id).await;
+    let mut b = SaleBuilder::new(SaleHeader {
+        id: uuid::Uuid::new_v4(),
+        till_id: till.id,
+        receipt_no: till.next_no.try_into().unwrap(),
+        sold_at: chrono::Utc::now(),
+        cashier_id: till.cashier_id,
+        outlet_id: till.outlet_id,
+        shift_id: till.shift_id,
+    });
+    b.add(cart(&items[0], 2)).unwrap();
+    let total = b.total().unwrap().amount();
+    // The first note settles half, the second the rest with 50.000 over.
+    let first = total / 2;
+    let rest = total - first;
+    let payments = vec![
+        Payment::cash(Dong::new(first), Dong::new(first)).unwrap(),
+        Payment::cash(Dong::new(rest), Dong::new(rest + 50_000)).unwrap(),
+    ];
+    let sale = b.finish(payments, till.last_hash).unwrap();
+    let (status, body) = post_sale(&app, &till, &to_json(&sale)).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+
+    let html = reqwest::get(app.url(&format!("/r/{}", sale.id)))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let row = |label: &str| -> String {
+        assert_eq!(html.matches(label).count(), 1, "{label} once:\n{html}");
+        let at = html.find(label).unwrap();
+        let end = html[at..].find("</tr>").unwrap();
+        html[at..at + end].to_owned()
+    };
+    let given = row("Tiền khách đưa / Cash given");
+    assert!(
+        given.contains(&Dong::new(total + 50_000).to_string()),
+        "{given}"
+    );
+    let change = row("Tiền thừa trả khách / Change");
+    assert!(change.contains("50.000 ₫"), "{change}");
+}
