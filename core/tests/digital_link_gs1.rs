@@ -1,16 +1,12 @@
 //! Checks the Digital Link URIs ocop-core makes with GS1's own toolkit,
 //! `digital-link.js` (npm, pinned in `tests/gs1/package-lock.json`), which
 //! validates against the GS1 Digital Link ABNF grammar and the GTIN check
-//! digit. Needs Node.js and npm; installs the toolkit on first run.
-//!
-//! Without `node` on the PATH the test says so and passes, except under CI
-//! (`CI` set), where a missing toolkit is a failure (see `common`).
+//! digit. Needs Node.js and the toolkit, both installed by `.ci/test`;
+//! without them the tests fail (see `common`), never pass unchecked.
 
 #![expect(clippy::unwrap_used, reason = "test helpers: a panic is a failed test")]
 
 mod common;
-
-use std::sync::OnceLock;
 
 use chrono::NaiveDate;
 use ocop_core::digital_link::{DigitalLink, Lot, Serial};
@@ -18,13 +14,9 @@ use ocop_core::gtin::Gtin;
 
 const BASE: &str = "https://ocop.laocai.gov.vn";
 
-fn toolkit_ready() -> bool {
-    static READY: OnceLock<bool> = OnceLock::new();
-    *READY.get_or_init(|| common::npm_ready(&common::tool_dir("gs1"), "digital-link.js"))
-}
-
 /// Runs the validator over `uris`; returns (valid?, uri, reason) per URI.
 fn gs1_verdicts(uris: &[String]) -> Vec<(bool, String, String)> {
+    common::require_toolkit(&common::tool_dir("gs1"), "digital-link.js");
     common::run_node(&common::tool_dir("gs1"), "validate.js", uris)
         .into_iter()
         .map(|line| {
@@ -87,9 +79,6 @@ fn generated_links() -> Vec<DigitalLink> {
 
 #[test]
 fn gs1_toolkit_accepts_every_generated_uri() {
-    if !toolkit_ready() {
-        return;
-    }
     let links = generated_links();
     let uris: Vec<String> = links.iter().map(|l| l.to_uri(BASE)).collect();
     assert!(uris.len() > 100);
@@ -106,9 +95,6 @@ fn gs1_toolkit_accepts_every_generated_uri() {
 
 #[test]
 fn gs1_toolkit_and_we_reject_broken_uris() {
-    if !toolkit_ready() {
-        return;
-    }
     let broken: Vec<String> = [
         // bad check digit (should be 4)
         "https://ocop.laocai.gov.vn/01/08936012345670",

@@ -7,11 +7,19 @@
 //!
 //! Without an argument it uses a fresh SQLite file in a temporary directory.
 //! A PostgreSQL database named in the argument must exist and be empty.
+//!
+//! The bench checks what it measured: every snapshot holds the 100,000
+//! products, all listable (a lapsed certificate would add a warning to each
+//! and change what is measured), and the delta exactly the 100 changed ones
+//! at their new price. The certificates are issued a month before today
+//! (valid 36 months), so the products stay listable whenever the bench runs.
 
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::net::TcpListener;
 use std::time::{Duration, Instant};
 
+use ocop_core::wire::{SellStatus, TillCatalogue};
 use ocop_server::catalogue_io::import::import_products;
 use ocop_server::catalogue_io::no_progress;
 use ocop_server::config::Config;
@@ -21,6 +29,10 @@ use ocop_server::models::product::{self, ProductInput};
 use ocop_server::models::till_catalogue;
 use ocop_server::startup;
 
+/// Products in the catalogue, and those changed before the delta.
+const PRODUCTS: usize = 100_000;
+const CHANGED: usize = 100;
+
 const HEADER: &str = "producer_tax_code,producer_id,name_vi,name_en,group,stars,cert_number,cert_level,cert_issued_on,cert_expires_on,gtin,internal_code,unit,fractional,vat,price,food_safety_ref,key_product,description,photo_url,active";
 
 fn gtin(n: u32) -> anyhow::Result<String> {
@@ -29,8 +41,9 @@ fn gtin(n: u32) -> anyhow::Result<String> {
     Ok(format!("{body}{check}"))
 }
 
-/// `count` products numbered from `first`, realistic Vietnamese names.
-fn csv(first: u32, count: u32) -> anyhow::Result<String> {
+/// `count` products numbered from `first`, realistic Vietnamese names,
+/// certified on `issued` (without an expiry date: 36 months).
+fn csv(first: u32, count: u32, issued: chrono::NaiveDate) -> anyhow::Result<String> {
     let names = [
         "Rượu ngô men lá",
         "Chè Shan tuyết cổ thụ",
@@ -46,12 +59,29 @@ fn csv(first: u32, count: u32) -> anyhow::Result<String> {
         let stars = 3 + n % 3;
         writeln!(
             out,
-            "5300100001,,{name} Lào Cai số {n},,beverage,{stars},{n}/QĐ-UBND,province,2025-01-01,,{},LC-{n},chai,0,10,{},TCB {n}/2025,0,,,1",
+            "5300100001,,{name} Lào Cai số {n},,beverage,{stars},{n}/QĐ-UBND,province,{issued},,{},LC-{n},chai,0,10,{},TCB {n}/2025,0,,,1",
             gtin(n)?,
             100_000 + (n % 50) * 5_000
         )?;
     }
     Ok(out)
+}
+
+/// Fails unless `cat` is a full snapshot of the `PRODUCTS` products, all
+/// listable without a warning (`how`: where it was built).
+fn check_snapshot(cat: &TillCatalogue, how: &str) -> anyhow::Result<()> {
+    let listable = cat
+        .products
+        .iter()
+        .filter(|p| p.status == SellStatus::Listable && p.warning.is_none())
+        .count();
+    anyhow::ensure!(
+        cat.full && cat.products.len() == PRODUCTS && listable == PRODUCTS,
+        "the {how} snapshot holds {} products, {listable} listable, not {PRODUCTS} \
+         (certificates lapsed?)",
+        cat.products.len()
+    );
+    Ok(())
 }
 
 fn ms(d: Duration) -> String {
@@ -79,6 +109,10 @@ fn main() -> anyhow::Result<()> {
     let state = startup::prepare(config)?;
     let db = state.db.clone();
     println!("backend: {}", db.backend().name());
+    let today = product::vn_today();
+    let issued = today
+        .checked_sub_days(chrono::Days::new(30))
+        .ok_or_else(|| anyhow::anyhow!("no date a month before {today}"))?;
 
     let outlet_id = db.write(|c| -> anyhow::Result<i32> {
         producer::insert(
@@ -122,7 +156,7 @@ fn main() -> anyhow::Result<()> {
     })?;
 
     // 1. Import of 10,000 products (parse + check + write, one transaction).
-    let file = csv(0, 10_000)?;
+    let file = csv(0, 10_000, issued)?;
     let started = Instant::now();
     let report = db.write(|c| -> anyhow::Result<_> {
         Ok(import_products(
@@ -142,7 +176,7 @@ fn main() -> anyhow::Result<()> {
 
     // Up to 100,000 products, nine more files.
     for k in 1..10 {
-        let file = csv(k * 10_000, 10_000)?;
+        let file = csv(k * 10_000, 10_000, issued)?;
         let r = db.write(|c| -> anyhow::Result<_> {
             Ok(import_products(
                 c,
@@ -154,7 +188,6 @@ fn main() -> anyhow::Result<()> {
         })?;
         anyhow::ensure!(r.is_ok(), "import failed");
     }
-    let today = product::vn_today();
 
     // 2. Full snapshot of 100,000 products, in process: build, JSON, gzip.
     let (mut build, mut json_t, mut gz_t) = (Vec::new(), Vec::new(), Vec::new());
@@ -172,6 +205,7 @@ fn main() -> anyhow::Result<()> {
             ocop_server::api::outlets::gzip_bytes(&json).map_err(|e| anyhow::anyhow!("{e}"))?;
         gz_t.push(t.elapsed());
         (plain_len, gz_len, count) = (json.len(), gz.len(), cat.products.len());
+        check_snapshot(&cat, "in-process")?;
     }
     println!(
         "full snapshot, {count} products: build {} + JSON {} + gzip {} (medians of 5); {} MB plain, {} MB gzip",
@@ -222,8 +256,12 @@ fn main() -> anyhow::Result<()> {
                 let t = Instant::now();
                 let res = req.send().await?;
                 anyhow::ensure!(res.status().is_success(), "HTTP {}", res.status());
-                bytes = res.bytes().await?.len();
+                let body = res.bytes().await?;
                 times.push(t.elapsed());
+                bytes = body.len();
+                if !gzip {
+                    check_snapshot(&serde_json::from_slice(&body)?, "HTTP")?;
+                }
             }
             println!(
                 "HTTP full snapshot ({}): {} (median of 5), {} MB on the wire",
@@ -238,7 +276,8 @@ fn main() -> anyhow::Result<()> {
 
     // 3. Delta after 100 changes (real updates through the model).
     let version = { till_catalogue::current_version(&mut *db.conn()?)? };
-    db.write(|c| -> anyhow::Result<()> {
+    let changed = db.write(|c| -> anyhow::Result<BTreeMap<i32, i64>> {
+        let mut changed = BTreeMap::new();
         for id in (1..=100).map(|i| i * 997) {
             let p = product::find(c, id)?;
             let input = ProductInput {
@@ -264,9 +303,15 @@ fn main() -> anyhow::Result<()> {
                 active: true,
             };
             product::update(c, id, &input, None).map_err(|e| anyhow::anyhow!("{e:?}"))?;
+            changed.insert(id, input.price);
         }
-        Ok(())
+        Ok(changed)
     })?;
+    anyhow::ensure!(
+        changed.len() == CHANGED,
+        "changed {} products",
+        changed.len()
+    );
     let mut times = Vec::new();
     let mut size = (0, 0);
     for _ in 0..5 {
@@ -276,12 +321,26 @@ fn main() -> anyhow::Result<()> {
         let json = serde_json::to_vec(&cat)?;
         times.push(t.elapsed());
         size = (cat.products.len(), json.len());
+        let held: BTreeMap<i32, i64> = cat
+            .products
+            .iter()
+            .map(|p| (p.id, p.price.amount()))
+            .collect();
+        anyhow::ensure!(
+            !cat.full && cat.removed.is_empty() && cat.products.len() == CHANGED && held == changed,
+            "the delta holds {} products ({} removed), not the {CHANGED} changed at their new price",
+            cat.products.len(),
+            cat.removed.len()
+        );
     }
     println!(
         "delta after 100 changes: {} products, {} bytes, build + JSON {} (median of 5)",
         size.0,
         size.1,
         ms(median(times))
+    );
+    println!(
+        "checked: every snapshot held the {PRODUCTS} products, all listable; the delta the {CHANGED} changed"
     );
     drop(dir);
     Ok(())

@@ -10,7 +10,13 @@
 //! Without an argument it uses a fresh SQLite file in a temporary directory.
 //! A PostgreSQL database named in the argument must exist and be empty.
 //! `OCOP_BENCH_SALES` sets the sales per client (default 40).
+//!
+//! A 201 is not enough: after each path the bench reads back what it sent
+//! (one sale row per sale with its total, stock ledger entries adding up to
+//! each sale's lines, stock on hand down by exactly what was sold) and fails
+//! if anything disagrees, so its figures are for work actually done.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::net::TcpListener;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -20,7 +26,7 @@ use diesel::prelude::*;
 use ocop_core::money::{Dong, Quantity, VatRate};
 use ocop_core::sale::{CartLine, ChainHash, Payment, Sale, SaleBuilder, SaleHeader};
 use ocop_server::config::Config;
-use ocop_server::db::schema::{stock_on_hand, users};
+use ocop_server::db::schema::{sales, stock_ledger, stock_on_hand, users};
 use ocop_server::db::{Db, DbConn};
 use ocop_server::models::sale::till;
 use ocop_server::models::{outlet, product};
@@ -72,6 +78,134 @@ fn sale(
     }
     let total = b.total()?;
     Ok(b.finish(vec![Payment::cash(total, total)?], prev)?)
+}
+
+/// What one sent sale must leave in the database.
+struct Sent {
+    till_id: i32,
+    receipt_no: i64,
+    total: i64,
+    /// Its ledger reference (`T3-000001`) and, per product, the quantity
+    /// sold in milli-units.
+    reference: String,
+    sold: BTreeMap<i32, i64>,
+}
+
+impl Sent {
+    fn of(s: &Sale) -> Self {
+        let mut sold = BTreeMap::new();
+        for l in &s.lines {
+            *sold.entry(l.product_id).or_insert(0) += l.qty.milli();
+        }
+        Sent {
+            till_id: s.till_id,
+            receipt_no: i64::from(s.receipt_no),
+            total: s.total.amount(),
+            reference: s.receipt_ref().to_string(),
+            sold,
+        }
+    }
+}
+
+/// Stock on hand at the outlet per product, all lots and owners together.
+fn on_hand(c: &mut DbConn, outlet_id: i32) -> QueryResult<BTreeMap<i32, i64>> {
+    let rows: Vec<(i32, i64)> = stock_on_hand::table
+        .filter(stock_on_hand::outlet_id.eq(outlet_id))
+        .select((stock_on_hand::product_id, stock_on_hand::qty_milli))
+        .load(c)?;
+    let mut by_product = BTreeMap::new();
+    for (product_id, qty) in rows {
+        *by_product.entry(product_id).or_insert(0) += qty;
+    }
+    Ok(by_product)
+}
+
+/// The till a ledger reference `T{till}-{receipt}` belongs to.
+fn ref_till(reference: &str) -> Option<i32> {
+    reference.strip_prefix('T')?.split_once('-')?.0.parse().ok()
+}
+
+/// Fails unless the database holds exactly what `sent` should have left on
+/// the `path`'s tills: the same sales with the same totals, sale entries in
+/// the stock ledger adding up to each sale's lines per product, and stock on
+/// hand down from `before` by everything sold.
+fn check_stored(
+    c: &mut DbConn,
+    outlet_id: i32,
+    path: &str,
+    sent: &[Sent],
+    before: &BTreeMap<i32, i64>,
+) -> anyhow::Result<()> {
+    let tills: BTreeSet<i32> = sent.iter().map(|s| s.till_id).collect();
+    let till_ids: Vec<i32> = tills.iter().copied().collect();
+
+    let mut stored: Vec<(i32, i64, i64)> = sales::table
+        .filter(sales::till_id.eq_any(&till_ids))
+        .select((sales::till_id, sales::receipt_no, sales::total))
+        .load(c)?;
+    stored.sort_unstable();
+    let mut expected: Vec<(i32, i64, i64)> = sent
+        .iter()
+        .map(|s| (s.till_id, s.receipt_no, s.total))
+        .collect();
+    expected.sort_unstable();
+    anyhow::ensure!(
+        stored == expected,
+        "{path}: {} sales stored, {} sent (or their totals differ)",
+        stored.len(),
+        expected.len()
+    );
+
+    let entries: Vec<(String, i32, i64)> = stock_ledger::table
+        .filter(stock_ledger::outlet_id.eq(outlet_id))
+        .filter(stock_ledger::kind.eq("sale"))
+        .select((
+            stock_ledger::document_ref,
+            stock_ledger::product_id,
+            stock_ledger::qty_milli,
+        ))
+        .load(c)?;
+    let mut booked: BTreeMap<(String, i32), i64> = BTreeMap::new();
+    let mut rows = 0;
+    for (reference, product_id, qty) in entries {
+        if ref_till(&reference).is_some_and(|t| tills.contains(&t)) {
+            rows += 1;
+            *booked.entry((reference, product_id)).or_insert(0) -= qty;
+        }
+    }
+    let owed: BTreeMap<(String, i32), i64> = sent
+        .iter()
+        .flat_map(|s| s.sold.iter().map(|(p, q)| ((s.reference.clone(), *p), *q)))
+        .collect();
+    anyhow::ensure!(
+        booked == owed,
+        "{path}: the stock ledger's sale entries ({rows} rows, {} sale×product pairs) \
+         do not add up to the {} lines sent",
+        booked.len(),
+        owed.len()
+    );
+
+    let after = on_hand(c, outlet_id)?;
+    let mut sold: BTreeMap<i32, i64> = BTreeMap::new();
+    for s in sent {
+        for (p, q) in &s.sold {
+            *sold.entry(*p).or_insert(0) += q;
+        }
+    }
+    for (product_id, qty) in &sold {
+        let was = before.get(product_id).copied().unwrap_or(0);
+        let now = after.get(product_id).copied().unwrap_or(0);
+        anyhow::ensure!(
+            was - now == *qty,
+            "{path}: product {product_id} on hand went from {was} to {now} milli-units, \
+             {qty} were sold"
+        );
+    }
+    println!(
+        "{path:<28} checked: {} sales, {rows} ledger entries, on hand down by what was sold",
+        sent.len()
+    );
+    Ok(())
 }
 
 /// The `per_mille`‰ latency in ms (nearest rank).
@@ -149,11 +283,10 @@ fn plain_sql(c: &mut DbConn, s: &Sale, line_lots: &[(i32, i32, i32)]) -> QueryRe
     for (product_id, lot_id, owner) in line_lots {
         sql += &format!(
             "INSERT INTO stock_ledger (outlet_id, product_id, lot_id, owner_producer_id, qty_milli, kind, document_ref, created_at) \
-             VALUES ({0}, {product_id}, {lot_id}, {owner}, -1000, 'sale', 'T{1}-{2}', '{now}');\
+             VALUES ({0}, {product_id}, {lot_id}, {owner}, -1000, 'sale', '{1}', '{now}');\
              UPDATE stock_on_hand SET qty_milli = qty_milli - 1000 WHERE outlet_id = {0} AND product_id = {product_id} AND lot_id = {lot_id} AND owner_producer_id = {owner};",
             s.outlet_id,
-            s.till_id,
-            i64::from(s.receipt_no)
+            s.receipt_ref()
         );
     }
     diesel::connection::SimpleConnection::batch_execute(c, &sql)
@@ -225,6 +358,7 @@ fn main() -> anyhow::Result<()> {
         let (t, secret) = till::create(&mut conn, shop.id, &format!("Bench {n}"), manager)?;
         tills.push((t.id, format!("Till {}:{secret}", t.id)));
     }
+    let before_api = on_hand(&mut conn, shop.id)?;
     drop(conn);
     println!(
         "backend {}, {CLIENTS} clients × {per_client} sales of 5 lines",
@@ -240,7 +374,7 @@ fn main() -> anyhow::Result<()> {
     let server = startup::run(listener, state)?;
     let handle = server.handle();
     rt.spawn(server);
-    let (wall, lat) = rt.block_on(async {
+    let (wall, lat, sent) = rt.block_on(async {
         let started = Instant::now();
         let mut tasks = Vec::new();
         for (till_id, auth) in tills.iter().take(CLIENTS).cloned() {
@@ -251,9 +385,11 @@ fn main() -> anyhow::Result<()> {
                 let client = reqwest::Client::new();
                 let mut prev = ChainHash::GENESIS;
                 let mut lat = Vec::new();
+                let mut sent = Vec::new();
                 for no in 1..=per_client {
                     let s = sale(till_id, outlet_id, cashier, no, prev, &items)?;
                     prev = s.hash;
+                    sent.push(Sent::of(&s));
                     let t = Instant::now();
                     let res = client
                         .post(&url)
@@ -264,17 +400,23 @@ fn main() -> anyhow::Result<()> {
                     anyhow::ensure!(res.status().as_u16() == 201, "status {}", res.status());
                     lat.push(t.elapsed());
                 }
-                anyhow::Ok(lat)
+                anyhow::Ok((lat, sent))
             }));
         }
-        let mut all = Vec::new();
+        let (mut all, mut sent) = (Vec::new(), Vec::new());
         for t in tasks {
-            all.extend(t.await??);
+            let (lat, s) = t.await??;
+            all.extend(lat);
+            sent.extend(s);
         }
-        anyhow::Ok((started.elapsed(), all))
+        anyhow::Ok((started.elapsed(), all, sent))
     })?;
     report("API (HTTP, 50 clients)", wall, lat);
     rt.block_on(handle.stop(true));
+    let mut conn = db.conn()?;
+    check_stored(&mut conn, shop.id, "API", &sent, &before_api)?;
+    let before_sql = on_hand(&mut conn, shop.id)?;
+    drop(conn);
 
     // The floor: the same rows by plain SQL, one transaction per sale.
     let started = Instant::now();
@@ -285,24 +427,29 @@ fn main() -> anyhow::Result<()> {
         .map(|(till_id, _)| {
             let (db, items, lots, till_id, outlet_id) =
                 (db.clone(), items.clone(), lots.clone(), *till_id, shop.id);
-            std::thread::spawn(move || -> anyhow::Result<Vec<Duration>> {
+            std::thread::spawn(move || -> anyhow::Result<(Vec<Duration>, Vec<Sent>)> {
                 let mut prev = ChainHash::GENESIS;
                 let mut lat = Vec::new();
+                let mut sent = Vec::new();
                 for no in 1..=per_client {
                     let s = sale(till_id, outlet_id, cashier, no, prev, &items)?;
                     prev = s.hash;
+                    sent.push(Sent::of(&s));
                     let t = Instant::now();
                     db.write(|c| plain_sql(c, &s, &lots).map_err(anyhow::Error::from))?;
                     lat.push(t.elapsed());
                 }
-                Ok(lat)
+                Ok((lat, sent))
             })
         })
         .collect();
-    let mut all = Vec::new();
+    let (mut all, mut sent) = (Vec::new(), Vec::new());
     for w in workers {
-        all.extend(w.join().map_err(|_| anyhow::anyhow!("worker panicked"))??);
+        let (lat, s) = w.join().map_err(|_| anyhow::anyhow!("worker panicked"))??;
+        all.extend(lat);
+        sent.extend(s);
     }
     report("plain SQL (50 threads)", started.elapsed(), all);
+    check_stored(&mut *db.conn()?, shop.id, "plain SQL", &sent, &before_sql)?;
     Ok(())
 }

@@ -1,8 +1,10 @@
 //! Runs small Node.js scripts that check ocop-core's output with independent,
 //! third-party tools from npm (pinned by each folder's package-lock.json).
 //!
-//! Without `node` on the PATH a check says so and is skipped, except under CI
-//! (`CI` set), where a missing tool is a failure.
+//! A check that did not run must not pass: without `node` on the PATH, or
+//! without the folder's npm packages installed, the test fails and says to
+//! run `.ci/test`, which installs Node.js and runs `npm ci` in each folder.
+//! The tests themselves never install anything or reach the network.
 
 #![expect(
     clippy::unwrap_used,
@@ -20,37 +22,22 @@ pub fn tool_dir(name: &str) -> PathBuf {
         .join(name)
 }
 
-fn have_node() -> bool {
-    Command::new("node")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success())
-}
-
-/// Installs the folder's npm packages if needed (`npm ci`, no install
-/// scripts). `false` when Node.js is missing outside CI.
-pub fn npm_ready(dir: &Path, probe_package: &str) -> bool {
-    if !have_node() {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "node is required in CI to run the third-party checks in {}",
-            dir.display()
-        );
-        eprintln!(
-            "SKIPPED: node not found, third-party check in {} not run",
-            dir.display()
-        );
-        return false;
-    }
-    if !dir.join("node_modules").join(probe_package).exists() {
-        let status = Command::new("npm")
-            .args(["ci", "--ignore-scripts", "--no-audit", "--no-fund"])
-            .current_dir(dir)
-            .status()
-            .expect("run npm ci");
-        assert!(status.success(), "npm ci failed in {}", dir.display());
-    }
-    true
+/// Fails the test unless `node` runs and `probe_package` is installed in
+/// the folder's `node_modules` (by `.ci/test`).
+pub fn require_toolkit(dir: &Path, probe_package: &str) {
+    let node = Command::new("node").arg("--version").output();
+    assert!(
+        node.as_ref().is_ok_and(|o| o.status.success()),
+        "node not found on the PATH ({node:?}): the third-party check in {} cannot run; \
+         run .ci/test, which installs Node.js and the checking tools",
+        dir.display()
+    );
+    assert!(
+        dir.join("node_modules").join(probe_package).exists(),
+        "npm package {probe_package} not installed in {}: run .ci/test, which runs \
+         `npm ci` there (the tests never install anything themselves)",
+        dir.display()
+    );
 }
 
 /// Feeds `lines` to `node script` in `dir` on stdin; returns its stdout lines.

@@ -1,8 +1,8 @@
 //! Lookup by scan and search without diacritics; a snapshot then a delta
-//! applied to the store; 100,000 products load fast.
+//! applied to the store; 100,000 products load and are found (how fast is
+//! measured by `examples/till_bench.rs`, not here).
 
 use super::*;
-use std::time::Instant;
 
 pub(crate) fn product(id: i32, name: &str, gtin: Option<&str>, code: Option<&str>) -> Product {
     Product {
@@ -205,8 +205,11 @@ fn an_older_answer_stored_after_a_newer_one_changes_nothing() {
     );
 }
 
+/// Correctness at full size only: how fast the catalogue loads is measured
+/// by `examples/till_bench.rs` (BENCHMARKS.md), never asserted here, where a
+/// busy machine would fail it for no fault of the code (issue 18).
 #[test]
-fn a_hundred_thousand_products_load_quickly() {
+fn a_hundred_thousand_products_load_and_are_found() {
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::open_dir(dir.path()).unwrap();
     let products = (1..=100_000)
@@ -228,13 +231,8 @@ fn a_hundred_thousand_products_load_quickly() {
         ..answer()
     };
     save(&mut store, &snap, None).unwrap();
-    let started = Instant::now();
     let cat = Catalogue::load(&store).unwrap();
-    let took = started.elapsed();
     assert_eq!(cat.len(), 100_000);
     assert_eq!(cat.scan("P99999").unwrap().unwrap().product.id, 99_999);
     assert_eq!(cat.search("so 99999 bac", 5).len(), 1);
-    // Generous for an unoptimised test build on a loaded machine; the
-    // release figure goes to BENCHMARKS.md.
-    assert!(took.as_secs_f64() < 5.0, "loading took {took:?}");
 }
