@@ -26,6 +26,21 @@ fn ascii_receipt_text_snapshot() {
     let p = profile(Paper::Mm58, Mode::Ascii);
     let bytes = encode_to_vec(&receipt(&common::receipt()), &p).unwrap();
     let preview = preview::render(&bytes, &p).unwrap();
+    // The money, literally: cash settles the total, the customer handed
+    // over 1.100.000 and gets 30.000 back (a snapshot alone only records
+    // what the code does today).
+    for line in [
+        "TONG CONG            1.070.000 d",
+        "Tien mat             1.070.000 d",
+        "Tien khach dua       1.100.000 d",
+        "Tien thua tra khach     30.000 d",
+    ] {
+        assert!(
+            preview.text_lines.iter().any(|l| l == line),
+            "{line:?} not in {:#?}",
+            preview.text_lines
+        );
+    }
     insta::assert_snapshot!(preview.text_lines.join("\n"));
 }
 

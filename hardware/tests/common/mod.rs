@@ -75,11 +75,12 @@ pub fn receipt() -> ReceiptView {
             },
         ],
         total: Dong::new(1_070_000),
+        // Cash settles the total; the customer handed over 1.100.000.
         payments: vec![PaymentLine {
             method: PaymentMethod::Cash,
-            amount: Dong::new(1_100_000),
+            amount: Dong::new(1_070_000),
         }],
-        tendered: None,
+        tendered: Some(Dong::new(1_100_000)),
         change: Dong::new(30_000),
         pending_vietqr: None,
         e_receipt_url: None,
