@@ -289,12 +289,12 @@ async fn a_larger_file_imports_in_one_version_and_exports_back() {
         count(&app, "products").await,
         count(&app, "product_prices").await,
     );
-    let started = std::time::Instant::now();
+    // No time limit here: on a busy machine it fails for no fault of the
+    // code. How fast an import is belongs to the benchmark
+    // (`server/examples/catalogue_bench`, 10,000 products).
     let (status, answer) = import(&app, &admin, "products", &csv, false).await;
-    let took = started.elapsed();
     assert_eq!(status, StatusCode::OK, "{answer}");
     assert_eq!(answer["report"]["imported"], N);
-    assert!(took.as_secs() < 30, "{took:?}");
     assert_eq!(count(&app, "products").await, products + i64::from(N));
     assert_eq!(count(&app, "product_prices").await, prices + i64::from(N));
     let (_, delta) = app
