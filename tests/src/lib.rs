@@ -204,6 +204,19 @@ impl TestApp {
     }
 }
 
+/// Asserts that `result` is the refusal raised by the append-only trigger
+/// of `table`: the text both backends' migrations raise,
+/// `<table> is append-only`. Any other SQL error (a typo, a missing column,
+/// a broken connection) fails, so a tampering test cannot pass for the
+/// wrong reason.
+pub fn assert_refused_as_append_only(result: diesel::QueryResult<usize>, table: &str) {
+    let expected = format!("{table} is append-only");
+    match result {
+        Err(diesel::result::Error::DatabaseError(_, info)) if info.message() == expected => {}
+        other => panic!("{table}: expected the trigger's refusal {expected:?}, got {other:?}"),
+    }
+}
+
 /// The `ocop-server` binary built by this workspace (for tests of the CLI
 /// and of start-up on an empty directory).
 pub fn server_binary() -> PathBuf {
