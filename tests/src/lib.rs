@@ -204,6 +204,32 @@ impl TestApp {
     }
 }
 
+/// A day `n` days before today in Vietnam, the day the listing rule is
+/// applied on (from 17:00 UTC it is already tomorrow there), as
+/// `YYYY-MM-DD`. Test data dated from today keeps its meaning whatever year
+/// the suite runs in; a fixed date silently turns into an expired one.
+pub fn days_ago(n: u64) -> String {
+    (ocop_core::time::vn_date(chrono::Utc::now()) - chrono::Days::new(n)).to_string()
+}
+
+/// A day `n` days after today in Vietnam, as `YYYY-MM-DD`.
+pub fn days_ahead(n: u64) -> String {
+    (ocop_core::time::vn_date(chrono::Utc::now()) + chrono::Days::new(n)).to_string()
+}
+
+/// Asserts that `result` is the refusal raised by the append-only trigger
+/// of `table`: the text both backends' migrations raise,
+/// `<table> is append-only`. Any other SQL error (a typo, a missing column,
+/// a broken connection) fails, so a tampering test cannot pass for the
+/// wrong reason.
+pub fn assert_refused_as_append_only(result: diesel::QueryResult<usize>, table: &str) {
+    let expected = format!("{table} is append-only");
+    match result {
+        Err(diesel::result::Error::DatabaseError(_, info)) if info.message() == expected => {}
+        other => panic!("{table}: expected the trigger's refusal {expected:?}, got {other:?}"),
+    }
+}
+
 /// The `ocop-server` binary built by this workspace (for tests of the CLI
 /// and of start-up on an empty directory).
 pub fn server_binary() -> PathBuf {

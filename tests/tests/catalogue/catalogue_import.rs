@@ -1,12 +1,15 @@
 //! CSV import and export of the catalogue, over the API and the CLI:
 //! all or nothing, every bad row reported with its line, the documented
-//! samples import, a larger file imports in one go, exports import back.
+//! samples import (and their certificates stay more than a year from
+//! expiry), a larger file imports in one go, exports import back.
+//! Certificate dates are counted from today, so the tests mean the same
+//! whatever year they run in.
 
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
 use crate::support::*;
-use ocop_e2e::TestApp;
+use ocop_e2e::{TestApp, days_ago};
 use reqwest::StatusCode;
 use serde_json::Value;
 
@@ -61,29 +64,21 @@ async fn a_file_with_errors_in_several_rows_imports_nothing_and_lists_every_one(
     let admin = app.login("admin", PASSWORD).await;
     create_producer(&app, &admin, "HTX Nhập Tệp", "5300999301").await;
     let tax = "5300999301";
+    let issued = days_ago(100);
     let mut csv = format!("{PRODUCT_HEADER}\n");
-    csv += &product_line(tax, "Tốt một", 1, "4", "2025-01-01", "", "100000"); // line 2
+    csv += &product_line(tax, "Tốt một", 1, "4", &issued, "", "100000"); // line 2
     csv += &format!(
-        "{tax},,Sai GTIN,,beverage,4,2/QĐ,province,2025-01-01,,{},,chai,0,10,1000,TCB,0,,,1\n",
+        "{tax},,Sai GTIN,,beverage,4,2/QĐ,province,{issued},,{},,chai,0,10,1000,TCB,0,,,1\n",
         bad_gtin13(2)
     ); // 3
-    csv += &product_line(tax, "Tốt hai", 3, "4", "2025-01-01", "", "100000"); // 4
-    csv += &product_line(tax, "Bảy sao", 4, "7", "2025-01-01", "", "100000"); // 5
-    csv += &product_line(tax, "Giá âm", 5, "4", "2025-01-01", "", "-5000"); // 6
-    csv += &product_line(
-        tax,
-        "Ngày ngược",
-        6,
-        "4",
-        "2025-06-01",
-        "2025-01-01",
-        "1000",
-    ); // 7
-    csv +=
-        &product_line(tax, "Trùng GTIN", 1, "4", "2025-01-01", "", "1000").replace("C-1,", "C-1b,"); // 8
-    csv += &product_line("5300000000", "Chủ thể lạ", 8, "4", "2025-01-01", "", "1000"); // 9
+    csv += &product_line(tax, "Tốt hai", 3, "4", &issued, "", "100000"); // 4
+    csv += &product_line(tax, "Bảy sao", 4, "7", &issued, "", "100000"); // 5
+    csv += &product_line(tax, "Giá âm", 5, "4", &issued, "", "-5000"); // 6
+    csv += &product_line(tax, "Ngày ngược", 6, "4", &issued, &days_ago(200), "1000"); // 7
+    csv += &product_line(tax, "Trùng GTIN", 1, "4", &issued, "", "1000").replace("C-1,", "C-1b,"); // 8
+    csv += &product_line("5300000000", "Chủ thể lạ", 8, "4", &issued, "", "1000"); // 9
     // line 10: an unreadable star rating and a bad VAT rate, both reported
-    csv += &product_line(tax, "Thuế sai", 9, "nhiều", "2025-01-01", "", "1000")
+    csv += &product_line(tax, "Thuế sai", 9, "nhiều", &issued, "", "1000")
         .replace(",10,1000,", ",7,1000,");
     let before = (
         count(&app, "products").await,
@@ -203,11 +198,57 @@ async fn a_file_with_errors_in_several_rows_imports_nothing_and_lists_every_one(
     );
 }
 
+/// `docs/samples`: the CSV files the documentation shows.
+fn samples_dir() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/samples")
+}
+
+/// The samples carry fixed certificate dates. Once one runs out, the
+/// documented example imports a product that may not be received, and the
+/// tests that import the samples change meaning. This fails a year before
+/// that happens, so there is time to move the dates on. The dates are read
+/// as the server reads them (its CSV import, the 36-month default), not
+/// parsed again here.
+#[test]
+fn no_sample_certificate_is_within_a_year_of_expiry() {
+    use ocop_server::catalogue_io::{Kind, export, import, no_progress};
+    let db = ocop_e2e::TestDb::create();
+    let state = ocop_server::startup::prepare(ocop_e2e::test_config(&db.url)).unwrap();
+    let producers = std::fs::read(samples_dir().join("producers.csv")).unwrap();
+    let products = std::fs::read(samples_dir().join("products.csv")).unwrap();
+    let (header, rows) = state
+        .db
+        .write(|c| -> anyhow::Result<_> {
+            let report = import::import_producers(c, &producers, false, &no_progress)?;
+            assert!(report.is_ok(), "{:?}", report.errors);
+            let report = import::import_products(c, &products, false, None, &no_progress)?;
+            assert!(report.is_ok(), "{:?}", report.errors);
+            Ok(export::rows(c, Kind::Products)?)
+        })
+        .unwrap();
+    let column = |name: &str| header.iter().position(|h| *h == name).unwrap();
+    let (name, expires) = (column("name_vi"), column("cert_expires_on"));
+    let today = ocop_core::time::vn_date(chrono::Utc::now());
+    let limit = today.checked_add_months(chrono::Months::new(12)).unwrap();
+    assert_eq!(rows.len(), 4, "every sample product is checked");
+    for row in &rows {
+        let expires_on: chrono::NaiveDate = row[expires].parse().unwrap_or_else(|e| {
+            panic!("{}: no certificate expiry ({e})", row[name]);
+        });
+        assert!(
+            expires_on > limit,
+            "docs/samples/products.csv: the certificate of {} expires on {expires_on}, \
+             within a year of {today}: move the sample's dates on",
+            row[name]
+        );
+    }
+}
+
 #[tokio::test]
 async fn the_documented_samples_import_and_dry_runs_write_nothing() {
     let app = TestApp::spawn_demo().await;
     let admin = app.login("admin", PASSWORD).await;
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/samples");
+    let root = samples_dir();
     let producers = std::fs::read_to_string(root.join("producers.csv")).unwrap();
     let products = std::fs::read_to_string(root.join("products.csv")).unwrap();
     let before = count(&app, "producers").await;
@@ -243,7 +284,7 @@ async fn the_documented_samples_import_and_dry_runs_write_nothing() {
             found[0]["price"].as_i64(),
             found[0]["cert_expires_on"].as_str()
         ),
-        (Some(150_000), Some("2028-03-15"))
+        (Some(150_000), Some("2031-03-15"))
     );
     // Importing the same file twice: every row is now a duplicate.
     let (status, answer) = import(&app, &admin, "products", &products, false).await;
@@ -268,6 +309,7 @@ async fn a_larger_file_imports_in_one_version_and_exports_back() {
     let v0 = snap["version"].as_i64().unwrap();
 
     const N: u32 = 2000;
+    let issued = days_ago(100);
     let mut csv = format!("{PRODUCT_HEADER}\n");
     for n in 0..N {
         write!(
@@ -278,7 +320,7 @@ async fn a_larger_file_imports_in_one_version_and_exports_back() {
                 &format!("Sản phẩm nhập số {n}"),
                 10_000 + n,
                 "4",
-                "2025-01-01",
+                &issued,
                 "",
                 "120.000"
             )
@@ -289,12 +331,12 @@ async fn a_larger_file_imports_in_one_version_and_exports_back() {
         count(&app, "products").await,
         count(&app, "product_prices").await,
     );
-    let started = std::time::Instant::now();
+    // No time limit here: on a busy machine it fails for no fault of the
+    // code. How fast an import is belongs to the benchmark
+    // (`server/examples/catalogue_bench`, 10,000 products).
     let (status, answer) = import(&app, &admin, "products", &csv, false).await;
-    let took = started.elapsed();
     assert_eq!(status, StatusCode::OK, "{answer}");
     assert_eq!(answer["report"]["imported"], N);
-    assert!(took.as_secs() < 30, "{took:?}");
     assert_eq!(count(&app, "products").await, products + i64::from(N));
     assert_eq!(count(&app, "product_prices").await, prices + i64::from(N));
     let (_, delta) = app
@@ -399,7 +441,7 @@ fn cli(db: &ocop_e2e::TestDb, args: &[&str]) -> (Option<i32>, Vec<u8>, String) {
 #[test]
 fn the_cli_imports_all_or_nothing_and_names_the_bad_lines() {
     let db = ocop_e2e::TestDb::create();
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/samples");
+    let root = samples_dir();
     let producers = root.join("producers.csv").display().to_string();
     let rows = |db: &ocop_e2e::TestDb, kind: &str| {
         let (code, out, err) = cli(db, &["export", kind]);
@@ -418,12 +460,13 @@ fn the_cli_imports_all_or_nothing_and_names_the_bad_lines() {
 
     let dir = tempfile::tempdir().unwrap();
     let bad = dir.path().join("bad.csv");
+    let issued = days_ago(100);
     let mut csv = format!("{PRODUCT_HEADER}\n");
-    csv += &product_line("5300700101", "Tốt", 1, "4", "2025-01-01", "", "1000");
-    csv += &product_line("5300700101", "Sao sai", 2, "0", "2025-01-01", "", "1000");
-    csv += &product_line("5300700101", "Tốt nữa", 3, "4", "2025-01-01", "", "1000");
+    csv += &product_line("5300700101", "Tốt", 1, "4", &issued, "", "1000");
+    csv += &product_line("5300700101", "Sao sai", 2, "0", &issued, "", "1000");
+    csv += &product_line("5300700101", "Tốt nữa", 3, "4", &issued, "", "1000");
     csv += &format!(
-        "5300700101,,GTIN sai,,beverage,4,4/QĐ,province,2025-01-01,,{},,chai,0,10,1000,TCB,0,,,1\n",
+        "5300700101,,GTIN sai,,beverage,4,4/QĐ,province,{issued},,{},,chai,0,10,1000,TCB,0,,,1\n",
         bad_gtin13(4)
     );
     std::fs::write(&bad, csv).unwrap();

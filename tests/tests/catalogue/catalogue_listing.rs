@@ -2,21 +2,10 @@
 //! receiving check other modules call, and price history.
 
 use crate::support::*;
-use chrono::{Days, Utc};
-use ocop_e2e::TestApp;
+use ocop_e2e::{TestApp, days_ago, days_ahead};
 use ocop_server::models::product::{self, ReceiveError};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-
-/// Days around today in Vietnam, the day the listing rule is applied on
-/// (from 17:00 UTC it is already tomorrow there).
-fn days_ago(n: u64) -> String {
-    (ocop_core::time::vn_date(Utc::now()) - Days::new(n)).to_string()
-}
-
-fn days_ahead(n: u64) -> String {
-    (ocop_core::time::vn_date(Utc::now()) + Days::new(n)).to_string()
-}
 
 async fn receivable(app: &TestApp, id: i64) -> Result<(), String> {
     let db = app.db.clone();

@@ -131,19 +131,41 @@ async fn stored_sales_refuse_update_and_delete() {
         post_sale(&app, &till, &to_json(&s)).await.0,
         StatusCode::CREATED
     );
-    let refused = db(&app, |c| {
-        [
-            "UPDATE sales SET total = 1",
-            "DELETE FROM sale_vat",
-            "UPDATE sale_lines SET qty_milli = 1",
-            "DELETE FROM journal_entries",
-        ]
-        .into_iter()
-        .filter(|sql| diesel::sql_query(*sql).execute(c).is_err())
-        .count()
+    // Each attempt is refused by its table's own trigger, and what it aimed
+    // at reads back as it was.
+    db(&app, |c| {
+        for (table, tamper, read) in [
+            (
+                "sales",
+                "UPDATE sales SET total = 1",
+                "SELECT total AS n FROM sales ORDER BY id",
+            ),
+            (
+                "sale_vat",
+                "DELETE FROM sale_vat",
+                "SELECT COUNT(*) AS n FROM sale_vat",
+            ),
+            (
+                "sale_lines",
+                "UPDATE sale_lines SET qty_milli = 1",
+                "SELECT qty_milli AS n FROM sale_lines ORDER BY id",
+            ),
+            (
+                "journal_entries",
+                "DELETE FROM journal_entries",
+                "SELECT COUNT(*) AS n FROM journal_entries",
+            ),
+        ] {
+            let before = numbers(c, read);
+            assert!(
+                !before.is_empty() && before != [0],
+                "{table}: nothing to tamper with"
+            );
+            ocop_e2e::assert_refused_as_append_only(diesel::sql_query(tamper).execute(c), table);
+            assert_eq!(numbers(c, read), before, "{table} changed");
+        }
     })
     .await;
-    assert_eq!(refused, 4);
     let (ok, out) = journal_verify(&app, None);
     assert!(ok, "{out}");
 }

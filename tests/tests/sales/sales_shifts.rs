@@ -4,11 +4,16 @@
 //! acknowledgement, and the till's last hash printed on the Z report.
 
 use crate::sales_common::*;
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use ocop_core::sale::Restock;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use uuid::Uuid;
+
+/// An instant as the till writes it.
+fn stamp(at: DateTime<Utc>) -> String {
+    at.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
+}
 
 /// Notes for `amount` (whole thousands), largest first.
 fn notes(mut amount: i64) -> (Value, i64) {
@@ -33,7 +38,7 @@ async fn the_z_report_equals_the_sums_of_the_shifts_sales() {
     let items = stocked_items(&app, till.outlet_id).await;
     let opening = json!({
         "id": till.shift_id, "till_id": till.id, "outlet_id": till.outlet_id,
-        "cashier_id": till.cashier_id, "opened_at": "2026-11-28T01:00:00.000Z",
+        "cashier_id": till.cashier_id, "opened_at": stamp(Utc::now() - chrono::Duration::hours(1)),
         "opening_float": 500_000
     });
     let (status, body) = post_as(&app, &till.auth, "/api/v1/shifts", &opening).await;
@@ -65,7 +70,7 @@ async fn the_z_report_equals_the_sums_of_the_shifts_sales() {
     let path = format!("/api/v1/shifts/{}", till.shift_id);
     for (dir, amount, reason) in [("in", 100_000, "Thêm tiền lẻ"), ("out", 50_000, "Nộp két")]
     {
-        let m = json!({"id": Uuid::new_v4(), "shift_id": till.shift_id, "at": Utc::now().format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string(),
+        let m = json!({"id": Uuid::new_v4(), "shift_id": till.shift_id, "at": stamp(Utc::now()),
                        "direction": dir, "amount": amount, "reason": reason});
         let (status, body) = post_as(&app, &till.auth, &format!("{path}/cash-movements"), &m).await;
         assert_eq!(status, StatusCode::OK, "{body}");
@@ -104,7 +109,7 @@ async fn the_z_report_equals_the_sums_of_the_shifts_sales() {
     assert_eq!(z["summary"]["last_hash"], refund.hash.to_hex());
 
     // Closed: no more cash movements; other counts refused; same counts fine.
-    let m = json!({"id": Uuid::new_v4(), "shift_id": till.shift_id, "at": "2026-11-28T10:00:00.000Z",
+    let m = json!({"id": Uuid::new_v4(), "shift_id": till.shift_id, "at": stamp(Utc::now()),
                    "direction": "out", "amount": 1_000, "reason": "x"});
     let (status, err) = post_as(&app, &till.auth, &format!("{path}/cash-movements"), &m).await;
     assert_eq!(status, StatusCode::CONFLICT, "{err}");
@@ -129,8 +134,23 @@ async fn the_z_report_equals_the_sums_of_the_shifts_sales() {
     assert_eq!(done["status"], "acknowledged");
     assert_eq!(done["needs_acknowledgement"], false);
 
-    // The day's closing: this shift, the grand total starting from it.
-    let day = ocop_core::time::vn_date(Utc::now());
+    // The day's closing: this shift, the grand total starting from it. The
+    // day is the one the shift was closed on in Vietnam, read from the
+    // stored closing time: the wall clock may have passed Vietnam's
+    // midnight (17:00 UTC) since, and the next day holds no shift.
+    let shift = till.shift_id.to_string();
+    let closed_at = db(&app, move |c| {
+        use diesel::prelude::*;
+        use ocop_server::db::schema::{shift_closings, shifts};
+        shift_closings::table
+            .inner_join(shifts::table)
+            .filter(shifts::uuid.eq(shift))
+            .select(shift_closings::closed_at)
+            .first::<chrono::NaiveDateTime>(c)
+            .unwrap()
+    })
+    .await;
+    let day = ocop_core::time::vn_date(closed_at.and_utc());
     let closings = format!("/api/v1/outlets/{}/daily-closings", till.outlet_id);
     let (status, err) = app
         .post(&closings, Some(&cashier), &json!({"day": day}))

@@ -148,17 +148,24 @@ pub async fn on_hand(app: &TestApp, outlet: i32, product: i32) -> i64 {
 
 pub async fn count(app: &TestApp, sql_table: &'static str) -> i64 {
     db(app, move |c| {
-        #[derive(QueryableByName)]
-        struct N {
-            #[diesel(sql_type = diesel::sql_types::BigInt)]
-            n: i64,
-        }
-        diesel::sql_query(format!("SELECT COUNT(*) AS n FROM {sql_table}"))
-            .get_result::<N>(c)
-            .unwrap()
-            .n
+        numbers(c, &format!("SELECT COUNT(*) AS n FROM {sql_table}"))[0]
     })
     .await
+}
+
+/// The one number column `n` of every row `sql` selects.
+pub fn numbers(c: &mut DbConn, sql: &str) -> Vec<i64> {
+    #[derive(QueryableByName)]
+    struct N {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        n: i64,
+    }
+    diesel::sql_query(sql)
+        .load::<N>(c)
+        .unwrap()
+        .into_iter()
+        .map(|r| r.n)
+        .collect()
 }
 
 pub fn cart(item: &Item, qty_units: i64) -> CartLine {

@@ -325,16 +325,29 @@ async fn the_ledger_refuses_updates_and_the_verifier_catches_a_row_altered_behin
             .unwrap()
     })
     .await;
-    // The append-only triggers refuse an UPDATE and a DELETE.
-    let refused = db(&app, move |c| tamper(c, first.0).is_err()).await;
-    assert!(refused, "the ledger accepted an UPDATE");
-    let refused = db(&app, move |c| {
-        diesel::sql_query(format!("DELETE FROM stock_ledger WHERE id = {}", first.0))
-            .execute(c)
-            .is_err()
+    // The append-only triggers refuse an UPDATE and a DELETE, in their own
+    // words, and the row reads back as it was.
+    let row = move |c: &mut DbConn| {
+        use diesel::prelude::*;
+        use ocop_server::db::schema::stock_ledger;
+        stock_ledger::table
+            .find(first.0)
+            .select((stock_ledger::id, stock_ledger::qty_milli))
+            .first::<(i32, i64)>(c)
+            .optional()
+            .unwrap()
+    };
+    db(&app, move |c| {
+        ocop_e2e::assert_refused_as_append_only(tamper(c, first.0), "stock_ledger");
+        assert_eq!(row(c), Some(first), "the UPDATE changed the row");
+        ocop_e2e::assert_refused_as_append_only(
+            diesel::sql_query(format!("DELETE FROM stock_ledger WHERE id = {}", first.0))
+                .execute(c),
+            "stock_ledger",
+        );
+        assert_eq!(row(c), Some(first), "the DELETE removed the row");
     })
     .await;
-    assert!(refused, "the ledger accepted a DELETE");
 
     // Someone with database access drops the guard and alters a row.
     db(&app, move |c| {

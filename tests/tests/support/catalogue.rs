@@ -47,7 +47,6 @@ pub fn producer_body(name: &str, tax_code: &str) -> Value {
 
 /// A certified (4★, valid certificate) beverage product of `producer_id`.
 pub fn product_body(producer_id: i64, name: &str, n: u32) -> Value {
-    let issued = chrono::Utc::now().date_naive() - chrono::Days::new(100);
     json!({
         "producer_id": producer_id,
         "name_vi": name,
@@ -55,7 +54,7 @@ pub fn product_body(producer_id: i64, name: &str, n: u32) -> Value {
         "stars": 4,
         "cert_number": format!("{n}/QĐ-UBND"),
         "cert_level": "province",
-        "cert_issued_on": issued.to_string(),
+        "cert_issued_on": ocop_e2e::days_ago(100),
         "gtin": gtin13(n),
         "internal_code": format!("T-{n:05}"),
         "unit": "chai",

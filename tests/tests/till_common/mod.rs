@@ -30,6 +30,14 @@ pub fn till_binary() -> PathBuf {
 }
 
 /// A URL where nothing listens: the port was free a moment ago.
+///
+/// Unlike `free_port` for a server that binds later, this only needs a
+/// closed port, and the port is closed again when the function returns:
+/// nothing in the test binds it afterwards, so there is no bind to lose.
+/// Another process could in principle be handed the same port and listen on
+/// it; the kernel hands ephemeral ports out across a range of some 28,000,
+/// so that is far less likely than the race a later bind runs, and would
+/// most likely show as a failed test rather than a false pass.
 pub fn dead_url() -> String {
     let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
     let port = l.local_addr().expect("addr").port();

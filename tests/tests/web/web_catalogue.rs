@@ -26,7 +26,7 @@ fn product_fields(
         ("stars", "4".to_owned()),
         ("cert_number", "QĐ 123/2025".to_owned()),
         ("cert_level", "province".to_owned()),
-        ("cert_issued_on", "2025-03-01".to_owned()),
+        ("cert_issued_on", ocop_e2e::days_ago(100)),
         ("cert_expires_on", String::new()),
         ("gtin", gtin.to_owned()),
         ("internal_code", String::new()),

@@ -98,8 +98,8 @@ fn receipt_fields(
         ("note", "Giao hàng qua web".to_owned()),
         ("product_id_1", product.to_string()),
         ("lot_code_1", "WEB-2026-11".to_owned()),
-        ("produced_on_1", "2026-11-01".to_owned()),
-        ("expires_on_1", "2027-11-01".to_owned()),
+        ("produced_on_1", ocop_e2e::days_ago(30)),
+        ("expires_on_1", ocop_e2e::days_ahead(335)),
         ("qty_1", qty.to_owned()),
         ("payout_price_1", String::new()),
         ("product_id_2", String::new()),
@@ -218,7 +218,7 @@ async fn receiving_is_refused_with_the_models_reason_and_writes_nothing() {
     let (status, prod) = app
         .post("/api/v1/products", Some(&s.admin), &json!({"producer_id": newcomer, "name_vi": "Khăn thổ cẩm Tả Van",
             "group_code": "handicraft", "stars": 4, "cert_number": "QĐ 45/2025", "cert_level": "province",
-            "cert_issued_on": "2025-06-01", "unit": "chiếc", "vat_rate": "10", "price": 150000}))
+            "cert_issued_on": ocop_e2e::days_ago(100), "unit": "chiếc", "vat_rate": "10", "price": 150000}))
         .await;
     assert_eq!(status, StatusCode::CREATED, "{prod}");
     let new_product = prod["id"].as_i64().unwrap();

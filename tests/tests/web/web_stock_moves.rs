@@ -82,8 +82,8 @@ async fn setup(app: &TestApp) -> Setup {
         ("note", String::new()),
         ("product_id_1", product.to_string()),
         ("lot_code_1", "MOVE-1".to_owned()),
-        ("produced_on_1", "2026-11-01".to_owned()),
-        ("expires_on_1", "2027-11-01".to_owned()),
+        ("produced_on_1", ocop_e2e::days_ago(30)),
+        ("expires_on_1", ocop_e2e::days_ahead(335)),
         ("qty_1", "20".to_owned()),
         ("payout_price_1", String::new()),
     ];
