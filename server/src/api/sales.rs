@@ -66,9 +66,9 @@ pub async fn create(
     till: TillAuth,
     body: web::Json<SaleBody>,
 ) -> Result<HttpResponse, ApiError> {
-    let sale = body.into_inner().0;
+    let checked = ingest::check(till.0, body.into_inner().0)?;
     let done = state
-        .write(move |c| Ok(ingest::ingest(c, &till.0, &sale)?))
+        .write(move |c| Ok(ingest::ingest(c, &checked)?))
         .await?;
     Ok(respond(done))
 }
@@ -116,10 +116,10 @@ pub async fn batch(
         let (id, result) = match parsed {
             Ok(sale) => {
                 let id = sale.id;
-                let till = till.0.clone();
-                let done = state
-                    .write(move |c| Ok(ingest::ingest(c, &till, &sale)?))
-                    .await;
+                let done = match ingest::check(till.0.clone(), sale) {
+                    Ok(checked) => state.write(move |c| Ok(ingest::ingest(c, &checked)?)).await,
+                    Err(refused) => Err(refused.into()),
+                };
                 (Some(id), done)
             }
             Err(e) => (

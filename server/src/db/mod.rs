@@ -102,8 +102,13 @@ impl ManageConnection for DbManager {
             Backend::Sqlite => {
                 let mut conn = diesel::SqliteConnection::establish(&self.target)
                     .map_err(r2d2::Error::ConnectionError)?;
+                // temp_store = MEMORY: a write inside a savepoint (sale
+                // ingest, `models::sale::once`) keeps its statement journal
+                // in memory instead of a temporary file; the WAL and its
+                // fsyncs (synchronous = FULL) are what make a sale durable.
                 conn.batch_execute(
-                    "PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;",
+                    "PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON; \
+                     PRAGMA synchronous = FULL; PRAGMA temp_store = MEMORY;",
                 )
                 .map_err(r2d2::Error::QueryError)?;
                 Ok(DbConn::Sqlite(conn))
