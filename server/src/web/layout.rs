@@ -27,7 +27,7 @@ h1{font-size:1.4rem;margin:.2rem 0 1rem}
 table{border-collapse:collapse;width:100%;background:#fff}
 th,td{padding:.45rem .5rem;border-bottom:1px solid #dfe6dc;text-align:left;vertical-align:top}
 th{background:#eef3eb;font-weight:600}
-td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
+td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 form.inline{display:inline}
 input,select,button{font:inherit;padding:.45rem .55rem;border:1px solid #b9c5b4;border-radius:.3rem}
 button,.button{background:#1f6b3a;color:#fff;border:0;cursor:pointer;text-decoration:none;display:inline-block;padding:.45rem .9rem;border-radius:.3rem}
