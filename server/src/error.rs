@@ -6,7 +6,8 @@
 //! [`Refusal`] (kind, stable code, Vietnamese and English), never an HTTP
 //! type; and [`ApiError`] at the edge. The status of a refusal is chosen
 //! from its kind here and nowhere else: invalid 422, conflict 409, not
-//! found 404, forbidden 403. The edge-only statuses (400 malformed input,
+//! found 404, forbidden 403 (so `ApiError` has no 422 or 409 constructor:
+//! those answers are refusals). The edge-only statuses (400 malformed input,
 //! 401, 413, 415, 503, 500) are built here or by the extractors with the
 //! [`ApiError`] constructors. Every user-caused error becomes a 4xx with a
 //! stable snake_case `error` code and a `message` in Vietnamese (English
@@ -73,17 +74,6 @@ impl ApiError {
 
     pub fn bad_request(code: &'static str, vi: impl Into<String>, en: impl Into<String>) -> Self {
         Self::new(StatusCode::BAD_REQUEST, code, vi, en)
-    }
-
-    /// Prefer a [`Refusal`] (`Refusal::invalid(…).into()`), whose kind
-    /// chooses the status; for the few edge answers not yet one.
-    pub fn unprocessable(code: &'static str, vi: impl Into<String>, en: impl Into<String>) -> Self {
-        Self::new(StatusCode::UNPROCESSABLE_ENTITY, code, vi, en)
-    }
-
-    /// Prefer a [`Refusal`] (`Refusal::conflict(…).into()`).
-    pub fn conflict(code: &'static str, vi: impl Into<String>, en: impl Into<String>) -> Self {
-        Self::new(StatusCode::CONFLICT, code, vi, en)
     }
 
     pub fn not_found() -> Self {
@@ -192,18 +182,20 @@ impl From<DieselError> for ApiError {
         match err {
             DieselError::NotFound => ApiError::not_found(),
             DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, info) => {
-                ApiError::conflict(
+                Refusal::conflict(
                     "already_exists",
                     "Dữ liệu này đã tồn tại (trùng mã hoặc tên).",
                     format!("This already exists ({}).", info.message()),
                 )
+                .into()
             }
             DieselError::DatabaseError(DatabaseErrorKind::ForeignKeyViolation, _) => {
-                ApiError::unprocessable(
+                Refusal::invalid(
                     "unknown_reference",
                     "Dữ liệu tham chiếu tới một mục không tồn tại.",
                     "The request refers to something that does not exist.",
                 )
+                .into()
             }
             other => ApiError::internal(other),
         }
@@ -239,7 +231,7 @@ impl From<ModelError> for ApiError {
                 let (vi, en) = (join(Lang::Vi), join(Lang::En));
                 match list.first() {
                     Some(first) => Refusal::new(first.kind(), first.code(), vi, en).into(),
-                    None => ApiError::unprocessable("invalid_request", vi, en),
+                    None => Refusal::invalid("invalid_request", vi, en).into(),
                 }
             }
             ModelError::Db(e) => e.into(),

@@ -314,11 +314,11 @@ where
             Err(e) => {
                 let errors = e.form_errors()?;
                 *slot.lock().unwrap_or_else(PoisonError::into_inner) = Some(errors);
-                Err(ApiError::unprocessable(
+                Err(ApiError::from(Refusal::invalid(
                     "form_refused",
                     "Biểu mẫu bị từ chối.",
                     "The form was refused.",
-                ))
+                )))
             }
         })
         .await;

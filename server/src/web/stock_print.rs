@@ -21,6 +21,8 @@ use super::layout::{page, t};
 use super::session::{WebUser, page_lang};
 use crate::auth::AuthUser;
 use crate::auth::scope::load_view;
+use ocop_core::refusal::Refusal;
+
 use crate::error::{ApiError, ErrorBody};
 use crate::models::outlet::Outlet;
 use crate::models::stock::document::DocumentView;
@@ -290,19 +292,19 @@ fn slip_bytes(d: &PrintData) -> Result<Vec<u8>, ApiError> {
         DocumentKind::Transfer | DocumentKind::TransferReceipt => SlipKind::Transfer,
         DocumentKind::ReturnToProducer => SlipKind::ReturnToProducer,
         DocumentKind::Count => {
-            return Err(ApiError::unprocessable(
+            return Err(ApiError::from(Refusal::invalid(
                 "no_slip_for_kind",
                 "Phiếu kiểm kê không in trên giấy 80 mm; hãy dùng bản in A4.",
                 "Count sheets are not printed on 80 mm paper; use the A4 page.",
-            ));
+            )));
         }
     };
     let (Some(number), Some(posted_at)) = (d.view.document.number.clone(), posted_at(d)) else {
-        return Err(ApiError::conflict(
+        return Err(ApiError::from(Refusal::conflict(
             "document_not_posted",
             "Chỉ in phiếu 80 mm cho chứng từ đã ghi sổ.",
             "Only posted documents are printed on 80 mm slips.",
-        ));
+        )));
     };
     let o = &d.outlet;
     // The slip is Vietnamese: it is what the parties sign at the counter.
