@@ -5,83 +5,15 @@
 //! producer sees only its own goods; a form without this session's CSRF
 //! token writes nothing.
 
-use crate::web_common::{csrf, csrf_of, id_in, items, page, post_form, web_login};
+use crate::web_common::{
+    csrf, csrf_of, id_in, items, on_hand_milli, page, post_form, stock_ids, web_login,
+};
 use ocop_e2e::TestApp;
 use reqwest::StatusCode;
 use serde_json::json;
 
-/// Milli-units on hand of a product at an outlet (all lots and owners).
-async fn on_hand_milli(app: &TestApp, admin: &str, outlet: i64, product: i64) -> i64 {
-    let (status, rep) = app
-        .get(
-            &format!("/api/v1/stock/on-hand?outlet_id={outlet}&product_id={product}"),
-            Some(admin),
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK, "{rep}");
-    rep["rows"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| {
-            ocop_core::money::Quantity::parse(r["qty"].as_str().unwrap())
-                .unwrap()
-                .milli()
-        })
-        .sum()
-}
-
 async fn document_count(app: &TestApp, admin: &str) -> usize {
     items(&app.get("/api/v1/stock-documents", Some(admin)).await.1).len()
-}
-
-struct Setup {
-    admin: String,
-    own: i64,
-    other: i64,
-    producer: i64,
-    product: i64,
-}
-
-/// manager1's outlet, another outlet, producer1's producer and one of its
-/// receivable products.
-async fn setup(app: &TestApp) -> Setup {
-    let admin = app.login("admin", "demo1234").await;
-    let manager = app.login("manager1", "demo1234").await;
-    let own = app.get("/api/v1/auth/me", Some(&manager)).await.1["outlet_id"]
-        .as_i64()
-        .unwrap();
-    let prod_token = app.login("producer1", "demo1234").await;
-    let producer = app.get("/api/v1/auth/me", Some(&prod_token)).await.1["producer_id"]
-        .as_i64()
-        .unwrap();
-    let outlets = items(&app.get("/api/v1/outlets", Some(&admin)).await.1);
-    let other = outlets
-        .iter()
-        .map(|o| o["id"].as_i64().unwrap())
-        .find(|id| *id != own)
-        .unwrap();
-    let products = items(
-        &app.get(
-            &format!("/api/v1/products?producer_id={producer}"),
-            Some(&admin),
-        )
-        .await
-        .1,
-    );
-    let product = products
-        .iter()
-        .find(|p| p["listing"]["can_receive"] == true && p["fractional"] == false)
-        .expect("a receivable product of producer1")["id"]
-        .as_i64()
-        .unwrap();
-    Setup {
-        admin,
-        own,
-        other,
-        producer,
-        product,
-    }
 }
 
 fn receipt_fields(
@@ -109,7 +41,7 @@ fn receipt_fields(
 #[tokio::test]
 async fn the_goods_received_form_posts_a_note_and_stock_rises_by_exactly_the_quantity() {
     let app = TestApp::spawn_demo().await;
-    let s = setup(&app).await;
+    let s = stock_ids(&app).await;
     let cookie = web_login(&app, "manager1").await;
     let (status, form) = page(&app, "/stock/receive", &cookie).await;
     assert_eq!(status, StatusCode::OK);
@@ -163,7 +95,7 @@ async fn the_goods_received_form_posts_a_note_and_stock_rises_by_exactly_the_qua
 #[tokio::test]
 async fn receiving_is_refused_with_the_models_reason_and_writes_nothing() {
     let app = TestApp::spawn_demo().await;
-    let s = setup(&app).await;
+    let s = stock_ids(&app).await;
     let cookie = web_login(&app, "manager1").await;
     let token = csrf(&app, &cookie).await;
     let docs = document_count(&app, &s.admin).await;
@@ -264,7 +196,7 @@ fn maud_escape(text: &str) -> String {
 #[tokio::test]
 async fn the_receipt_form_needs_this_sessions_csrf_token() {
     let app = TestApp::spawn_demo().await;
-    let s = setup(&app).await;
+    let s = stock_ids(&app).await;
     let cookie = web_login(&app, "manager1").await;
     let admin_cookie = web_login(&app, "admin").await;
     let foreign = csrf(&app, &admin_cookie).await;
@@ -285,7 +217,7 @@ async fn the_receipt_form_needs_this_sessions_csrf_token() {
 #[tokio::test]
 async fn a_manager_sees_and_receives_at_its_own_outlet_only() {
     let app = TestApp::spawn_demo().await;
-    let s = setup(&app).await;
+    let s = stock_ids(&app).await;
     let cookie = web_login(&app, "manager1").await;
     for path in [
         format!("/stock?outlet_id={}", s.other),
@@ -353,7 +285,7 @@ async fn a_manager_sees_and_receives_at_its_own_outlet_only() {
 #[tokio::test]
 async fn a_producer_sees_only_its_own_goods() {
     let app = TestApp::spawn_demo().await;
-    let s = setup(&app).await;
+    let s = stock_ids(&app).await;
     let own_names: Vec<String> = items(
         &app.get(
             &format!("/api/v1/products?producer_id={}", s.producer),
@@ -409,7 +341,7 @@ async fn a_producer_sees_only_its_own_goods() {
 #[tokio::test]
 async fn a_write_off_takes_exactly_the_quantity_and_never_more_than_is_on_hand() {
     let app = TestApp::spawn_demo().await;
-    let s = setup(&app).await;
+    let s = stock_ids(&app).await;
     let cookie = web_login(&app, "manager1").await;
     let (status, form) = page(&app, "/stock/write-off", &cookie).await;
     assert_eq!(status, StatusCode::OK);
@@ -489,7 +421,7 @@ async fn a_write_off_takes_exactly_the_quantity_and_never_more_than_is_on_hand()
 #[tokio::test]
 async fn a_count_posts_exactly_the_variance_and_wants_a_reason_for_it() {
     let app = TestApp::spawn_demo().await;
-    let s = setup(&app).await;
+    let s = stock_ids(&app).await;
     let cookie = web_login(&app, "manager1").await;
     let (status, form) = page(&app, "/stock/count", &cookie).await;
     assert_eq!(status, StatusCode::OK);
@@ -546,7 +478,7 @@ fn field_block<'a>(html: &'a str, name: &str) -> &'a str {
 #[tokio::test]
 async fn a_forged_stock_form_is_refused_before_it_is_read_and_writes_nothing() {
     let app = TestApp::spawn_demo().await;
-    let s = setup(&app).await;
+    let s = stock_ids(&app).await;
     let cookie = web_login(&app, "manager1").await;
     let admin_cookie = web_login(&app, "admin").await;
     let foreign = csrf(&app, &admin_cookie).await;
@@ -591,7 +523,7 @@ async fn a_forged_stock_form_is_refused_before_it_is_read_and_writes_nothing() {
 #[tokio::test]
 async fn a_stock_form_problem_is_shown_beside_its_field() {
     let app = TestApp::spawn_demo().await;
-    let s = setup(&app).await;
+    let s = stock_ids(&app).await;
     let cookie = web_login(&app, "manager1").await;
     let token = csrf(&app, &cookie).await;
     let docs = document_count(&app, &s.admin).await;
@@ -643,7 +575,7 @@ async fn a_stock_form_problem_is_shown_beside_its_field() {
 #[tokio::test]
 async fn a_printed_document_reads_in_english_in_the_common_layout() {
     let app = TestApp::spawn_demo().await;
-    let s = setup(&app).await;
+    let s = stock_ids(&app).await;
     let cookie = web_login(&app, "manager1").await;
     let token = csrf(&app, &cookie).await;
     let fields = receipt_fields(&token, s.own, s.producer, s.product, "4");

@@ -5,31 +5,12 @@
 //! model's reason when more than is on hand; low-stock thresholds are set
 //! from a page and raise the alert.
 
-use crate::web_common::{csrf, id_in, items, page, post_form, web_login};
+use crate::web_common::{
+    StockIds, csrf, id_in, items, on_hand_milli, page, post_form, stock_ids, web_login,
+};
 use ocop_e2e::TestApp;
 use reqwest::StatusCode;
 use serde_json::json;
-
-/// Milli-units on hand of a product at an outlet (all lots and owners).
-async fn on_hand_milli(app: &TestApp, admin: &str, outlet: i64, product: i64) -> i64 {
-    let (status, rep) = app
-        .get(
-            &format!("/api/v1/stock/on-hand?outlet_id={outlet}&product_id={product}"),
-            Some(admin),
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK, "{rep}");
-    rep["rows"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| {
-            ocop_core::money::Quantity::parse(r["qty"].as_str().unwrap())
-                .unwrap()
-                .milli()
-        })
-        .sum()
-}
 
 struct Setup {
     admin: String,
@@ -44,35 +25,13 @@ struct Setup {
 /// manager1's outlet with 20 of one of producer1's products in lot MOVE-1
 /// (received through the goods-received form), and another outlet.
 async fn setup(app: &TestApp) -> Setup {
-    let admin = app.login("admin", "demo1234").await;
-    let manager = app.login("manager1", "demo1234").await;
-    let own = app.get("/api/v1/auth/me", Some(&manager)).await.1["outlet_id"]
-        .as_i64()
-        .unwrap();
-    let prod_token = app.login("producer1", "demo1234").await;
-    let producer = app.get("/api/v1/auth/me", Some(&prod_token)).await.1["producer_id"]
-        .as_i64()
-        .unwrap();
-    let outlets = items(&app.get("/api/v1/outlets", Some(&admin)).await.1);
-    let other = outlets
-        .iter()
-        .map(|o| o["id"].as_i64().unwrap())
-        .find(|id| *id != own)
-        .unwrap();
-    let products = items(
-        &app.get(
-            &format!("/api/v1/products?producer_id={producer}"),
-            Some(&admin),
-        )
-        .await
-        .1,
-    );
-    let product = products
-        .iter()
-        .find(|p| p["listing"]["can_receive"] == true && p["fractional"] == false)
-        .expect("a receivable product of producer1")["id"]
-        .as_i64()
-        .unwrap();
+    let StockIds {
+        admin,
+        own,
+        other,
+        producer,
+        product,
+    } = stock_ids(app).await;
     let cookie = web_login(app, "manager1").await;
     let token = csrf(app, &cookie).await;
     let fields = vec![

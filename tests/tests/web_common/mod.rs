@@ -1,6 +1,7 @@
 //! Helpers the web-page suites share: form login, pages with the session
 //! cookie, CSRF tokens read from a page, and form posts without following
-//! redirects (so a test sees the 303 a saved form answers).
+//! redirects (so a test sees the 303 a saved form answers); the ids and the
+//! stock on hand the stock-page suites start from.
 
 #![allow(dead_code, reason = "each suite uses a different subset")]
 
@@ -88,4 +89,75 @@ pub fn id_in(location: &str) -> i64 {
         .unwrap()
         .parse()
         .unwrap()
+}
+
+/// Milli-units on hand of a product at an outlet (all lots and owners).
+pub async fn on_hand_milli(app: &TestApp, admin: &str, outlet: i64, product: i64) -> i64 {
+    let (status, rep) = app
+        .get(
+            &format!("/api/v1/stock/on-hand?outlet_id={outlet}&product_id={product}"),
+            Some(admin),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{rep}");
+    rep["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            ocop_core::money::Quantity::parse(r["qty"].as_str().unwrap())
+                .unwrap()
+                .milli()
+        })
+        .sum()
+}
+
+/// The ids the stock-page suites start from.
+pub struct StockIds {
+    pub admin: String,
+    pub own: i64,
+    pub other: i64,
+    pub producer: i64,
+    pub product: i64,
+}
+
+/// manager1's outlet, another outlet, producer1's producer and one of its
+/// receivable products.
+pub async fn stock_ids(app: &TestApp) -> StockIds {
+    let admin = app.login("admin", "demo1234").await;
+    let manager = app.login("manager1", "demo1234").await;
+    let own = app.get("/api/v1/auth/me", Some(&manager)).await.1["outlet_id"]
+        .as_i64()
+        .unwrap();
+    let prod_token = app.login("producer1", "demo1234").await;
+    let producer = app.get("/api/v1/auth/me", Some(&prod_token)).await.1["producer_id"]
+        .as_i64()
+        .unwrap();
+    let outlets = items(&app.get("/api/v1/outlets", Some(&admin)).await.1);
+    let other = outlets
+        .iter()
+        .map(|o| o["id"].as_i64().unwrap())
+        .find(|id| *id != own)
+        .unwrap();
+    let products = items(
+        &app.get(
+            &format!("/api/v1/products?producer_id={producer}"),
+            Some(&admin),
+        )
+        .await
+        .1,
+    );
+    let product = products
+        .iter()
+        .find(|p| p["listing"]["can_receive"] == true && p["fractional"] == false)
+        .expect("a receivable product of producer1")["id"]
+        .as_i64()
+        .unwrap();
+    StockIds {
+        admin,
+        own,
+        other,
+        producer,
+        product,
+    }
 }
