@@ -25,6 +25,10 @@ pub enum GtinError {
     NonDigit { position: usize, found: char },
     #[error("wrong GTIN check digit {found}, expected {expected}")]
     CheckDigit { expected: u8, found: u8 },
+    /// All zeros: a valid check digit, but no item carries it (a scanner's
+    /// or a form's empty value).
+    #[error("a GTIN of only zeros names no item")]
+    AllZeros,
 }
 
 impl UserError for GtinError {
@@ -54,6 +58,10 @@ impl UserError for GtinError {
                 "Wrong GTIN check digit: the last digit is {found}, it should be {expected}. \
                  Check the barcode."
             ),
+            (GtinError::AllZeros, Lang::Vi) => {
+                "Mã GTIN toàn số 0 không phải mã của sản phẩm nào.".into()
+            }
+            (GtinError::AllZeros, Lang::En) => "A GTIN of only zeros names no product.".into(),
         }
     }
 }
@@ -110,6 +118,9 @@ impl Gtin {
         let expected = check_digit(body)?;
         if expected != found {
             return Err(GtinError::CheckDigit { expected, found });
+        }
+        if s.bytes().all(|b| b == b'0') {
+            return Err(GtinError::AllZeros);
         }
         Ok(Gtin(format!("{s:0>14}")))
     }
@@ -190,6 +201,23 @@ mod tests {
                 found: 'a'
             })
         ));
+    }
+
+    // Issue 15: GTIN 00000000000000 was accepted (its check digit is right).
+    #[test]
+    fn all_zeros_is_no_gtin() {
+        for zeros in [
+            "00000000",
+            "000000000000",
+            "0000000000000",
+            "00000000000000",
+        ] {
+            let err = Gtin::parse(zeros).unwrap_err();
+            assert_eq!(err, GtinError::AllZeros);
+            assert_eq!(err.code(), "invalid_gtin");
+            assert_ne!(err.message(Lang::Vi), err.message(Lang::En));
+        }
+        assert!(Gtin::parse("00000096385074").is_ok());
     }
 
     #[test]

@@ -25,6 +25,23 @@
 //!
 //! Nothing here overflows silently: there are no `+`/`-` operators on
 //! [`Dong`], only `checked_*` methods and [`Dong::checked_sum`].
+//!
+//! # Domain bounds
+//!
+//! What a kiosk or a showroom can really see, enforced wherever a person or
+//! a till hands the system an amount or a quantity ([`check_unit_price`],
+//! [`check_line_qty`], [`check_amount`]; [`line_amount`] applies all three):
+//!
+//! | what | bound |
+//! |---|---|
+//! | unit price (VAT included) | 0 – [`MAX_UNIT_PRICE`] = 1.000.000.000 ₫ |
+//! | quantity on one line (sale, refund, stock document) | up to [`MAX_LINE_QTY`] = 100 000 units |
+//! | a line's amount, a receipt's total, one payment, a float or cash movement | up to [`MAX_AMOUNT`] = 10.000.000.000 ₫ |
+//!
+//! With these, a report summing a billion records stays far inside `i64`.
+//! Records stored before the bounds existed may lie outside them: reports
+//! flag such a record ([`amount_in_bounds`], [`qty_in_bounds`]) and leave it
+//! out of their sums instead of failing.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -68,6 +85,14 @@ pub enum MoneyError {
     InvalidVatRate { input: String },
     #[error("commission rate must be between 0 and 100 %: {rate}")]
     InvalidCommissionRate { rate: Decimal },
+    #[error("unit price {price} is above the highest allowed")]
+    PriceOutOfRange { price: Dong },
+    #[error("quantity {qty} is above the most one line may hold")]
+    QuantityOutOfRange { qty: Quantity },
+    #[error("amount {amount} is above the highest allowed")]
+    AmountOutOfBounds { amount: Dong },
+    #[error("a listed product needs a price above zero")]
+    PriceNotPositive,
 }
 
 impl UserError for MoneyError {
@@ -84,6 +109,10 @@ impl UserError for MoneyError {
             MoneyError::DiscountExceedsGross { .. } => "discount_exceeds_amount",
             MoneyError::InvalidVatRate { .. } => "invalid_vat_rate",
             MoneyError::InvalidCommissionRate { .. } => "invalid_commission_rate",
+            MoneyError::PriceOutOfRange { .. } => "price_out_of_range",
+            MoneyError::QuantityOutOfRange { .. } => "quantity_out_of_range",
+            MoneyError::AmountOutOfBounds { .. } => "amount_out_of_range",
+            MoneyError::PriceNotPositive => "price_not_positive",
         }
     }
 
@@ -145,6 +174,36 @@ impl UserError for MoneyError {
             (MoneyError::InvalidCommissionRate { rate }, Lang::En) => {
                 format!("The commission rate must be between 0 and 100 %, got {rate} %.")
             }
+            (MoneyError::PriceOutOfRange { price }, Lang::Vi) => {
+                format!("Đơn giá {price} vượt quá mức tối đa {MAX_UNIT_PRICE}.")
+            }
+            (MoneyError::PriceOutOfRange { price }, Lang::En) => format!(
+                "The unit price {} is above the maximum of {}.",
+                price.to_ascii_string(),
+                MAX_UNIT_PRICE.to_ascii_string()
+            ),
+            (MoneyError::QuantityOutOfRange { qty }, Lang::Vi) => {
+                format!("Số lượng {qty} vượt quá mức tối đa {MAX_LINE_QTY} cho một dòng.")
+            }
+            (MoneyError::QuantityOutOfRange { qty }, Lang::En) => format!(
+                "The quantity {} is above the maximum of {} for one line.",
+                qty.to_machine_string(),
+                MAX_LINE_QTY.to_machine_string()
+            ),
+            (MoneyError::PriceNotPositive, Lang::Vi) => {
+                "Sản phẩm đang bán phải có giá lớn hơn 0.".into()
+            }
+            (MoneyError::PriceNotPositive, Lang::En) => {
+                "A product on sale needs a price above zero.".into()
+            }
+            (MoneyError::AmountOutOfBounds { amount }, Lang::Vi) => {
+                format!("Số tiền {amount} vượt quá mức tối đa {MAX_AMOUNT}.")
+            }
+            (MoneyError::AmountOutOfBounds { amount }, Lang::En) => format!(
+                "The amount {} is above the maximum of {}.",
+                amount.to_ascii_string(),
+                MAX_AMOUNT.to_ascii_string()
+            ),
         }
     }
 }
@@ -584,18 +643,75 @@ impl<'de> Deserialize<'de> for VatRate {
     }
 }
 
-/// The amount of a sale line: `round(unit_price × qty) − discount`.
-///
-/// The price must not be negative, the quantity must be positive, the
-/// discount must be between zero and the rounded gross, so the result is
-/// never negative (refunds are separate documents, not negative lines).
-pub fn line_amount(unit_price: Dong, qty: Quantity, discount: Dong) -> Result<Dong, MoneyError> {
-    if unit_price.is_negative() {
+/// Highest unit price, VAT included (see the module's domain bounds).
+pub const MAX_UNIT_PRICE: Dong = Dong(1_000_000_000);
+/// Largest quantity on one line of a sale, refund or stock document.
+pub const MAX_LINE_QTY: Quantity = Quantity(100_000 * MILLI_PER_UNIT);
+/// Largest line amount, receipt total, payment, float or cash movement.
+pub const MAX_AMOUNT: Dong = Dong(10_000_000_000);
+
+/// A unit price within 0 ..= [`MAX_UNIT_PRICE`].
+pub fn check_unit_price(price: Dong) -> Result<Dong, MoneyError> {
+    if price.is_negative() {
         return Err(MoneyError::NegativePrice);
     }
+    if price > MAX_UNIT_PRICE {
+        return Err(MoneyError::PriceOutOfRange { price });
+    }
+    Ok(price)
+}
+
+/// The price of a listed product: above zero (a product on sale at 0 ₫ is
+/// a data-entry slip) and within [`check_unit_price`].
+pub fn check_listed_price(price: Dong) -> Result<Dong, MoneyError> {
+    check_unit_price(price)?;
+    if !price.is_positive() {
+        return Err(MoneyError::PriceNotPositive);
+    }
+    Ok(price)
+}
+
+/// A line quantity within 0 (exclusive) ..= [`MAX_LINE_QTY`].
+pub fn check_line_qty(qty: Quantity) -> Result<Quantity, MoneyError> {
     if !qty.is_positive() {
         return Err(MoneyError::NonPositiveQuantity);
     }
+    if qty > MAX_LINE_QTY {
+        return Err(MoneyError::QuantityOutOfRange { qty });
+    }
+    Ok(qty)
+}
+
+/// An amount within −[`MAX_AMOUNT`] ..= [`MAX_AMOUNT`] (negative amounts
+/// are variances and refunds netted in reports; each entrance checks its own
+/// sign).
+pub fn check_amount(amount: Dong) -> Result<Dong, MoneyError> {
+    if amount_in_bounds(amount) {
+        Ok(amount)
+    } else {
+        Err(MoneyError::AmountOutOfBounds { amount })
+    }
+}
+
+/// Whether a stored amount is within the bounds: reports flag it otherwise.
+pub fn amount_in_bounds(amount: Dong) -> bool {
+    amount.0.checked_abs().is_some_and(|a| a <= MAX_AMOUNT.0)
+}
+
+/// Whether a stored line quantity is within the bounds (either sign).
+pub fn qty_in_bounds(qty: Quantity) -> bool {
+    qty.0.checked_abs().is_some_and(|q| q <= MAX_LINE_QTY.0)
+}
+
+/// The amount of a sale line: `round(unit_price × qty) − discount`.
+///
+/// The price must be within [`check_unit_price`], the quantity within
+/// [`check_line_qty`], the discount between zero and the rounded gross, so
+/// the result is never negative (refunds are separate documents, not
+/// negative lines) and never above [`MAX_AMOUNT`].
+pub fn line_amount(unit_price: Dong, qty: Quantity, discount: Dong) -> Result<Dong, MoneyError> {
+    check_unit_price(unit_price)?;
+    check_line_qty(qty)?;
     if discount.is_negative() {
         return Err(MoneyError::NegativeDiscount);
     }
@@ -607,7 +723,10 @@ pub fn line_amount(unit_price: Dong, qty: Quantity, discount: Dong) -> Result<Do
     if discount > gross {
         return Err(MoneyError::DiscountExceedsGross { discount, gross });
     }
-    gross.checked_sub(discount).ok_or(MoneyError::Overflow)
+    gross
+        .checked_sub(discount)
+        .ok_or(MoneyError::Overflow)
+        .and_then(check_amount)
 }
 
 /// The VAT contained in a VAT-inclusive amount:

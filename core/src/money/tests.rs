@@ -274,9 +274,10 @@ fn line_amount_rejects() {
         line_amount(d(1), q("-1"), d(0)),
         Err(MoneyError::NonPositiveQuantity)
     );
+    // the price bound catches it before the multiplication could overflow
     assert_eq!(
         line_amount(d(i64::MAX), q("2"), d(0)),
-        Err(MoneyError::Overflow)
+        Err(MoneyError::PriceOutOfRange { price: d(i64::MAX) })
     );
 }
 
@@ -447,4 +448,58 @@ fn errors_have_codes_and_both_languages() {
     codes.sort_unstable();
     codes.dedup();
     assert_eq!(codes.len(), errors.len());
+}
+
+// Issue 15: absurd quantities and prices were accepted and then broke
+// reports for good. The bounds are enforced by the one line rule.
+#[test]
+fn line_amounts_stay_within_the_domain_bounds() {
+    assert_eq!(
+        line_amount(MAX_UNIT_PRICE, q("10"), d(0)).unwrap(),
+        d(10_000_000_000)
+    );
+    assert_eq!(
+        line_amount(d(i64::MAX), q("0.001"), d(0))
+            .unwrap_err()
+            .code(),
+        "price_out_of_range"
+    );
+    assert_eq!(
+        line_amount(d(1), Quantity::from_milli(9_000_000_000_000_000_000), d(0))
+            .unwrap_err()
+            .code(),
+        "quantity_out_of_range"
+    );
+    assert_eq!(
+        line_amount(d(1), q("100000.001"), d(0)).unwrap_err().code(),
+        "quantity_out_of_range"
+    );
+    assert!(line_amount(d(1), MAX_LINE_QTY, d(0)).is_ok());
+    // within both bounds, the line still may not exceed the amount bound
+    assert_eq!(
+        line_amount(MAX_UNIT_PRICE, q("11"), d(0))
+            .unwrap_err()
+            .code(),
+        "amount_out_of_range"
+    );
+    assert!(amount_in_bounds(MAX_AMOUNT));
+    assert!(amount_in_bounds(d(-10_000_000_000)));
+    assert!(!amount_in_bounds(d(10_000_000_001)));
+    assert!(!amount_in_bounds(d(i64::MIN)));
+    assert!(qty_in_bounds(Quantity::from_milli(-100_000_000)));
+    assert!(!qty_in_bounds(Quantity::from_milli(i64::MIN)));
+    assert_eq!(
+        check_listed_price(d(0)).unwrap_err().code(),
+        "price_not_positive"
+    );
+    assert_eq!(check_listed_price(d(1)).unwrap(), d(1));
+    assert_eq!(check_unit_price(d(0)).unwrap(), d(0));
+    for e in [
+        MoneyError::PriceOutOfRange { price: d(i64::MAX) },
+        MoneyError::QuantityOutOfRange { qty: MAX_LINE_QTY },
+        MoneyError::AmountOutOfBounds { amount: d(1) },
+        MoneyError::PriceNotPositive,
+    ] {
+        assert_ne!(e.message(Lang::Vi), e.message(Lang::En));
+    }
 }

@@ -391,11 +391,21 @@ pub struct DayExport {
     pub total: Dong,
     pub total_vat: Dong,
     pub invoices: Vec<EInvoice>,
+    /// Sales of the day whose amounts lie outside the domain bounds
+    /// ([`Sale::in_bounds`]): not invoiced nor summed, listed for a person
+    /// to look into, so the rest of the day still exports.
+    #[serde(default)]
+    pub out_of_bounds: Vec<ReceiptRef>,
 }
 
 /// Wraps a day's invoices, checking each is of that day, with the count and
-/// totals, ordered by symbol and number.
-pub fn day_export(day: NaiveDate, mut invoices: Vec<EInvoice>) -> Result<DayExport, EInvoiceError> {
+/// totals, ordered by symbol and number; `out_of_bounds` names the day's
+/// sales left out ([`DayExport::out_of_bounds`]).
+pub fn day_export(
+    day: NaiveDate,
+    mut invoices: Vec<EInvoice>,
+    out_of_bounds: Vec<ReceiptRef>,
+) -> Result<DayExport, EInvoiceError> {
     if let Some(wrong) = invoices.iter().find(|i| i.issued_on != day) {
         return Err(EInvoiceError::WrongDay {
             day,
@@ -411,6 +421,7 @@ pub fn day_export(day: NaiveDate, mut invoices: Vec<EInvoice>) -> Result<DayExpo
         total: Dong::checked_sum(invoices.iter().map(|i| i.total)).ok_or_else(overflow)?,
         total_vat: Dong::checked_sum(invoices.iter().map(|i| i.total_vat)).ok_or_else(overflow)?,
         invoices,
+        out_of_bounds,
     })
 }
 
@@ -621,7 +632,7 @@ mod tests {
         let b = einvoice_for_sale(&other, &seller(), None, &numbering(1)).unwrap();
         assert_eq!(b.total_in_words, "Hai mươi mốt nghìn đồng");
         let day = NaiveDate::from_ymd_opt(2026, 11, 28).unwrap();
-        let export = day_export(day, vec![a.clone(), b.clone()]).unwrap();
+        let export = day_export(day, vec![a.clone(), b.clone()], vec![]).unwrap();
         assert_eq!(export.count, 2);
         assert_eq!(export.total, d(881_000));
         assert_eq!(
@@ -632,7 +643,7 @@ mod tests {
         let v = serde_json::to_value(&export).unwrap();
         assert_eq!(v["format"], "ocop-pos/einvoice-day/v1");
         assert_eq!(v["day"], "2026-11-28");
-        let err = day_export(day.succ_opt().unwrap(), vec![a]).unwrap_err();
+        let err = day_export(day.succ_opt().unwrap(), vec![a], vec![]).unwrap_err();
         assert_eq!(err.code(), "invoice_wrong_day");
         assert!(!err.message(Lang::Vi).is_empty());
     }

@@ -465,6 +465,68 @@ pub enum ChainProblem {
     BrokenLink { receipt_no: ReceiptNo },
     /// A record of another till in this till's chain.
     WrongTill { receipt_no: ReceiptNo, till_id: i32 },
+    /// A number more than [`MAX_RECEIPT_JUMP`] past the one expected: no
+    /// till skips that many receipts, so the record is kept aside and the
+    /// chain goes on from the head before it (the till's later receipts
+    /// still follow on cleanly).
+    NumberJump {
+        receipt_no: ReceiptNo,
+        expected: ReceiptNo,
+    },
+    /// The record names a shift the server does not know for this till, so
+    /// no X/Z report will count it.
+    UnknownShift {
+        receipt_no: ReceiptNo,
+        shift_id: Uuid,
+    },
+    /// The record's time is before [`EARLIEST_PLAUSIBLE`] or more than
+    /// [`CLOCK_SLACK_HOURS`] after the server received it: no day's report
+    /// would find it where it belongs.
+    ImplausibleTime {
+        receipt_no: ReceiptNo,
+        at: DateTime<Utc>,
+    },
+}
+
+/// Most receipt numbers a record may skip before it is a
+/// [`ChainProblem::NumberJump`] rather than a gap.
+pub const MAX_RECEIPT_JUMP: u32 = 10_000;
+/// Hours a till's clock may run ahead of the server's.
+pub const CLOCK_SLACK_HOURS: i64 = 24;
+/// No record of this system is older (2020-01-01T00:00:00Z).
+pub const EARLIEST_PLAUSIBLE: DateTime<Utc> =
+    DateTime::from_timestamp_nanos(1_577_836_800_000_000_000);
+
+/// Whether a number skips so far past `expected` it is a jump.
+fn is_jump(receipt_no: ReceiptNo, expected: ReceiptNo) -> bool {
+    u64::from(receipt_no.get()) > u64::from(expected.get()) + u64::from(MAX_RECEIPT_JUMP)
+}
+
+/// The problems of a record that would escape reconciliation though its
+/// chain is sound: a time no report would look at, a shift no report
+/// will count (`shift_known`: whether the shift is one of this till's).
+/// Stored and flagged like the chain's, never refused.
+pub fn reconciliation_problems(
+    receipt_no: ReceiptNo,
+    at: DateTime<Utc>,
+    shift_id: Uuid,
+    shift_known: bool,
+    now: DateTime<Utc>,
+) -> Vec<ChainProblem> {
+    let mut problems = Vec::new();
+    if !shift_known {
+        problems.push(ChainProblem::UnknownShift {
+            receipt_no,
+            shift_id,
+        });
+    }
+    let latest = now
+        .checked_add_signed(chrono::TimeDelta::hours(CLOCK_SLACK_HOURS))
+        .unwrap_or(now);
+    if at < EARLIEST_PLAUSIBLE || at > latest {
+        problems.push(ChainProblem::ImplausibleTime { receipt_no, at });
+    }
+    problems
 }
 
 impl ChainProblem {
@@ -477,6 +539,9 @@ impl ChainProblem {
             ChainProblem::AlteredRecord { .. } => "altered_record",
             ChainProblem::BrokenLink { .. } => "broken_link",
             ChainProblem::WrongTill { .. } => "wrong_till",
+            ChainProblem::NumberJump { .. } => "number_jump",
+            ChainProblem::UnknownShift { .. } => "unknown_shift",
+            ChainProblem::ImplausibleTime { .. } => "implausible_time",
         }
     }
 
@@ -548,6 +613,54 @@ impl ChainProblem {
             ) => {
                 format!("Receipt {receipt_no} belongs to till {till_id}, not this one.")
             }
+            (
+                ChainProblem::NumberJump {
+                    receipt_no,
+                    expected,
+                },
+                Lang::Vi,
+            ) => format!(
+                "Phiếu số {receipt_no} nhảy quá xa so với số chờ ({expected}): \
+                 được giữ riêng, chuỗi tiếp tục từ phiếu trước."
+            ),
+            (
+                ChainProblem::NumberJump {
+                    receipt_no,
+                    expected,
+                },
+                Lang::En,
+            ) => format!(
+                "Receipt {receipt_no} jumps too far past the expected number ({expected}): \
+                 kept aside, the chain goes on from the receipt before."
+            ),
+            (
+                ChainProblem::UnknownShift {
+                    receipt_no,
+                    shift_id,
+                },
+                Lang::Vi,
+            ) => format!(
+                "Phiếu số {receipt_no} ghi ca {shift_id} không có trên máy này: \
+                 không báo cáo ca nào tính phiếu này."
+            ),
+            (
+                ChainProblem::UnknownShift {
+                    receipt_no,
+                    shift_id,
+                },
+                Lang::En,
+            ) => format!(
+                "Receipt {receipt_no} names shift {shift_id}, unknown on this till: \
+                 no shift report counts it."
+            ),
+            (ChainProblem::ImplausibleTime { receipt_no, at }, Lang::Vi) => format!(
+                "Phiếu số {receipt_no} có thời điểm không hợp lý ({}).",
+                canonical_time(at)
+            ),
+            (ChainProblem::ImplausibleTime { receipt_no, at }, Lang::En) => format!(
+                "Receipt {receipt_no} carries an implausible time ({}).",
+                canonical_time(at)
+            ),
         }
     }
 }
@@ -594,7 +707,12 @@ impl ChainHead {
         if !record.hash_is_valid() {
             problems.push(ChainProblem::AlteredRecord { receipt_no });
         }
-        if receipt_no > self.next_receipt_no {
+        if is_jump(receipt_no, self.next_receipt_no) {
+            problems.push(ChainProblem::NumberJump {
+                receipt_no,
+                expected: self.next_receipt_no,
+            });
+        } else if receipt_no > self.next_receipt_no {
             problems.push(ChainProblem::Gap {
                 expected: self.next_receipt_no,
                 found: receipt_no,
@@ -615,7 +733,7 @@ impl ChainHead {
     /// that arrived).
     pub fn advance<R: Chained + ?Sized>(&self, record: &R) -> ChainHead {
         let receipt_no = record.receipt_no();
-        if receipt_no < self.next_receipt_no {
+        if receipt_no < self.next_receipt_no || is_jump(receipt_no, self.next_receipt_no) {
             return *self;
         }
         ChainHead {
@@ -680,6 +798,13 @@ pub fn verify_chain_from<R: Chained>(head: ChainHead, records: &[R]) -> Vec<Chai
         }
         if receipt_no < expected || exhausted {
             problems.push(ChainProblem::OutOfOrder {
+                receipt_no,
+                expected,
+            });
+            continue;
+        }
+        if is_jump(receipt_no, expected) {
+            problems.push(ChainProblem::NumberJump {
                 receipt_no,
                 expected,
             });

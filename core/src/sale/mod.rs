@@ -69,14 +69,16 @@ impl TextRule {
     }
 }
 
-/// Whether `s` obeys `rule`. Control characters (line breaks, escapes) are
-/// refused everywhere: these texts are printed on receipts, and an escape
-/// byte reaching a thermal printer is a printer command.
+/// Whether `s` obeys `rule` and the one text rule of [`crate::text`]
+/// (no control or bidirectional formatting characters): these texts are
+/// printed on receipts, and an escape byte reaching a thermal printer is a
+/// printer command.
 pub(crate) fn check_text(s: &str, rule: TextRule) -> bool {
     if rule.required && s.trim().is_empty() {
         return false;
     }
-    s.chars().count() <= rule.max_chars && !s.chars().any(char::is_control)
+    s.chars().count() <= rule.max_chars
+        && crate::text::clean_text(s, crate::text::Lines::Single).is_ok()
 }
 
 /// `10%: 350.000 ₫ (thuế 31.818 ₫)`, … for error messages.

@@ -33,7 +33,9 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use uuid::Uuid;
 
 use crate::i18n::Lang;
-use crate::money::{Dong, Quantity, VatBucket, VatRate};
+use crate::money::{
+    Dong, Quantity, VatBucket, VatRate, amount_in_bounds, check_unit_price, qty_in_bounds,
+};
 
 /// Most lines one sale (or refund) may have.
 pub const MAX_LINES: usize = 500;
@@ -260,6 +262,26 @@ impl Sale {
     pub fn line(&self, line_no: u32) -> Option<&SaleLine> {
         self.lines.iter().find(|l| l.line_no == line_no)
     }
+
+    /// Whether every amount and quantity of this stored sale lies within
+    /// the domain bounds ([`crate::money`]); reports flag it otherwise.
+    pub fn in_bounds(&self) -> bool {
+        amount_in_bounds(self.total)
+            && self.lines.iter().all(|l| {
+                check_unit_price(l.unit_price).is_ok()
+                    && qty_in_bounds(l.qty)
+                    && amount_in_bounds(l.amount)
+                    && amount_in_bounds(l.discount)
+            })
+            && self.payments.iter().all(|p| amount_in_bounds(p.amount))
+            && vat_in_bounds(&self.vat)
+    }
+}
+
+fn vat_in_bounds(buckets: &[VatBucket]) -> bool {
+    buckets
+        .iter()
+        .all(|b| amount_in_bounds(b.gross) && amount_in_bounds(b.vat) && amount_in_bounds(b.net))
 }
 
 /// One line of a sale, with everything the receipt printed, so the sale
@@ -442,6 +464,18 @@ impl Refund {
             till_id: self.till_id,
             receipt_no: self.receipt_no,
         }
+    }
+
+    /// Whether every amount and quantity of this stored refund lies within
+    /// the domain bounds; reports flag it otherwise.
+    pub fn in_bounds(&self) -> bool {
+        amount_in_bounds(self.total)
+            && self
+                .lines
+                .iter()
+                .all(|l| qty_in_bounds(l.qty) && amount_in_bounds(l.amount))
+            && self.payments.iter().all(|p| amount_in_bounds(p.amount))
+            && vat_in_bounds(&self.vat)
     }
 }
 

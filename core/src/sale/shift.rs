@@ -42,7 +42,7 @@ use super::model::{
 };
 use super::{TextRule, check_text};
 use crate::i18n::{Lang, UserError};
-use crate::money::{Dong, MoneyError, VatBucket, VatRate};
+use crate::money::{Dong, MoneyError, VatBucket, VatRate, check_amount};
 
 /// Why shift or closing figures cannot be computed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -71,6 +71,8 @@ pub enum ShiftError {
     ClosingOutletMismatch { expected: i32, found: i32 },
     #[error("a closing for {day} cannot follow the closing of {previous}")]
     ClosingNotAfterPrevious { day: NaiveDate, previous: NaiveDate },
+    #[error("{day} has not ended yet (today is {today})")]
+    DayNotEnded { day: NaiveDate, today: NaiveDate },
     #[error(transparent)]
     Money(MoneyError),
 }
@@ -98,6 +100,7 @@ impl UserError for ShiftError {
             ShiftError::ShiftOfAnotherOutlet { .. } => "shift_of_another_outlet",
             ShiftError::ClosingOutletMismatch { .. } => "closing_outlet_mismatch",
             ShiftError::ClosingNotAfterPrevious { .. } => "closing_not_after_previous",
+            ShiftError::DayNotEnded { .. } => "day_not_ended",
             ShiftError::Money(e) => e.code(),
         }
     }
@@ -177,6 +180,16 @@ impl UserError for ShiftError {
                 day.format("%d/%m/%Y"),
                 previous.format("%d/%m/%Y")
             ),
+            (E::DayNotEnded { day, today }, Lang::Vi) => format!(
+                "Chỉ chốt được ngày đã kết thúc: ngày {} chưa qua (hôm nay là {}).",
+                day.format("%d/%m/%Y"),
+                today.format("%d/%m/%Y")
+            ),
+            (E::DayNotEnded { day, today }, Lang::En) => format!(
+                "Only a day that has ended can be closed: {} has not (today is {}).",
+                day.format("%d/%m/%Y"),
+                today.format("%d/%m/%Y")
+            ),
             (E::Money(e), lang) => e.message(lang),
         }
     }
@@ -185,7 +198,7 @@ impl UserError for ShiftError {
 mod cash;
 mod daily;
 pub use cash::{CashCount, Denomination};
-pub use daily::{DailyClosing, daily_closing};
+pub use daily::{DailyClosing, check_day_ended, daily_closing};
 
 // ---------------------------------------------------------------------------
 // Shift events
@@ -212,6 +225,7 @@ impl ShiftOpening {
                 amount: self.opening_float,
             });
         }
+        check_amount(self.opening_float)?;
         Ok(())
     }
 }
@@ -245,6 +259,7 @@ impl CashMovement {
                 amount: self.amount,
             });
         }
+        check_amount(self.amount)?;
         if !check_text(&self.reason, TextRule::required(MAX_REASON_CHARS)) {
             return Err(ShiftError::MovementReasonRequired);
         }
@@ -374,6 +389,28 @@ pub struct ShiftSummary {
     /// The hash of the shift's highest-numbered receipt: printed on the Z
     /// report, it anchors the till's chain outside the database.
     pub last_hash: Option<ChainHash>,
+    /// Records outside the domain bounds, left out of every figure above.
+    #[serde(default)]
+    pub out_of_bounds: OutOfBounds,
+}
+
+/// Records of a shift whose amounts lie outside the domain bounds
+/// ([`crate::money`]): stored by a faulty till or before the bounds were
+/// enforced. Nothing fiscal is changed, so they are left out of the sums and
+/// listed, and the shift can still be reported and closed.
+#[derive(Clone, PartialEq, Eq, Debug, Default, Serialize, Deserialize)]
+pub struct OutOfBounds {
+    /// Sales and refunds, by receipt number.
+    pub receipts: Vec<ReceiptNo>,
+    pub cash_movements: Vec<Uuid>,
+    /// The opening float was out of bounds and counted as zero.
+    pub opening_float: bool,
+}
+
+impl OutOfBounds {
+    pub fn is_empty(&self) -> bool {
+        self.receipts.is_empty() && self.cash_movements.is_empty() && !self.opening_float
+    }
 }
 
 impl ShiftSummary {
@@ -432,7 +469,15 @@ fn count_u32(n: usize) -> u32 {
 /// twice.
 pub fn summarise(input: ShiftInput<'_>) -> Result<ShiftSummary, ShiftError> {
     let shift = input.shift;
-    shift.validate()?;
+    let mut out_of_bounds = OutOfBounds::default();
+    let opening_float = match shift.validate() {
+        Ok(()) => shift.opening_float,
+        Err(ShiftError::Money(_)) => {
+            out_of_bounds.opening_float = true;
+            Dong::ZERO
+        }
+        Err(e) => return Err(e),
+    };
 
     let mut receipts: BTreeMap<ReceiptNo, ChainHash> = BTreeMap::new();
     let mut note = |till_id: i32, shift_id: Uuid, no: ReceiptNo, hash: ChainHash| {
@@ -467,7 +512,31 @@ pub fn summarise(input: ShiftInput<'_>) -> Result<ShiftSummary, ShiftError> {
     let mut transfers_pending = Dong::ZERO;
     let mut transfers_by_cashier = Dong::ZERO;
 
-    for s in input.sales {
+    let sales: Vec<&Sale> = input
+        .sales
+        .iter()
+        .filter(|s| {
+            let ok = s.in_bounds();
+            if !ok {
+                out_of_bounds.receipts.push(s.receipt_no);
+            }
+            ok
+        })
+        .collect();
+    let refund_records: Vec<&Refund> = input
+        .refunds
+        .iter()
+        .filter(|r| {
+            let ok = r.in_bounds();
+            if !ok {
+                out_of_bounds.receipts.push(r.receipt_no);
+            }
+            ok
+        })
+        .collect();
+    out_of_bounds.receipts.sort();
+
+    for s in sales {
         add(&mut gross_sales, s.total)?;
         for line in &s.lines {
             add(&mut discounts, line.discount)?;
@@ -494,7 +563,7 @@ pub fn summarise(input: ShiftInput<'_>) -> Result<ShiftSummary, ShiftError> {
             vat_sales.entry(b.rate).or_default().add(b)?;
         }
     }
-    for r in input.refunds {
+    for r in refund_records {
         add(&mut refunds, r.total)?;
         for line in &r.lines {
             add(group_refunds.entry(&line.group).or_default(), line.amount)?;
@@ -513,7 +582,14 @@ pub fn summarise(input: ShiftInput<'_>) -> Result<ShiftSummary, ShiftError> {
         if m.shift_id != shift.id {
             return Err(ShiftError::MovementNotInShift { movement_id: m.id });
         }
-        m.validate()?;
+        match m.validate() {
+            Ok(()) => {}
+            Err(ShiftError::Money(_)) => {
+                out_of_bounds.cash_movements.push(m.id);
+                continue;
+            }
+            Err(e) => return Err(e),
+        }
         match m.direction {
             CashDirection::In => add(&mut cash_in, m.amount)?,
             CashDirection::Out => add(&mut cash_out, m.amount)?,
@@ -580,7 +656,7 @@ pub fn summarise(input: ShiftInput<'_>) -> Result<ShiftSummary, ShiftError> {
         .get(&PaymentKind::Cash)
         .copied()
         .unwrap_or_default();
-    let mut expected = shift.opening_float;
+    let mut expected = opening_float;
     add(&mut expected, cash_sales)?;
     expected = sub(expected, cash_refunds)?;
     add(&mut expected, cash_in)?;
@@ -616,7 +692,7 @@ pub fn summarise(input: ShiftInput<'_>) -> Result<ShiftSummary, ShiftError> {
         by_vat,
         by_group,
         cash: CashFigures {
-            opening_float: shift.opening_float,
+            opening_float,
             cash_sales,
             cash_refunds,
             cash_in,
@@ -625,6 +701,7 @@ pub fn summarise(input: ShiftInput<'_>) -> Result<ShiftSummary, ShiftError> {
         },
         cash_movements: count_u32(input.movements.len()),
         last_hash: receipts.values().next_back().copied(),
+        out_of_bounds,
     })
 }
 
@@ -675,6 +752,7 @@ pub fn close(summary: &ShiftSummary, counted: CountedTotals) -> Result<ShiftClos
                 PaymentKind::Card => (summary.method(kind).net, counted.card),
                 PaymentKind::BankTransfer => (summary.method(kind).net, counted.bank_transfer),
             };
+            check_amount(counted)?;
             Ok(Variance {
                 method: kind,
                 expected,

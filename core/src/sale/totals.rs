@@ -34,7 +34,9 @@ use super::model::{
 };
 use super::{TextRule, check_text, format_buckets};
 use crate::i18n::{Lang, UserError};
-use crate::money::{Dong, MoneyError, Quantity, VatBucket, VatRate, line_amount, vat_buckets};
+use crate::money::{
+    Dong, MoneyError, Quantity, VatBucket, VatRate, check_amount, line_amount, vat_buckets,
+};
 
 /// Why a sale is refused. Each names the expected figure where there is
 /// one, so the cashier (or the till's developer) sees what is wrong.
@@ -450,8 +452,9 @@ impl SaleBuilder {
 
     /// The running total, for the big number on the till's screen.
     pub fn total(&self) -> Result<Dong, SaleError> {
-        Dong::checked_sum(self.lines.iter().map(|l| l.amount))
-            .ok_or(SaleError::Money(MoneyError::Overflow))
+        let total = Dong::checked_sum(self.lines.iter().map(|l| l.amount))
+            .ok_or(SaleError::Money(MoneyError::Overflow))?;
+        Ok(check_amount(total)?)
     }
 
     /// The VAT buckets the receipt will print.
@@ -670,6 +673,7 @@ pub fn verify_payments(total: Dong, payments: &[Payment]) -> Result<(), SaleErro
         }
         match &p.method {
             PaymentMethod::Cash { tendered, change } => {
+                check_amount(*tendered)?;
                 if tendered < &p.amount {
                     return Err(SaleError::CashTenderedTooLow {
                         index,
@@ -761,6 +765,7 @@ pub fn verify(sale: &Sale) -> Result<(), SaleError> {
     }
     let total = Dong::checked_sum(sale.lines.iter().map(|l| l.amount))
         .ok_or(SaleError::Money(MoneyError::Overflow))?;
+    check_amount(total)?;
     if total != sale.total {
         return Err(SaleError::TotalMismatch {
             expected: total,

@@ -11,6 +11,7 @@ use std::collections::{HashMap, HashSet};
 
 use diesel::prelude::*;
 use ocop_core::refusal::Refusal;
+use ocop_core::text::{Lines, clean_text};
 
 use crate::db::DbConn;
 use crate::db::schema::{banks, districts, product_groups};
@@ -73,7 +74,33 @@ impl Problems {
     }
 }
 
-/// Trimmed required text of at most `max` characters.
+/// The core's one text rule ([`ocop_core::text::clean_text`]) on a field.
+pub fn clean(
+    field: &'static str,
+    label: (&str, &str),
+    value: &str,
+    lines: Lines,
+) -> Result<(), Refusal> {
+    clean_text(value, lines).map_err(|c| {
+        invalid(
+            field,
+            "invalid_characters",
+            format!(
+                "{} chứa ký tự không được phép (U+{:04X}: ký tự điều khiển hoặc đảo chiều văn bản).",
+                label.0,
+                u32::from(c)
+            ),
+            format!(
+                "{} holds a character that is not allowed (U+{:04X}: a control or \
+                 text-direction character).",
+                label.1,
+                u32::from(c)
+            ),
+        )
+    })
+}
+
+/// Trimmed required text of at most `max` characters, one line.
 pub fn required_text(
     field: &'static str,
     label: (&str, &str),
@@ -87,20 +114,35 @@ pub fn required_text(
     if v.chars().count() > max {
         return Err(too_long(field, label, max));
     }
+    clean(field, label, v, Lines::Single)?;
     Ok(v.to_owned())
 }
 
-/// Trimmed optional text; empty becomes `None`.
+/// Trimmed optional text, one line; empty becomes `None`.
 pub fn optional_text(
     field: &'static str,
     label: (&str, &str),
     value: Option<&str>,
     max: usize,
 ) -> Result<Option<String>, Refusal> {
+    optional_lines(field, label, value, max, Lines::Single)
+}
+
+/// Trimmed optional text that may span `lines`; empty becomes `None`.
+pub fn optional_lines(
+    field: &'static str,
+    label: (&str, &str),
+    value: Option<&str>,
+    max: usize,
+    lines: Lines,
+) -> Result<Option<String>, Refusal> {
     match value.map(str::trim).filter(|v| !v.is_empty()) {
         None => Ok(None),
         Some(v) if v.chars().count() > max => Err(too_long(field, label, max)),
-        Some(v) => Ok(Some(v.to_owned())),
+        Some(v) => {
+            clean(field, label, v, lines)?;
+            Ok(Some(v.to_owned()))
+        }
     }
 }
 

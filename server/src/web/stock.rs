@@ -139,6 +139,13 @@ pub async fn on_hand_page(
             (t(lang, "Giá trị theo giá bán lẻ: ", "Value at retail price: ")) strong { (Dong::new(rep.total_retail_value)) }
             " · " (t(lang, "theo giá trả chủ thể: ", "at payout price: ")) strong { (Dong::new(rep.total_payout_value)) }
         }
+        @if rep.out_of_bounds_rows > 0 {
+            p.warn.out-of-bounds {
+                (rep.out_of_bounds_rows) " "
+                (t(lang, "dòng có số lượng hoặc giá trị vượt giới hạn: không tính vào tổng, cần kiểm tra.",
+                   "rows have a quantity or value beyond the bounds: left out of the totals, to be checked."))
+            }
+        }
         table.responsive {
             thead { tr {
                 th { (t(lang, "Điểm bán", "Outlet")) }
@@ -155,8 +162,12 @@ pub async fn on_hand_page(
                 td { (r.lot_code.as_deref().unwrap_or("—")) br; span.muted { (date(r.expires_on)) } }
                 td { (r.owner_name) }
                 td.num class=[(r.qty.milli() < 0).then_some("warn")] { (qty(r.qty, &r.unit)) }
-                td.num { (Dong::new(r.retail_value)) }
-                td.num { (Dong::new(r.payout_value)) }
+                @if r.out_of_bounds {
+                    td.num.warn colspan="2" { (t(lang, "⚠ vượt giới hạn", "⚠ out of bounds")) }
+                } @else {
+                    td.num { (Dong::new(r.retail_value)) }
+                    td.num { (Dong::new(r.payout_value)) }
+                }
             } } }
         }
         @if rep.rows.is_empty() { p.muted { (t(lang, "Không có hàng tồn.", "No stock.")) } }

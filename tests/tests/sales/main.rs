@@ -8,6 +8,7 @@
 #[path = "../sales_common/mod.rs"]
 mod sales_common;
 
+mod sales_bounds;
 mod sales_einvoice;
 mod sales_ingest;
 mod sales_journal;

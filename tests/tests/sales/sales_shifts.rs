@@ -35,6 +35,8 @@ fn notes(mut amount: i64) -> (Value, i64) {
 #[tokio::test]
 async fn the_z_report_equals_the_sums_of_the_shifts_sales() {
     let (app, mut till) = setup().await;
+    // a shift of its own (setup opened one with no float)
+    till.shift_id = Uuid::new_v4();
     let items = stocked_items(&app, till.outlet_id).await;
     let opening = json!({
         "id": till.shift_id, "till_id": till.id, "outlet_id": till.outlet_id,
@@ -134,30 +136,73 @@ async fn the_z_report_equals_the_sums_of_the_shifts_sales() {
     assert_eq!(done["status"], "acknowledged");
     assert_eq!(done["needs_acknowledgement"], false);
 
-    // The day's closing: this shift, the grand total starting from it. The
-    // day is the one the shift was closed on in Vietnam, read from the
-    // stored closing time: the wall clock may have passed Vietnam's
-    // midnight (17:00 UTC) since, and the next day holds no shift.
-    let shift = till.shift_id.to_string();
-    let closed_at = db(&app, move |c| {
+    // The day's closing. Only a day that has ended in Vietnam may be
+    // closed (issue 15: a closing for 2099-12-31 blocked every real day),
+    // so today — the day this shift closed — is refused, and so is any
+    // later day. The shift's Z report is filed again as a shift closed
+    // yesterday (a copy appended to the two tables, as the server would
+    // have written it yesterday) so yesterday's closing has it to sum.
+    let closings = format!("/api/v1/outlets/{}/daily-closings", till.outlet_id);
+    let today = ocop_core::time::vn_date(Utc::now());
+    for day in [
+        today,
+        today + chrono::Days::new(1),
+        chrono::NaiveDate::from_ymd_opt(2099, 12, 31).unwrap(),
+    ] {
+        let (status, err) = app
+            .post(&closings, Some(&manager), &json!({"day": day}))
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{day}: {err}");
+        assert_eq!(err["error"], "day_not_ended");
+    }
+    let yesterday = today.pred_opt().unwrap();
+    let summary = z["summary"].clone();
+    let (outlet, till_id, cashier_id) = (till.outlet_id, till.id, till.cashier_id);
+    db(&app, move |c| {
         use diesel::prelude::*;
         use ocop_server::db::schema::{shift_closings, shifts};
-        shift_closings::table
-            .inner_join(shifts::table)
-            .filter(shifts::uuid.eq(shift))
-            .select(shift_closings::closed_at)
-            .first::<chrono::NaiveDateTime>(c)
-            .unwrap()
+        let (start, _) = ocop_core::time::vn_day_bounds(yesterday);
+        let at = (start + chrono::Duration::hours(12)).naive_utc();
+        let id = Uuid::new_v4();
+        let mut summary = summary;
+        summary["shift_id"] = json!(id);
+        diesel::insert_into(shifts::table)
+            .values((
+                shifts::uuid.eq(id.to_string()),
+                shifts::till_id.eq(till_id),
+                shifts::outlet_id.eq(outlet),
+                shifts::cashier_id.eq(cashier_id),
+                shifts::opened_at.eq(at),
+                shifts::opening_float.eq(0i64),
+            ))
+            .execute(c)
+            .unwrap();
+        let row: i32 = shifts::table
+            .filter(shifts::uuid.eq(id.to_string()))
+            .select(shifts::id)
+            .first(c)
+            .unwrap();
+        diesel::insert_into(shift_closings::table)
+            .values((
+                shift_closings::shift_id.eq(row),
+                shift_closings::closed_at.eq(at),
+                shift_closings::summary.eq(summary.to_string()),
+                shift_closings::closing.eq("{}"),
+                shift_closings::net_sales.eq(summary["net_sales"].as_i64().unwrap()),
+                shift_closings::gross_sales.eq(summary["gross_sales"].as_i64().unwrap()),
+                shift_closings::refunds.eq(summary["refunds"].as_i64().unwrap()),
+                shift_closings::total_variance.eq(0i64),
+            ))
+            .execute(c)
+            .unwrap();
     })
     .await;
-    let day = ocop_core::time::vn_date(closed_at.and_utc());
-    let closings = format!("/api/v1/outlets/{}/daily-closings", till.outlet_id);
     let (status, err) = app
-        .post(&closings, Some(&cashier), &json!({"day": day}))
+        .post(&closings, Some(&cashier), &json!({"day": yesterday}))
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN, "{err}");
     let (status, daily) = app
-        .post(&closings, Some(&manager), &json!({"day": day}))
+        .post(&closings, Some(&manager), &json!({"day": yesterday}))
         .await;
     assert_eq!(status, StatusCode::CREATED, "{daily}");
     assert_eq!(daily["closing_no"], 1);
@@ -167,7 +212,7 @@ async fn the_z_report_equals_the_sums_of_the_shifts_sales() {
     assert_eq!(daily["grand_total_sales"], gross);
     // The same day cannot be closed twice (the grand total never restarts).
     let (status, err) = app
-        .post(&closings, Some(&manager), &json!({"day": day}))
+        .post(&closings, Some(&manager), &json!({"day": yesterday}))
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{err}");
     assert_eq!(err["error"], "closing_not_after_previous");

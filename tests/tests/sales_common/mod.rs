@@ -92,7 +92,7 @@ pub async fn register_till(app: &TestApp, manager: &str, outlet_code: &str) -> T
             .unwrap()
     })
     .await;
-    Till {
+    let till = Till {
         id: i32::try_from(body["till"]["id"].as_i64().unwrap()).unwrap(),
         outlet_id: outlet,
         auth: body["authorization"].as_str().unwrap().to_owned(),
@@ -100,7 +100,23 @@ pub async fn register_till(app: &TestApp, manager: &str, outlet_code: &str) -> T
         shift_id: Uuid::new_v4(),
         next_no: 1,
         last_hash: ChainHash::GENESIS,
-    }
+    };
+    open_shift(app, &till).await;
+    till
+}
+
+/// Opens the till's shift on the server, as a till does before its first
+/// sale (a sale naming a shift the server does not know is flagged
+/// `unknown_shift`).
+pub async fn open_shift(app: &TestApp, till: &Till) {
+    let opening = json!({
+        "id": till.shift_id, "till_id": till.id, "outlet_id": till.outlet_id,
+        "cashier_id": till.cashier_id,
+        "opened_at": (Utc::now() - chrono::Duration::hours(1)).format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string(),
+        "opening_float": 0
+    });
+    let (status, body) = post_as(app, &till.auth, "/api/v1/shifts", &opening).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
 }
 
 /// Products with stock at the outlet, by id.

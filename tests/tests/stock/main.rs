@@ -8,6 +8,7 @@
 #[path = "../stock_common/mod.rs"]
 mod stock_common;
 
+mod stock_bounds;
 mod stock_concurrency;
 mod stock_documents;
 mod stock_ledger;

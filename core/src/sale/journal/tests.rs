@@ -616,3 +616,101 @@ fn canonical_time_has_fixed_precision() {
     let t = t + chrono::TimeDelta::microseconds(120_999);
     assert_eq!(canonical_time(&t), "2026-01-02T03:04:05.120Z");
 }
+
+// Issue 15: receipt_no 4294967295 left the till's chain at the maximum, so
+// every later receipt of that till was flagged out of order.
+#[test]
+fn a_number_jump_is_kept_aside_and_the_chain_goes_on() {
+    let c = chain(4);
+    let mut head = ChainHead::genesis(3);
+    for record in &c[..2] {
+        head = head.advance(record);
+    }
+    let mut far = c[2].clone();
+    if let JournalEntry::Refund(r) = &mut far {
+        r.receipt_no = ReceiptNo::new(u32::MAX).unwrap();
+    }
+    seal(&mut far, *c[1].hash());
+    assert_eq!(
+        head.check_next(&far),
+        vec![ChainProblem::NumberJump {
+            receipt_no: ReceiptNo::new(u32::MAX).unwrap(),
+            expected: rn(3),
+        }]
+    );
+    assert_eq!(head.advance(&far), head);
+    // the till's real receipt 3 still follows on cleanly
+    assert_eq!(head.check_next(&c[2]), vec![]);
+    // a skip within MAX_RECEIPT_JUMP is an ordinary gap
+    let mut near = c[2].clone();
+    if let JournalEntry::Refund(r) = &mut near {
+        r.receipt_no = rn(3 + MAX_RECEIPT_JUMP);
+    }
+    seal(&mut near, *c[1].hash());
+    assert!(matches!(
+        head.check_next(&near).as_slice(),
+        [ChainProblem::Gap { .. }]
+    ));
+    // the stored chain walk says the same
+    let stored = vec![c[0].clone(), c[1].clone(), far, c[2].clone(), c[3].clone()];
+    assert_eq!(
+        verify_chain(&stored),
+        vec![ChainProblem::NumberJump {
+            receipt_no: ReceiptNo::new(u32::MAX).unwrap(),
+            expected: rn(3),
+        }]
+    );
+}
+
+// Issue 15: a sale naming a shift that does not exist, or sold in 1970 or
+// 9999, was stored without a flag and escaped every report.
+#[test]
+fn records_that_would_escape_reconciliation_are_flagged() {
+    let now = chrono::Utc.with_ymd_and_hms(2026, 12, 3, 10, 0, 0).unwrap();
+    let shift = uuid(77);
+    assert_eq!(
+        reconciliation_problems(rn(1), now, shift, true, now),
+        vec![]
+    );
+    let epoch = chrono::Utc.with_ymd_and_hms(1970, 1, 1, 0, 0, 0).unwrap();
+    let far = chrono::Utc.with_ymd_and_hms(9999, 12, 31, 0, 0, 0).unwrap();
+    for at in [epoch, far, now + chrono::TimeDelta::hours(25)] {
+        assert_eq!(
+            reconciliation_problems(rn(1), at, shift, true, now),
+            vec![ChainProblem::ImplausibleTime {
+                receipt_no: rn(1),
+                at
+            }]
+        );
+    }
+    // a till clock a little fast is not flagged
+    let fast = now + chrono::TimeDelta::hours(23);
+    assert_eq!(
+        reconciliation_problems(rn(1), fast, shift, true, now),
+        vec![]
+    );
+    let unknown = reconciliation_problems(rn(2), now, shift, false, now);
+    assert_eq!(
+        unknown,
+        vec![ChainProblem::UnknownShift {
+            receipt_no: rn(2),
+            shift_id: shift
+        }]
+    );
+    for p in [
+        &unknown[0],
+        &ChainProblem::ImplausibleTime {
+            receipt_no: rn(1),
+            at: epoch,
+        },
+        &ChainProblem::NumberJump {
+            receipt_no: rn(99_999),
+            expected: rn(2),
+        },
+    ] {
+        assert_ne!(p.describe(Lang::Vi), p.describe(Lang::En));
+        let json = serde_json::to_value(p).unwrap();
+        assert_eq!(json["kind"], p.code());
+        assert_eq!(serde_json::from_value::<ChainProblem>(json).unwrap(), *p);
+    }
+}

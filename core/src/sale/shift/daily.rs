@@ -2,11 +2,23 @@
 
 use std::collections::BTreeSet;
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::{ShiftError, ShiftSummary, add, count_u32, sub};
 use crate::money::Dong;
+use crate::time::vn_date;
+
+/// Only a day that has ended in Vietnam (UTC+7) may be closed: a closing
+/// for today or a later day would take the place of the real one and, since
+/// closings only move forward, block closing every day before it.
+pub fn check_day_ended(day: NaiveDate, now: DateTime<Utc>) -> Result<(), ShiftError> {
+    let today = vn_date(now);
+    if day >= today {
+        return Err(ShiftError::DayNotEnded { day, today });
+    }
+    Ok(())
+}
 
 /// An outlet's closing of one Vietnamese calendar day, with the perpetual
 /// grand totals carried from the closing before.

@@ -611,3 +611,106 @@ fn errors_have_codes_and_both_languages() {
     codes.dedup();
     assert_eq!(codes.len(), errors.len());
 }
+
+// Issue 15: a sealed sale with an absurd unit price was stored, and from
+// then on the shift's X/Z report and its closing answered
+// `amount_out_of_range`, so the shift could never be closed.
+#[test]
+fn a_stored_record_out_of_bounds_is_flagged_not_fatal() {
+    let (mut sales, refunds, mut movements) = shift_records();
+    let mut absurd = sales[0].clone();
+    absurd.receipt_no = ReceiptNo::new(5).unwrap();
+    absurd.lines[0].unit_price = d(i64::MAX);
+    absurd.lines[0].qty = crate::money::Quantity::from_milli(1);
+    absurd.lines[0].amount = d(9_223_372_036_854_776);
+    absurd.total = absurd.lines[0].amount;
+    absurd.payments[0].amount = absurd.total;
+    sales.push(resealed(absurd));
+    let mut absurd_refund = refunds[0].clone();
+    absurd_refund.receipt_no = ReceiptNo::new(6).unwrap();
+    absurd_refund.total = d(i64::MAX);
+    let mut refunds = refunds;
+    refunds.push(absurd_refund);
+    let mut huge = movement(3, CashDirection::In, i64::MAX);
+    huge.id = Uuid::from_u128(3);
+    movements.push(huge);
+    let float = ShiftOpening {
+        opening_float: d(i64::MAX),
+        ..opening(0)
+    };
+    let z = summarise(ShiftInput {
+        shift: &float,
+        movements: &movements,
+        sales: &sales,
+        refunds: &refunds,
+    })
+    .unwrap();
+    let (clean_sales, clean_refunds, clean_moves) = shift_records();
+    let clean = summarise(ShiftInput {
+        shift: &opening(0),
+        movements: &clean_moves,
+        sales: &clean_sales,
+        refunds: &clean_refunds,
+    })
+    .unwrap();
+    assert_eq!(
+        z.out_of_bounds.receipts,
+        vec![ReceiptNo::new(5).unwrap(), ReceiptNo::new(6).unwrap()]
+    );
+    assert_eq!(z.out_of_bounds.cash_movements, vec![Uuid::from_u128(3)]);
+    assert!(z.out_of_bounds.opening_float);
+    assert!(!z.out_of_bounds.is_empty());
+    assert!(clean.out_of_bounds.is_empty());
+    // the figures are those of the records within bounds
+    assert_eq!(z.gross_sales, clean.gross_sales);
+    assert_eq!(z.net_sales, clean.net_sales);
+    assert_eq!(z.cash, clean.cash);
+    assert_eq!(z.by_method, clean.by_method);
+    assert_eq!(z.sales_count, 4);
+    assert_eq!(z.last_receipt, ReceiptNo::new(6));
+    // and the shift closes
+    let counted = CountedTotals {
+        cash: CashCount::default(),
+        card: d(200_000),
+        bank_transfer: d(115_000),
+    };
+    assert!(close(&z, counted.clone()).is_ok());
+    // but nothing new may be counted out of bounds
+    let absurd_count = CountedTotals {
+        card: d(i64::MAX),
+        ..counted
+    };
+    assert_eq!(
+        close(&z, absurd_count).unwrap_err().code(),
+        "amount_out_of_range"
+    );
+    // nor opened or moved
+    assert_eq!(float.validate().unwrap_err().code(), "amount_out_of_range");
+    assert_eq!(
+        movement(9, CashDirection::Out, 10_000_000_001)
+            .validate()
+            .unwrap_err()
+            .code(),
+        "amount_out_of_range"
+    );
+}
+
+// Issue 15: a closing for 2099-12-31 was accepted and then blocked closing
+// every real day.
+#[test]
+fn only_a_day_that_has_ended_in_vietnam_may_be_closed() {
+    // 2026-11-28 16:59:59 UTC is 23:59:59 in Vietnam: the 28th has not ended
+    let before_midnight = Utc.with_ymd_and_hms(2026, 11, 28, 16, 59, 59).unwrap();
+    let after_midnight = Utc.with_ymd_and_hms(2026, 11, 28, 17, 0, 0).unwrap();
+    let the_28th = NaiveDate::from_ymd_opt(2026, 11, 28).unwrap();
+    let err = check_day_ended(the_28th, before_midnight).unwrap_err();
+    assert_eq!(err.code(), "day_not_ended");
+    assert_ne!(err.message(Lang::Vi), err.message(Lang::En));
+    assert!(check_day_ended(the_28th, after_midnight).is_ok());
+    assert!(check_day_ended(the_28th.pred_opt().unwrap(), before_midnight).is_ok());
+    let future = NaiveDate::from_ymd_opt(2099, 12, 31).unwrap();
+    assert_eq!(
+        check_day_ended(future, after_midnight).unwrap_err().code(),
+        "day_not_ended"
+    );
+}

@@ -446,7 +446,20 @@ fn lines_are_checked() {
                 s.lines[0].unit_price = d(i64::MAX);
                 s.lines[0].qty = q("2");
             }),
+            "price_out_of_range",
+        ),
+        (
+            Box::new(|s| {
+                s.lines[0].unit_price = d(1_000_000_000);
+                s.lines[0].qty = q("10.001");
+            }),
             "amount_out_of_range",
+        ),
+        (
+            Box::new(|s| {
+                s.lines[0].qty = q("100000.5");
+            }),
+            "quantity_out_of_range",
         ),
     ];
     for (mutate, code) in cases {

@@ -13,11 +13,13 @@ use ocop_core::catalogue::{Certificate, CertificateLevel, StarRating};
 use ocop_core::digital_link::ScanInput;
 use ocop_core::gtin::Gtin;
 use ocop_core::i18n::UserError as _;
-use ocop_core::money::{MoneyError, VatRate};
+use ocop_core::money::{Dong, VatRate};
 use ocop_core::refusal::Refusal;
 use serde::Deserialize;
 
-use crate::models::validation::{Problems, Refs, invalid, optional_text, required_text};
+use crate::models::validation::{
+    Problems, Refs, invalid, optional_lines, optional_text, required_text,
+};
 
 /// A product as a client sends it (create and full update).
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
@@ -126,7 +128,7 @@ pub fn check(input: &ProductInput, refs: &Refs) -> Result<ProductRecord, Vec<Ref
     ));
     let vat_rate =
         p.take(VatRate::from_str(&input.vat_rate).map_err(|e| e.refusal().on_field("vat_rate")));
-    let price = p.take(price(input.price));
+    let price = p.take(price(input.price, input.active));
     let food_safety_ref = p.take(optional_text(
         "food_safety_ref",
         (
@@ -145,11 +147,12 @@ pub fn check(input: &ProductInput, refs: &Refs) -> Result<ProductRecord, Vec<Ref
         ));
     }
     let description = p.take(
-        optional_text(
+        optional_lines(
             "description",
             ("Mô tả", "The description"),
             Some(&input.description),
             4000,
+            ocop_core::text::Lines::Multi,
         )
         .map(Option::unwrap_or_default),
     );
@@ -279,31 +282,30 @@ fn internal_code(value: Option<&str>) -> Result<Option<String>, Refusal> {
     }
 }
 
-fn price(v: i64) -> Result<i64, Refusal> {
-    if v < 0 {
-        return Err(MoneyError::NegativePrice.refusal().on_field("price"));
-    }
-    // 1 billion đồng: far above any OCOP retail price, far below overflow.
-    if v > 1_000_000_000 {
-        return Err(MoneyError::Overflow.refusal().on_field("price"));
-    }
-    Ok(v)
+/// A listed (active) product is sold at its price, so it must have one.
+fn price(v: i64, listed: bool) -> Result<i64, Refusal> {
+    let checked = if listed {
+        ocop_core::money::check_listed_price(Dong::new(v))
+    } else {
+        ocop_core::money::check_unit_price(Dong::new(v))
+    };
+    checked
+        .map(Dong::amount)
+        .map_err(|e| e.refusal().on_field("price"))
 }
 
 fn photo_url(value: Option<&str>) -> Result<Option<String>, Refusal> {
     let Some(v) = optional_text("photo_url", ("Ảnh", "The photo URL"), value, 500)? else {
         return Ok(None);
     };
-    let ok = (v.starts_with("https://") || v.starts_with("http://") || v.starts_with('/'))
-        && !v.chars().any(char::is_whitespace);
-    if ok {
+    if ocop_core::text::is_http_url(&v) {
         Ok(Some(v))
     } else {
         Err(invalid(
             "photo_url",
             "invalid_photo_url",
-            "Đường dẫn ảnh phải bắt đầu bằng https://, http:// hoặc /.",
-            "The photo URL must start with https://, http:// or /.",
+            "Đường dẫn ảnh phải là địa chỉ đầy đủ bắt đầu bằng https:// hoặc http://.",
+            "The photo URL must be a full address starting with https:// or http://.",
         ))
     }
 }

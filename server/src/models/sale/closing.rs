@@ -6,7 +6,7 @@
 use chrono::{NaiveDate, Utc};
 use diesel::prelude::*;
 use ocop_core::i18n::UserError as _;
-use ocop_core::sale::shift::{DailyClosing, ShiftSummary, daily_closing};
+use ocop_core::sale::shift::{DailyClosing, ShiftSummary, check_day_ended, daily_closing};
 use ocop_core::time::vn_day_bounds;
 
 use crate::db::DbConn;
@@ -37,6 +37,7 @@ pub fn close_day(
     day: NaiveDate,
     by: i32,
 ) -> Result<DailyClosing, ModelError> {
+    check_day_ended(day, Utc::now()).map_err(|e| e.refusal())?;
     let previous = last(conn, outlet_id)?;
     let (start, end) = vn_day_bounds(day);
     let summaries: Vec<String> = shift_closings::table

@@ -10,6 +10,8 @@
 
 use chrono::{Datelike as _, NaiveDate};
 use diesel::prelude::*;
+use ocop_core::money::MoneyError;
+use ocop_core::sale::Sale;
 use ocop_core::sale::einvoice::{
     DayExport, EInvoice, InvoiceNumbering, Seller, day_export, einvoice_for_sale,
 };
@@ -46,6 +48,15 @@ fn seller(conn: &mut DbConn, outlet_id: i32) -> Result<Seller, ModelError> {
 /// The e-invoice data of one stored sale.
 pub fn for_sale(conn: &mut DbConn, row: &SaleRow) -> Result<EInvoice, ModelError> {
     let sale = store::load(conn, row)?;
+    invoice_of(conn, row, &sale)
+}
+
+fn invoice_of(conn: &mut DbConn, row: &SaleRow, sale: &Sale) -> Result<EInvoice, ModelError> {
+    if !sale.in_bounds() {
+        return Err(invalid(&MoneyError::AmountOutOfBounds {
+            amount: sale.total,
+        }));
+    }
     let seller = seller(conn, row.outlet_id)?;
     let day = vn_date(sale.sold_at);
     let year = day.year();
@@ -61,7 +72,7 @@ pub fn for_sale(conn: &mut DbConn, row: &SaleRow) -> Result<EInvoice, ModelError
         symbol: format!("C{:02}M{}", year.rem_euclid(100), till_letters(row.till_id)),
         number: u32::try_from(number).unwrap_or(u32::MAX),
     };
-    einvoice_for_sale(&sale, &seller, None, &numbering).map_err(|e| invalid(&e))
+    einvoice_for_sale(sale, &seller, None, &numbering).map_err(|e| invalid(&e))
 }
 
 /// Every sale of an outlet on a Vietnamese calendar day, as e-invoice data.
@@ -74,11 +85,17 @@ pub fn day(conn: &mut DbConn, outlet_id: i32, day: NaiveDate) -> Result<DayExpor
         .order((sales::till_id, sales::receipt_no))
         .select(SaleRow::as_select())
         .load(conn)?;
-    let invoices = rows
-        .iter()
-        .map(|r| for_sale(conn, r))
-        .collect::<Result<Vec<_>, _>>()?;
-    day_export(day, invoices).map_err(|e| invalid(&e))
+    let mut invoices = Vec::with_capacity(rows.len());
+    let mut out_of_bounds = Vec::new();
+    for r in &rows {
+        let sale = store::load(conn, r)?;
+        if sale.in_bounds() {
+            invoices.push(invoice_of(conn, r, &sale)?);
+        } else {
+            out_of_bounds.push(sale.receipt_ref());
+        }
+    }
+    day_export(day, invoices, out_of_bounds).map_err(|e| invalid(&e))
 }
 
 #[cfg(test)]

@@ -99,8 +99,7 @@ fn store_once(conn: &mut DbConn, sale: &Sale) -> Result<Ingested, ModelError> {
     if cashier.is_none_or(|u| u.outlet_id != Some(sale.outlet_id)) {
         return refuse(super::unknown_cashier());
     }
-    let head = journal::head(conn, sale.till_id)?;
-    let problems = head.check_next(sale);
+    let problems = journal::arrival_problems(conn, sale, sale.sold_at, sale.shift_id)?;
     let mut server_prices = Vec::with_capacity(sale.lines.len());
     for line in &sale.lines {
         let price: Option<i64> = products::table

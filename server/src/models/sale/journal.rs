@@ -10,10 +10,10 @@
 //! every hash with the core crate, so an edited amount, a deleted receipt or
 //! a re-pointed link shows whatever else was changed.
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use ocop_core::i18n::Lang;
-use ocop_core::sale::journal::verify_chain;
+use ocop_core::sale::journal::{Chained, reconciliation_problems, verify_chain};
 use ocop_core::sale::{ChainHead, ChainProblem, JournalEntry};
 use serde::Serialize;
 use uuid::Uuid;
@@ -21,7 +21,7 @@ use uuid::Uuid;
 use super::store::{self, SaleRow, hash, receipt_no};
 use super::{refund_store, till};
 use crate::db::DbConn;
-use crate::db::schema::{journal_entries, journal_problems, refunds, sales, tills};
+use crate::db::schema::{journal_entries, journal_problems, refunds, sales, shifts, tills};
 
 /// Kind of a journal record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,10 +39,16 @@ impl Kind {
     }
 }
 
-/// Where the till's chain stands: after its highest stored receipt number.
+/// `chain_status` of a record kept aside ([`ChainProblem::NumberJump`]):
+/// the head ignores it, so the till's later receipts follow on cleanly.
+const JUMP: &str = "jump";
+
+/// Where the till's chain stands: after its highest stored receipt number
+/// (records kept aside as number jumps excepted).
 pub fn head(conn: &mut DbConn, till_id: i32) -> QueryResult<ChainHead> {
     let last: Option<(i64, String, String)> = journal_entries::table
         .filter(journal_entries::till_id.eq(till_id))
+        .filter(journal_entries::chain_status.ne(JUMP))
         .order(journal_entries::receipt_no.desc())
         .select((
             journal_entries::receipt_no,
@@ -87,6 +93,34 @@ pub fn holder(
         .optional()
 }
 
+/// The problems an arriving record shows: the chain's, against the till's
+/// head, and those that would let it escape reconciliation (a shift the
+/// till never opened, an implausible time). All are stored and flagged,
+/// none refuses the record.
+pub fn arrival_problems<R: Chained>(
+    conn: &mut DbConn,
+    record: &R,
+    at: DateTime<Utc>,
+    shift_id: Uuid,
+) -> QueryResult<Vec<ChainProblem>> {
+    let mut problems = head(conn, record.till_id())?.check_next(record);
+    let shift_known = shifts::table
+        .filter(shifts::uuid.eq(shift_id.to_string()))
+        .filter(shifts::till_id.eq(record.till_id()))
+        .select(shifts::id)
+        .first::<i32>(conn)
+        .optional()?
+        .is_some();
+    problems.extend(reconciliation_problems(
+        record.receipt_no(),
+        at,
+        shift_id,
+        shift_known,
+        Utc::now(),
+    ));
+    Ok(problems)
+}
+
 /// Appends the journal row of an arriving record and the problems its chain
 /// check found.
 pub fn append(
@@ -104,7 +138,18 @@ pub fn append(
             journal_entries::receipt_no.eq(number),
             journal_entries::kind.eq(kind.code()),
             journal_entries::record_uuid.eq(uuid.to_string()),
-            journal_entries::chain_status.eq(if problems.is_empty() { "ok" } else { "flagged" }),
+            journal_entries::chain_status.eq(
+                if problems
+                    .iter()
+                    .any(|p| matches!(p, ChainProblem::NumberJump { .. }))
+                {
+                    JUMP
+                } else if problems.is_empty() {
+                    "ok"
+                } else {
+                    "flagged"
+                },
+            ),
             journal_entries::received_at.eq(now),
         ))
         .execute(conn)?;
@@ -141,7 +186,8 @@ pub fn problems_at(conn: &mut DbConn, till_id: i32, number: i64) -> QueryResult<
 pub struct Finding {
     pub till_id: i32,
     /// `gap`, `duplicate`, `out_of_order`, `altered_record`, `broken_link`,
-    /// `wrong_till`, or `unreadable_record` (a stored row no longer parses).
+    /// `wrong_till`, `number_jump`, `unknown_shift`, `implausible_time`, or
+    /// `unreadable_record` (a stored row no longer parses).
     pub kind: String,
     pub message: String,
 }
@@ -183,7 +229,9 @@ pub fn verify(conn: &mut DbConn, only: Option<i32>) -> QueryResult<Vec<TillJourn
         }
         records.sort_by_key(|(n, _)| *n);
         let entries: Vec<JournalEntry> = records.into_iter().map(|(_, e)| e).collect();
-        findings.extend(verify_chain(&entries).into_iter().map(|p| Finding {
+        let mut problems = verify_chain(&entries);
+        problems.extend(escaped_at_arrival(conn, till_id)?);
+        findings.extend(problems.into_iter().map(|p| Finding {
             till_id,
             kind: p.code().to_owned(),
             message: p.describe(Lang::En),
@@ -195,6 +243,21 @@ pub fn verify(conn: &mut DbConn, only: Option<i32>) -> QueryResult<Vec<TillJourn
         });
     }
     Ok(out)
+}
+
+/// The problems found on arrival that the chain walk cannot see again (a
+/// shift unknown then, a time implausible then), as stored.
+fn escaped_at_arrival(conn: &mut DbConn, till_id: i32) -> QueryResult<Vec<ChainProblem>> {
+    let details: Vec<String> = journal_problems::table
+        .filter(journal_problems::till_id.eq(till_id))
+        .filter(journal_problems::kind.eq_any(["unknown_shift", "implausible_time"]))
+        .order(journal_problems::id)
+        .select(journal_problems::detail)
+        .load(conn)?;
+    Ok(details
+        .iter()
+        .filter_map(|d| serde_json::from_str(d).ok())
+        .collect())
 }
 
 fn unreadable(till_id: i32, number: i64, e: &diesel::result::Error) -> Finding {

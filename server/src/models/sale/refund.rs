@@ -122,8 +122,7 @@ fn store_once(conn: &mut DbConn, refund: &Refund) -> Result<RefundIngested, Mode
     if journal::holder(conn, refund.till_id, number)?.is_some() {
         return refuse(super::receipt_taken());
     }
-    let head = journal::head(conn, refund.till_id)?;
-    let problems = head.check_next(refund);
+    let problems = journal::arrival_problems(conn, refund, refund.refunded_at, refund.shift_id)?;
     journal::append(
         conn,
         refund.till_id,

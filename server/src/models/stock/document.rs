@@ -338,6 +338,11 @@ fn check_line(
     if line.qty.milli() < 0 || (!zero_ok && !line.qty.is_positive()) {
         return refuse(non_positive_quantity());
     }
+    if !ocop_core::money::qty_in_bounds(line.qty) {
+        return refuse(
+            ocop_core::money::MoneyError::QuantityOutOfRange { qty: line.qty }.refusal(),
+        );
+    }
     if !product.fractional && !line.qty.is_whole() {
         return refuse(fractional_quantity(&product.unit));
     }
@@ -364,7 +369,11 @@ fn check_line(
         product::check_receivable(conn, product.id, today)?;
         lot::check_dates(line.produced_on, line.expires_on)?;
         match (terms, line.payout_price) {
-            (Some(ConsignmentTerms::PayoutPrice), Some(p)) if p >= 0 => payout_price = Some(p),
+            (Some(ConsignmentTerms::PayoutPrice), Some(p)) if p >= 0 => {
+                let p = ocop_core::money::check_unit_price(ocop_core::money::Dong::new(p))
+                    .map_err(|e| ModelError::Refused(e.refusal()))?;
+                payout_price = Some(p.amount());
+            }
             (Some(ConsignmentTerms::PayoutPrice), _) => {
                 return refuse(Refusal::invalid(
                     "payout_price_required",

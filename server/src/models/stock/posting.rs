@@ -277,7 +277,9 @@ fn count(
             .into_iter()
             .filter(|r| lot_id.is_none_or(|l| l == r.lot_id))
             .collect();
-        let on_hand: i64 = rows.iter().map(|r| r.qty_milli).sum();
+        let on_hand: i64 = rows
+            .iter()
+            .fold(0i64, |acc, r| acc.saturating_add(r.qty_milli));
         diesel::update(sdl::table.find(line.id))
             .set(sdl::expected_milli.eq(on_hand))
             .execute(conn)?;

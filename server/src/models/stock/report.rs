@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
-use ocop_core::money::{Dong, Quantity};
+use ocop_core::money::{Dong, Quantity, amount_in_bounds};
 use ocop_core::stock::{ConsignmentTerms, DocumentKind, payout_for_commission, stock_value};
 use serde::{Deserialize, Serialize};
 
@@ -63,6 +63,10 @@ pub struct OnHandRow {
     /// What the producer gets per unit sold, đồng.
     pub payout_price: i64,
     pub payout_value: i64,
+    /// The row's quantity or value lies outside the domain bounds
+    /// (`ocop_core::money`): its values are shown as 0 and left out of every
+    /// sum, so one absurd stored entry cannot break the report.
+    pub out_of_bounds: bool,
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -82,10 +86,27 @@ pub struct OnHandReport {
     pub groups: Vec<StockGroup>,
     pub total_retail_value: i64,
     pub total_payout_value: i64,
+    /// Rows flagged `out_of_bounds`, left out of the totals.
+    pub out_of_bounds_rows: u32,
 }
 
-fn overflow() -> diesel::result::Error {
-    diesel::result::Error::QueryBuilderError("stock value out of range".into())
+/// A payout price that could not be computed (a stored price out of
+/// bounds): above every bound, so the row is flagged, never a failure.
+const UNVALUED: Dong = Dong::new(i64::MAX);
+
+/// A row's value at `unit` per unit, if it lies within the domain bounds.
+fn bounded_value(unit: i64, qty: Quantity) -> Option<i64> {
+    stock_value(Dong::new(unit), qty)
+        .ok()
+        .filter(|v| amount_in_bounds(*v))
+        .map(Dong::amount)
+}
+
+/// Sums of bounded values cannot overflow `i128`; the result saturates at
+/// the edge of `i64` rather than fail.
+fn sum_values(values: impl Iterator<Item = i64>) -> i64 {
+    let total: i128 = values.map(i128::from).sum();
+    i64::try_from(total).unwrap_or(if total < 0 { i64::MIN } else { i64::MAX })
 }
 
 /// Non-zero stock rows the scope allows, filtered by the query.
@@ -200,18 +221,17 @@ fn payout_prices(
             .copied();
         let unit = match terms {
             Some((Some(price), _)) => Dong::new(price),
-            Some((None, Some(bp))) => payout_for_commission(retail, bp).map_err(|_| overflow())?,
+            Some((None, Some(bp))) => payout_for_commission(retail, bp).unwrap_or(UNVALUED),
             _ => match agreement::active(conn, r.owner_producer_id, r.outlet_id, today)? {
                 Some(a) if a.terms() == Some(ConsignmentTerms::Commission) => {
-                    payout_for_commission(retail, a.commission_bp.unwrap_or(0))
-                        .map_err(|_| overflow())?
+                    payout_for_commission(retail, a.commission_bp.unwrap_or(0)).unwrap_or(UNVALUED)
                 }
                 _ => {
                     let bp = look
                         .outlets
                         .get(&r.outlet_id)
                         .map_or(0, |o| o.commission_bp);
-                    payout_for_commission(retail, bp).map_err(|_| overflow())?
+                    payout_for_commission(retail, bp).unwrap_or(UNVALUED)
                 }
             },
         };
@@ -241,6 +261,7 @@ pub fn on_hand(
             .copied()
             .unwrap_or(0);
         let lot = look.lots.get(&r.lot_id);
+        let values = bounded_value(prod.price, qty).zip(bounded_value(payout, qty));
         out.push(OnHandRow {
             outlet_id: r.outlet_id,
             outlet_code: look
@@ -262,30 +283,24 @@ pub fn on_hand(
                 .unwrap_or_default(),
             qty,
             retail_price: prod.price,
-            retail_value: stock_value(Dong::new(prod.price), qty)
-                .map_err(|_| overflow())?
-                .amount(),
+            retail_value: values.map_or(0, |v| v.0),
             payout_price: payout,
-            payout_value: stock_value(Dong::new(payout), qty)
-                .map_err(|_| overflow())?
-                .amount(),
+            payout_value: values.map_or(0, |v| v.1),
+            out_of_bounds: values.is_none(),
         });
     }
-    let groups = group(&out, q.group_by.as_deref().unwrap_or("lot"))?;
-    let sum = |f: fn(&OnHandRow) -> i64| {
-        out.iter()
-            .try_fold(0i64, |acc, r| acc.checked_add(f(r)))
-            .ok_or_else(overflow)
-    };
+    let groups = group(&out, q.group_by.as_deref().unwrap_or("lot"));
     Ok(OnHandReport {
-        total_retail_value: sum(|r| r.retail_value)?,
-        total_payout_value: sum(|r| r.payout_value)?,
+        total_retail_value: sum_values(out.iter().map(|r| r.retail_value)),
+        total_payout_value: sum_values(out.iter().map(|r| r.payout_value)),
+        out_of_bounds_rows: u32::try_from(out.iter().filter(|r| r.out_of_bounds).count())
+            .unwrap_or(u32::MAX),
         groups,
         rows: out,
     })
 }
 
-fn group(rows: &[OnHandRow], by: &str) -> QueryResult<Vec<StockGroup>> {
+fn group(rows: &[OnHandRow], by: &str) -> Vec<StockGroup> {
     let mut groups: BTreeMap<i32, StockGroup> = BTreeMap::new();
     for r in rows {
         let (key, label, with_qty) = match by {
@@ -310,16 +325,10 @@ fn group(rows: &[OnHandRow], by: &str) -> QueryResult<Vec<StockGroup>> {
             payout_value: 0,
         });
         g.qty = g.qty.and_then(|q| q.checked_add(r.qty));
-        g.retail_value = g
-            .retail_value
-            .checked_add(r.retail_value)
-            .ok_or_else(overflow)?;
-        g.payout_value = g
-            .payout_value
-            .checked_add(r.payout_value)
-            .ok_or_else(overflow)?;
+        g.retail_value = sum_values([g.retail_value, r.retail_value].into_iter());
+        g.payout_value = sum_values([g.payout_value, r.payout_value].into_iter());
     }
-    Ok(groups.into_values().collect())
+    groups.into_values().collect()
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -369,7 +378,8 @@ pub fn movements(
     let mut out = Vec::with_capacity(entries.len());
     for e in entries {
         let qty = Quantity::from_milli(e.qty_milli);
-        balance = balance.checked_add(qty).ok_or_else(overflow)?;
+        // Saturates: an absurd stored entry must not make the history fail.
+        balance = Quantity::from_milli(balance.milli().saturating_add(qty.milli()));
         out.push(MovementRow {
             id: e.id,
             created_at: e.created_at,
