@@ -53,7 +53,10 @@ pub async fn create(
     let NewTill { outlet_id, name } = body.into_inner();
     caller.check_outlet(outlet_id)?;
     let name = name.trim().to_owned();
-    if name.is_empty() || name.chars().count() > 60 || name.chars().any(char::is_control) {
+    if name.is_empty()
+        || name.chars().count() > 60
+        || ocop_core::text::clean_text(&name, ocop_core::text::Lines::Single).is_err()
+    {
         return Err(ApiError::from(Refusal::invalid(
             "invalid_till_name",
             "Tên máy bán hàng không được để trống và tối đa 60 ký tự.",

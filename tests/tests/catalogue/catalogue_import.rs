@@ -492,3 +492,41 @@ fn the_cli_imports_all_or_nothing_and_names_the_bad_lines() {
     assert_eq!(code, Some(0), "{err}");
     assert_eq!(&std::fs::read(&xlsx).unwrap()[..2], b"PK");
 }
+
+// Issue 15: the CSV import is an entrance like the API: the same text,
+// GTIN, URL and price rules refuse the same rows.
+#[tokio::test]
+async fn the_import_applies_the_one_text_gtin_url_and_price_rule() {
+    let app = TestApp::spawn_demo().await;
+    let admin = app.login("admin", PASSWORD).await;
+    create_producer(&app, &admin, "HTX Nhập Quy Tắc", "5300999302").await;
+    let tax = "5300999302";
+    let issued = days_ago(100);
+    let mut csv = format!("{PRODUCT_HEADER}\n");
+    csv += &product_line(tax, "Tốt", 1, "4", &issued, "", "100000"); // line 2
+    csv += &product_line(tax, "Trà\u{202E}xanh", 2, "4", &issued, "", "100000"); // 3
+    csv += &product_line(tax, "Không giá", 3, "4", &issued, "", "0"); // 4
+    csv += &product_line(tax, "Ảnh lạ", 4, "4", &issued, "", "1000")
+        .replace(",,,1\n", ",,//evil.example/a.jpg,1\n"); // 5
+    csv += &format!(
+        "{tax},,GTIN không,,beverage,4,5/QĐ,province,{issued},,00000000000000,C-5,chai,0,10,1000,TCB,0,,,1\n"
+    ); // 6
+    let (status, answer) = import(&app, &admin, "products", &csv, false).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{answer}");
+    let found: BTreeSet<(u64, &str)> = answer["report"]["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["line"].as_u64().unwrap(), e["code"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        found,
+        BTreeSet::from([
+            (3, "invalid_characters"),
+            (4, "price_not_positive"),
+            (5, "invalid_photo_url"),
+            (6, "invalid_gtin"),
+        ]),
+        "{answer}"
+    );
+}

@@ -53,6 +53,25 @@ async fn every_bad_product_field_is_refused_and_nothing_is_written() {
             json!({"photo_url": "javascript:alert(1)"}),
             "invalid_photo_url",
         ),
+        // Issue 15: each of these was accepted, and the till then refused
+        // to sell the product (or PostgreSQL refused the insert with a 500).
+        (json!({"name_vi": "Trà\u{0}xanh"}), "invalid_characters"),
+        (
+            json!({"name_vi": "Mật ong\u{202E}gnort"}),
+            "invalid_characters",
+        ),
+        (json!({"name_en": "Tea\u{2066}x"}), "invalid_characters"),
+        (json!({"unit": "hộp\u{1b}"}), "invalid_characters"),
+        (json!({"description": "ok\n\u{202D}"}), "invalid_characters"),
+        (json!({"gtin": "00000000000000"}), "invalid_gtin"),
+        (
+            json!({"photo_url": "//evil.example/a.jpg"}),
+            "invalid_photo_url",
+        ),
+        (json!({"photo_url": "/\\evil.example"}), "invalid_photo_url"),
+        (json!({"photo_url": "/anh/che.jpg"}), "invalid_photo_url"),
+        (json!({"price": 0}), "price_not_positive"),
+        (json!({"price": 1_000_000_001}), "price_out_of_range"),
     ];
     for (change, code) in cases {
         let body = with(&good, &change);
@@ -162,7 +181,9 @@ async fn a_non_food_group_needs_no_food_safety_reference_and_gtin8_normalises() 
     let body = with(
         &product_body(producer, "Khăn thổ cẩm", 5),
         &json!({"group_code": "handicraft", "food_safety_ref": null, "gtin": "96385074",
-                "unit": "kg", "fractional": true, "vat_rate": "kct", "price": 0}),
+                "unit": "kg", "fractional": true, "vat_rate": "kct", "price": 0,
+                // price 0 only while not on sale (issue 15)
+                "active": false}),
     );
     let created = create_product(&app, &admin, &body).await;
     assert_eq!(created["gtin"], "00000096385074");

@@ -153,6 +153,9 @@ struct CheckedLine {
     reason: Option<String>,
 }
 
+/// Longest note of a document or reason of a line, in characters.
+const MAX_NOTE_CHARS: usize = 500;
+
 fn invalid(code: &'static str, vi: &str, en: &str) -> ModelError {
     ModelError::Refused(Refusal::invalid(code, vi, en))
 }
@@ -292,6 +295,20 @@ fn check(
                 ));
             }
         }
+    }
+    crate::models::validation::optional_text(
+        "note",
+        ("Ghi chú", "The note"),
+        Some(&input.note),
+        MAX_NOTE_CHARS,
+    )?;
+    for l in &input.lines {
+        crate::models::validation::optional_text(
+            "reason",
+            ("Lý do", "The reason"),
+            l.reason.as_deref(),
+            MAX_NOTE_CHARS,
+        )?;
     }
     if input.lines.is_empty() || input.lines.len() > MAX_LINES {
         return Err(invalid(
