@@ -48,6 +48,7 @@ struct FileConfig {
     db_pool_size: Option<u32>,
     workers: Option<usize>,
     bank_webhook_secret: Option<String>,
+    trusted_proxies: Option<String>,
 }
 
 /// Every variable the server reads, with what it is for (also printed by `--help`).
@@ -79,6 +80,10 @@ pub const VARIABLES: &[(&str, &str)] = &[
         "HMAC-SHA256 key of bank payment notifications, at least 32 characters (docs/bank-webhook.md; unset: the webhook answers 503)",
     ),
     (
+        "OCOP_TRUSTED_PROXIES",
+        "comma-separated addresses of reverse proxies whose X-Forwarded-For is believed for login throttling (default: none, the header is ignored)",
+    ),
+    (
         "OCOP_LOG",
         "log filter, e.g. info or ocop_server=debug (default info)",
     ),
@@ -100,6 +105,8 @@ pub struct Config {
     pub workers: Option<usize>,
     /// Key of the bank notification webhook's HMAC-SHA256 signature.
     pub bank_webhook_secret: Option<Secret>,
+    /// Reverse proxies whose `X-Forwarded-For` names the client.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 impl Config {
@@ -192,6 +199,17 @@ impl Config {
         {
             bail!("OCOP_BANK_WEBHOOK_SECRET must be at least 32 characters long");
         }
+        let trusted_proxies = env("OCOP_TRUSTED_PROXIES")
+            .or(file.trusted_proxies)
+            .unwrap_or_default()
+            .split(',')
+            .map(str::trim)
+            .filter(|a| !a.is_empty())
+            .map(|a| {
+                a.parse()
+                    .with_context(|| format!("OCOP_TRUSTED_PROXIES: {a:?} is not an IP address"))
+            })
+            .collect::<anyhow::Result<Vec<std::net::IpAddr>>>()?;
         Ok(Config {
             bind,
             database_url,
@@ -201,6 +219,7 @@ impl Config {
             db_pool_size,
             workers,
             bank_webhook_secret: bank_webhook_secret.map(Secret::new),
+            trusted_proxies,
         })
     }
 }

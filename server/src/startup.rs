@@ -86,6 +86,8 @@ pub fn run(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
             .wrap(from_fn(pages::remember_lang))
             .wrap(from_fn(localize_errors))
             .wrap(TracingLogger::default())
+            // Outermost, so every answer passes through it, errors included.
+            .wrap(from_fn(pages::headers::security_headers))
     });
     if let Some(n) = workers {
         server = server.workers(n);

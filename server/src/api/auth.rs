@@ -1,4 +1,5 @@
-//! `POST /api/v1/auth/login` and `GET /api/v1/auth/me`.
+//! `POST /api/v1/auth/login`, `POST /api/v1/auth/logout` and
+//! `GET /api/v1/auth/me`.
 
 use actix_web::{HttpRequest, get, post, web};
 use ocop_core::wire::{LoginResponse, Me};
@@ -63,13 +64,6 @@ pub async fn login(
     let found = throttle::check_password(&state, &req, &username, password).await?;
     let account = found.ok_or_else(bad_credentials)?;
     let role = account.role().ok_or_else(bad_credentials)?;
-    if !account.active {
-        return Err(ApiError::unauthorized(
-            "account_disabled",
-            "Tài khoản đã bị khóa. Liên hệ quản trị viên.",
-            "This account is disabled. Contact the administrator.",
-        ));
-    }
     let (token, expires_at) = state
         .tokens
         .issue(account.id, role, account.outlet_id, account.producer_id)
@@ -81,6 +75,29 @@ pub async fn login(
         expires_at,
         user: Me::from(&account),
     }))
+}
+
+/// Signs out: the token is revoked on every server at once (its id is
+/// kept in the database until it would have expired).
+#[utoipa::path(
+    tag = "auth",
+    security(("bearer" = [])),
+    responses(
+        (status = 204, description = "Signed out; the token no longer works"),
+        (status = 401, description = "No valid token", body = ErrorBody),
+    )
+)]
+#[post("/auth/logout")]
+pub async fn logout(
+    state: web::Data<AppState>,
+    caller: AuthUser,
+) -> Result<actix_web::HttpResponse, ApiError> {
+    let (jti, user_id, expires) = (caller.token_id.clone(), caller.id, caller.token_expires);
+    state
+        .write(move |c| Ok(crate::models::revoked::revoke(c, &jti, user_id, expires)?))
+        .await?;
+    tracing::info!(user = %caller.username, "logout");
+    Ok(actix_web::HttpResponse::NoContent().finish())
 }
 
 /// Who am I? The account behind the token.

@@ -33,6 +33,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(
         scope("/api/v1")
             .service(auth::login)
+            .service(auth::logout)
             .service(auth::me)
             .service(users::list)
             .service(users::create)

@@ -20,6 +20,10 @@ pub struct AuthUser {
     pub role: Role,
     pub outlet_id: Option<i32>,
     pub producer_id: Option<i32>,
+    /// The id of the token the call came with, and when it expires (Unix
+    /// seconds): what signing out revokes.
+    pub token_id: String,
+    pub token_expires: i64,
 }
 
 impl AuthUser {
@@ -112,11 +116,22 @@ pub async fn authenticate(state: &AppState, token: &str) -> Result<AuthUser, Api
         TokenError::Invalid => invalid_token(),
     })?;
     let id: i32 = claims.sub.parse().map_err(|_| invalid_token())?;
-    let account = state
-        .read(move |c| user::find(c, id).map_err(Into::into))
+    let jti = claims.jti.clone();
+    let found = state
+        .read(move |c| {
+            let revoked = crate::models::revoked::is_revoked(c, &jti)?;
+            Ok((user::find(c, id)?, revoked))
+        })
         .await;
-    let account = match account {
-        Ok(u) => u,
+    let account = match found {
+        Ok((_, true)) => {
+            return Err(ApiError::unauthorized(
+                "token_revoked",
+                "Phiên đăng nhập đã kết thúc. Vui lòng đăng nhập lại.",
+                "This session was signed out. Please log in again.",
+            ));
+        }
+        Ok((u, false)) => u,
         Err(e) if e.code() == "not_found" => return Err(invalid_token()),
         Err(e) => return Err(e),
     };
@@ -136,5 +151,7 @@ pub async fn authenticate(state: &AppState, token: &str) -> Result<AuthUser, Api
         role: claims.role,
         outlet_id: account.outlet_id,
         producer_id: account.producer_id,
+        token_id: claims.jti,
+        token_expires: claims.exp,
     })
 }

@@ -35,6 +35,8 @@ pub struct Claims {
     pub iss: String,
     pub iat: i64,
     pub exp: i64,
+    /// The token's id: signing out lists it as revoked (issue 15).
+    pub jti: String,
 }
 
 pub struct TokenKeys {
@@ -101,6 +103,8 @@ impl TokenKeys {
         producer: Option<i32>,
     ) -> anyhow::Result<(String, i64)> {
         let now = Utc::now().timestamp();
+        let mut id = [0u8; 16];
+        rand::rng().fill_bytes(&mut id);
         let ttl = i64::try_from(self.ttl.as_secs()).context("token lifetime too long")?;
         let claims = Claims {
             sub: user_id.to_string(),
@@ -110,6 +114,7 @@ impl TokenKeys {
             iss: ISSUER.to_owned(),
             iat: now,
             exp: now.saturating_add(ttl),
+            jti: hex::encode(id),
         };
         let token = jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
             .context("cannot sign token")?;

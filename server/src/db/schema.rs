@@ -534,6 +534,17 @@ diesel::joinable!(cash_movements -> shifts (shift_id));
 diesel::joinable!(shift_closings -> shifts (shift_id));
 diesel::joinable!(shift_acknowledgements -> shifts (shift_id));
 
+diesel::table! {
+    revoked_tokens (jti) {
+        jti -> Text,
+        user_id -> Integer,
+        expires_at -> Timestamp,
+        revoked_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(revoked_tokens -> users (user_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     banks,
     catalogue_counter,
@@ -571,4 +582,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     shift_closings,
     shift_acknowledgements,
     daily_closings,
+    revoked_tokens,
 );

@@ -9,6 +9,7 @@ pub mod outlet;
 pub mod producer;
 pub mod product;
 pub mod reference;
+pub mod revoked;
 pub mod sale;
 pub mod settings;
 pub mod stock;

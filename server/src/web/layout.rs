@@ -2,7 +2,7 @@
 //! producer portal, department dashboard): Vietnamese first, English on
 //! request, usable on a phone, no JavaScript needed.
 
-use maud::{DOCTYPE, Markup, PreEscaped, html};
+use maud::{DOCTYPE, Markup, html};
 use ocop_core::i18n::Lang;
 
 use super::session::WebUser;
@@ -15,7 +15,8 @@ pub fn t<'a>(lang: Lang, vi: &'a str, en: &'a str) -> &'a str {
     }
 }
 
-const CSS: &str = r#"
+/// The pages' stylesheet, served at [`super::headers::STYLESHEET_PATH`].
+pub const CSS: &str = r#"
 *{box-sizing:border-box}
 body{margin:0;font:16px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans",sans-serif;color:#1d2a1d;background:#f6f8f4}
 header{background:#1f6b3a;color:#fff;padding:.5rem 1rem;display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:center}
@@ -34,6 +35,10 @@ button,.button{background:#1f6b3a;color:#fff;border:0;cursor:pointer;text-decora
 .muted{color:#5d6b5a}
 .error{background:#fde8e6;border:1px solid #e3a69e;padding:.6rem .8rem;border-radius:.3rem}
 .warn{background:#fff6dc;border:1px solid #e6cf82;padding:.2rem .4rem;border-radius:.3rem}
+.who{color:#d8ead9}
+button.logout{background:#174f2b}
+.card.narrow{max-width:26rem}
+.card.spaced{margin-top:1rem}
 .card{background:#fff;border:1px solid #dfe6dc;border-radius:.4rem;padding:1rem;margin-bottom:1rem}
 .filters{display:flex;flex-wrap:wrap;gap:.5rem;margin-bottom:1rem}
 .field{margin-bottom:.8rem}
@@ -58,7 +63,7 @@ fn head(title: &str) -> Markup {
             meta charset="utf-8";
             meta name="viewport" content="width=device-width, initial-scale=1";
             title { (title) " · OCOP Lào Cai" }
-            style { (PreEscaped(CSS)) }
+            link rel="stylesheet" href=(super::headers::STYLESHEET_PATH);
         }
     }
 }
@@ -97,10 +102,10 @@ pub fn page(lang: Lang, title: &str, user: Option<&WebUser>, body: Markup) -> Ma
                             a href="/catalogue/outlets" { (t(lang, "Điểm bán", "Outlets")) }
                             a href="/stock" { (t(lang, "Tồn kho", "Stock")) }
                         }
-                        span.muted style="color:#d8ead9" { (u.user.username) " (" (u.user.role) ")" }
+                        span.who { (u.user.username) " (" (u.user.role) ")" }
                         form.inline method="post" action="/logout" {
                             input type="hidden" name="csrf" value=(u.csrf);
-                            button type="submit" style="background:#174f2b" { (t(lang, "Đăng xuất", "Log out")) }
+                            button.logout type="submit" { (t(lang, "Đăng xuất", "Log out")) }
                         }
                     }
                     a href=(match lang { Lang::Vi => "?lang=en", Lang::En => "?lang=vi" }) {

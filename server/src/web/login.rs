@@ -41,7 +41,7 @@ fn login_page_with(
     username: &str,
 ) -> HttpResponse {
     let body = html! {
-        div.card style="max-width:26rem" {
+        div.card.narrow {
             @if let Some(e) = error { p.error role="alert" { (e) } }
             form method="post" action="/login" {
                 input type="hidden" name="next" value=(next);
@@ -118,8 +118,18 @@ pub async fn login_submit(
         .finish()
 }
 
+/// Signs out: the session's token is revoked server-side (on every server,
+/// through the database), not only its cookie dropped.
 #[post("/logout")]
-pub async fn logout(_: CsrfForm<Empty>) -> HttpResponse {
+pub async fn logout(state: web::Data<AppState>, form: CsrfForm<Empty>) -> HttpResponse {
+    let me = &form.me.user;
+    let (jti, user_id, expires) = (me.token_id.clone(), me.id, me.token_expires);
+    if let Err(e) = state
+        .write(move |c| Ok(crate::models::revoked::revoke(c, &jti, user_id, expires)?))
+        .await
+    {
+        return super::forms::failure(&form.me, &e);
+    }
     HttpResponse::SeeOther()
         .insert_header((LOCATION, "/login"))
         .cookie(session::expired_session_cookie())

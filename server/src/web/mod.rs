@@ -7,6 +7,7 @@
 pub mod catalogue;
 pub mod csrf_form;
 pub mod forms;
+pub mod headers;
 pub mod layout;
 pub mod login;
 pub mod outlet_form;
@@ -35,6 +36,7 @@ use self::session::{LANG_COOKIE, WebUser};
 /// Mounts every page.
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(home)
+        .service(headers::stylesheet)
         .service(receipt::e_receipt)
         .service(login::login_form)
         .service(login::login_submit)

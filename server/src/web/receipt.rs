@@ -243,7 +243,7 @@ fn receipt_markup(r: &EReceipt) -> Markup {
             }
         }
         (lines_table(r))
-        div.card style="margin-top:1rem" { (totals(&r.sale)) }
+        div.card.spaced { (totals(&r.sale)) }
         (refunds_section(r))
         p.muted {
             (both("Mã kiểm tra nhật ký", "Journal check code")) ": " code.journal-hash { (r.sale.hash.short()) }

@@ -77,9 +77,16 @@ pub fn page_lang(req: &HttpRequest) -> Lang {
     }
 }
 
-/// Only local paths may be a `next` target (no open redirects).
+/// Only a same-site path may be a `next` target (no open redirects):
+/// it starts with one `/`, and holds printable ASCII only — no backslash,
+/// space, tab, CR or LF, which browsers drop or read as `/` (so `/\t/host`
+/// would become `//host`) and which cannot go into a `Location` header.
+/// Anything else is refused quietly: the target becomes `/`.
 pub fn safe_next(next: &str) -> String {
-    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
+    let same_site = next.starts_with('/')
+        && !next.starts_with("//")
+        && next.bytes().all(|b| b.is_ascii_graphic() && b != b'\\');
+    if same_site {
         next.to_owned()
     } else {
         "/".to_owned()
@@ -157,5 +164,15 @@ mod tests {
         assert_eq!(safe_next("https://evil.example/"), "/");
         assert_eq!(safe_next("//evil.example/"), "/");
         assert_eq!(safe_next("/\\evil.example"), "/");
+        // Issue 15: browsers drop tabs and line breaks, so this was //evil…
+        assert_eq!(safe_next("/\t/evil.example/x"), "/");
+        assert_eq!(safe_next("/\n/evil.example/x"), "/");
+        assert_eq!(safe_next("/\r\nSet-Cookie: x=1"), "/");
+        assert_eq!(safe_next("/ /evil.example"), "/");
+        assert_eq!(safe_next("/sản-phẩm"), "/");
+        assert_eq!(
+            safe_next("/stock?outlet_id=2&lang=en"),
+            "/stock?outlet_id=2&lang=en"
+        );
     }
 }

@@ -33,7 +33,8 @@ fn sign(secret: &[u8], claims: &Value) -> String {
 
 fn claims_for_admin(exp_offset: i64) -> Value {
     let now = Utc::now().timestamp();
-    json!({"sub": "1", "role": "admin", "iss": "ocop-pos", "iat": now, "exp": now + exp_offset})
+    json!({"sub": "1", "role": "admin", "iss": "ocop-pos", "iat": now, "exp": now + exp_offset,
+           "jti": "0123456789abcdef0123456789abcdef"})
 }
 
 #[tokio::test]
@@ -115,6 +116,20 @@ async fn missing_expired_and_tampered_tokens_are_refused() {
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     assert_eq!(body["error"], "token_expired");
 
+    // Issue 15: a token without an id could never be revoked, so it is
+    // not accepted, however well signed.
+    let mut unrevocable = claims_for_admin(3600);
+    unrevocable.as_object_mut().unwrap().remove("jti");
+    let (status, body) = app
+        .get("/api/v1/users", Some(&sign(&key, &unrevocable)))
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(body["error"], "invalid_token");
+    let (status, _) = app
+        .get("/api/v1/users", Some(&sign(&key, &claims_for_admin(3600))))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+
     // Signed with another key.
     let forged = sign(
         b"not-the-server-secret-not-the-server",
@@ -191,8 +206,19 @@ async fn a_disabled_account_loses_access_at_once() {
             &json!({"username": "cashier1", "password": "demo1234"}),
         )
         .await;
+    // Issue 15: the same answer as a wrong password, so a disabled
+    // account does not confirm its password.
     assert_eq!(status, StatusCode::UNAUTHORIZED);
-    assert_eq!(body["error"], "account_disabled");
+    let (wrong_status, wrong) = app
+        .post(
+            "/api/v1/auth/login",
+            None,
+            &json!({"username": "cashier1", "password": "not-the-password"}),
+        )
+        .await;
+    assert_eq!(wrong_status, status);
+    assert_eq!(body, wrong);
+    assert_eq!(body["error"], "invalid_credentials");
 }
 
 #[tokio::test]

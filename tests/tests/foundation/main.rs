@@ -20,3 +20,4 @@ mod foundation;
 mod http_edge;
 mod login_throttle;
 mod schema_matches;
+mod web_hardening;
