@@ -159,6 +159,41 @@ pub struct BankNotification {
     pub account: Option<String>,
 }
 
+/// Longest bank transaction id.
+pub const MAX_TRANSACTION_ID_CHARS: usize = 64;
+/// Longest memo or account field.
+pub const MAX_NOTIFICATION_TEXT_CHARS: usize = 255;
+
+impl BankNotification {
+    /// Bounds: a transaction id of 1–64 printable ASCII characters (what
+    /// banks send), a memo and account of plain text within bounds.
+    fn check(&self) -> Result<(), ApiError> {
+        let id = &self.transaction_id;
+        if id.is_empty()
+            || id.len() > MAX_TRANSACTION_ID_CHARS
+            || !id.bytes().all(|b| b.is_ascii_graphic())
+        {
+            return Err(ApiError::from(Refusal::invalid(
+                "invalid_transaction_id",
+                "Mã giao dịch phải có từ 1 đến 64 ký tự ASCII in được, không có khoảng trắng.",
+                "The transaction id must be 1 to 64 printable ASCII characters, without spaces.",
+            )));
+        }
+        let text_ok = |t: &str| {
+            t.chars().count() <= MAX_NOTIFICATION_TEXT_CHARS
+                && ocop_core::text::clean_text(t, ocop_core::text::Lines::Single).is_ok()
+        };
+        if !text_ok(&self.memo) || !self.account.as_deref().is_none_or(text_ok) {
+            return Err(ApiError::from(Refusal::invalid(
+                "invalid_notification",
+                "Nội dung hoặc số tài khoản của thông báo quá dài hoặc có ký tự không hợp lệ.",
+                "The notification's memo or account is too long or holds invalid characters.",
+            )));
+        }
+        Ok(())
+    }
+}
+
 fn bad_signature() -> ApiError {
     ApiError::unauthorized(
         "invalid_signature",
@@ -173,9 +208,11 @@ fn bad_signature() -> ApiError {
     request_body = BankNotification,
     params(("X-Ocop-Signature" = String, Header, description = "sha256=<hex HMAC-SHA256 of the raw body>")),
     responses(
-        (status = 200, description = "Confirmed (or already confirmed by this transaction)", body = TransferState),
+        (status = 200, description = "Confirmed (or already confirmed by this transaction; a second transaction for a confirmed sale is recorded as a duplicate)", body = TransferState),
+        (status = 400, description = "Malformed notification", body = ErrorBody),
         (status = 401, description = "Missing or wrong signature; nothing written", body = ErrorBody),
-        (status = 422, description = "No sale matches memo and amount", body = ErrorBody),
+        (status = 409, description = "The transaction id already confirmed another sale (`transaction_id_reused`); nothing written", body = ErrorBody),
+        (status = 422, description = "No sale matches memo and amount, or a field is out of bounds (`invalid_transaction_id`, `invalid_notification`)", body = ErrorBody),
         (status = 503, description = "OCOP_BANK_WEBHOOK_SECRET is not set", body = ErrorBody),
     )
 )]
@@ -212,12 +249,19 @@ pub async fn bank_notification(
             format!("The notification is malformed: {e}"),
         )
     })?;
+    note.check()?;
+    let transaction = note.transaction_id.clone();
     let out = state
         .write(move |c| {
             let row = payment::match_notification(c, &note.memo, note.amount)?;
-            payment::confirm(c, &row, "bank", Some(&note.transaction_id), None)?;
+            payment::confirm(c, &row, payment::BANK, Some(&note.transaction_id), None)?;
             Ok(payment::state(c, &row)?)
         })
-        .await?;
-    Ok(HttpResponse::Ok().json(out))
+        .await;
+    if let Err(e) = &out
+        && e.code() == "transaction_id_reused"
+    {
+        tracing::warn!(%transaction, "bank notification reuses a transaction id of another sale");
+    }
+    Ok(HttpResponse::Ok().json(out?))
 }

@@ -148,3 +148,95 @@ async fn the_cashier_confirms_a_transfer_and_an_unconfigured_webhook_refuses() {
     assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{err}");
     assert_eq!(err["error"], "webhook_not_configured");
 }
+
+// Issue 15: a transaction id already used for another sale answered 200
+// and was dropped silently; empty and 10,000-character ids were stored;
+// each new id for a confirmed sale added another confirmation.
+#[tokio::test]
+async fn one_transaction_pays_one_sale_and_one_sale_is_confirmed_once() {
+    let (app, mut till) = setup_signed().await;
+    let items = stocked_items(&app, till.outlet_id).await;
+    let cashier = app.login("cashier1", "demo1234").await;
+    let mut memos = Vec::new();
+    let mut sales = Vec::new();
+    for i in 0..2 {
+        let sale = till.sale_by_transfer(vec![cart(&items[i], 1)]);
+        assert_eq!(
+            post_sale(&app, &till, &to_json(&sale)).await.0,
+            StatusCode::CREATED
+        );
+        let (_, qr) = app
+            .get(&format!("/api/v1/sales/{}/vietqr", sale.id), Some(&cashier))
+            .await;
+        memos.push(qr["memo"].as_str().unwrap().to_owned());
+        sales.push(sale);
+    }
+    let note = |id: &str, i: usize| {
+        json!({"transaction_id": id, "amount": sales[i].total.amount(),
+               "memo": memos[i], "account": null})
+    };
+    let send = |body: Value| {
+        let app = &app;
+        async move {
+            let sig = sign(KEY, &serde_json::to_vec(&body).unwrap());
+            notify(app, &body, Some(sig)).await
+        }
+    };
+    // Ids out of bounds: refused, nothing written.
+    for bad in [
+        String::new(),
+        "X".repeat(10_000),
+        "FT 1".into(),
+        "FT\u{0}1".into(),
+    ] {
+        let (status, err) = send(note(&bad, 0)).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{err}");
+        assert_eq!(err["error"], "invalid_transaction_id");
+    }
+    let mut long_memo = note("FT-OK-1", 0);
+    long_memo["memo"] = json!("x".repeat(10_000));
+    let (status, err) = send(long_memo).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{err}");
+    assert_eq!(err["error"], "invalid_notification");
+    assert_eq!(count(&app, "transfer_confirmations").await, 0);
+
+    let (status, body) = send(note("FT-A", 0)).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["status"], "confirmed_by_bank");
+    // The same transaction id for the other sale: 409, nothing written.
+    let (status, err) = send(note("FT-A", 1)).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{err}");
+    assert_eq!(err["error"], "transaction_id_reused");
+    let (_, other) = app
+        .get(
+            &format!("/api/v1/sales/{}/vietqr", sales[1].id),
+            Some(&cashier),
+        )
+        .await;
+    assert_eq!(other["status"], "pending");
+    assert_eq!(count(&app, "transfer_confirmations").await, 1);
+    // A second transaction for the confirmed sale: kept as a duplicate,
+    // the sale still confirmed once (by the first).
+    for _ in 0..2 {
+        let (status, body) = send(note("FT-B", 0)).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert_eq!(body["status"], "confirmed_by_bank");
+    }
+    let sources = db(&app, |c| {
+        use diesel::prelude::*;
+        use ocop_server::db::schema::transfer_confirmations as tc;
+        tc::table
+            .order(tc::id)
+            .select((tc::source, tc::reference))
+            .load::<(String, Option<String>)>(c)
+            .unwrap()
+    })
+    .await;
+    assert_eq!(
+        sources,
+        vec![
+            ("bank".to_owned(), Some("FT-A".to_owned())),
+            ("bank_duplicate".to_owned(), Some("FT-B".to_owned())),
+        ]
+    );
+}

@@ -26,6 +26,21 @@ use crate::models::{outlet, user};
 
 pub use ocop_core::wire::TransferState;
 
+/// `source` of a bank confirmation, and of a later bank transaction for a
+/// sale the bank had already confirmed (kept, deciding nothing).
+pub const BANK: &str = "bank";
+pub const BANK_DUPLICATE: &str = "bank_duplicate";
+
+/// A bank transaction id already confirming another sale: one transaction
+/// pays one sale.
+pub fn transaction_reused() -> Refusal {
+    Refusal::conflict(
+        "transaction_id_reused",
+        "Mã giao dịch ngân hàng này đã xác nhận một phiếu bán hàng khác.",
+        "This bank transaction id already confirmed another sale.",
+    )
+}
+
 fn no_transfer() -> ModelError {
     ModelError::Refused(Refusal::invalid(
         "no_bank_transfer",
@@ -62,7 +77,7 @@ fn deciding_confirmation(
             transfer_confirmations::confirmed_at,
         ))
         .load(conn)?;
-    let bank = rows.iter().position(|r| r.0 == "bank");
+    let bank = rows.iter().position(|r| r.0 == BANK);
     Ok(bank
         .and_then(|i| rows.get(i).cloned())
         .or_else(|| rows.into_iter().next()))
@@ -112,7 +127,10 @@ pub fn state(conn: &mut DbConn, row: &SaleRow) -> Result<TransferState, ModelErr
 }
 
 /// Appends a confirmation; a bank transaction confirms once (its reference
-/// is unique), so a retried notification is answered, not stored again; a
+/// is unique), so a retried notification is answered, not stored again,
+/// and the same transaction id for another sale is refused
+/// (`transaction_id_reused`); a later transaction for a sale the bank
+/// already confirmed is stored as a duplicate ([`BANK_DUPLICATE`]); a
 /// cashier's confirmation of a sale already confirmed (by anyone) is not
 /// stored. `Ok(false)` when nothing was written.
 pub fn confirm(
@@ -137,15 +155,31 @@ pub fn confirm(
             return Ok(false);
         }
     }
-    if let Some(r) = reference.filter(|_| source == "bank") {
+    let mut source = source;
+    if let Some(r) = reference.filter(|_| source == BANK) {
         let seen: Option<i32> = transfer_confirmations::table
-            .filter(transfer_confirmations::source.eq("bank"))
+            .filter(transfer_confirmations::source.eq_any([BANK, BANK_DUPLICATE]))
             .filter(transfer_confirmations::reference.eq(r))
+            .select(transfer_confirmations::sale_id)
+            .first(conn)
+            .optional()?;
+        match seen {
+            // the same notification again: answered, not stored
+            Some(sale) if sale == row.id => return Ok(false),
+            Some(_) => return refuse(transaction_reused()),
+            None => {}
+        }
+        // One confirmation per sale: a second transaction for a sale the
+        // bank already confirmed is kept, as a duplicate, for the
+        // reconciliation of the outlet's account — it decides nothing.
+        let confirmed: Option<i32> = transfer_confirmations::table
+            .filter(transfer_confirmations::sale_id.eq(row.id))
+            .filter(transfer_confirmations::source.eq(BANK))
             .select(transfer_confirmations::id)
             .first(conn)
             .optional()?;
-        if seen.is_some() {
-            return Ok(false);
+        if confirmed.is_some() {
+            source = BANK_DUPLICATE;
         }
     }
     diesel::insert_into(transfer_confirmations::table)
