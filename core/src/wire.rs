@@ -11,7 +11,7 @@
 //! `openapi` feature (the server's) the types also describe themselves to
 //! utoipa.
 
-use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -368,7 +368,8 @@ pub struct TillInfo {
     pub outlet_id: i32,
     pub name: String,
     pub created_by: i32,
-    pub created_at: NaiveDateTime,
+    /// UTC, with its offset (RFC 3339 `…Z`).
+    pub created_at: DateTime<Utc>,
 }
 
 /// `POST /api/v1/tills`: the till registered, and its secret, shown once.

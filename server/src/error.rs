@@ -269,7 +269,7 @@ pub async fn localize_errors(
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
     let lang = request_lang(req.request());
-    let res = next.call(req).await?.map_into_boxed_body();
+    let res = json_for_every_error(next.call(req).await?.map_into_boxed_body()).await;
     if lang != Lang::En {
         return Ok(res);
     }
@@ -286,6 +286,71 @@ pub async fn localize_errors(
         }
         None => Ok(res),
     }
+}
+
+/// An error answer actix or an extractor built itself (a web form that
+/// does not parse, a body over a limit, a wrong content type: plain text or
+/// empty) becomes the JSON of every other error, with a stable code by
+/// status and the original text as detail. JSON and HTML answers are left
+/// as they are.
+async fn json_for_every_error(res: ServiceResponse<BoxBody>) -> ServiceResponse<BoxBody> {
+    let status = res.status();
+    let ours = res.response().extensions().get::<Localized>().is_some();
+    let typed = res
+        .headers()
+        .get(actix_web::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| t.starts_with("application/json") || t.starts_with("text/html"));
+    if status.as_u16() < 400 || ours || typed {
+        return res;
+    }
+    let (req, response) = res.into_parts();
+    let detail = actix_web::body::to_bytes(response.into_body())
+        .await
+        .map(|b| {
+            String::from_utf8_lossy(&b)
+                .chars()
+                .take(300)
+                .collect::<String>()
+        })
+        .unwrap_or_default();
+    let (code, vi, en) = match status {
+        StatusCode::PAYLOAD_TOO_LARGE => (
+            "payload_too_large",
+            "Dữ liệu gửi lên quá lớn.",
+            "The request body is too large.",
+        ),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => (
+            "unsupported_media_type",
+            "Kiểu dữ liệu gửi lên không được hỗ trợ (Content-Type).",
+            "The body's Content-Type is not supported here.",
+        ),
+        StatusCode::METHOD_NOT_ALLOWED => (
+            "method_not_allowed",
+            "Địa chỉ này không nhận phương thức này.",
+            "This address does not take this method.",
+        ),
+        StatusCode::NOT_FOUND => ("not_found", "Không tìm thấy.", "Not found."),
+        s if s.is_server_error() => (
+            "internal_error",
+            "Lỗi máy chủ, vui lòng thử lại.",
+            "Server error, please retry.",
+        ),
+        _ => (
+            "invalid_request",
+            "Yêu cầu không hợp lệ.",
+            "The request is invalid.",
+        ),
+    };
+    let with = |m: &str| {
+        if detail.trim().is_empty() {
+            m.to_owned()
+        } else {
+            format!("{m} ({})", detail.trim())
+        }
+    };
+    let answer = ApiError::new(status, code, with(vi), with(en)).error_response();
+    ServiceResponse::new(req, answer)
 }
 
 /// Turns the JSON extractor's failures into clear 4xx answers.

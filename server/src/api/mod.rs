@@ -106,6 +106,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
             Authenticate with `POST /api/v1/auth/login`, then send `Authorization: Bearer <token>`."
     ),
     modifiers(&BearerAuth, &TillAuthDoc),
+    // Referenced only from query parameters, which do not register schemas.
+    components(schemas(crate::catalogue_io::export::Format)),
     tags(
         (name = "health", description = "Liveness and database status"),
         (name = "auth", description = "Login and the current account"),

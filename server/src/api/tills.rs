@@ -28,7 +28,7 @@ fn info(till: Till) -> TillInfo {
         outlet_id: till.outlet_id,
         name: till.name,
         created_by: till.created_by,
-        created_at: till.created_at,
+        created_at: till.created_at.and_utc(),
     }
 }
 

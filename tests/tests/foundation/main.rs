@@ -15,6 +15,7 @@ mod stock_common;
 mod support;
 
 mod auth;
+mod contract;
 mod error_bodies;
 mod foundation;
 mod http_edge;

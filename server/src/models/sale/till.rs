@@ -24,6 +24,8 @@ pub struct Till {
     #[serde(skip)]
     pub secret_sha256: String,
     pub created_by: i32,
+    /// UTC, written with its offset (issue 15: it was written without one).
+    #[serde(serialize_with = "crate::models::utc::serialize")]
     pub created_at: chrono::NaiveDateTime,
 }
 
