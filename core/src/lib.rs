@@ -7,6 +7,8 @@ pub mod digital_link;
 pub mod gtin;
 pub mod i18n;
 pub mod money;
+#[cfg(feature = "openapi")]
+mod openapi;
 pub mod refusal;
 pub mod sale;
 pub mod stock;

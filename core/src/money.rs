@@ -755,6 +755,7 @@ pub fn vat_of_gross(gross: Dong, rate: VatRate) -> Result<Dong, MoneyError> {
 
 /// The lines of one VAT rate on a receipt, summed.
 #[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct VatBucket {
     pub rate: VatRate,
     /// VAT-inclusive total of the lines of this rate.

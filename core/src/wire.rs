@@ -245,12 +245,10 @@ pub struct Ingested {
     #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub chain_status: ChainStatus,
     /// What the chain check found when the sale first arrived.
-    #[cfg_attr(feature = "openapi", schema(value_type = Vec<Object>))]
     pub chain_problems: Vec<ChainProblem>,
     /// Lines whose price differs from the server's catalogue price.
     pub price_differences: Vec<PriceDifference>,
     /// The sale as stored.
-    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub sale: Sale,
 }
 

@@ -443,6 +443,7 @@ impl<T: Chained + ?Sized> Chained for &T {
 /// shows.
 #[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum ChainProblem {
     /// Receipt numbers `expected ..= found − 1` are missing (deleted, or
     /// never arrived).

@@ -207,6 +207,7 @@ pub use daily::{DailyClosing, check_day_ended, daily_closing};
 /// A shift opened on a till (an event the till queues like a sale).
 #[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ShiftOpening {
     /// Client-generated, carried by the shift's sales and refunds.
     pub id: Uuid,
@@ -232,6 +233,7 @@ impl ShiftOpening {
 
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum CashDirection {
     /// Cash put into the drawer (nộp tiền: more change brought in).
     In,
@@ -242,6 +244,7 @@ pub enum CashDirection {
 /// Cash put into or taken out of the drawer during a shift.
 #[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CashMovement {
     pub id: Uuid,
     pub shift_id: Uuid,
@@ -270,6 +273,7 @@ impl CashMovement {
 /// What the cashier counted at closing, per payment method.
 #[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CountedTotals {
     /// The drawer, by note.
     pub cash: CashCount,
@@ -285,6 +289,7 @@ pub struct CountedTotals {
 
 /// Money in and out for one payment method.
 #[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MethodTotal {
     pub method: PaymentKind,
     pub sales: Dong,
@@ -295,6 +300,7 @@ pub struct MethodTotal {
 
 /// Gross (VAT included), VAT and net (before VAT) of one rate.
 #[derive(Clone, Copy, PartialEq, Eq, Debug, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct VatAmounts {
     pub gross: Dong,
     pub vat: Dong,
@@ -320,6 +326,7 @@ impl VatAmounts {
 
 /// One VAT rate's figures on the report.
 #[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct VatTotal {
     pub rate: VatRate,
     pub sales: VatAmounts,
@@ -329,6 +336,7 @@ pub struct VatTotal {
 
 /// One product group's figures on the report.
 #[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct GroupTotal {
     /// The group code as sold.
     pub group: String,
@@ -339,6 +347,7 @@ pub struct GroupTotal {
 
 /// What the drawer should hold.
 #[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CashFigures {
     pub opening_float: Dong,
     pub cash_sales: Dong,
@@ -351,6 +360,7 @@ pub struct CashFigures {
 
 /// The figures of an X or Z report.
 #[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ShiftSummary {
     pub shift_id: Uuid,
     pub till_id: i32,
@@ -399,6 +409,7 @@ pub struct ShiftSummary {
 /// enforced. Nothing fiscal is changed, so they are left out of the sums and
 /// listed, and the shift can still be reported and closed.
 #[derive(Clone, PartialEq, Eq, Debug, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OutOfBounds {
     /// Sales and refunds, by receipt number.
     pub receipts: Vec<ReceiptNo>,
@@ -711,6 +722,7 @@ pub fn summarise(input: ShiftInput<'_>) -> Result<ShiftSummary, ShiftError> {
 
 /// Expected against counted, for one method.
 #[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Variance {
     pub method: PaymentKind,
     pub expected: Dong,
@@ -721,6 +733,7 @@ pub struct Variance {
 
 /// The closing figures of a shift (Z report bottom half).
 #[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ShiftClosing {
     pub counted: CountedTotals,
     /// Every method, in [`PaymentKind::ALL`] order.

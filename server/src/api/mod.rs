@@ -3,6 +3,39 @@
 //! collected into the OpenAPI document by utoipa-actix-web, so the document
 //! cannot drift from the routes.
 
+/// A request body that is a core type, taken as is (unknown fields refused
+/// by the core type) and described in the OpenAPI document by the core
+/// type's own schema, under its name.
+macro_rules! core_body {
+    ($name:ident, $ty:ty, $doc:literal) => {
+        #[doc = $doc]
+        #[derive(Debug, serde::Deserialize)]
+        #[serde(transparent)]
+        pub struct $name(pub $ty);
+
+        // Described by the core type it wraps, under the core type's name.
+        impl utoipa::PartialSchema for $name {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                <$ty as utoipa::PartialSchema>::schema()
+            }
+        }
+
+        impl utoipa::ToSchema for $name {
+            fn name() -> std::borrow::Cow<'static, str> {
+                <$ty as utoipa::ToSchema>::name()
+            }
+            fn schemas(
+                schemas: &mut Vec<(
+                    String,
+                    utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>,
+                )>,
+            ) {
+                <$ty as utoipa::ToSchema>::schemas(schemas);
+            }
+        }
+    };
+}
+
 pub mod auth;
 pub mod catalogue;
 pub mod catalogue_io;

@@ -2,30 +2,17 @@
 //! outlet (see `models::sale::refund` for the rules and the locking).
 
 use actix_web::{HttpResponse, post, web};
-use serde::Deserialize;
 
 use crate::auth::till::TillAuth;
 use crate::error::{ApiError, ErrorBody};
 use crate::models::sale::refund::{self, RefundIngested};
 use crate::state::AppState;
 
-/// A sealed refund in the core crate's JSON (`ocop_core::sale::Refund`).
-#[derive(Debug, Deserialize)]
-#[serde(transparent)]
-pub struct RefundBody(pub ocop_core::sale::Refund);
-
-impl utoipa::PartialSchema for RefundBody {
-    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
-        utoipa::openapi::ObjectBuilder::new()
-            .description(Some(
-                "A sealed refund in the core crate's JSON (ocop_core::sale::model::Refund). \
-                 Unknown fields are refused.",
-            ))
-            .into()
-    }
-}
-
-impl utoipa::ToSchema for RefundBody {}
+core_body!(
+    RefundBody,
+    ocop_core::sale::Refund,
+    "A sealed refund in the core crate's JSON (`ocop_core::sale::Refund`)."
+);
 
 /// Stores one refund exactly once (201, or 200 with the stored refund when
 /// sent again). Refused with 422 when it would return more than was sold,

@@ -9,7 +9,6 @@ use diesel::QueryResult;
 use ocop_core::refusal::Refusal;
 use ocop_core::sale::Refund;
 use ocop_core::wire::{BatchItem, IngestStatus};
-use serde::Deserialize;
 use uuid::Uuid;
 
 use crate::api::refunds::RefundBody;
@@ -26,24 +25,11 @@ use crate::state::AppState;
 /// short enough never to hold a server worker for long.
 pub const MAX_BATCH: usize = 100;
 
-/// A sealed sale in the core crate's JSON (see `ocop_core::sale::model`).
-#[derive(Debug, Deserialize)]
-#[serde(transparent)]
-pub struct SaleBody(pub ocop_core::sale::Sale);
-
-impl utoipa::PartialSchema for SaleBody {
-    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
-        utoipa::openapi::ObjectBuilder::new()
-            .description(Some(
-                "A sealed sale in the core crate's JSON (ocop_core::sale::model): id, till_id, \
-                 receipt_no, sold_at, cashier_id, outlet_id, shift_id, lines, payments, total, \
-                 vat, prev_hash, hash. Unknown fields are refused.",
-            ))
-            .into()
-    }
-}
-
-impl utoipa::ToSchema for SaleBody {}
+core_body!(
+    SaleBody,
+    ocop_core::sale::Sale,
+    "A sealed sale in the core crate's JSON (see `ocop_core::sale::model`)."
+);
 
 /// Stores one sale exactly once: 201 the first time, 200 with the stored
 /// sale when the same sale comes again, 409 `sale_conflict` for the same id

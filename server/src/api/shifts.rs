@@ -14,35 +14,17 @@ use crate::models::sale;
 use crate::models::sale::shift::{self, ShiftReport};
 use crate::state::AppState;
 
-macro_rules! object_body {
-    ($name:ident, $ty:ty, $doc:literal) => {
-        #[derive(Debug, Deserialize)]
-        #[serde(transparent)]
-        pub struct $name(pub $ty);
-
-        impl utoipa::PartialSchema for $name {
-            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
-                utoipa::openapi::ObjectBuilder::new()
-                    .description(Some($doc))
-                    .into()
-            }
-        }
-
-        impl utoipa::ToSchema for $name {}
-    };
-}
-
-object_body!(
+core_body!(
     OpeningBody,
     ocop_core::sale::shift::ShiftOpening,
     "id (uuid, the till's), till_id, outlet_id, cashier_id, opened_at, opening_float (đồng)"
 );
-object_body!(
+core_body!(
     MovementBody,
     ocop_core::sale::shift::CashMovement,
     "id (uuid), shift_id, at, direction (in|out), amount (đồng, > 0), reason"
 );
-object_body!(
+core_body!(
     CountedBody,
     ocop_core::sale::shift::CountedTotals,
     "cash: {\"500000\": 2, \"10000\": 3, …} notes by value; card; bank_transfer (đồng)"
@@ -249,7 +231,7 @@ pub struct CloseDay {
     params(("id" = i32, Path, description = "Outlet id")),
     request_body = CloseDay,
     responses(
-        (status = 201, description = "The daily closing (core DailyClosing JSON)", body = Object),
+        (status = 201, description = "The daily closing (core DailyClosing JSON)", body = ocop_core::sale::shift::DailyClosing),
         (status = 404, description = "Not your outlet", body = ErrorBody),
         (status = 422, description = "The day is not after the last closing", body = ErrorBody),
     )

@@ -24,6 +24,7 @@ pub fn check_day_ended(day: NaiveDate, now: DateTime<Utc>) -> Result<(), ShiftEr
 /// grand totals carried from the closing before.
 #[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DailyClosing {
     pub outlet_id: i32,
     /// The local (UTC+7) day closed.

@@ -32,9 +32,7 @@ pub struct RefundIngested {
     /// `created` or `existing`.
     pub status: &'static str,
     pub chain_status: &'static str,
-    #[schema(value_type = Vec<Object>)]
     pub chain_problems: Vec<ChainProblem>,
-    #[schema(value_type = Object)]
     pub refund: Refund,
 }
 

@@ -193,11 +193,8 @@ pub fn summary(
 pub struct ShiftReport {
     /// `open`, `closed` (variance awaiting a manager) or `acknowledged`.
     pub status: &'static str,
-    #[schema(value_type = Object)]
     pub opening: ShiftOpening,
-    #[schema(value_type = Object)]
     pub summary: ShiftSummary,
-    #[schema(value_type = Option<Object>)]
     pub closing: Option<ShiftClosing>,
     pub needs_acknowledgement: bool,
 }
