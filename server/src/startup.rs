@@ -54,6 +54,8 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
         .openapi(ApiDoc::openapi())
         .configure(api::configure)
         .split_for_parts();
+    let mut doc = doc;
+    api::edge_statuses::document(&mut doc);
     doc
 }
 
@@ -79,6 +81,8 @@ pub fn run(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
             )
             .configure(api::configure)
             .split_for_parts();
+        let mut doc = doc;
+        api::edge_statuses::document(&mut doc);
         app.service(SwaggerUi::new("/api/docs/{_:.*}").url("/api/openapi.json", doc))
             .service(web::redirect("/api/docs", "/api/docs/"))
             .configure(pages::configure)

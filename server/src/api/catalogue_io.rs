@@ -118,7 +118,10 @@ pub struct ExportQuery {
     security(("bearer" = [])),
     params(("kind" = Kind, Path, description = "`producers` or `products`"), ExportQuery),
     responses(
-        (status = 200, description = "The file", content_type = "text/csv", body = String),
+        (status = 200, description = "The file: CSV, or XLSX with `format=xlsx`", content(
+            (String = "text/csv"),
+            (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        )),
         (status = 403, description = "Not allowed", body = ErrorBody),
     )
 )]

@@ -40,6 +40,7 @@ pub mod auth;
 pub mod catalogue;
 pub mod catalogue_io;
 pub mod consignment;
+pub mod edge_statuses;
 pub mod einvoices;
 pub mod health;
 pub mod outlets;

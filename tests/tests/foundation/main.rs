@@ -21,4 +21,5 @@ mod foundation;
 mod http_edge;
 mod login_throttle;
 mod schema_matches;
+mod schemathesis;
 mod web_hardening;
