@@ -159,8 +159,8 @@ async fn one_transaction_pays_one_sale_and_one_sale_is_confirmed_once() {
     let cashier = app.login("cashier1", "demo1234").await;
     let mut memos = Vec::new();
     let mut sales = Vec::new();
-    for i in 0..2 {
-        let sale = till.sale_by_transfer(vec![cart(&items[i], 1)]);
+    for item in items.iter().take(2) {
+        let sale = till.sale_by_transfer(vec![cart(item, 1)]);
         assert_eq!(
             post_sale(&app, &till, &to_json(&sale)).await.0,
             StatusCode::CREATED

@@ -175,10 +175,16 @@ pub fn problems_at(conn: &mut DbConn, till_id: i32, number: i64) -> QueryResult<
         .order(journal_problems::id)
         .select(journal_problems::detail)
         .load(conn)?;
-    Ok(details
+    Ok(parsed(&details))
+}
+
+/// Stored problem details, read back (a row that no longer parses is
+/// skipped: `journal verify` walks the records themselves).
+fn parsed(details: &[String]) -> Vec<ChainProblem> {
+    details
         .iter()
         .filter_map(|d| serde_json::from_str(d).ok())
-        .collect())
+        .collect()
 }
 
 /// One problem found by `journal verify`.
@@ -254,10 +260,7 @@ fn escaped_at_arrival(conn: &mut DbConn, till_id: i32) -> QueryResult<Vec<ChainP
         .order(journal_problems::id)
         .select(journal_problems::detail)
         .load(conn)?;
-    Ok(details
-        .iter()
-        .filter_map(|d| serde_json::from_str(d).ok())
-        .collect())
+    Ok(parsed(&details))
 }
 
 fn unreadable(till_id: i32, number: i64, e: &diesel::result::Error) -> Finding {
