@@ -9,6 +9,7 @@ pub mod i18n;
 pub mod money;
 pub mod refusal;
 pub mod sale;
+pub mod settlement;
 pub mod stock;
 pub mod tax_code;
 pub mod text;
