@@ -11,6 +11,7 @@ pub mod product;
 pub mod reference;
 pub mod sale;
 pub mod settings;
+pub mod settlement;
 pub mod stock;
 pub mod till_catalogue;
 pub mod user;
