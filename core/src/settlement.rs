@@ -531,10 +531,11 @@ impl Status {
     }
 }
 
-/// The memo of a payout transfer: ASCII, names the statement (`QT` + id +
-/// period), fits VietQR's memo field.
+/// The memo of a payout transfer, naming the statement: `QT` + id + the
+/// period without its dash (`QT12 202611`, `QT13 2026Q4`): letters, digits
+/// and one space, which banks and VietQR's memo field carry unchanged.
 pub fn payout_memo(statement_id: i32, period: Period) -> String {
-    format!("QT{statement_id} {period}")
+    format!("QT{statement_id} {}", period.to_string().replace('-', ""))
 }
 
 #[cfg(test)]

@@ -275,5 +275,8 @@ fn same_inputs_same_bytes() {
     let a = serde_json::to_string(&compute_money(&input).unwrap()).unwrap();
     let b = serde_json::to_string(&compute_money(&input.clone()).unwrap()).unwrap();
     assert_eq!(a, b);
-    assert_eq!(payout_memo(42, "2026-11".parse().unwrap()), "QT42 2026-11");
+    assert_eq!(payout_memo(42, "2026-11".parse().unwrap()), "QT42 202611");
+    assert_eq!(payout_memo(7, "2026-Q4".parse().unwrap()), "QT7 2026Q4");
+    let memo = payout_memo(42, "2026-11".parse().unwrap());
+    assert_eq!(crate::vietqr::clean_memo(&memo).as_deref(), Some(memo.as_str()));
 }
