@@ -6,5 +6,7 @@
 
 #[path = "../sales_common/mod.rs"]
 mod sales_common;
+#[path = "../web_common/mod.rs"]
+mod web_common;
 
 mod settlement_scenario;

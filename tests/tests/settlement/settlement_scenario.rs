@@ -233,10 +233,10 @@ async fn the_issue_scenario_settles_to_the_figures_computed_by_hand() {
     .await;
     // Accounts: the producer, and a cashier at RS01 for its till.
     ok(&app, "/api/v1/users", &admin, json!({"username": "htxthu", "display_name": "HTX Thử",
-        "password": "demo12345", "role": "producer", "producer_id": producer})).await;
+        "password": "demo1234", "role": "producer", "producer_id": producer})).await;
     ok(&app, "/api/v1/users", &admin, json!({"username": "cashier_rs", "display_name": "Thu ngân RS",
         "password": "demo12345", "role": "cashier", "outlet_id": rs})).await;
-    let own = app.login("htxthu", "demo12345").await;
+    let own = app.login("htxthu", "demo1234").await;
     let other_producer = app.login("producer1", "demo1234").await;
 
     let expires = |days: u64| ocop_e2e::days_ahead(days);
@@ -488,6 +488,46 @@ async fn the_issue_scenario_settles_to_the_figures_computed_by_hand() {
     get_ok(&app, &format!("/api/v1/settlements/{sr_now}"), &inspector).await;
     let (status, _) = app.post(&format!("/api/v1/settlements/{sr_now}/approve"), Some(&inspector), &json!({})).await;
     assert!(status == StatusCode::FORBIDDEN, "{status}");
+
+    // The pages: the producer's portal shows its own goods and statements,
+    // another producer's shows none of them and its statement pages 404.
+    use crate::web_common::{csrf, page, post_form, web_login};
+    let mine = web_login(&app, "htxthu").await;
+    let theirs = web_login(&app, "producer1").await;
+    let (status, html) = page(&app, "/portal", &mine).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("Rượu ngô men lá thử") && html.contains("FT26337000123"), "{html}");
+    let (status, html) = page(&app, "/portal", &theirs).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(!html.contains("Rượu ngô men lá thử") && !html.contains("HTX Quyết toán Thử"));
+    for id in [sr_prev, rs_prev, sr_now, rs_now] {
+        for path in [format!("/settlements/{id}"), format!("/settlements/{id}/statement.csv")] {
+            let (status, html) = page(&app, &path, &theirs).await;
+            assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
+            assert!(!html.contains("HTX Quyết toán Thử"));
+        }
+    }
+    let (_, html) = page(&app, "/settlements", &theirs).await;
+    assert!(!html.contains("HTX Quyết toán Thử"));
+    let token = csrf(&app, &theirs).await;
+    let (status, _, _) = post_form(&app, &format!("/settlements/{sr_prev}/confirm"), &theirs,
+        &[("csrf", token)]).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    // Its own statement page, printable, and its CSV with numbers as numbers.
+    let (status, html) = page(&app, &format!("/settlements/{sr_now}"), &mine).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("770.500") && html.contains("Làm tròn một lần"), "{html}");
+    let (status, csv) = page(&app, &format!("/settlements/{sr_now}/statement.csv"), &mine).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(csv.contains("money:net_payable,,,,,,,,,,,,770500,"), "{csv}");
+    assert!(csv.contains("stock,Rượu ngô men lá thử,L1,0,20,0,5,6,1,2,1,7,0,"), "{csv}");
+    // The producer confirms through the page: SR01's disputed statement.
+    let token = csrf(&app, &mine).await;
+    let (status, location, _) = post_form(&app, &format!("/settlements/{sr_prev}/confirm"), &mine,
+        &[("csrf", token)]).await;
+    assert_eq!((status, location.as_deref()), (StatusCode::SEE_OTHER, Some(format!("/settlements/{sr_prev}").as_str())));
+    let v = get_ok(&app, &format!("/api/v1/settlements/{sr_prev}"), &own).await;
+    assert_eq!(v["statement"]["status"], "confirmed");
 }
 
 /// The independent VietQR decoder (npm `vietnam-qr-pay`, installed in

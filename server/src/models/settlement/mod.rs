@@ -22,6 +22,7 @@
 
 pub mod cli;
 pub mod compute;
+pub mod portal;
 pub mod workflow;
 
 pub use compute::{RunOutcome, compute, run_period};
@@ -293,4 +294,23 @@ pub fn balances(conn: &mut DbConn, f: &Filter) -> QueryResult<Vec<Balance>> {
         b.outstanding = b.owed.saturating_sub(b.paid);
     }
     Ok(out.into_values().collect())
+}
+
+/// Every producer's id and name (for lists of statements).
+pub fn producer_names(conn: &mut DbConn) -> QueryResult<Vec<(i32, String)>> {
+    use crate::db::schema::producers;
+    producers::table
+        .select((producers::id, producers::name))
+        .order(producers::id)
+        .load(conn)
+}
+
+/// The payouts a producer has received, newest first, with their period.
+pub fn payouts_of(conn: &mut DbConn, producer_id: i32) -> QueryResult<Vec<(Payout, String)>> {
+    sp::table
+        .inner_join(ss::table)
+        .filter(ss::producer_id.eq(producer_id))
+        .order(sp::paid_at.desc())
+        .select((Payout::as_select(), ss::period))
+        .load(conn)
 }
