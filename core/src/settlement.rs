@@ -24,10 +24,12 @@ use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use crate::money::{Dong, MoneyError, Quantity};
 use crate::i18n::{Lang, UserError};
+use crate::money::{Dong, MoneyError, Quantity};
 use crate::refusal::Refusal;
-use crate::stock::{ConsignmentTerms, SettlementPeriod, UnknownCode, basis_points_percent, code_enum};
+use crate::stock::{
+    ConsignmentTerms, SettlementPeriod, UnknownCode, basis_points_percent, code_enum,
+};
 use crate::time::vn_day_bounds;
 
 /// Printed on every statement: where and how money is rounded.
@@ -209,7 +211,8 @@ impl FromStr for Period {
             return Err(bad());
         }
         let year: i32 = y.parse().map_err(|_| bad())?;
-        let digits = |t: &str| t.len() <= 2 && !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
+        let digits =
+            |t: &str| t.len() <= 2 && !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
         if let Some(q) = rest.strip_prefix('Q').or_else(|| rest.strip_prefix('q')) {
             if q.len() != 1 || !digits(q) {
                 return Err(bad());
@@ -289,7 +292,9 @@ impl QtyRow {
 
     /// Units sold net of refunds.
     pub fn net_sold(&self) -> Quantity {
-        self.sold.checked_sub(self.refunded).unwrap_or(Quantity::ZERO)
+        self.sold
+            .checked_sub(self.refunded)
+            .unwrap_or(Quantity::ZERO)
     }
 }
 

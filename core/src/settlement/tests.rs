@@ -32,7 +32,9 @@ fn periods_parse_print_and_tile_vietnam_days() {
     assert_eq!(q4.end_day(), ymd(2027, 1, 1));
     assert_eq!(q4.next().to_string(), "2027-Q1");
     assert_eq!(q4.prev().to_string(), "2026-Q3");
-    for bad in ["2026-13", "2026-00", "2026-1", "26-11", "2026-Q5", "2026-Q0", "2026/11", "", "2026-11x"] {
+    for bad in [
+        "2026-13", "2026-00", "2026-1", "26-11", "2026-Q5", "2026-Q0", "2026/11", "", "2026-11x",
+    ] {
         assert!(bad.parse::<Period>().is_err(), "{bad}");
     }
     let e = "x".parse::<Period>().unwrap_err().refusal();
@@ -278,5 +280,8 @@ fn same_inputs_same_bytes() {
     assert_eq!(payout_memo(42, "2026-11".parse().unwrap()), "QT42 202611");
     assert_eq!(payout_memo(7, "2026-Q4".parse().unwrap()), "QT7 2026Q4");
     let memo = payout_memo(42, "2026-11".parse().unwrap());
-    assert_eq!(crate::vietqr::clean_memo(&memo).as_deref(), Some(memo.as_str()));
+    assert_eq!(
+        crate::vietqr::clean_memo(&memo).as_deref(),
+        Some(memo.as_str())
+    );
 }

@@ -225,7 +225,9 @@ pub async fn balances(
     q: web::Query<ListQuery>,
 ) -> Result<web::Json<Vec<Balance>>, ApiError> {
     let f = filter_of(&caller, &q)?;
-    let rows = state.read(move |c| Ok(settlement::balances(c, &f)?)).await?;
+    let rows = state
+        .read(move |c| Ok(settlement::balances(c, &f)?))
+        .await?;
     Ok(web::Json(rows))
 }
 
@@ -448,7 +450,16 @@ pub async fn adjust(
     check_outlet_staff(&caller, &view.statement)?;
     let (sid, by, b) = (view.statement.id, caller.id, body.into_inner());
     let id = state
-        .write(move |c| Ok(workflow::adjust(c, sid, b.amount, &b.reason, by, Utc::now())?))
+        .write(move |c| {
+            Ok(workflow::adjust(
+                c,
+                sid,
+                b.amount,
+                &b.reason,
+                by,
+                Utc::now(),
+            )?)
+        })
         .await?;
     Ok(HttpResponse::Created().json(AdjustmentCreated { id }))
 }
@@ -577,14 +588,17 @@ pub fn batch_csv(items: &[BatchItem]) -> Result<Vec<u8>, ApiError> {
         w.write_record([
             (i + 1).to_string(),
             it.bank_account.clone().unwrap_or_default(),
-            it.bank_holder.clone().unwrap_or_else(|| it.producer_name.clone()),
+            it.bank_holder
+                .clone()
+                .unwrap_or_else(|| it.producer_name.clone()),
             it.bank_bin.clone().unwrap_or_default(),
             it.amount.to_string(),
             it.memo.clone(),
         ])
         .map_err(ApiError::internal)?;
     }
-    w.into_inner().map_err(|e| ApiError::internal(anyhow::anyhow!("{e}")))
+    w.into_inner()
+        .map_err(|e| ApiError::internal(anyhow::anyhow!("{e}")))
 }
 
 /// The payout batch as CSV in a bank bulk-transfer layout.

@@ -250,14 +250,34 @@ pub async fn statement_page(
     let stock: Vec<_> = v.lines.iter().filter(|l| l.kind == "stock").collect();
     let other: Vec<_> = v.lines.iter().filter(|l| l.kind != "stock").collect();
     let money: Vec<(&str, &str, i64)> = vec![
-        ("Doanh thu gộp (gồm VAT, sau chiết khấu)", "Gross sales (VAT incl., after discounts)", s.gross),
+        (
+            "Doanh thu gộp (gồm VAT, sau chiết khấu)",
+            "Gross sales (VAT incl., after discounts)",
+            s.gross,
+        ),
         ("Hoàn trả", "Refunds", s.refunds),
         ("Doanh thu thuần", "Net sales", s.net_sales),
-        ("Hao hụt điểm bán chịu (trả chủ thể)", "Losses the outlet bears (paid to producer)", s.outlet_losses),
+        (
+            "Hao hụt điểm bán chịu (trả chủ thể)",
+            "Losses the outlet bears (paid to producer)",
+            s.outlet_losses,
+        ),
         ("Hoa hồng điểm bán", "Outlet commission", s.commission),
-        ("Phần chủ thể được hưởng", "Producer's share", s.producer_share),
-        ("Hao hụt chủ thể chịu (không trả)", "Losses the producer bears (not paid)", s.producer_losses),
-        ("Điều chỉnh kỳ trước", "Adjustments of earlier statements", s.adjustments),
+        (
+            "Phần chủ thể được hưởng",
+            "Producer's share",
+            s.producer_share,
+        ),
+        (
+            "Hao hụt chủ thể chịu (không trả)",
+            "Losses the producer bears (not paid)",
+            s.producer_losses,
+        ),
+        (
+            "Điều chỉnh kỳ trước",
+            "Adjustments of earlier statements",
+            s.adjustments,
+        ),
         ("Chuyển từ kỳ trước", "Carried in", s.carried_in),
         ("Tổng phải trả", "Total due", s.total_due),
         ("Chuyển sang kỳ sau", "Carried forward", s.carried_forward),
@@ -371,7 +391,11 @@ pub async fn statement_page(
     };
     html_page(page(
         lang,
-        t(lang, "Bảng quyết toán ký gửi", "Consignment settlement statement"),
+        t(
+            lang,
+            "Bảng quyết toán ký gửi",
+            "Consignment settlement statement",
+        ),
         Some(&me),
         body,
     ))
@@ -426,10 +450,16 @@ pub async fn approve_submit(
     id: web::Path<i32>,
     f: CsrfForm<Empty>,
 ) -> HttpResponse {
-    step(&state, &f.me, id.into_inner(), |c, id, by| {
-        workflow::approve(c, id, by, Utc::now())?;
-        Ok(())
-    }, is_staff)
+    step(
+        &state,
+        &f.me,
+        id.into_inner(),
+        |c, id, by| {
+            workflow::approve(c, id, by, Utc::now())?;
+            Ok(())
+        },
+        is_staff,
+    )
     .await
 }
 
@@ -439,10 +469,16 @@ pub async fn confirm_submit(
     id: web::Path<i32>,
     f: CsrfForm<Empty>,
 ) -> HttpResponse {
-    step(&state, &f.me, id.into_inner(), |c, id, by| {
-        workflow::confirm(c, id, by, Utc::now())?;
-        Ok(())
-    }, is_owner)
+    step(
+        &state,
+        &f.me,
+        id.into_inner(),
+        |c, id, by| {
+            workflow::confirm(c, id, by, Utc::now())?;
+            Ok(())
+        },
+        is_owner,
+    )
     .await
 }
 
@@ -453,10 +489,16 @@ pub async fn dispute_submit(
     f: CsrfForm<CommentForm>,
 ) -> HttpResponse {
     let comment = f.form.comment.clone();
-    step(&state, &f.me, id.into_inner(), move |c, id, by| {
-        workflow::dispute(c, id, &comment, by, Utc::now())?;
-        Ok(())
-    }, is_owner)
+    step(
+        &state,
+        &f.me,
+        id.into_inner(),
+        move |c, id, by| {
+            workflow::dispute(c, id, &comment, by, Utc::now())?;
+            Ok(())
+        },
+        is_owner,
+    )
     .await
 }
 
@@ -467,10 +509,16 @@ pub async fn pay_submit(
     f: CsrfForm<PayForm>,
 ) -> HttpResponse {
     let reference = f.form.reference.clone();
-    step(&state, &f.me, id.into_inner(), move |c, id, by| {
-        workflow::pay(c, id, &reference, by, Utc::now())?;
-        Ok(())
-    }, is_staff)
+    step(
+        &state,
+        &f.me,
+        id.into_inner(),
+        move |c, id, by| {
+            workflow::pay(c, id, &reference, by, Utc::now())?;
+            Ok(())
+        },
+        is_staff,
+    )
     .await
 }
 
@@ -503,15 +551,24 @@ pub async fn statement_csv(
 pub fn statement_csv_bytes(v: &StatementView) -> Result<Vec<u8>, ApiError> {
     let mut w = csv::Writer::from_writer(vec![0xEF, 0xBB, 0xBF]);
     let mut put = |r: Vec<String>| w.write_record(r).map_err(ApiError::internal);
-    put(
-        [
-            "kind", "product", "lot", "opening", "received", "transferred_in",
-            "transferred_out", "sold", "refunded", "returned", "written_off", "closing",
-            "amount", "reference",
-        ]
-        .map(str::to_owned)
-        .to_vec(),
-    )?;
+    put([
+        "kind",
+        "product",
+        "lot",
+        "opening",
+        "received",
+        "transferred_in",
+        "transferred_out",
+        "sold",
+        "refunded",
+        "returned",
+        "written_off",
+        "closing",
+        "amount",
+        "reference",
+    ]
+    .map(str::to_owned)
+    .to_vec())?;
     for l in &v.lines {
         put(vec![
             l.kind.clone(),
@@ -653,7 +710,9 @@ pub async fn batch_csv(
     };
     match state.read(move |c| Ok(api::batch(c, outlet)?)).await {
         Ok(items) => match api::batch_csv(&items) {
-            Ok(b) => HttpResponse::Ok().content_type("text/csv; charset=utf-8").body(b),
+            Ok(b) => HttpResponse::Ok()
+                .content_type("text/csv; charset=utf-8")
+                .body(b),
             Err(e) => forms::failure(&me, &e),
         },
         Err(e) => forms::failure(&me, &e),
@@ -676,7 +735,10 @@ pub async fn vietqr_png(
     }
     let (sid, outlet) = (v.statement.id, v.statement.outlet_id);
     let payload = match state.read(move |c| Ok(api::batch(c, outlet)?)).await {
-        Ok(items) => items.into_iter().find(|i| i.statement_id == sid).and_then(|i| i.vietqr),
+        Ok(items) => items
+            .into_iter()
+            .find(|i| i.statement_id == sid)
+            .and_then(|i| i.vietqr),
         Err(e) => return forms::failure(&me, &e),
     };
     match payload.map(|p| api::qr_png(&p)) {
@@ -690,7 +752,11 @@ pub async fn vietqr_png(
 #[get("/portal")]
 pub async fn portal_page(state: web::Data<AppState>, me: WebUser) -> HttpResponse {
     let lang = me.lang;
-    let Some(producer) = me.user.producer_id.filter(|_| me.user.role == Role::Producer) else {
+    let Some(producer) = me
+        .user
+        .producer_id
+        .filter(|_| me.user.role == Role::Producer)
+    else {
         return forms::failure(&me, &ApiError::not_found());
     };
     let found = state

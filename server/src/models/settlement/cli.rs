@@ -39,7 +39,9 @@ pub fn run(db: &Db, period: &str, outlet: Option<i32>) -> anyhow::Result<bool> {
             }
             RunOutcome::Fixed(id) => {
                 fixed += 1;
-                println!("producer {producer} outlet {outlet}: statement {id} already approved, unchanged");
+                println!(
+                    "producer {producer} outlet {outlet}: statement {id} already approved, unchanged"
+                );
             }
             RunOutcome::NotDue => not_due += 1,
             RunOutcome::Refused(m) => {

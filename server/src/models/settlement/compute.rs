@@ -9,8 +9,8 @@ use ocop_core::money::{Dong, Quantity};
 use ocop_core::refusal::Refusal;
 use ocop_core::sale::{ReceiptNo, ReceiptRef};
 use ocop_core::settlement::{
-    Money, MoneyInput, Period, QtyRow, ROUNDING_RULE_EN, ROUNDING_RULE_VI, RowMoney, Status,
-    Step, Terms, compute_money,
+    Money, MoneyInput, Period, QtyRow, ROUNDING_RULE_EN, ROUNDING_RULE_VI, RowMoney, Status, Step,
+    Terms, compute_money,
 };
 use ocop_core::stock::{ConsignmentTerms, LedgerKind, LossBearer, SettlementPeriod};
 use serde::Serialize;
@@ -165,7 +165,12 @@ fn previous(
 
 /// Is a sale (or refund) of `at`, received at `received`, inside the
 /// cumulative set of a statement whose period ends at `end` with `cutoff`?
-fn within(at: NaiveDateTime, received: NaiveDateTime, end: NaiveDateTime, cutoff: NaiveDateTime) -> bool {
+fn within(
+    at: NaiveDateTime,
+    received: NaiveDateTime,
+    end: NaiveDateTime,
+    cutoff: NaiveDateTime,
+) -> bool {
     at < end && received <= cutoff
 }
 
@@ -239,7 +244,15 @@ pub fn compute(
         return refuse(fixed(s));
     }
     let cutoff = ts(now) - TimeDelta::seconds(CUTOFF_MARGIN_SECONDS);
-    let figures = figures(conn, producer_id, outlet_id, period, &agreement, &before, cutoff)?;
+    let figures = figures(
+        conn,
+        producer_id,
+        outlet_id,
+        period,
+        &agreement,
+        &before,
+        cutoff,
+    )?;
     let id = store(
         conn,
         &figures,
@@ -271,46 +284,29 @@ fn figures(
     let prev_doc_end = before.window.map(|(e, c)| e.min(c));
 
     // Sales and refunds held: in this cumulative set and not the previous.
-    let held_sales = held(conn, outlet_id, end, cutoff, before.window, true)?;
-    let held_refunds = held(conn, outlet_id, end, cutoff, before.window, false)?;
-    let sale_ids: Vec<i32> = held_sales.iter().map(|h| h.id).collect();
-    let refund_ids: Vec<i32> = held_refunds.iter().map(|h| h.id).collect();
-
-    // The producer's lines of those sales and refunds.
-    let mut sold_lines: Vec<(i32, i32, i64, i64)> = Vec::new(); // sale, product, qty, amount
-    for chunk in sale_ids.chunks(500) {
-        sold_lines.extend(
-            sale_lines::table
-                .inner_join(products::table.on(products::id.eq(sale_lines::product_id)))
-                .filter(products::producer_id.eq(producer_id))
-                .filter(sale_lines::sale_id.eq_any(chunk))
-                .select((
-                    sale_lines::sale_id,
-                    sale_lines::product_id,
-                    sale_lines::qty_milli,
-                    sale_lines::amount,
-                ))
-                .load::<(i32, i32, i64, i64)>(conn)?,
-        );
-    }
-    let mut refunded_lines: Vec<(i32, i32, i64, i64)> = Vec::new();
-    for chunk in refund_ids.chunks(500) {
-        refunded_lines.extend(
-            refund_lines::table
-                .inner_join(products::table.on(products::id.eq(refund_lines::product_id)))
-                .filter(products::producer_id.eq(producer_id))
-                .filter(refund_lines::refund_id.eq_any(chunk))
-                .select((
-                    refund_lines::refund_id,
-                    refund_lines::product_id,
-                    refund_lines::qty_milli,
-                    refund_lines::amount,
-                ))
-                .load::<(i32, i32, i64, i64)>(conn)?,
-        );
-    }
-    let sale_ref: BTreeMap<String, &Held> =
-        held_sales.iter().map(|h| (h.reference.clone(), h)).collect();
+    // The producer's lines of them: (sale or refund, product, qty, amount).
+    let (held_sales, sold_lines) = held(
+        conn,
+        outlet_id,
+        producer_id,
+        end,
+        cutoff,
+        before.window,
+        true,
+    )?;
+    let (held_refunds, refunded_lines) = held(
+        conn,
+        outlet_id,
+        producer_id,
+        end,
+        cutoff,
+        before.window,
+        false,
+    )?;
+    let sale_ref: BTreeMap<String, &Held> = held_sales
+        .iter()
+        .map(|h| (h.reference.clone(), h))
+        .collect();
     let refund_ref: BTreeMap<String, &Held> = held_refunds
         .iter()
         .map(|h| (h.reference.clone(), h))
@@ -321,13 +317,26 @@ fn figures(
         .filter(led::outlet_id.eq(outlet_id))
         .filter(led::owner_producer_id.eq(producer_id))
         .into_boxed();
-    if let Some(lo) = prev_doc_end.into_iter().chain(before.window.map(|w| w.1)).min() {
+    if let Some(lo) = prev_doc_end
+        .into_iter()
+        .chain(before.window.map(|w| w.1))
+        .min()
+    {
         // Sale entries are written with their sale; an hour's slack covers
         // a sale held by the previous statement whose entries were written
         // a moment after it was received.
         qe = qe.filter(led::created_at.ge(lo - TimeDelta::hours(1)));
     }
-    let entries: Vec<(i32, i32, i32, i64, String, Option<i32>, String, NaiveDateTime)> = qe
+    let entries: Vec<(
+        i32,
+        i32,
+        i32,
+        i64,
+        String,
+        Option<i32>,
+        String,
+        NaiveDateTime,
+    )> = qe
         .filter(led::created_at.le(cutoff + TimeDelta::hours(1)))
         .select((
             led::id,
@@ -420,9 +429,14 @@ fn figures(
     };
     for (label, from_receipts, from_ledger) in [
         ("sale", receipts(&sold_lines, &held_sales), &ledger_sold),
-        ("refund", receipts(&refunded_lines, &held_refunds), &ledger_refunded),
+        (
+            "refund",
+            receipts(&refunded_lines, &held_refunds),
+            &ledger_refunded,
+        ),
     ] {
-        let keys: BTreeSet<&(String, i32)> = from_receipts.keys().chain(from_ledger.keys()).collect();
+        let keys: BTreeSet<&(String, i32)> =
+            from_receipts.keys().chain(from_ledger.keys()).collect();
         for k in keys {
             let a = from_receipts.get(k).copied().unwrap_or(0);
             let b = from_ledger.get(k).copied().unwrap_or(0);
@@ -442,7 +456,12 @@ fn figures(
     }
 
     // Prices: retail at the period's end, payout from the lot's receipt.
-    let product_ids: Vec<i32> = rows.keys().map(|k| k.0).collect::<BTreeSet<_>>().into_iter().collect();
+    let product_ids: Vec<i32> = rows
+        .keys()
+        .map(|k| k.0)
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
     let mut names: BTreeMap<i32, (String, i64)> = BTreeMap::new();
     let mut retail: BTreeMap<i32, i64> = BTreeMap::new();
     for chunk in product_ids.chunks(500) {
@@ -467,7 +486,12 @@ fn figures(
             retail.insert(id, price);
         }
     }
-    let lot_ids: Vec<i32> = rows.keys().map(|k| k.1).collect::<BTreeSet<_>>().into_iter().collect();
+    let lot_ids: Vec<i32> = rows
+        .keys()
+        .map(|k| k.1)
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
     let mut lot_codes: BTreeMap<i32, String> = BTreeMap::new();
     for chunk in lot_ids.chunks(500) {
         lot_codes.extend(
@@ -477,7 +501,10 @@ fn figures(
                 .load::<(i32, String)>(conn)?,
         );
     }
-    let terms_code: ConsignmentTerms = agreement.terms.parse().unwrap_or(ConsignmentTerms::Commission);
+    let terms_code: ConsignmentTerms = agreement
+        .terms
+        .parse()
+        .unwrap_or(ConsignmentTerms::Commission);
     let terms = match terms_code {
         ConsignmentTerms::Commission => Terms::Commission {
             bp: agreement.commission_bp.unwrap_or(0),
@@ -600,7 +627,10 @@ fn figures(
             corrects_statement_id: Some(*corrects),
         });
     }
-    let loss_bearer: LossBearer = agreement.loss_bearer.parse().unwrap_or(LossBearer::Producer);
+    let loss_bearer: LossBearer = agreement
+        .loss_bearer
+        .parse()
+        .unwrap_or(LossBearer::Producer);
     let money = compute_money(&MoneyInput {
         terms,
         outlet_bears_losses: loss_bearer == LossBearer::Outlet,
@@ -620,7 +650,9 @@ fn figures(
         outlet_id,
         period: period.to_string(),
         terms: terms_code.code().to_owned(),
-        commission_bp: agreement.commission_bp.filter(|_| terms != Terms::PayoutPrice),
+        commission_bp: agreement
+            .commission_bp
+            .filter(|_| terms != Terms::PayoutPrice),
         loss_bearer: loss_bearer.code().to_owned(),
         min_payout: agreement.min_payout,
         money,
@@ -645,7 +677,12 @@ fn fixed(s: &Statement) -> Refusal {
 }
 
 fn discrepancy(problems: &[String]) -> Refusal {
-    let list = problems.iter().take(50).cloned().collect::<Vec<_>>().join("; ");
+    let list = problems
+        .iter()
+        .take(50)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join("; ");
     Refusal::conflict(
         "ledger_discrepancy",
         format!("Số liệu kho không khớp, không lập được bảng quyết toán: {list}"),
@@ -653,19 +690,27 @@ fn discrepancy(problems: &[String]) -> Refusal {
     )
 }
 
-/// Sales (or refunds) at the outlet held by a statement ending at `end`
-/// with `cutoff`, less those the previous window held.
+/// The lines of the producer's goods in sales (or refunds) at the outlet
+/// held by a statement ending at `end` with `cutoff`, less those the
+/// previous window held: the receipts (each once) and their lines
+/// `(receipt id, product, qty, amount)`.
+#[expect(clippy::type_complexity, reason = "rows as loaded")]
 fn held(
     conn: &mut DbConn,
     outlet_id: i32,
+    producer_id: i32,
     end: NaiveDateTime,
     cutoff: NaiveDateTime,
     prev: Option<(NaiveDateTime, NaiveDateTime)>,
     sales_not_refunds: bool,
-) -> QueryResult<Vec<Held>> {
-    let rows: Vec<(i32, i32, i64, NaiveDateTime, NaiveDateTime)> = if sales_not_refunds {
-        let mut qs = sales::table
+) -> QueryResult<(Vec<Held>, Vec<(i32, i32, i64, i64)>)> {
+    type Row = (i32, i32, i64, NaiveDateTime, NaiveDateTime, i32, i64, i64);
+    let rows: Vec<Row> = if sales_not_refunds {
+        let mut qs = sale_lines::table
+            .inner_join(sales::table)
+            .inner_join(products::table.on(products::id.eq(sale_lines::product_id)))
             .filter(sales::outlet_id.eq(outlet_id))
+            .filter(products::producer_id.eq(producer_id))
             .filter(sales::sold_at.lt(end))
             .filter(sales::received_at.le(cutoff))
             .into_boxed();
@@ -678,12 +723,18 @@ fn held(
             sales::receipt_no,
             sales::sold_at,
             sales::received_at,
+            sale_lines::product_id,
+            sale_lines::qty_milli,
+            sale_lines::amount,
         ))
-        .order(sales::id)
+        .order((sales::id, sale_lines::line_no))
         .load(conn)?
     } else {
-        let mut qr = refunds::table
+        let mut qr = refund_lines::table
+            .inner_join(refunds::table)
+            .inner_join(products::table.on(products::id.eq(refund_lines::product_id)))
             .filter(refunds::outlet_id.eq(outlet_id))
+            .filter(products::producer_id.eq(producer_id))
             .filter(refunds::refunded_at.lt(end))
             .filter(refunds::received_at.le(cutoff))
             .into_boxed();
@@ -696,21 +747,29 @@ fn held(
             refunds::receipt_no,
             refunds::refunded_at,
             refunds::received_at,
+            refund_lines::product_id,
+            refund_lines::qty_milli,
+            refund_lines::amount,
         ))
-        .order(refunds::id)
+        .order((refunds::id, refund_lines::seq))
         .load(conn)?
     };
-    Ok(rows
-        .into_iter()
-        .filter(|(_, _, _, at, recv)| {
-            within(*at, *recv, end, cutoff) && prev.is_none_or(|(pe, pc)| !within(*at, *recv, pe, pc))
-        })
-        .map(|(id, till, no, at, _)| Held {
-            id,
-            reference: receipt_ref(till, no),
-            at,
-        })
-        .collect())
+    let mut held: Vec<Held> = Vec::new();
+    let mut lines = Vec::with_capacity(rows.len());
+    for (id, till, no, at, recv, product, qty, amount) in rows {
+        if !within(at, recv, end, cutoff) || prev.is_some_and(|(pe, pc)| within(at, recv, pe, pc)) {
+            continue;
+        }
+        if held.last().is_none_or(|h| h.id != id) {
+            held.push(Held {
+                id,
+                reference: receipt_ref(till, no),
+                at,
+            });
+        }
+        lines.push((id, product, qty, amount));
+    }
+    Ok((held, lines))
 }
 
 #[expect(clippy::too_many_arguments, reason = "one statement's whole header")]
@@ -768,7 +827,9 @@ fn store(
     let id = match same {
         Some(s) => {
             diesel::delete(sl::table.filter(sl::statement_id.eq(s.id))).execute(conn)?;
-            diesel::update(ss::table.find(s.id)).set(values).execute(conn)?;
+            diesel::update(ss::table.find(s.id))
+                .set(values)
+                .execute(conn)?;
             s.id
         }
         None => diesel::insert_into(ss::table)
@@ -830,10 +891,13 @@ fn store(
 /// SHA-256, to compare byte for byte with what was stored.
 pub fn recompute_figures(conn: &mut DbConn, id: i32) -> Result<(String, String), ModelError> {
     let s = find(conn, id)?;
-    let period: Period = s.period.parse().map_err(|e: ocop_core::settlement::SettlementError| {
-        use ocop_core::i18n::UserError as _;
-        ModelError::Refused(e.refusal())
-    })?;
+    let period: Period =
+        s.period
+            .parse()
+            .map_err(|e: ocop_core::settlement::SettlementError| {
+                use ocop_core::i18n::UserError as _;
+                ModelError::Refused(e.refusal())
+            })?;
     let agreement = crate::models::stock::agreement::find(conn, s.agreement_id)?;
     let prev = match s.prev_statement_id {
         Some(p) => Some(find(conn, p)?),
@@ -847,7 +911,15 @@ pub fn recompute_figures(conn: &mut DbConn, id: i32) -> Result<(String, String),
         statement: prev,
         window,
     };
-    let f = figures(conn, s.producer_id, s.outlet_id, period, &agreement, &before, s.cutoff_at)?;
+    let f = figures(
+        conn,
+        s.producer_id,
+        s.outlet_id,
+        period,
+        &agreement,
+        &before,
+        s.cutoff_at,
+    )?;
     Ok(f.canonical())
 }
 

@@ -10,7 +10,9 @@ use diesel::prelude::*;
 use serde::Serialize;
 
 use crate::db::DbConn;
-use crate::db::schema::{outlets, products, refund_lines, refunds, sale_lines, sales, stock_on_hand};
+use crate::db::schema::{
+    outlets, products, refund_lines, refunds, sale_lines, sales, stock_on_hand,
+};
 
 /// Days of sales the rate is taken over.
 pub const RATE_DAYS: i64 = 28;
@@ -153,9 +155,8 @@ pub fn overview(
         .map(|((outlet_id, product_id), on_hand_milli)| {
             let sold_recent_milli = recent.get(&(outlet_id, product_id)).copied().unwrap_or(0);
             // on hand ÷ (sold ÷ days) = on hand × days ÷ sold.
-            let days_of_cover = (sold_recent_milli > 0).then(|| {
-                on_hand_milli.max(0).saturating_mul(RATE_DAYS) / sold_recent_milli
-            });
+            let days_of_cover = (sold_recent_milli > 0)
+                .then(|| on_hand_milli.max(0).saturating_mul(RATE_DAYS) / sold_recent_milli);
             let (product_name, unit) = names.get(&product_id).cloned().unwrap_or_default();
             StockAt {
                 outlet_id,

@@ -176,7 +176,10 @@ pub fn pay(
         return refuse(no_bank_account());
     };
     record(conn, &s, Step::Paid, reference, Some(by), now)?;
-    let period: Period = s.period.parse().map_err(|_| ModelError::Refused(no_bank_account()))?;
+    let period: Period = s
+        .period
+        .parse()
+        .map_err(|_| ModelError::Refused(no_bank_account()))?;
     diesel::insert_into(sp::table)
         .values((
             sp::statement_id.eq(id),
