@@ -184,7 +184,9 @@ impl Period {
     pub fn for_run(month: Period, kind: SettlementPeriod) -> Option<Period> {
         match (month.kind, kind) {
             (a, b) if a == b => Some(month),
-            (SettlementPeriod::Monthly, SettlementPeriod::Quarterly) => (month.index % 3 == 0)
+            (SettlementPeriod::Monthly, SettlementPeriod::Quarterly) => month
+                .index
+                .is_multiple_of(3)
                 .then(|| Period::quarter(month.year, month.index / 3))
                 .flatten(),
             _ => None,

@@ -602,16 +602,11 @@ pub fn statement_csv_bytes(v: &StatementView) -> Result<Vec<u8>, ApiError> {
         ("carried_forward", s.carried_forward),
         ("net_payable", s.net_payable),
     ] {
-        let mut r = vec![String::new(); 14];
-        if let (Some(a0), Some(a12)) = (r.get_mut(0), Some(a.to_string())) {
-            *a0 = format!("money:{k}");
-            if let Some(x) = r.get_mut(12) {
-                *x = a12;
-            }
-        }
+        let mut r = vec![format!("money:{k}")];
+        r.extend(std::iter::repeat_n(String::new(), 11));
+        r.extend([a.to_string(), String::new()]);
         put(r)?;
     }
-    drop(put);
     w.into_inner()
         .map_err(|e| ApiError::internal(anyhow::anyhow!("{e}")))
 }

@@ -10,7 +10,7 @@
 
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use diesel::prelude::*;
-use ocop_core::money::{Dong, Quantity, VatRate};
+use ocop_core::money::{Dong, VatRate};
 use ocop_core::sale::{CartLine, Payment, Restock, Sale, SaleBuilder, SaleHeader};
 use ocop_core::settlement::Period;
 use ocop_core::stock::SettlementPeriod;
@@ -20,7 +20,7 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 use crate::sales_common::{
-    Item, Till, db, outlet_id, post_refund, post_sale, register_till, to_json,
+    Item, Till, cart, db, outlet_id, post_refund, post_sale, register_till, to_json,
 };
 
 const PRICE: i64 = 150_000;
@@ -52,17 +52,9 @@ async fn document(app: &TestApp, token: &str, body: Value) -> Value {
 
 fn line(item: &Item, qty: i64, discount: i64) -> CartLine {
     CartLine {
-        product_id: item.id,
-        lot_code: None,
-        name: item.name.clone(),
-        unit: item.unit.clone(),
-        group: item.group.clone(),
-        qty: Quantity::from_units(qty).unwrap(),
-        unit_price: Dong::new(item.price),
-        catalogue_price: Some(Dong::new(item.price)),
         discount: Dong::new(discount),
         discount_reason: (discount > 0).then(|| "Khách quen".to_owned()),
-        vat_rate: item.vat,
+        ..cart(item, qty)
     }
 }
 

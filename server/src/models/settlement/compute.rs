@@ -327,7 +327,7 @@ fn figures(
         // a moment after it was received.
         qe = qe.filter(led::created_at.ge(lo - TimeDelta::hours(1)));
     }
-    let entries: Vec<(
+    type Entry = (
         i32,
         i32,
         i32,
@@ -336,7 +336,8 @@ fn figures(
         Option<i32>,
         String,
         NaiveDateTime,
-    )> = qe
+    );
+    let entries: Vec<Entry> = qe
         .filter(led::created_at.le(cutoff + TimeDelta::hours(1)))
         .select((
             led::id,
