@@ -11,6 +11,7 @@ pub mod money;
 mod openapi;
 pub mod refusal;
 pub mod sale;
+pub mod settlement;
 pub mod stock;
 pub mod tax_code;
 pub mod text;

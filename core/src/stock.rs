@@ -56,6 +56,8 @@ macro_rules! code_enum {
     };
 }
 
+pub(crate) use code_enum;
+
 /// A stored code that is not in its list (a corrupt row or a bad request).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("unknown code {0:?}")]

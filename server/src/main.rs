@@ -48,6 +48,19 @@ enum Command {
     /// Sales journal tools.
     #[command(subcommand)]
     Journal(JournalCommand),
+    /// Compute the draft consignment settlement statements of a month for
+    /// every producer × outlet with an agreement (approved ones are left as
+    /// they are), with a progress bar. Exits 1 if any pair was refused
+    /// (a ledger discrepancy, or the previous statement not approved).
+    Settle {
+        /// The month, e.g. 2026-11 (quarterly agreements settle with the
+        /// last month of their quarter).
+        #[arg(long)]
+        period: String,
+        /// Only this outlet (id).
+        #[arg(long)]
+        outlet: Option<i32>,
+    },
     /// Import producers or products from a UTF-8 CSV file (docs/catalogue-csv.md):
     /// all rows or none; every bad row is listed with its line number.
     Import {
@@ -158,6 +171,13 @@ fn main() -> anyhow::Result<()> {
         Command::Journal(JournalCommand::Verify { till }) => {
             let state = startup::prepare(config)?;
             if !ocop_server::models::sale::journal::run_cli(&state.db, till)? {
+                std::process::exit(1);
+            }
+            Ok(())
+        }
+        Command::Settle { period, outlet } => {
+            let state = startup::prepare(config)?;
+            if !ocop_server::models::settlement::cli::run(&state.db, &period, outlet)? {
                 std::process::exit(1);
             }
             Ok(())

@@ -50,6 +50,7 @@ pub mod products;
 pub mod refunds;
 pub mod sales;
 pub mod scan;
+pub mod settlements;
 pub mod shifts;
 pub mod stock;
 pub mod stock_documents;
@@ -126,7 +127,21 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(payments::confirm)
             .service(payments::bank_notification)
             .service(einvoices::for_sale)
-            .service(einvoices::day),
+            .service(einvoices::day)
+            // settlement (issue 13)
+            .service(settlements::run)
+            .service(settlements::list)
+            .service(settlements::balances)
+            .service(settlements::payout_batch)
+            .service(settlements::payout_batch_csv)
+            .service(settlements::get_one)
+            .service(settlements::verify)
+            .service(settlements::approve)
+            .service(settlements::confirm)
+            .service(settlements::dispute)
+            .service(settlements::pay)
+            .service(settlements::adjust)
+            .service(settlements::vietqr_png),
     );
 }
 
@@ -149,6 +164,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         (name = "catalogue", description = "Producers, products, outlets and reference lists"),
         (name = "sales", description = "Tills, sale ingest, the journal, refunds, shifts, payments and e-invoice data"),
         (name = "stock", description = "Consignment agreements, stock documents, the stock ledger, reports and alerts"),
+        (name = "settlement", description = "Consignment settlement statements, their workflow and payouts"),
     )
 )]
 pub struct ApiDoc;

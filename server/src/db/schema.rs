@@ -412,6 +412,7 @@ diesel::table! {
         note -> Text,
         created_by -> Nullable<Integer>,
         created_at -> Timestamp,
+        min_payout -> BigInt,
     }
 }
 
@@ -544,6 +545,113 @@ diesel::table! {
 }
 
 diesel::joinable!(revoked_tokens -> users (user_id));
+// ---- settlement (issue 13): statements, lines, history, adjustments, payouts ----
+
+diesel::table! {
+    settlement_statements (id) {
+        id -> Integer,
+        producer_id -> Integer,
+        outlet_id -> Integer,
+        agreement_id -> Integer,
+        period -> Text,
+        period_start -> Date,
+        period_end -> Date,
+        prev_statement_id -> Nullable<Integer>,
+        status -> Text,
+        cutoff_at -> Timestamp,
+        terms -> Text,
+        commission_bp -> Nullable<Integer>,
+        loss_bearer -> Text,
+        min_payout -> BigInt,
+        gross -> BigInt,
+        refunds -> BigInt,
+        net_sales -> BigInt,
+        outlet_losses -> BigInt,
+        producer_losses -> BigInt,
+        commission -> BigInt,
+        producer_share -> BigInt,
+        adjustments -> BigInt,
+        carried_in -> BigInt,
+        total_due -> BigInt,
+        net_payable -> BigInt,
+        carried_forward -> BigInt,
+        rounding_rule -> Text,
+        figures -> Text,
+        figures_sha256 -> Text,
+        computed_by -> Nullable<Integer>,
+        computed_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    settlement_lines (id) {
+        id -> Integer,
+        statement_id -> Integer,
+        line_no -> Integer,
+        kind -> Text,
+        product_id -> Nullable<Integer>,
+        lot_id -> Nullable<Integer>,
+        lot_code -> Text,
+        name -> Text,
+        opening_milli -> BigInt,
+        received_milli -> BigInt,
+        transferred_in_milli -> BigInt,
+        transferred_out_milli -> BigInt,
+        sold_milli -> BigInt,
+        refunded_milli -> BigInt,
+        returned_milli -> BigInt,
+        written_off_milli -> BigInt,
+        closing_milli -> BigInt,
+        retail_price -> BigInt,
+        payout_price -> Nullable<BigInt>,
+        amount -> BigInt,
+        reference -> Text,
+        original_at -> Nullable<Timestamp>,
+        corrects_statement_id -> Nullable<Integer>,
+    }
+}
+
+diesel::table! {
+    settlement_events (id) {
+        id -> Integer,
+        statement_id -> Integer,
+        step -> Text,
+        comment -> Text,
+        user_id -> Nullable<Integer>,
+        at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    settlement_adjustments (id) {
+        id -> Integer,
+        producer_id -> Integer,
+        outlet_id -> Integer,
+        corrects_statement_id -> Integer,
+        amount -> BigInt,
+        reason -> Text,
+        created_by -> Nullable<Integer>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    settlement_payouts (id) {
+        id -> Integer,
+        statement_id -> Integer,
+        amount -> BigInt,
+        bank_bin -> Text,
+        bank_account -> Text,
+        memo -> Text,
+        reference -> Text,
+        paid_by -> Nullable<Integer>,
+        paid_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(settlement_lines -> settlement_statements (statement_id));
+diesel::joinable!(settlement_events -> settlement_statements (statement_id));
+diesel::joinable!(settlement_payouts -> settlement_statements (statement_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     banks,
@@ -583,4 +691,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     shift_acknowledgements,
     daily_closings,
     revoked_tokens,
+    settlement_statements,
+    settlement_lines,
+    settlement_events,
+    settlement_adjustments,
+    settlement_payouts,
 );

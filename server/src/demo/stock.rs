@@ -49,6 +49,7 @@ pub(super) fn load(conn: &mut DbConn, today: NaiveDate) -> anyhow::Result<usize>
                     starts_on,
                     ends_on: None,
                     note: "Hợp đồng ký gửi mẫu (DEMO)".to_owned(),
+                    min_payout: 0,
                 },
                 Some(admin.id),
             )

@@ -12,6 +12,7 @@ pub mod reference;
 pub mod revoked;
 pub mod sale;
 pub mod settings;
+pub mod settlement;
 pub mod stock;
 pub mod till_catalogue;
 pub mod user;

@@ -15,6 +15,7 @@ pub mod producer_form;
 pub mod product_form;
 pub mod receipt;
 pub mod session;
+pub mod settlement;
 pub mod stock;
 pub mod stock_form;
 pub mod stock_moves;
@@ -76,7 +77,20 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(stock::alerts_page)
         .service(stock::movements_page)
         .service(stock::documents_page)
-        .service(stock_print::print_page);
+        .service(stock_print::print_page)
+        // settlement (issue 13): fixed paths before `/settlements/{id}`
+        .service(settlement::list_page)
+        .service(settlement::run_submit)
+        .service(settlement::batch_page)
+        .service(settlement::batch_csv)
+        .service(settlement::statement_page)
+        .service(settlement::statement_csv)
+        .service(settlement::vietqr_png)
+        .service(settlement::approve_submit)
+        .service(settlement::confirm_submit)
+        .service(settlement::dispute_submit)
+        .service(settlement::pay_submit)
+        .service(settlement::portal_page);
 }
 
 /// Remembers `?lang=en|vi` in a cookie so the choice follows the person.
@@ -116,6 +130,12 @@ pub async fn home(me: WebUser) -> HttpResponse {
                 li { a href="/catalogue/producers" { (t(lang, "Chủ thể OCOP", "OCOP producers")) } }
                 li { a href="/catalogue/outlets" { (t(lang, "Điểm bán", "Outlets")) } }
                 li { a href="/stock" { (t(lang, "Tồn kho, cảnh báo và chứng từ kho", "Stock, alerts and stock documents")) } }
+                @if me.user.role == crate::auth::Role::Producer {
+                    li { a href="/portal" { (t(lang, "Cổng chủ thể: tồn kho, doanh số, quyết toán", "Producer portal: stock, sales, statements")) } }
+                }
+                @if me.user.role != crate::auth::Role::Cashier {
+                    li { a href="/settlements" { (t(lang, "Quyết toán ký gửi", "Consignment settlement")) } }
+                }
                 li { a href="/api/docs/" { (t(lang, "Tài liệu API", "API documentation")) } }
             }
         }

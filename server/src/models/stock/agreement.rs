@@ -35,6 +35,9 @@ pub struct Agreement {
     pub created_by: Option<i32>,
     #[serde(serialize_with = "crate::models::utc::serialize")]
     pub created_at: NaiveDateTime,
+    /// Minimum payout in đồng: a settlement total below it carries to the
+    /// next statement.
+    pub min_payout: i64,
 }
 
 impl Agreement {
@@ -66,6 +69,10 @@ pub struct NewAgreement {
     pub ends_on: Option<NaiveDate>,
     #[serde(default)]
     pub note: String,
+    /// Minimum payout in đồng (default 0): a settlement total below it
+    /// carries to the next statement.
+    #[serde(default)]
+    pub min_payout: i64,
 }
 
 fn check(new: &NewAgreement) -> Result<(), Refusal> {
@@ -86,6 +93,14 @@ fn check(new: &NewAgreement) -> Result<(), Refusal> {
                 "Payout-price terms have no commission (the price is agreed on each goods-received line).",
             ));
         }
+    }
+    if new.min_payout < 0 {
+        return Err(Refusal::invalid(
+            "invalid_min_payout",
+            "Mức thanh toán tối thiểu không được âm.",
+            "The minimum payout cannot be negative.",
+        )
+        .on_field("min_payout"));
     }
     if new.ends_on.is_some_and(|end| end < new.starts_on) {
         return Err(Refusal::invalid(
@@ -136,6 +151,7 @@ pub fn create(
             ca::note.eq(new.note.trim()),
             ca::created_by.eq(by),
             ca::created_at.eq(Utc::now().naive_utc()),
+            ca::min_payout.eq(new.min_payout),
         ))
         .returning(ca::id)
         .get_result::<i32>(conn)?;

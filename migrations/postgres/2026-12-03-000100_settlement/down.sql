@@ -1,0 +1,10 @@
+DROP INDEX stock_ledger_owner;
+DROP TABLE settlement_payouts;
+DROP TABLE settlement_adjustments;
+DROP TABLE settlement_events;
+DROP TABLE settlement_lines;
+DROP TABLE settlement_statements;
+DROP FUNCTION settlement_append_only();
+DROP FUNCTION settlement_lines_fixed();
+DROP FUNCTION settlement_statements_fixed();
+ALTER TABLE consignment_agreements DROP COLUMN min_payout;
