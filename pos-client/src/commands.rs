@@ -241,7 +241,7 @@ pub fn sell(data_dir: &Path, args: &SellArgs) -> anyhow::Result<()> {
         std::thread::sleep(Duration::from_millis(ms));
     }
     let printed = match args.print.printer(&cfg) {
-        Some(p) => crate::receipt::print_sale(&p, &cfg, &sale, cat.outlet.as_ref(), false)
+        Some(p) => crate::receipt::print_sale(&p, &cfg, &sale, cat.outlet.as_ref(), false, None)
             .map_err(|e| format!("{e:#}")),
         None => Err(
             "không in (--printer none hoặc chưa cấu hình) / no printer (none or not configured)"
@@ -465,7 +465,8 @@ pub fn reprint(data_dir: &Path, args: &ReprintArgs) -> anyhow::Result<()> {
         refund.receipt_ref()
     } else {
         let sale: Sale = serde_json::from_str(&json)?;
-        crate::receipt::print_sale(&printer, &cfg, &sale, cat.outlet.as_ref(), true)?;
+        let known = crate::transfer::known_state(&store, sale.id)?;
+        crate::receipt::print_sale(&printer, &cfg, &sale, cat.outlet.as_ref(), true, known)?;
         sale.receipt_ref()
     };
     println!("Đã in lại phiếu {printed} (reprinted)");

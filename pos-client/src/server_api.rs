@@ -282,6 +282,19 @@ impl Server {
         })
     }
 
+    /// The outlet's transfers nobody has confirmed yet (any till), oldest
+    /// first.
+    pub fn pending_transfers(
+        &self,
+        auth: &Auth,
+        outlet_id: i32,
+    ) -> anyhow::Result<Vec<ocop_core::wire::PendingTransfer>> {
+        self.get_json(
+            auth,
+            &format!("/api/v1/outlets/{outlet_id}/pending-transfers"),
+        )
+    }
+
     /// The refunds of a sale the server holds, in receipt order.
     pub fn sale_refunds(
         &self,

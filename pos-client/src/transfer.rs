@@ -27,7 +27,7 @@ use anyhow::Context;
 use chrono::Utc;
 use ocop_core::refusal::Refusal;
 use ocop_core::sale::{PaymentMethod, Sale, TransferStatus};
-use ocop_core::wire::TransferState;
+use ocop_core::wire::{PendingTransfer, TransferState};
 use uuid::Uuid;
 
 use crate::config::TillConfig;
@@ -110,6 +110,51 @@ pub fn confirmation_of(store: &Store, sale_id: Uuid) -> anyhow::Result<Option<Co
         .record_json(OutboxKind::TransferConfirmation, &record_id(sale_id))?
         .map(|j| serde_json::from_str(&j).context("a queued confirmation"))
         .transpose()
+}
+
+/// The state of `sale_id`'s transfer this till knows of after the sale:
+/// confirmed by its cashier when a confirmation is queued or sent (the
+/// bank's word is only known by asking the server).
+pub fn known_state(store: &Store, sale_id: Uuid) -> anyhow::Result<Option<TransferStatus>> {
+    Ok(confirmation_of(store, sale_id)?.map(|_| TransferStatus::ConfirmedByCashier))
+}
+
+/// This till's transfers of the shift `shift_id` still pending as far as
+/// the till knows (sealed pending, no confirmation by its cashier), in
+/// receipt order: what works offline; the server's list
+/// ([`pending_on_server`]) also knows the bank's notices and other tills.
+pub fn pending_of_shift(store: &Store, shift_id: Uuid) -> anyhow::Result<Vec<PendingTransfer>> {
+    let mut out = Vec::new();
+    for json in store.receipts_of_shift(OutboxKind::Sale, &shift_id.to_string())? {
+        let sale: Sale = serde_json::from_str(&json).context("a stored sale")?;
+        if known_state(store, sale.id)?.is_some() {
+            continue;
+        }
+        for p in &sale.payments {
+            if let PaymentMethod::BankTransfer {
+                status: TransferStatus::Pending,
+                ..
+            } = p.method
+            {
+                out.push(PendingTransfer {
+                    sale_id: sale.id,
+                    receipt: sale.receipt_ref().to_string(),
+                    till_id: sale.till_id,
+                    sold_at: sale.sold_at,
+                    amount: p.amount,
+                    total: sale.total,
+                });
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The outlet's pending transfers as the server knows them (every till,
+/// the bank's notices included), [`ASK_TIMEOUT`].
+pub fn pending_on_server(cfg: &TillConfig) -> anyhow::Result<Vec<PendingTransfer>> {
+    let server = Server::new(&cfg.server_url, ASK_TIMEOUT)?;
+    server.pending_transfers(&cfg.till_auth(), cfg.outlet_id)
 }
 
 /// The sale named by `r`: this till's own from the store (offline too),

@@ -168,6 +168,8 @@ pub struct App {
     pub parked_pick: usize,
     pub refund: Option<refund::RefundDraft>,
     pub shift_summary: Option<ShiftSummary>,
+    /// The shift's transfers still awaiting confirmation (F7 screen).
+    pub pending_transfers: Vec<ocop_core::wire::PendingTransfer>,
     pub count: shift::CountDraft,
     pub message: String,
     pub printer: Option<PrinterArgs>,
@@ -219,6 +221,7 @@ impl App {
             parked_pick: 0,
             refund: None,
             shift_summary: None,
+            pending_transfers: Vec::new(),
             count: shift::CountDraft::new(),
             message: text::SCAN_OR_TYPE.get(lang).to_owned(),
             printer,
@@ -411,8 +414,28 @@ impl App {
         let Some(p) = &self.printer else {
             return self.no_printer();
         };
-        let result =
-            crate::receipt::print_sale(p, &self.cfg, sale, self.cat.outlet.as_ref(), reprint);
+        // A reprint says what is known of the transfer since: the bank's
+        // word seen on the VietQR screen, or this till's own confirmation.
+        let seen = self
+            .last
+            .as_ref()
+            .filter(|l| l.sale.id == sale.id)
+            .and_then(|_| self.transfer.status());
+        let mine = crate::transfer::known_state(&self.store, sale.id)
+            .ok()
+            .flatten();
+        let known = match (seen, mine) {
+            (Some(a), Some(b)) => Some(a.strongest(b)),
+            (a, b) => a.or(b),
+        };
+        let result = crate::receipt::print_sale(
+            p,
+            &self.cfg,
+            sale,
+            self.cat.outlet.as_ref(),
+            reprint,
+            known,
+        );
         self.printed(result)
     }
 
@@ -483,6 +506,7 @@ impl App {
             Screen::Sale => text::SALE,
             Screen::Pay => text::PAY,
             Screen::Qr => text::QR_TITLE,
+            Screen::Done if self.awaiting_transfer() => text::DONE_AWAITING_TRANSFER,
             Screen::Done => text::DONE,
             Screen::Parked => text::PARKED,
             Screen::Refund => text::REFUND,
@@ -560,7 +584,7 @@ impl App {
         let mut keys = match self.screen {
             Screen::Sale => self.sale_keys(),
             Screen::Pay => pay::KEYS.to_vec(),
-            Screen::Qr => pay::QR_KEYS.to_vec(),
+            Screen::Qr => self.qr_keys(),
             Screen::Done => self.done_keys(),
             Screen::Parked => vec![
                 ("↑↓", text::K_PICK),

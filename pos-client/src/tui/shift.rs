@@ -11,10 +11,11 @@
 
 use ocop_core::i18n::UserError as _;
 use ocop_core::money::Dong;
-use ocop_core::sale::PaymentKind;
 use ocop_core::sale::shift::{
-    CashCount, CashDirection, CountedTotals, Denomination, ShiftSummary, close as core_close,
+    CashCount, CashDirection, CountedTotals, Denomination, ShiftSummary, TransferFigures,
+    close as core_close,
 };
+use ocop_core::sale::{PaymentKind, TransferStatus};
 use ratatui::Frame;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -106,12 +107,15 @@ impl App {
     }
 
     pub(super) fn show_shift(&mut self) {
-        match shift::summary(&self.store) {
-            Ok(s) => {
+        let pending = shift::require(&self.store)
+            .and_then(|open| crate::transfer::pending_of_shift(&self.store, open.id));
+        match (shift::summary(&self.store), pending) {
+            (Ok(s), Ok(pending)) => {
                 self.shift_summary = Some(s);
+                self.pending_transfers = pending;
                 self.screen = Screen::Shift;
             }
-            Err(e) => self.say_error(&e),
+            (Err(e), _) | (_, Err(e)) => self.say_error(&e),
         }
     }
 
@@ -316,6 +320,25 @@ impl App {
                 m.net.to_string()
             )));
         }
+        // Transfers apart by state: pending is not money received.
+        let t = &s.transfers;
+        if *t != TransferFigures::default() {
+            lines.push(Line::from(format!(
+                "  {}: {}  {}: {}",
+                TransferStatus::ConfirmedByBank.label(self.lang),
+                t.confirmed_by_bank,
+                TransferStatus::ConfirmedByCashier.label(self.lang),
+                t.confirmed_by_cashier,
+            )));
+            lines.push(
+                Line::from(format!(
+                    "  {}: {}",
+                    TransferStatus::Pending.label(self.lang),
+                    t.pending
+                ))
+                .style(Style::default().add_modifier(Modifier::BOLD)),
+            );
+        }
         let c = &s.cash;
         lines.extend([
             Line::from(""),
@@ -340,10 +363,37 @@ impl App {
             .as_ref()
             .map(|s| self.summary_lines(s))
             .unwrap_or_default();
+        let listed = u16::try_from(self.pending_transfers.len())
+            .unwrap_or(u16::MAX)
+            .clamp(1, 4)
+            .saturating_add(2);
+        let [figures, pending] =
+            Layout::vertical([Constraint::Min(3), Constraint::Length(listed)]).areas(area);
         f.render_widget(
             Paragraph::new(lines)
                 .block(Block::bordered().title(format!(" {} ", self.t(text::X_FIGURES)))),
-            area,
+            figures,
+        );
+        // The shift's transfers nobody confirmed: money not received yet.
+        let rows: Vec<Line<'static>> = if self.pending_transfers.is_empty() {
+            vec![Line::from(self.t(text::NO_PENDING_TRANSFERS))]
+        } else {
+            self.pending_transfers
+                .iter()
+                .map(|p| {
+                    Line::from(format!(
+                        "{}  {}  {}",
+                        p.receipt,
+                        ocop_core::time::format_vn(p.sold_at),
+                        p.amount
+                    ))
+                })
+                .collect()
+        };
+        f.render_widget(
+            Paragraph::new(rows)
+                .block(Block::bordered().title(format!(" {} ", self.t(text::PENDING_TRANSFERS)))),
+            pending,
         );
     }
 

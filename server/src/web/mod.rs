@@ -13,6 +13,7 @@ pub mod outlet_form;
 pub mod producer_form;
 pub mod product_form;
 pub mod receipt;
+pub mod sales;
 pub mod session;
 pub mod stock;
 pub mod stock_form;
@@ -74,7 +75,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(stock::alerts_page)
         .service(stock::movements_page)
         .service(stock::documents_page)
-        .service(stock_print::print_page);
+        .service(stock_print::print_page)
+        .service(sales::pending_transfers_page);
 }
 
 /// Remembers `?lang=en|vi` in a cookie so the choice follows the person.
@@ -114,6 +116,9 @@ pub async fn home(me: WebUser) -> HttpResponse {
                 li { a href="/catalogue/producers" { (t(lang, "Chủ thể OCOP", "OCOP producers")) } }
                 li { a href="/catalogue/outlets" { (t(lang, "Điểm bán", "Outlets")) } }
                 li { a href="/stock" { (t(lang, "Tồn kho, cảnh báo và chứng từ kho", "Stock, alerts and stock documents")) } }
+                @if me.user.role != crate::auth::Role::Producer {
+                    li { a href="/sales/transfers" { (t(lang, "Chuyển khoản chờ xác nhận", "Transfers awaiting confirmation")) } }
+                }
                 li { a href="/api/docs/" { (t(lang, "Tài liệu API", "API documentation")) } }
             }
         }

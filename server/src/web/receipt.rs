@@ -26,7 +26,7 @@ use ocop_core::gtin::Gtin;
 use ocop_core::i18n::Lang;
 use ocop_core::money::{Dong, VatRate};
 use ocop_core::sale::refund::{Refundable, refundable};
-use ocop_core::sale::{PaymentKind, Refund, RefundMethod, Sale};
+use ocop_core::sale::{PaymentKind, PaymentMethod, Refund, RefundMethod, Sale, TransferStatus};
 use ocop_core::time::format_vn;
 use uuid::Uuid;
 
@@ -35,7 +35,7 @@ use crate::db::DbConn;
 use crate::error::ApiError;
 use crate::models::outlet::{self, Outlet};
 use crate::models::product;
-use crate::models::sale::{refund_store, store};
+use crate::models::sale::{payment, refund_store, store};
 use crate::models::stock::lot;
 use crate::state::AppState;
 
@@ -49,6 +49,8 @@ struct EReceipt {
     left: Vec<Refundable>,
     /// Per sale line number: the provenance link, when the product has a GTIN.
     links: HashMap<u32, String>,
+    /// The bank transfer's state now (sealed, or confirmed since).
+    transfer: Option<TransferStatus>,
 }
 
 /// `Tiếng Việt / English`.
@@ -90,6 +92,7 @@ fn load(c: &mut DbConn, id: Uuid, base: &str) -> Result<Option<EReceipt>, ApiErr
     let sale = store::load(c, &row)?;
     let outlet = outlet::find(c, row.outlet_id)?;
     let refunds = refund_store::for_sale(c, row.id)?;
+    let transfer = payment::status_now(c, &row, &sale)?;
     let left = refundable(&sale, &refunds).map_err(|e| ApiError::invalid(&e))?;
     let mut links = HashMap::new();
     for line in &sale.lines {
@@ -103,6 +106,7 @@ fn load(c: &mut DbConn, id: Uuid, base: &str) -> Result<Option<EReceipt>, ApiErr
         refunds,
         left,
         links,
+        transfer,
     }))
 }
 
@@ -166,7 +170,8 @@ fn lines_table(r: &EReceipt) -> Markup {
     }
 }
 
-fn totals(sale: &Sale) -> Markup {
+fn totals(sale: &Sale, transfer: Option<TransferStatus>) -> Markup {
+    let unpaid = transfer.is_some_and(|s| !s.is_confirmed());
     html! {
         table {
             tbody {
@@ -174,6 +179,16 @@ fn totals(sale: &Sale) -> Markup {
                 @for b in &sale.vat { (vat_rows(b.rate, b.gross, b.vat, b.net)) }
                 @for p in &sale.payments {
                     tr { td { (payment_label(p.method.kind())) } td.num { (p.amount) } }
+                    @if let (PaymentMethod::BankTransfer { .. }, Some(state)) = (&p.method, transfer) {
+                        tr.transfer-state {
+                            td.warn[!state.is_confirmed()] colspan="2" {
+                                "(" (both(state.label(Lang::Vi), state.label(Lang::En))) ")"
+                            }
+                        }
+                        @if unpaid {
+                            tr.unpaid { th { (both("Chưa thanh toán", "Not yet paid")) } th.num { (p.amount) } }
+                        }
+                    }
                 }
                 // Once for the sale, as the paper receipt says it: all the
                 // cash handed over (two notes paid separately are one sum)
@@ -243,7 +258,7 @@ fn receipt_markup(r: &EReceipt) -> Markup {
             }
         }
         (lines_table(r))
-        div.card style="margin-top:1rem" { (totals(&r.sale)) }
+        div.card style="margin-top:1rem" { (totals(&r.sale, r.transfer)) }
         (refunds_section(r))
         p.muted {
             (both("Mã kiểm tra nhật ký", "Journal check code")) ": " code.journal-hash { (r.sale.hash.short()) }

@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::{ShiftError, ShiftSummary, add, count_u32, sub};
+use super::{ShiftError, ShiftSummary, TransferFigures, add, count_u32, sub};
 use crate::money::Dong;
 
 /// An outlet's closing of one Vietnamese calendar day, with the perpetual
@@ -23,6 +23,10 @@ pub struct DailyClosing {
     pub gross_sales: Dong,
     pub refunds: Dong,
     pub net_sales: Dong,
+    /// The day's bank transfers by state (confirmed by the bank, by the
+    /// cashier, still pending) as known when the day was closed.
+    #[serde(default)]
+    pub transfers: TransferFigures,
     /// The grand total before this day.
     pub previous_grand_total: Dong,
     /// `previous_grand_total + net_sales`: net sales since the outlet's
@@ -61,6 +65,7 @@ pub fn daily_closing(
     let mut seen = BTreeSet::new();
     let mut gross_sales = Dong::ZERO;
     let mut refunds = Dong::ZERO;
+    let mut transfers = TransferFigures::default();
     for s in shifts {
         if s.outlet_id != outlet_id {
             return Err(ShiftError::ShiftOfAnotherOutlet {
@@ -76,6 +81,7 @@ pub fn daily_closing(
         }
         add(&mut gross_sales, s.gross_sales)?;
         add(&mut refunds, s.refunds)?;
+        transfers.add_all(&s.transfers)?;
     }
     let net_sales = sub(gross_sales, refunds)?;
     let (closing_no, before, before_sales, before_refunds) = match previous {
@@ -101,6 +107,7 @@ pub fn daily_closing(
         gross_sales,
         refunds,
         net_sales,
+        transfers,
         previous_grand_total: before,
         grand_total,
         grand_total_sales,
