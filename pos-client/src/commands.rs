@@ -40,9 +40,14 @@ pub const PAUSE_AFTER_COMMIT_ENV: &str = "OCOP_TILL_PAUSE_AFTER_COMMIT_MS";
 
 #[derive(Debug, Args)]
 pub struct SetupArgs {
-    /// The server, e.g. http://127.0.0.1:8080
+    /// The server, e.g. https://ocop.laocai.gov.vn or http://127.0.0.1:8080
     #[arg(long, env = "OCOP_TILL_SERVER")]
     pub server: String,
+    /// A PEM file of the certificate authority that signed an `https://`
+    /// server's certificate, when it is not one of Mozilla's roots (a
+    /// province's own CA). Kept in the till's data directory.
+    #[arg(long, value_name = "PEM")]
+    pub ca_file: Option<std::path::PathBuf>,
     /// A manager (or admin) account that may register tills.
     #[arg(long, env = "OCOP_TILL_USERNAME")]
     pub username: String,
@@ -76,7 +81,17 @@ pub fn setup(data_dir: &Path, args: &SetupArgs) -> anyhow::Result<()> {
             existing.till_id
         );
     }
-    let server = Server::new(&args.server, Duration::from_secs(30))?;
+    let ca_pem = match &args.ca_file {
+        Some(path) => {
+            let pem = std::fs::read_to_string(path).with_context(|| {
+                format!("không đọc được / cannot read --ca-file {}", path.display())
+            })?;
+            crate::server_api::ca_certificates(&pem)?;
+            Some(pem)
+        }
+        None => None,
+    };
+    let server = Server::connect(&args.server, ca_pem.as_deref(), Duration::from_secs(30))?;
     let login = server.login(&args.username, &args.password)?;
     let outlet_id = args
         .outlet
@@ -98,6 +113,7 @@ pub fn setup(data_dir: &Path, args: &SetupArgs) -> anyhow::Result<()> {
             mode: args.mode.clone(),
         }),
         public_url: None,
+        ca_pem,
     };
     cfg.save(&store)?;
     let refresh = catalogue::refresh(&mut store, &server, &Auth::Bearer(login.token), outlet_id);
@@ -320,7 +336,7 @@ pub(crate) fn send_now(
     if no_send {
         return Ok(None);
     }
-    let server = Server::new(&cfg.server_url, Duration::from_secs(5))?;
+    let server = cfg.server(Duration::from_secs(5))?;
     Ok(Some(sync::send_outbox(
         store,
         &server,
@@ -385,7 +401,7 @@ pub fn run_sync(data_dir: &Path, json: bool) -> anyhow::Result<()> {
 pub fn status(data_dir: &Path, json: bool) -> anyhow::Result<()> {
     let store = Store::open_dir(data_dir)?;
     let cfg = TillConfig::require(&store)?;
-    let reachable = Server::new(&cfg.server_url, Duration::from_secs(3))?.reachable();
+    let reachable = cfg.server(Duration::from_secs(3))?.reachable();
     let (waiting, acknowledged, rejected) = store.queue_counts()?;
     let last = sync::last_sync(&store)?;
     let version = catalogue::held_version(&store)?.map(|(v, _)| v);

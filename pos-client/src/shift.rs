@@ -36,7 +36,6 @@ use uuid::Uuid;
 use crate::catalogue::TillOutlet;
 use crate::config::TillConfig;
 use crate::printing::PrinterArgs;
-use crate::server_api::Server;
 use crate::store::{OutboxKind, Store, enqueue_event_in, get_in, last_seq_in, remove_in, set_in};
 use crate::sync::{self, Backoff};
 
@@ -278,7 +277,7 @@ pub fn close(
     allow_unsent: bool,
 ) -> anyhow::Result<ClosedShift> {
     let opening = require(store)?;
-    let server = Server::new(&cfg.server_url, CLOSE_TIMEOUT)?;
+    let server = cfg.server(CLOSE_TIMEOUT)?;
     let auth = cfg.till_auth();
     let sent = sync::send_outbox(store, &server, &auth, Backoff::default(), false)?;
     // Another window (or `ocop-till sell`) may still sell or move cash

@@ -188,7 +188,7 @@ pub fn sync_once(
     backoff: Backoff,
     due_only: bool,
 ) -> anyhow::Result<SyncReport> {
-    let server = Server::new(&cfg.server_url, Duration::from_secs(10))?;
+    let server = cfg.server(Duration::from_secs(10))?;
     let mut report = send_outbox(store, &server, &cfg.till_auth(), backoff, due_only)?;
     if report.error.is_none() {
         // The till's own credential first (it does not expire); the user
@@ -234,7 +234,7 @@ pub fn spawn_background(
             let pass = || -> anyhow::Result<()> {
                 let mut store = Store::open(&db_path)?;
                 if let Some(cfg) = TillConfig::load(&store)? {
-                    let online = Server::new(&cfg.server_url, Duration::from_secs(3))?.reachable();
+                    let online = cfg.server(Duration::from_secs(3))?.reachable();
                     store.set(ONLINE_KEY, &online)?;
                     if online {
                         sync_once(&mut store, &cfg, Backoff::default(), true)?;
@@ -278,6 +278,7 @@ mod tests {
             user_token: None,
             printer: None,
             public_url: None,
+            ca_pem: None,
         };
         cfg.save(&store).unwrap();
         store.enqueue_event("ev", "{}").unwrap();

@@ -32,7 +32,7 @@ use uuid::Uuid;
 
 use crate::config::TillConfig;
 use crate::refund::SaleRef;
-use crate::server_api::{SaleLookup, SendError, Server};
+use crate::server_api::{SaleLookup, SendError};
 use crate::store::{self, OutboxKind, Store};
 use crate::sync::{self, Backoff};
 
@@ -153,7 +153,7 @@ pub fn pending_of_shift(store: &Store, shift_id: Uuid) -> anyhow::Result<Vec<Pen
 /// The outlet's pending transfers as the server knows them (every till,
 /// the bank's notices included), [`ASK_TIMEOUT`].
 pub fn pending_on_server(cfg: &TillConfig) -> anyhow::Result<Vec<PendingTransfer>> {
-    let server = Server::new(&cfg.server_url, ASK_TIMEOUT)?;
+    let server = cfg.server(ASK_TIMEOUT)?;
     server.pending_transfers(&cfg.till_auth(), cfg.outlet_id)
 }
 
@@ -181,7 +181,7 @@ pub fn find_sale(store: &Store, cfg: &TillConfig, r: &SaleRef) -> anyhow::Result
         SaleRef::Id(id) => SaleLookup::Id(*id),
         SaleRef::Receipt(rr) => SaleLookup::Receipt(*rr),
     };
-    let server = Server::new(&cfg.server_url, Duration::from_secs(5))?;
+    let server = cfg.server(Duration::from_secs(5))?;
     let sale = server
         .find_sale(&cfg.till_auth(), &lookup)
         .map_err(|e| crate::refund::sale_not_found(&e))?
@@ -192,7 +192,8 @@ pub fn find_sale(store: &Store, cfg: &TillConfig, r: &SaleRef) -> anyhow::Result
 /// Asks the server where the sale's transfer stands (the till's own
 /// credential, [`ASK_TIMEOUT`]).
 pub fn transfer_state(cfg: &TillConfig, sale_id: Uuid) -> Result<TransferState, SendError> {
-    let server = Server::new(&cfg.server_url, ASK_TIMEOUT)
+    let server = cfg
+        .server(ASK_TIMEOUT)
         .map_err(|e| SendError::Transient(e.to_string()))?;
     server.transfer_state(&cfg.till_auth(), sale_id)
 }
@@ -222,7 +223,7 @@ pub fn look(db_path: &std::path::Path, sale_id: Uuid) -> Seen {
     let attempt = || -> anyhow::Result<Seen> {
         let store = Store::open(db_path)?;
         let cfg = TillConfig::require(&store)?;
-        let server = Server::new(&cfg.server_url, ASK_TIMEOUT)?;
+        let server = cfg.server(ASK_TIMEOUT)?;
         let auth = cfg.till_auth();
         // Records respect their back-off: a look every 2 s must not turn
         // a failing send into a retry every 2 s.

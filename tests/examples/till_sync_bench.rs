@@ -36,6 +36,7 @@ fn setup(base: &str, dir: &Path) -> anyhow::Result<TillConfig> {
         dir,
         &SetupArgs {
             server: base.to_owned(),
+            ca_file: None,
             username: "manager1".into(),
             password: "demo1234".into(),
             outlet: None,

@@ -13,7 +13,6 @@ use ocop_core::wire::Role;
 use crate::approval::{self, Approver};
 use crate::config::{PrinterSettings, TillConfig};
 use crate::printing::TextMode;
-use crate::server_api::Server;
 use crate::store::Store;
 
 #[derive(Debug, Subcommand)]
@@ -108,7 +107,7 @@ pub fn manager_pin(data_dir: &Path, command: &ManagerPinCommand) -> anyhow::Resu
     let ManagerPinCommand::Set(args) = command;
     let store = Store::open_dir(data_dir)?;
     let cfg = TillConfig::require(&store)?;
-    let server = Server::new(&cfg.server_url, Duration::from_secs(30))?;
+    let server = cfg.server(Duration::from_secs(30))?;
     let login = server
         .login(&args.username, &args.password)
         .context("đăng nhập thất bại / login failed")?;

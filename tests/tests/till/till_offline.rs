@@ -213,19 +213,7 @@ async fn a_till_killed_between_commit_and_send_loses_and_duplicates_nothing() {
         .await
         .unwrap();
     // …restarted: the next sale takes the next number.
-    let out = till(
-        &dir,
-        &[
-            "sell",
-            "--item",
-            &code,
-            "--pay",
-            "cash",
-            "--printer",
-            "none",
-            "--json",
-        ],
-    );
+    let out = sell_cash(&dir, &code);
     assert_eq!(out["sale"]["receipt_no"], 2, "{out}");
     // Killed again with the server up, before the send.
     point_at(&dir, &app.base);

@@ -69,6 +69,7 @@ pub async fn setup_till_at(
 ) -> TillConfig {
     let args = SetupArgs {
         server: app.base.clone(),
+        ca_file: None,
         username: username.into(),
         password: "demo1234".into(),
         outlet,
@@ -139,6 +140,24 @@ pub fn till_refuses(dir: &Path, args: &[&str]) -> String {
         String::from_utf8_lossy(&out.stdout)
     );
     String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// Sells one `code` for cash with no printer (sent at once when the
+/// server answers); the till's JSON.
+pub fn sell_cash(dir: &Path, code: &str) -> Value {
+    till(
+        dir,
+        &[
+            "sell",
+            "--item",
+            code,
+            "--pay",
+            "cash",
+            "--printer",
+            "none",
+            "--json",
+        ],
+    )
 }
 
 /// Opens a shift with `float` and sends the opening (the server is up).
