@@ -38,6 +38,40 @@ use crate::sync::{self, Backoff};
 /// sleeps this many milliseconds before printing and sending.
 pub const PAUSE_AFTER_COMMIT_ENV: &str = "OCOP_TILL_PAUSE_AFTER_COMMIT_MS";
 
+/// How the terminal asks for a password.
+pub const PASSWORD_PROMPT: &str = "Mật khẩu / Password: ";
+
+/// Secrets (passwords, PINs) never come as flags, which `ps` and the
+/// shell's history show: on a terminal each is asked for without echo;
+/// otherwise (or with `from_stdin`) they are read from standard input, one
+/// line each, in the order of `prompts` — as `ocop-server user add` does.
+pub fn read_secrets(prompts: &[&str], from_stdin: bool) -> anyhow::Result<Vec<String>> {
+    use std::io::{BufRead as _, IsTerminal as _};
+    let stdin = std::io::stdin();
+    let piped = from_stdin || !stdin.is_terminal();
+    let mut lines = stdin.lock();
+    prompts
+        .iter()
+        .map(|prompt| {
+            let secret = if piped {
+                let mut line = String::new();
+                lines.read_line(&mut line)?;
+                line.trim_end_matches(['\r', '\n']).to_owned()
+            } else {
+                rpassword::prompt_password(prompt)?
+            };
+            if secret.is_empty() {
+                anyhow::bail!(
+                    "secret_missing: thiếu {} trên đầu vào chuẩn / {} missing on standard input",
+                    prompt.trim_end_matches([':', ' ']),
+                    prompt.trim_end_matches([':', ' '])
+                );
+            }
+            Ok(secret)
+        })
+        .collect()
+}
+
 #[derive(Debug, Args)]
 pub struct SetupArgs {
     /// The server, e.g. https://ocop.laocai.gov.vn or http://127.0.0.1:8080
@@ -51,9 +85,16 @@ pub struct SetupArgs {
     /// A manager (or admin) account that may register tills.
     #[arg(long, env = "OCOP_TILL_USERNAME")]
     pub username: String,
-    /// That account's password (used once, to register; not stored).
-    #[arg(long, env = "OCOP_TILL_PASSWORD")]
-    pub password: String,
+    /// Read that account's password from standard input (one line) rather
+    /// than asking on the terminal; without a terminal it is read from
+    /// standard input anyway. Never a flag: a flag shows in `ps` and the
+    /// shell's history. Used once, to register; not stored.
+    #[arg(long)]
+    pub password_stdin: bool,
+    /// The password when `setup` is called as a library (tests); never
+    /// from the command line.
+    #[arg(skip)]
+    pub password: Option<String>,
     /// The outlet (default: the manager's own).
     #[arg(long)]
     pub outlet: Option<i32>,
@@ -92,7 +133,11 @@ pub fn setup(data_dir: &Path, args: &SetupArgs) -> anyhow::Result<()> {
         None => None,
     };
     let server = Server::connect(&args.server, ca_pem.as_deref(), Duration::from_secs(30))?;
-    let login = server.login(&args.username, &args.password)?;
+    let password = match &args.password {
+        Some(p) => p.clone(),
+        None => read_secrets(&[PASSWORD_PROMPT], args.password_stdin)?.remove(0),
+    };
+    let login = server.login(&args.username, &password)?;
     let outlet_id = args
         .outlet
         .or(login.user.outlet_id)

@@ -211,10 +211,7 @@ mod tests {
                 "set",
                 "--username",
                 "m",
-                "--password",
-                "p",
-                "--pin",
-                "1234",
+                "--password-stdin",
                 "--discount-limit-percent",
                 "10",
             ],
@@ -232,6 +229,39 @@ mod tests {
             assert!(Cli::try_parse_from(args).is_ok(), "{args:?}");
         }
         assert!(Cli::try_parse_from(["ocop-till", "refund", "--sale", "T1-1"]).is_err());
+        // Issue 14: secrets are never flags (ps and shell history show them).
+        for secret in [
+            &[
+                "ocop-till",
+                "setup",
+                "--server",
+                "http://x",
+                "--username",
+                "m",
+                "--password",
+                "p",
+            ][..],
+            &[
+                "ocop-till",
+                "manager-pin",
+                "set",
+                "--username",
+                "m",
+                "--pin",
+                "1234",
+            ][..],
+            &[
+                "ocop-till",
+                "manager-pin",
+                "set",
+                "--username",
+                "m",
+                "--password",
+                "p",
+            ][..],
+        ] {
+            assert!(Cli::try_parse_from(secret).is_err(), "{secret:?}");
+        }
         assert!(Cli::try_parse_from(["ocop-till", "transfer", "confirm"]).is_err());
         assert!(Cli::try_parse_from(["ocop-till", "shift", "open", "--float", "abc"]).is_err());
         assert!(

@@ -49,7 +49,8 @@ fn setup_args(app: &TestApp, ca_file: Option<&Path>) -> SetupArgs {
         server: app.base.clone(),
         ca_file: ca_file.map(Path::to_path_buf),
         username: "manager1".into(),
-        password: "demo1234".into(),
+        password: Some("demo1234".into()),
+        password_stdin: false,
         outlet: None,
         name: "Quầy HTTPS".into(),
         printer: None,
@@ -120,7 +121,32 @@ async fn the_till_sells_over_https_with_the_provinces_ca() {
 
     // With the province's CA: set up, sell and send, all over TLS.
     let dir = tmp.path().join("till");
-    setup(&dir, setup_args(&app, Some(&ca_pem))).await.unwrap();
+    // The real binary, the password on standard input (never a flag).
+    let ca = ca_pem.to_str().unwrap().to_owned();
+    let (d, base) = (dir.clone(), app.base.clone());
+    let out = tokio::task::spawn_blocking(move || {
+        run_with_stdin(
+            &d,
+            &[
+                "setup",
+                "--server",
+                &base,
+                "--ca-file",
+                &ca,
+                "--username",
+                "manager1",
+                "--password-stdin",
+            ],
+            "demo1234\n",
+        )
+    })
+    .await
+    .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     open_shift(&dir, 0);
     let code = scan_codes(&dir, 1).remove(0);
     let sold = sell_cash(&dir, &code);

@@ -71,7 +71,8 @@ pub async fn setup_till_at(
         server: app.base.clone(),
         ca_file: None,
         username: username.into(),
-        password: "demo1234".into(),
+        password: Some("demo1234".into()),
+        password_stdin: false,
         outlet,
         name: name.into(),
         printer: None,
@@ -105,12 +106,25 @@ pub fn scan_codes(dir: &Path, n: usize) -> Vec<String> {
 }
 
 fn run(dir: &Path, args: &[&str]) -> std::process::Output {
-    Command::new(till_binary())
+    run_with_stdin(dir, args, "")
+}
+
+/// Runs the till binary with `input` on its standard input (secrets: a
+/// password, a PIN, one per line — never flags).
+pub fn run_with_stdin(dir: &Path, args: &[&str], input: &str) -> std::process::Output {
+    use std::io::Write as _;
+    let mut child = Command::new(till_binary())
         .arg("--data-dir")
         .arg(dir)
         .args(args)
-        .output()
-        .unwrap()
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // A child that does not read its input may close it first: ignore.
+    let _ = child.stdin.take().unwrap().write_all(input.as_bytes());
+    child.wait_with_output().unwrap()
 }
 
 /// Runs the till binary to completion; its stdout as JSON.
