@@ -320,24 +320,32 @@ pub fn commit_sale(
     let shift_id = crate::shift::require(store)?.id;
     check_cart(store, cat, items)?;
     let lines = cart_lines(cat, items)?;
-    store.commit_receipt_if(
-        OutboxKind::Sale,
-        |tx| crate::shift::still_open(tx, shift_id),
-        |receipt_no, prev_hash| {
-            let mut header = draft_header(cfg.till_id, cfg.cashier_id, cfg.outlet_id)?;
-            header.receipt_no = receipt_no;
-            header.shift_id = shift_id;
-            let mut b = SaleBuilder::new(header);
-            for line in lines {
-                b.add(line).map_err(|e| e.refusal())?;
-            }
-            let total = b.total().map_err(|e| e.refusal())?;
-            let pays = payments(total, tenders)?;
-            b.finish(pays, prev_hash)
-                .map_err(|e| anyhow::Error::from(e.refusal()))
-        },
-        |s: &Sale| (s.id.to_string(), s.hash),
-    )
+    store
+        .commit_receipt_if(
+            OutboxKind::Sale,
+            |tx| crate::shift::still_open(tx, shift_id),
+            |receipt_no, prev_hash| {
+                let mut header = draft_header(cfg.till_id, cfg.cashier_id, cfg.outlet_id)?;
+                header.receipt_no = receipt_no;
+                header.shift_id = shift_id;
+                let mut b = SaleBuilder::new(header);
+                for line in lines {
+                    b.add(line).map_err(|e| e.refusal())?;
+                }
+                let total = b.total().map_err(|e| e.refusal())?;
+                let pays = payments(total, tenders)?;
+                b.finish(pays, prev_hash)
+                    .map_err(|e| anyhow::Error::from(e.refusal()))
+            },
+            |s: &Sale| (s.id.to_string(), s.hash),
+        )
+        .inspect(|c| {
+            tracing::info!(
+                receipt = %c.record.receipt_ref(),
+                total = %c.record.total.to_ascii_string(),
+                "sale committed"
+            );
+        })
 }
 
 #[cfg(test)]

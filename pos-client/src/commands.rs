@@ -16,7 +16,7 @@ use anyhow::Context;
 use clap::Args;
 use ocop_core::money::Dong;
 use ocop_core::refusal::Refusal;
-use ocop_core::sale::{CashTender, Refund, Sale};
+use ocop_core::sale::{CashTender, PaymentMethod, Refund, Sale, TransferStatus};
 
 pub mod refund_cmd;
 pub mod settings;
@@ -294,7 +294,12 @@ pub fn sell(data_dir: &Path, args: &SellArgs) -> anyhow::Result<()> {
         .collect::<anyhow::Result<Vec<_>>>()?;
     let committed = checkout::commit_sale(&mut store, &cfg, &cat, &items, &tenders)?;
     let sale = committed.record;
-    eprintln!("committed receipt {}", sale.receipt_ref());
+    // To stderr: with --json, stdout holds only the JSON.
+    eprintln!(
+        "Đã lưu phiếu {} (committed receipt {})",
+        sale.receipt_ref(),
+        sale.receipt_ref()
+    );
     if let Some(ms) = std::env::var(PAUSE_AFTER_COMMIT_ENV)
         .ok()
         .and_then(|v| v.parse::<u64>().ok())
@@ -345,6 +350,25 @@ pub fn sold_line(sale: &Sale, cash: &CashTender, print_error: Option<&String>) -
         )
     } else {
         (String::new(), String::new())
+    };
+    // A transfer is not paid until confirmed: said so, never as paid.
+    let pending = Dong::checked_sum(sale.payments.iter().filter_map(|p| match p.method {
+        PaymentMethod::BankTransfer {
+            status: TransferStatus::Pending,
+            ..
+        } => Some(p.amount),
+        _ => None,
+    }))
+    .filter(|d| *d != Dong::ZERO);
+    let (cash_vi, cash_en) = match pending {
+        Some(p) => (
+            format!("{cash_vi}, chuyển khoản {p} chờ xác nhận (chưa thanh toán)"),
+            format!(
+                "{cash_en}, transfer {} awaiting confirmation (not paid yet)",
+                p.to_ascii_string()
+            ),
+        ),
+        None => (cash_vi, cash_en),
     };
     format!(
         "Phiếu {} — tổng {}{cash_vi} (receipt {}, total {}{cash_en}){}",

@@ -224,8 +224,18 @@ fn qr_payload(outlet: &TillOutlet, sale: &Sale, amount: Dong) -> Option<String> 
 
 fn send(printer_args: &PrinterArgs, view: &ReceiptView) -> anyhow::Result<()> {
     let config = printer_args.config()?;
-    printer::print(&config, &receipt(view))
-        .with_context(|| format!("in hóa đơn / printing to {}", config.uri))
+    let printed = printer::print(&config, &receipt(view))
+        .with_context(|| format!("in hóa đơn / printing to {}", config.uri));
+    match &printed {
+        Ok(()) => tracing::info!(receipt = %view.receipt_no, printer = %config.uri, "printed"),
+        Err(e) => tracing::error!(
+            receipt = %view.receipt_no,
+            printer = %config.uri,
+            error = %format!("{e:#}"),
+            "printer error"
+        ),
+    }
+    printed
 }
 
 /// Prints the receipt of a committed sale with its e-receipt QR code

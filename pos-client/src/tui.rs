@@ -270,6 +270,7 @@ impl App {
     }
 
     fn say_error(&mut self, e: &anyhow::Error) {
+        tracing::warn!(error = %format!("{e:#}"), "interface: refused or failed");
         self.message = format!("{e:#}");
     }
 

@@ -10,6 +10,7 @@ mod till_common;
 
 mod interface;
 mod till_https;
+mod till_log;
 mod till_offline;
 mod till_shift_refund;
 mod till_transfer;

@@ -189,7 +189,7 @@ fn sell_and_kill_after_commit(dir: &Path, code: &str) {
         }
     });
     let line = rx.recv_timeout(Duration::from_secs(30)).unwrap();
-    assert!(line.starts_with("committed receipt"), "{line}");
+    assert!(line.starts_with("Đã lưu phiếu"), "{line}");
     child.kill().unwrap();
     let status = child.wait().unwrap();
     assert!(!status.success(), "killed, not finished");

@@ -159,6 +159,11 @@ pub fn till_refuses(dir: &Path, args: &[&str]) -> String {
 /// Sells one `code` for cash with no printer (sent at once when the
 /// server answers); the till's JSON.
 pub fn sell_cash(dir: &Path, code: &str) -> Value {
+    sell_cash_to(dir, code, "none")
+}
+
+/// The same, printing to `printer` (a URI, or `none`).
+pub fn sell_cash_to(dir: &Path, code: &str, printer: &str) -> Value {
     till(
         dir,
         &[
@@ -168,7 +173,7 @@ pub fn sell_cash(dir: &Path, code: &str) -> Value {
             "--pay",
             "cash",
             "--printer",
-            "none",
+            printer,
             "--json",
         ],
     )
