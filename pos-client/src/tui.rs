@@ -269,9 +269,17 @@ impl App {
         self.message = label.get(self.lang).to_owned();
     }
 
+    /// Says what went wrong in the cashier's language: a refusal's own
+    /// sentence, never its internal code (the log keeps the code).
     fn say_error(&mut self, e: &anyhow::Error) {
         tracing::warn!(error = %format!("{e:#}"), "interface: refused or failed");
-        self.message = format!("{e:#}");
+        self.message = match e
+            .chain()
+            .find_map(|c| c.downcast_ref::<ocop_core::refusal::Refusal>())
+        {
+            Some(r) => r.message(self.lang).to_owned(),
+            None => format!("{e:#}"),
+        };
     }
 
     fn not_an_amount(&mut self, typed: &str) {
@@ -495,11 +503,27 @@ impl App {
     }
 
     pub fn draw(&self, f: &mut Frame) {
+        let keys = if self.prompt.is_some() {
+            vec![("Enter", text::K_CONFIRM), ("Esc", text::K_CANCEL)]
+        } else {
+            self.keys()
+        };
+        // Every key stays on screen (at 80×24 the sale keys take three
+        // lines), and a long message takes a second line rather than being
+        // cut.
+        let width = f.area().width.max(1);
+        let hint_lines = widgets::hints(self.lang, &keys, width);
+        let hint_rows = u16::try_from(hint_lines.len()).unwrap_or(3).clamp(1, 3);
+        let message_rows = if Line::from(self.message.as_str()).width() > usize::from(width) {
+            2
+        } else {
+            1
+        };
         let [head, body, message, hints, status] = Layout::vertical([
             Constraint::Length(1),
             Constraint::Min(8),
-            Constraint::Length(1),
-            Constraint::Length(2),
+            Constraint::Length(message_rows),
+            Constraint::Length(hint_rows),
             Constraint::Length(1),
         ])
         .areas(f.area());
@@ -536,16 +560,11 @@ impl App {
             Screen::Shift => self.draw_shift(f, body),
             Screen::ShiftClose => self.draw_shift_close(f, body),
         }
-        f.render_widget(Paragraph::new(self.message.as_str()), message);
-        let keys = if self.prompt.is_some() {
-            vec![("Enter", text::K_CONFIRM), ("Esc", text::K_CANCEL)]
-        } else {
-            self.keys()
-        };
         f.render_widget(
-            Paragraph::new(widgets::hints(self.lang, &keys, hints.width)),
-            hints,
+            Paragraph::new(self.message.as_str()).wrap(ratatui::widgets::Wrap { trim: true }),
+            message,
         );
+        f.render_widget(Paragraph::new(hint_lines), hints);
         let clock = self.now_text();
         f.render_widget(
             Paragraph::new(widgets::status_line(
@@ -564,6 +583,24 @@ impl App {
         if let Some((prompt, typed)) = &self.prompt {
             draw_prompt(f, body, self.lang, prompt, typed);
         }
+    }
+
+    /// The screen as text at `width` × `height` cells, as a terminal of
+    /// that size shows it (the key-driven interface tests read it).
+    pub fn screen_text(&self, width: u16, height: u16) -> anyhow::Result<String> {
+        let mut t = ratatui::Terminal::new(ratatui::backend::TestBackend::new(width, height))?;
+        t.draw(|f| self.draw(f))?;
+        let buf = t.backend().buffer();
+        Ok((0..buf.area.height)
+            .map(|y| {
+                (0..buf.area.width)
+                    .filter_map(|x| buf.cell((x, y)).map(|c| c.symbol().to_owned()))
+                    .collect::<String>()
+                    .trim_end()
+                    .to_owned()
+            })
+            .collect::<Vec<_>>()
+            .join("\n"))
     }
 
     /// What to show while `key` waits on the network (closing a shift

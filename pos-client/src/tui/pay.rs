@@ -407,7 +407,7 @@ impl App {
             paid,
         );
         f.render_widget(
-            Paragraph::new(format!("> {}_", self.input))
+            Paragraph::new(format!("> {}_", widgets::grouped(&self.input)))
                 .block(Block::bordered().title(format!(" {} ", self.t(text::ASK_CASH)))),
             typed,
         );

@@ -33,15 +33,15 @@ pub(super) fn assert_shows(screen: &str, texts: &[&str]) {
 /// 2 × 250.000 − 25.000 = 775.000.
 fn assert_cart_of_three(s: &str) {
     assert!(
-        row(s, "1   Rượu ngô Bắc Hà  ").ends_with("150.000 ₫                 150.000 ₫    │"),
+        row(s, "1   Rượu ngô Bắc Hà  ").ends_with("150.000 ₫                150.000 ₫   │"),
         "{s}"
     );
     assert!(
-        row(s, "[L2611]").contains("150.000 ₫                 150.000 ₫"),
+        row(s, "[L2611]").contains("150.000 ₫                150.000 ₫"),
         "{s}"
     );
     assert!(
-        row(s, "3   Mật ong bạc hà").contains("2       250.000 ₫    -25.000 ₫    475.000 ₫"),
+        row(s, "3   Mật ong bạc hà").contains("2       250.000 ₫   -25.000 ₫    475.000 ₫"),
         "{s}"
     );
 }
@@ -250,7 +250,7 @@ fn shift_close_count() {
         "{s}"
     );
     assert!(
-        row(&s, "500.000 ₫    × 1").contains("500.000 ₫       │"),
+        row(&s, "500.000 ₫    × 1").contains("500.000 ₫     │"),
         "{s}"
     );
     assert_shows(&s, &["Rút khỏi két: 100.000 ₫"]);
