@@ -81,6 +81,10 @@ pub enum Prompt {
     Qty {
         line: usize,
     },
+    /// The weight of a product sold by weight, asked when it is scanned.
+    Weight {
+        line: usize,
+    },
     Discount {
         line: usize,
     },
@@ -114,6 +118,7 @@ impl Prompt {
     fn label(&self) -> T {
         match self {
             Prompt::Qty { .. } => text::ASK_QTY,
+            Prompt::Weight { .. } => text::ASK_WEIGHT,
             Prompt::Discount { .. } => text::ASK_DISCOUNT,
             Prompt::Pin { .. } => text::ASK_PIN,
             Prompt::CardRef | Prompt::RefundCardRef => text::ASK_CARD_REF,
@@ -374,7 +379,7 @@ impl App {
     /// What the cashier answered to a prompt.
     fn answer(&mut self, prompt: Prompt, typed: &str) {
         match prompt {
-            Prompt::Qty { line } => self.set_qty(line, typed),
+            Prompt::Qty { line } | Prompt::Weight { line } => self.set_qty(line, typed),
             Prompt::Discount { line } => self.ask_discount(line, typed),
             Prompt::Pin { line, discount } => self.check_pin(line, discount, typed),
             Prompt::CardRef => {

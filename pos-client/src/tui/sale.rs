@@ -141,6 +141,16 @@ impl App {
         if typed.is_empty() {
             return;
         }
+        // A scale's label (2x, weight in grams): the weighed line as is.
+        if ocop_core::gtin::WeighedItem::parse(&typed).is_some() {
+            match checkout::scan_item(&self.cat, &typed, Quantity::ONE) {
+                Ok(item) => self.add_weighed(item),
+                Err(e) => self.say_error(&e),
+            }
+            self.input.clear();
+            self.results.clear();
+            return;
+        }
         if let Ok(Some(found)) = self.cat.scan(&typed) {
             let (id, lot) = (found.product.id, found.lot);
             return self.add(id, lot);
@@ -191,6 +201,17 @@ impl App {
             Some(lot) => format!("+ {name} (lô/lot {lot})"),
             None => format!("+ {name}"),
         };
+        // Sold by weight: ask for it at once (the line is 1 until then).
+        if at.is_none()
+            && let Some(p) = product.filter(|p| p.fractional)
+        {
+            self.message = pick(
+                self.lang,
+                format!("+ {name} — nhập khối lượng ({})", p.unit),
+                format!("+ {name} — enter the weight ({})", p.unit),
+            );
+            self.prompt = Some((Prompt::Weight { line: self.line }, String::new()));
+        }
         // The catalogue's own warning (an expired certificate: sold from
         // stock, not received again) is worth the cashier's eye.
         if let Some(w) = product.and_then(|p| p.warning.as_deref()) {
@@ -198,6 +219,16 @@ impl App {
         }
         self.input.clear();
         self.results.clear();
+    }
+
+    /// A line read from a scale's label, with its weight.
+    fn add_weighed(&mut self, item: CartItem) {
+        let Some(p) = self.cat.by_id(item.product_id) else {
+            return;
+        };
+        self.message = format!("+ {} {} {}", p.name, item.qty, p.unit);
+        self.cart.push(item);
+        self.line = self.cart.len().saturating_sub(1);
     }
 
     /// `*`: the typed number is the quantity of the highlighted line (`3*`);

@@ -175,6 +175,10 @@ pub const K_CONFIRM_CLOSE: T = T("đóng ca và in Z", "close and print the Z");
 pub const K_CORRECT: T = T("sửa số đếm", "correct the count");
 pub const CLOSE_CANCELLED: T = T("Chưa đóng ca: sửa số đếm", "Not closed: correct the count");
 pub const Z_PREVIEW: T = T("BÁO CÁO Z (xem trước khi in)", "Z REPORT (before printing)");
+pub const ASK_WEIGHT: T = T(
+    "Khối lượng (ví dụ 0.25 = 250 g)",
+    "Weight (e.g. 0.25 = 250 g)",
+);
 pub const K_CONTINUE: T = T("tiếp tục", "continue");
 pub const K_LEAVE_PENDING: T = T("để chờ (chưa nhận)", "leave pending");
 pub const K_RESUME: T = T("mở lại", "resume");

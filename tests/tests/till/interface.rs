@@ -87,6 +87,13 @@ async fn a_cashiers_shift_through_the_interface_reaches_the_server() {
         enter(&mut app, &codes[0]);
         enter(&mut app, &codes[0]);
         enter(&mut app, &codes[1]);
+        // A product sold by weight: the till asks for it (issue 14).
+        let weighed = app.cat.by_id(app.cart[1].product_id).unwrap().fractional;
+        assert_eq!(app.prompt.is_some(), weighed, "{}", app.message);
+        if weighed {
+            enter(&mut app, "0.5");
+            assert_eq!(app.cart[1].qty.to_string(), "0,5", "{}", app.message);
+        }
         assert_eq!(app.cart.len(), 2, "{}", app.message);
         // At 80×24 every key to sell and pay is on screen, F10 included,
         // and the products' names are whole.

@@ -181,6 +181,8 @@ fn parked_list() {
     cart_of_three_with_a_discount(&mut app);
     key(&mut app, KeyCode::F(4));
     scan(&mut app, "CHE-01");
+    // Sold by weight: the till asks for it (issue 14).
+    scan(&mut app, "1");
     key(&mut app, KeyCode::F(4));
     key(&mut app, KeyCode::F(5));
     key(&mut app, KeyCode::Down);
