@@ -76,7 +76,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(stock::movements_page)
         .service(stock::documents_page)
         .service(stock_print::print_page)
-        .service(sales::pending_transfers_page);
+        .service(sales::pending_transfers_page)
+        .service(sales::sales_page);
 }
 
 /// Remembers `?lang=en|vi` in a cookie so the choice follows the person.
@@ -117,6 +118,7 @@ pub async fn home(me: WebUser) -> HttpResponse {
                 li { a href="/catalogue/outlets" { (t(lang, "Điểm bán", "Outlets")) } }
                 li { a href="/stock" { (t(lang, "Tồn kho, cảnh báo và chứng từ kho", "Stock, alerts and stock documents")) } }
                 @if me.user.role != crate::auth::Role::Producer {
+                    li { a href="/sales" { (t(lang, "Bán hàng: theo ngày, ca, chốt ngày, trả hàng", "Sales: by day, shifts, daily closings, refunds")) } }
                     li { a href="/sales/transfers" { (t(lang, "Chuyển khoản chờ xác nhận", "Transfers awaiting confirmation")) } }
                 }
                 li { a href="/api/docs/" { (t(lang, "Tài liệu API", "API documentation")) } }

@@ -136,6 +136,40 @@ async fn transfers_stay_apart_by_state_on_x_z_closing_list_and_e_receipt() {
         "{daily}"
     );
     assert_eq!(daily["transfers"]["pending"], pending.total.amount());
+    // The manager's outlet page: sales by day and till, the shift with its
+    // Z figures, the day's closing with transfers confirmed and pending
+    // apart.
+    let cookie = crate::web_common::web_login(&app, "manager1").await;
+    let (status, html) = crate::web_common::page(&app, "/sales", &cookie).await;
+    assert_eq!(status, StatusCode::OK, "{html}");
+    let digits = |d: ocop_core::money::Dong| {
+        d.to_string()
+            .split(|c: char| !c.is_ascii_digit() && c != '.')
+            .next()
+            .unwrap()
+            .to_owned()
+    };
+    let gross = confirmed.total.checked_add(pending.total).unwrap();
+    let gross = gross.checked_add(late.total).unwrap();
+    for expected in [
+        "Doanh số theo ngày và máy bán hàng",
+        "Ca bán hàng",
+        "Chốt ngày",
+        "Trả hàng",
+    ] {
+        assert!(html.contains(expected), "{expected} not in {html}");
+    }
+    assert!(html.contains(&digits(gross)), "gross {gross} not in {html}");
+    assert!(
+        html.contains(&digits(pending.total)),
+        "pending {} not in {html}",
+        pending.total
+    );
+    let producer = crate::web_common::web_login(&app, "producer1").await;
+    assert_eq!(
+        crate::web_common::page(&app, "/sales", &producer).await.0,
+        StatusCode::FORBIDDEN
+    );
     // The stored Z report is unchanged (nothing fiscal is rewritten).
     let (_, z_again) = app.get(&format!("{path}/report"), Some(&manager)).await;
     assert_eq!(z_again["summary"], z["summary"]);
