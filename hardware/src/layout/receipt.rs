@@ -146,7 +146,9 @@ pub fn receipt(view: &ReceiptView) -> Document {
     }
     if let Some(url) = &view.e_receipt_url {
         doc.feed(1);
-        doc.center("Hóa đơn điện tử và nguồn gốc sản phẩm", Style::NORMAL);
+        // A sale receipt with an online copy, not an e-invoice (hóa đơn
+        // điện tử is a legal term for the tax authority's invoices).
+        doc.center("Phiếu trực tuyến và nguồn gốc sản phẩm", Style::NORMAL);
         doc.qr(url);
         doc.center(url, Style::NORMAL);
     }

@@ -4,7 +4,8 @@
 //!
 //! It shows what the paper shows (the outlet's legal name, tax code and
 //! address, the receipt number, the time in Vietnam, the lines, VAT per
-//! rate, total, payment methods, the short journal hash) and what the paper
+//! rate, total, payment methods — not the journal hash, which is for staff)
+//! and what the paper
 //! cannot: the refunds made against the sale since, line by line, and for
 //! each product a link to its provenance — the GS1 Digital Link its label
 //! encodes (`{OCOP_PUBLIC_URL}/01/{GTIN}[/10/{lot}][?17=expiry]`). Nothing
@@ -260,11 +261,12 @@ fn receipt_markup(r: &EReceipt) -> Markup {
         (lines_table(r))
         div.card style="margin-top:1rem" { (totals(&r.sale, r.transfer)) }
         (refunds_section(r))
+        // Issue 14: the journal's chain hash is for staff (the API and the
+        // journal check), not for the customer holding this link.
         p.muted {
-            (both("Mã kiểm tra nhật ký", "Journal check code")) ": " code.journal-hash { (r.sale.hash.short()) }
-            br; (both(
-                "Mỗi phiếu được niêm phong bằng chuỗi băm của máy bán hàng; phiếu bị sửa sẽ lộ ra khi kiểm tra.",
-                "Each receipt is sealed into its till's hash chain; an altered receipt shows when the chain is checked."))
+            (both(
+                "Đây là bản trực tuyến của phiếu bán hàng, không phải hóa đơn điện tử (hóa đơn GTGT). Cần hóa đơn GTGT, hãy đề nghị tại quầy.",
+                "This is the online copy of a sales receipt, not a VAT e-invoice. For a VAT invoice, ask at the counter."))
         }
     }
 }
@@ -318,7 +320,10 @@ pub async fn e_receipt(
     Ok(answer(
         StatusCode::OK,
         public_page(
-            &both("Phiếu bán hàng", "Sales receipt"),
+            &both(
+                "Phiếu bán hàng (bản trực tuyến)",
+                "Sales receipt (online copy)",
+            ),
             receipt_markup(&found),
         ),
     ))
