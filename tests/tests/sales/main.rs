@@ -15,6 +15,7 @@ mod sales_ingest;
 mod sales_journal;
 mod sales_lookup;
 mod sales_money_states;
+mod sales_pages_fit;
 mod sales_payments;
 mod sales_refunds;
 mod sales_shifts;
