@@ -96,6 +96,43 @@ pub fn check_digit(body: &str) -> Result<u8, GtinError> {
     u8::try_from((10 - sum % 10) % 10).map_err(|_| GtinError::Length { len: body.len() })
 }
 
+/// A weighed-item barcode printed by a shop scale: EAN-13 with a 2x
+/// restricted-circulation prefix, `2F PPPPP WWWWW C` — `F` 0 to 4, the
+/// item's 5-digit code (`PPPPP`, the product's internal code at the
+/// outlet), the weight in grams (`WWWWW`), the check digit. Prefixes 25 to
+/// 29 (a price embedded) are not read: a till prices by the catalogue.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WeighedItem {
+    /// The item's code, as the scale printed it (5 digits).
+    pub item_code: String,
+    /// The weight in grams (above zero).
+    pub grams: u32,
+}
+
+impl WeighedItem {
+    /// `None` for anything that is not a weight-embedded 2x EAN-13 with a
+    /// right check digit and a weight above zero.
+    pub fn parse(input: &str) -> Option<WeighedItem> {
+        let s = input.trim();
+        if s.len() != 13 || !s.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let flag = s.get(1..2)?;
+        if !s.starts_with('2') || !matches!(flag, "0" | "1" | "2" | "3" | "4") {
+            return None;
+        }
+        let check = s.bytes().last()?.checked_sub(b'0')?;
+        if check_digit(s.get(..12)?).ok()? != check {
+            return None;
+        }
+        let grams: u32 = s.get(7..12)?.parse().ok()?;
+        (grams > 0).then(|| WeighedItem {
+            item_code: s.get(2..7).unwrap_or_default().to_owned(),
+            grams,
+        })
+    }
+}
+
 impl Gtin {
     /// Parses a GTIN-8/12/13/14 (surrounding whitespace ignored) and
     /// normalises it to 14 digits.
@@ -182,6 +219,29 @@ impl<'de> Deserialize<'de> for Gtin {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn weighed_item_barcodes() {
+        // 20 | 00123 | 00250 g | check
+        let body = "200012300250";
+        let code = format!("{body}{}", check_digit(body).unwrap());
+        let w = WeighedItem::parse(&code).unwrap();
+        assert_eq!((w.item_code.as_str(), w.grams), ("00123", 250));
+        // a wrong check digit, a price prefix, a zero weight, a GTIN: none
+        let wrong = format!("{body}{}", (check_digit(body).unwrap() + 1) % 10);
+        assert_eq!(WeighedItem::parse(&wrong), None);
+        let priced = "250012300250";
+        assert_eq!(
+            WeighedItem::parse(&format!("{priced}{}", check_digit(priced).unwrap())),
+            None
+        );
+        let zero = "200012300000";
+        assert_eq!(
+            WeighedItem::parse(&format!("{zero}{}", check_digit(zero).unwrap())),
+            None
+        );
+        assert_eq!(WeighedItem::parse("8936012345674"), None);
+    }
 
     #[test]
     fn check_digits_of_known_numbers() {

@@ -80,7 +80,62 @@ impl BankBin {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// The bank's short name as people know it (NAPAS's list of BINs), so
+    /// a screen names the bank rather than six digits; `None` for a BIN
+    /// not in the list.
+    pub fn bank_name(&self) -> Option<&'static str> {
+        BANK_NAMES
+            .iter()
+            .find(|(bin, _)| *bin == self.0)
+            .map(|(_, name)| *name)
+    }
+
+    /// The bank's name, or `BIN 970999` when it is not in the list.
+    pub fn display_name(&self) -> String {
+        self.bank_name()
+            .map_or_else(|| format!("BIN {}", self.0), str::to_owned)
+    }
 }
+
+/// NAPAS bank identification numbers of the banks that issue VietQR, with
+/// the short names their customers use.
+const BANK_NAMES: &[(&str, &str)] = &[
+    ("970400", "Saigonbank"),
+    ("970403", "Sacombank"),
+    ("970405", "Agribank"),
+    ("970406", "DongA Bank"),
+    ("970407", "Techcombank"),
+    ("970408", "GPBank"),
+    ("970409", "BacABank"),
+    ("970412", "PVcomBank"),
+    ("970415", "VietinBank"),
+    ("970416", "ACB"),
+    ("970418", "BIDV"),
+    ("970419", "NCB"),
+    ("970422", "MB Bank"),
+    ("970423", "TPBank"),
+    ("970424", "Shinhan Bank"),
+    ("970425", "ABBANK"),
+    ("970426", "MSB"),
+    ("970427", "VietABank"),
+    ("970428", "Nam A Bank"),
+    ("970429", "SCB"),
+    ("970430", "PGBank"),
+    ("970431", "Eximbank"),
+    ("970432", "VPBank"),
+    ("970433", "Vietbank"),
+    ("970436", "Vietcombank"),
+    ("970437", "HDBank"),
+    ("970438", "BaoViet Bank"),
+    ("970440", "SeABank"),
+    ("970441", "VIB"),
+    ("970443", "SHB"),
+    ("970448", "OCB"),
+    ("970449", "LPBank"),
+    ("970452", "KienlongBank"),
+    ("970454", "BVBank"),
+];
 
 impl TryFrom<String> for BankBin {
     type Error = VietQrError;
@@ -542,6 +597,10 @@ mod tests {
         assert!(BankBin::parse("97043").is_err());
         assert!(BankBin::parse("97043a").is_err());
         assert!(BankBin::parse("9704360").is_err());
+        // issue 14: screens name the bank, not its BIN
+        assert_eq!(bin("970436").display_name(), "Vietcombank");
+        assert_eq!(bin("970405").bank_name(), Some("Agribank"));
+        assert_eq!(bin("970999").display_name(), "BIN 970999");
         assert_eq!(BankBin::parse(" 970436 ").unwrap().as_str(), "970436");
         let b = bin("970436");
         for bad in ["", "12345678901234567890", "0123-456", "012 345", "Số1"] {

@@ -212,6 +212,25 @@ pub struct TransferState {
     pub confirmed_at: Option<DateTime<Utc>>,
 }
 
+/// `GET /api/v1/outlets/{id}/pending-transfers`: a sale whose bank
+/// transfer nobody (neither the bank nor a cashier) has confirmed yet —
+/// money not received.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PendingTransfer {
+    pub sale_id: Uuid,
+    /// The printed receipt number (`T1-000012`).
+    pub receipt: String,
+    pub till_id: i32,
+    pub sold_at: DateTime<Utc>,
+    /// The amount awaited by transfer, whole đồng.
+    #[cfg_attr(feature = "openapi", schema(value_type = i64))]
+    pub amount: Dong,
+    /// The sale's total, whole đồng.
+    #[cfg_attr(feature = "openapi", schema(value_type = i64))]
+    pub total: Dong,
+}
+
 /// Whether a posted sale was stored now or had been before.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

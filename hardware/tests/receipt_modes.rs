@@ -254,17 +254,75 @@ fn the_amount_under_a_vietqr_code_is_the_codes_own() {
     let mut view = common::transfer_receipt();
     // The fixture's payload asks for 125.000 đồng; the receipt totals 1.070.000.
     view.payments = vec![
-        ocop_hardware::layout::PaymentLine {
-            method: ocop_hardware::layout::PaymentMethod::Cash,
-            amount: ocop_core::money::Dong::new(945_000),
-        },
+        ocop_hardware::layout::PaymentLine::new(
+            ocop_hardware::layout::PaymentMethod::Cash,
+            ocop_core::money::Dong::new(945_000),
+        ),
         ocop_hardware::layout::PaymentLine {
             method: ocop_hardware::layout::PaymentMethod::BankTransfer,
             amount: ocop_core::money::Dong::new(125_000),
+            transfer: Some(ocop_core::sale::TransferStatus::Pending),
         },
     ];
     let bytes = encode_to_vec(&receipt(&view), &p).unwrap();
     let text = preview::render(&bytes, &p).unwrap().text_lines.join("\n");
     assert!(text.contains("So tien: 125.000 d"), "{text}");
     assert!(!text.contains("So tien: 1.070.000 d"), "{text}");
+}
+
+/// Issue 14: a VietQR transfer nobody confirmed printed exactly like a paid
+/// one. The receipt now says its state and, while pending, what is still
+/// unpaid; once confirmed (a reprint after the bank's notice) it says who
+/// confirmed and owes nothing.
+#[test]
+fn a_transfer_receipt_says_pending_or_confirmed() {
+    use ocop_core::sale::TransferStatus;
+    let p = profile(Paper::Mm58, Mode::Ascii);
+    let text_of = |state: TransferStatus| {
+        let mut view = common::transfer_receipt();
+        view.payments[0].transfer = Some(state);
+        if state.is_confirmed() {
+            view.pending_vietqr = None;
+        }
+        let bytes = encode_to_vec(&receipt(&view), &p).unwrap();
+        preview::render(&bytes, &p).unwrap().text_lines.join("\n")
+    };
+    let pending = text_of(TransferStatus::Pending);
+    assert!(pending.contains("  (cho xac nhan)"), "{pending}");
+    assert!(
+        pending.contains("CHUA THANH TOAN      1.070.000 d"),
+        "{pending}"
+    );
+    insta::assert_snapshot!("transfer_receipt_pending", pending);
+    let by_bank = text_of(TransferStatus::ConfirmedByBank);
+    assert!(by_bank.contains("  (ngan hang da xac nhan)"), "{by_bank}");
+    assert!(!by_bank.contains("CHUA THANH TOAN"), "{by_bank}");
+    insta::assert_snapshot!("transfer_receipt_confirmed_by_bank", by_bank);
+    let by_cashier = text_of(TransferStatus::ConfirmedByCashier);
+    assert!(
+        by_cashier.contains("  (thu ngan da xac nhan)"),
+        "{by_cashier}"
+    );
+    assert!(!by_cashier.contains("CHUA THANH TOAN"), "{by_cashier}");
+}
+
+/// Issue 14: the Z report added confirmed and pending transfers into one
+/// figure; the three states are now printed apart under the transfers.
+#[test]
+fn the_z_report_prints_transfers_by_state() {
+    use ocop_hardware::layout::report::shift_report;
+    let p = profile(Paper::Mm58, Mode::Ascii);
+    let bytes = encode_to_vec(&shift_report(&common::z_report()), &p).unwrap();
+    let lines = preview::render(&bytes, &p).unwrap().text_lines;
+    for line in [
+        "  Chuyen khoan       5.000.000 d",
+        "    NH da xac nhan   3.000.000 d",
+        "    Thu ngan da nhan 1.500.000 d",
+        "    CHO XAC NHAN       500.000 d",
+    ] {
+        assert!(
+            lines.iter().any(|l| l.starts_with(line)),
+            "{line:?} not in {lines:#?}"
+        );
+    }
 }

@@ -108,6 +108,7 @@ fn prepare(dir: &Path, count: i32) -> anyhow::Result<Duration> {
         user_token: None,
         printer: None,
         public_url: None,
+        ca_pem: None,
     };
     cfg.save(&store)?;
     let snap = TillCatalogue {

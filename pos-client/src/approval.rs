@@ -100,11 +100,11 @@ fn no_pin_configured(limit: u32) -> anyhow::Error {
         "discount_needs_manager_pin",
         format!(
             "Giảm giá trên {limit} % cần mã PIN của quản lý, nhưng máy chưa có mã PIN: quản lý \
-             chạy `ocop-till manager-pin set --username TÊN --password MẬT_KHẨU --pin 1234`"
+             chạy `ocop-till manager-pin set --username TÊN` (máy hỏi mật khẩu và mã PIN)"
         ),
         format!(
             "a discount above {limit} % needs a manager's PIN and none is configured: a manager \
-             runs `ocop-till manager-pin set --username NAME --password PASSWORD --pin 1234`"
+             runs `ocop-till manager-pin set --username NAME` (it asks for the password and the PIN)"
         ),
     )
     .into()

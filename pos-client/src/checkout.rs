@@ -104,7 +104,48 @@ pub fn parse_item(arg: &str) -> anyhow::Result<(String, Quantity)> {
 }
 
 /// Scans `code` into a cart line of `qty`.
+/// The line of a scale's weighed-item barcode (`2x`, weight in grams):
+/// its product by the item code, sold by the kilogram, the weight as the
+/// quantity.
+pub fn weighed_item(
+    cat: &Catalogue,
+    weighed: &ocop_core::gtin::WeighedItem,
+) -> anyhow::Result<CartItem> {
+    let code = &weighed.item_code;
+    let product = cat
+        .scan(code)
+        .ok()
+        .flatten()
+        .map(|f| f.product)
+        .ok_or_else(|| {
+            Refusal::not_found(
+                "weighed_item_unknown",
+                format!("cân in mã hàng {code}, không có trong danh mục"),
+                format!("the scale's item code {code} is not in the catalogue"),
+            )
+        })?;
+    if !product.fractional || !product.unit.eq_ignore_ascii_case("kg") {
+        return Err(Refusal::invalid(
+            "not_sold_by_weight",
+            format!("{} không bán theo cân (kg)", product.name),
+            format!("{} is not sold by weight (kg)", product.name),
+        )
+        .into());
+    }
+    Ok(CartItem {
+        product_id: product.id,
+        lot: None,
+        qty: Quantity::from_milli(i64::from(weighed.grams)),
+        discount: Dong::ZERO,
+        discount_reason: None,
+        approved_by: None,
+    })
+}
+
 pub fn scan_item(cat: &Catalogue, code: &str, qty: Quantity) -> anyhow::Result<CartItem> {
+    if let Some(weighed) = ocop_core::gtin::WeighedItem::parse(code) {
+        return weighed_item(cat, &weighed);
+    }
     let found = cat
         .scan(code)
         .with_context(|| {
@@ -320,24 +361,32 @@ pub fn commit_sale(
     let shift_id = crate::shift::require(store)?.id;
     check_cart(store, cat, items)?;
     let lines = cart_lines(cat, items)?;
-    store.commit_receipt_if(
-        OutboxKind::Sale,
-        |tx| crate::shift::still_open(tx, shift_id),
-        |receipt_no, prev_hash| {
-            let mut header = draft_header(cfg.till_id, cfg.cashier_id, cfg.outlet_id)?;
-            header.receipt_no = receipt_no;
-            header.shift_id = shift_id;
-            let mut b = SaleBuilder::new(header);
-            for line in lines {
-                b.add(line).map_err(|e| e.refusal())?;
-            }
-            let total = b.total().map_err(|e| e.refusal())?;
-            let pays = payments(total, tenders)?;
-            b.finish(pays, prev_hash)
-                .map_err(|e| anyhow::Error::from(e.refusal()))
-        },
-        |s: &Sale| (s.id.to_string(), s.hash),
-    )
+    store
+        .commit_receipt_if(
+            OutboxKind::Sale,
+            |tx| crate::shift::still_open(tx, shift_id),
+            |receipt_no, prev_hash| {
+                let mut header = draft_header(cfg.till_id, cfg.cashier_id, cfg.outlet_id)?;
+                header.receipt_no = receipt_no;
+                header.shift_id = shift_id;
+                let mut b = SaleBuilder::new(header);
+                for line in lines {
+                    b.add(line).map_err(|e| e.refusal())?;
+                }
+                let total = b.total().map_err(|e| e.refusal())?;
+                let pays = payments(total, tenders)?;
+                b.finish(pays, prev_hash)
+                    .map_err(|e| anyhow::Error::from(e.refusal()))
+            },
+            |s: &Sale| (s.id.to_string(), s.hash),
+        )
+        .inspect(|c| {
+            tracing::info!(
+                receipt = %c.record.receipt_ref(),
+                total = %c.record.total.to_ascii_string(),
+                "sale committed"
+            );
+        })
 }
 
 #[cfg(test)]

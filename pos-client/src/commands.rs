@@ -16,7 +16,7 @@ use anyhow::Context;
 use clap::Args;
 use ocop_core::money::Dong;
 use ocop_core::refusal::Refusal;
-use ocop_core::sale::{CashTender, Refund, Sale};
+use ocop_core::sale::{CashTender, PaymentMethod, Refund, Sale, TransferStatus};
 
 pub mod refund_cmd;
 pub mod settings;
@@ -38,17 +38,63 @@ use crate::sync::{self, Backoff};
 /// sleeps this many milliseconds before printing and sending.
 pub const PAUSE_AFTER_COMMIT_ENV: &str = "OCOP_TILL_PAUSE_AFTER_COMMIT_MS";
 
+/// How the terminal asks for a password.
+pub const PASSWORD_PROMPT: &str = "Mật khẩu / Password: ";
+
+/// Secrets (passwords, PINs) never come as flags, which `ps` and the
+/// shell's history show: on a terminal each is asked for without echo;
+/// otherwise (or with `from_stdin`) they are read from standard input, one
+/// line each, in the order of `prompts` — as `ocop-server user add` does.
+pub fn read_secrets(prompts: &[&str], from_stdin: bool) -> anyhow::Result<Vec<String>> {
+    use std::io::{BufRead as _, IsTerminal as _};
+    let stdin = std::io::stdin();
+    let piped = from_stdin || !stdin.is_terminal();
+    let mut lines = stdin.lock();
+    prompts
+        .iter()
+        .map(|prompt| {
+            let secret = if piped {
+                let mut line = String::new();
+                lines.read_line(&mut line)?;
+                line.trim_end_matches(['\r', '\n']).to_owned()
+            } else {
+                rpassword::prompt_password(prompt)?
+            };
+            if secret.is_empty() {
+                anyhow::bail!(
+                    "secret_missing: thiếu {} trên đầu vào chuẩn / {} missing on standard input",
+                    prompt.trim_end_matches([':', ' ']),
+                    prompt.trim_end_matches([':', ' '])
+                );
+            }
+            Ok(secret)
+        })
+        .collect()
+}
+
 #[derive(Debug, Args)]
 pub struct SetupArgs {
-    /// The server, e.g. http://127.0.0.1:8080
+    /// The server, e.g. https://ocop.laocai.gov.vn or http://127.0.0.1:8080
     #[arg(long, env = "OCOP_TILL_SERVER")]
     pub server: String,
+    /// A PEM file of the certificate authority that signed an `https://`
+    /// server's certificate, when it is not one of Mozilla's roots (a
+    /// province's own CA). Kept in the till's data directory.
+    #[arg(long, value_name = "PEM")]
+    pub ca_file: Option<std::path::PathBuf>,
     /// A manager (or admin) account that may register tills.
     #[arg(long, env = "OCOP_TILL_USERNAME")]
     pub username: String,
-    /// That account's password (used once, to register; not stored).
-    #[arg(long, env = "OCOP_TILL_PASSWORD")]
-    pub password: String,
+    /// Read that account's password from standard input (one line) rather
+    /// than asking on the terminal; without a terminal it is read from
+    /// standard input anyway. Never a flag: a flag shows in `ps` and the
+    /// shell's history. Used once, to register; not stored.
+    #[arg(long)]
+    pub password_stdin: bool,
+    /// The password when `setup` is called as a library (tests); never
+    /// from the command line.
+    #[arg(skip)]
+    pub password: Option<String>,
     /// The outlet (default: the manager's own).
     #[arg(long)]
     pub outlet: Option<i32>,
@@ -76,8 +122,22 @@ pub fn setup(data_dir: &Path, args: &SetupArgs) -> anyhow::Result<()> {
             existing.till_id
         );
     }
-    let server = Server::new(&args.server, Duration::from_secs(30))?;
-    let login = server.login(&args.username, &args.password)?;
+    let ca_pem = match &args.ca_file {
+        Some(path) => {
+            let pem = std::fs::read_to_string(path).with_context(|| {
+                format!("không đọc được / cannot read --ca-file {}", path.display())
+            })?;
+            crate::server_api::ca_certificates(&pem)?;
+            Some(pem)
+        }
+        None => None,
+    };
+    let server = Server::connect(&args.server, ca_pem.as_deref(), Duration::from_secs(30))?;
+    let password = match &args.password {
+        Some(p) => p.clone(),
+        None => read_secrets(&[PASSWORD_PROMPT], args.password_stdin)?.remove(0),
+    };
+    let login = server.login(&args.username, &password)?;
     let outlet_id = args
         .outlet
         .or(login.user.outlet_id)
@@ -98,6 +158,7 @@ pub fn setup(data_dir: &Path, args: &SetupArgs) -> anyhow::Result<()> {
             mode: args.mode.clone(),
         }),
         public_url: None,
+        ca_pem,
     };
     cfg.save(&store)?;
     let refresh = catalogue::refresh(&mut store, &server, &Auth::Bearer(login.token), outlet_id);
@@ -233,7 +294,12 @@ pub fn sell(data_dir: &Path, args: &SellArgs) -> anyhow::Result<()> {
         .collect::<anyhow::Result<Vec<_>>>()?;
     let committed = checkout::commit_sale(&mut store, &cfg, &cat, &items, &tenders)?;
     let sale = committed.record;
-    eprintln!("committed receipt {}", sale.receipt_ref());
+    // To stderr: with --json, stdout holds only the JSON.
+    eprintln!(
+        "Đã lưu phiếu {} (committed receipt {})",
+        sale.receipt_ref(),
+        sale.receipt_ref()
+    );
     if let Some(ms) = std::env::var(PAUSE_AFTER_COMMIT_ENV)
         .ok()
         .and_then(|v| v.parse::<u64>().ok())
@@ -241,7 +307,7 @@ pub fn sell(data_dir: &Path, args: &SellArgs) -> anyhow::Result<()> {
         std::thread::sleep(Duration::from_millis(ms));
     }
     let printed = match args.print.printer(&cfg) {
-        Some(p) => crate::receipt::print_sale(&p, &cfg, &sale, cat.outlet.as_ref(), false)
+        Some(p) => crate::receipt::print_sale(&p, &cfg, &sale, cat.outlet.as_ref(), false, None)
             .map_err(|e| format!("{e:#}")),
         None => Err(
             "không in (--printer none hoặc chưa cấu hình) / no printer (none or not configured)"
@@ -285,6 +351,25 @@ pub fn sold_line(sale: &Sale, cash: &CashTender, print_error: Option<&String>) -
     } else {
         (String::new(), String::new())
     };
+    // A transfer is not paid until confirmed: said so, never as paid.
+    let pending = Dong::checked_sum(sale.payments.iter().filter_map(|p| match p.method {
+        PaymentMethod::BankTransfer {
+            status: TransferStatus::Pending,
+            ..
+        } => Some(p.amount),
+        _ => None,
+    }))
+    .filter(|d| *d != Dong::ZERO);
+    let (cash_vi, cash_en) = match pending {
+        Some(p) => (
+            format!("{cash_vi}, chuyển khoản {p} chờ xác nhận (chưa thanh toán)"),
+            format!(
+                "{cash_en}, transfer {} awaiting confirmation (not paid yet)",
+                p.to_ascii_string()
+            ),
+        ),
+        None => (cash_vi, cash_en),
+    };
     format!(
         "Phiếu {} — tổng {}{cash_vi} (receipt {}, total {}{cash_en}){}",
         sale.receipt_ref(),
@@ -320,7 +405,7 @@ pub(crate) fn send_now(
     if no_send {
         return Ok(None);
     }
-    let server = Server::new(&cfg.server_url, Duration::from_secs(5))?;
+    let server = cfg.server(Duration::from_secs(5))?;
     Ok(Some(sync::send_outbox(
         store,
         &server,
@@ -385,7 +470,7 @@ pub fn run_sync(data_dir: &Path, json: bool) -> anyhow::Result<()> {
 pub fn status(data_dir: &Path, json: bool) -> anyhow::Result<()> {
     let store = Store::open_dir(data_dir)?;
     let cfg = TillConfig::require(&store)?;
-    let reachable = Server::new(&cfg.server_url, Duration::from_secs(3))?.reachable();
+    let reachable = cfg.server(Duration::from_secs(3))?.reachable();
     let (waiting, acknowledged, rejected) = store.queue_counts()?;
     let last = sync::last_sync(&store)?;
     let version = catalogue::held_version(&store)?.map(|(v, _)| v);
@@ -465,7 +550,8 @@ pub fn reprint(data_dir: &Path, args: &ReprintArgs) -> anyhow::Result<()> {
         refund.receipt_ref()
     } else {
         let sale: Sale = serde_json::from_str(&json)?;
-        crate::receipt::print_sale(&printer, &cfg, &sale, cat.outlet.as_ref(), true)?;
+        let known = crate::transfer::known_state(&store, sale.id)?;
+        crate::receipt::print_sale(&printer, &cfg, &sale, cat.outlet.as_ref(), true, known)?;
         sale.receipt_ref()
     };
     println!("Đã in lại phiếu {printed} (reprinted)");

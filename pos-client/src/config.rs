@@ -12,7 +12,7 @@ use anyhow::Context;
 use serde::{Deserialize, Serialize};
 
 use crate::printing::PrinterArgs;
-use crate::server_api::Auth;
+use crate::server_api::{Auth, Server};
 use crate::store::Store;
 
 const KEY: &str = "till";
@@ -36,6 +36,10 @@ pub struct TillConfig {
     /// server gives one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_url: Option<String>,
+    /// A province's own certificate authority (PEM, from `setup
+    /// --ca-file`), trusted besides Mozilla's roots for an `https://` server.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ca_pem: Option<String>,
 }
 
 impl fmt::Debug for TillConfig {
@@ -107,6 +111,11 @@ impl TillConfig {
     /// Where the e-receipt pages are: the public address, else the server.
     pub fn e_receipt_base(&self) -> &str {
         self.public_url.as_deref().unwrap_or(&self.server_url)
+    }
+
+    /// A client of this till's server (its own CA trusted too).
+    pub fn server(&self, timeout: std::time::Duration) -> anyhow::Result<Server> {
+        Server::connect(&self.server_url, self.ca_pem.as_deref(), timeout)
     }
 
     pub fn till_auth(&self) -> Auth {

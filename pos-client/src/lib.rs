@@ -12,7 +12,8 @@
 //!      transfer confirmations) and where each kind is posted;
 //!    - [`server_api`]: the HTTP calls to `ocop-server`, with the wire
 //!      types of `ocop_core::wire` (declared once, for both sides);
-//!    - [`printing`]: how the printer is reached.
+//!    - [`printing`]: how the printer is reached;
+//!    - [`log`]: the till's log, rotated files in its data directory.
 //! 2. **what the till holds**:
 //!    - [`config`]: the till's registration and settings;
 //!    - [`catalogue`]: catalogue sync (snapshot, deltas, ETag) and lookup;
@@ -42,6 +43,7 @@ pub mod catalogue;
 pub mod checkout;
 pub mod commands;
 pub mod config;
+pub mod log;
 pub mod print_test;
 pub mod printing;
 pub mod receipt;

@@ -75,8 +75,47 @@ enum Command {
 fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     let dir = cli.data_dir.unwrap_or_else(config::default_data_dir);
-    let Some(command) = cli.command else {
-        let printer = cli.printer.map(|uri| PrinterSettings {
+    // A till that cannot write its log still sells: say so, go on.
+    if let Err(e) = ocop_till::log::init(&dir) {
+        eprintln!("không ghi được nhật ký / no log: {e:#}");
+    }
+    let name = cli
+        .command
+        .as_ref()
+        .map_or("interface", |c| command_name(c));
+    tracing::info!(command = name, "start");
+    let result = run(cli.command, cli.printer, &dir);
+    if let Err(e) = &result {
+        tracing::warn!(command = name, error = %format!("{e:#}"), "refused or failed");
+    }
+    result
+}
+
+/// The command's name as the log records it.
+fn command_name(c: &Command) -> &'static str {
+    match c {
+        Command::Setup(_) => "setup",
+        Command::Sell(_) => "sell",
+        Command::Sync { .. } => "sync",
+        Command::Status { .. } => "status",
+        Command::Reprint(_) => "reprint",
+        Command::PrintTest(_) => "print-test",
+        Command::Shift(_) => "shift",
+        Command::Refund(_) => "refund",
+        Command::Printer(_) => "printer",
+        Command::ManagerPin(_) => "manager-pin",
+        Command::Transfer(_) => "transfer",
+    }
+}
+
+fn run(
+    command: Option<Command>,
+    printer: Option<String>,
+    dir: &std::path::Path,
+) -> anyhow::Result<()> {
+    let dir = dir.to_path_buf();
+    let Some(command) = command else {
+        let printer = printer.map(|uri| PrinterSettings {
             uri,
             width: 80,
             mode: "raster".into(),
@@ -211,10 +250,7 @@ mod tests {
                 "set",
                 "--username",
                 "m",
-                "--password",
-                "p",
-                "--pin",
-                "1234",
+                "--password-stdin",
                 "--discount-limit-percent",
                 "10",
             ],
@@ -232,6 +268,39 @@ mod tests {
             assert!(Cli::try_parse_from(args).is_ok(), "{args:?}");
         }
         assert!(Cli::try_parse_from(["ocop-till", "refund", "--sale", "T1-1"]).is_err());
+        // Issue 14: secrets are never flags (ps and shell history show them).
+        for secret in [
+            &[
+                "ocop-till",
+                "setup",
+                "--server",
+                "http://x",
+                "--username",
+                "m",
+                "--password",
+                "p",
+            ][..],
+            &[
+                "ocop-till",
+                "manager-pin",
+                "set",
+                "--username",
+                "m",
+                "--pin",
+                "1234",
+            ][..],
+            &[
+                "ocop-till",
+                "manager-pin",
+                "set",
+                "--username",
+                "m",
+                "--password",
+                "p",
+            ][..],
+        ] {
+            assert!(Cli::try_parse_from(secret).is_err(), "{secret:?}");
+        }
         assert!(Cli::try_parse_from(["ocop-till", "transfer", "confirm"]).is_err());
         assert!(Cli::try_parse_from(["ocop-till", "shift", "open", "--float", "abc"]).is_err());
         assert!(

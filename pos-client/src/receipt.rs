@@ -76,12 +76,15 @@ pub fn cash_of(sale: &Sale) -> anyhow::Result<CashTender> {
 }
 
 /// What the receipt of `sale` shows (without the e-receipt QR code: see
-/// [`sale_view`]).
+/// [`sale_view`]). A bank transfer prints its state: the sealed one, or
+/// `known` (a later confirmation the caller knows of, for a reprint); while
+/// pending, the receipt prints the code to pay and what is still unpaid.
 pub fn view(
     sale: &Sale,
     outlet: Option<&TillOutlet>,
     cashier: &str,
     reprint: bool,
+    known: Option<TransferStatus>,
 ) -> anyhow::Result<ReceiptView> {
     let header = header(outlet);
     let cash = cash_of(sale)?;
@@ -89,21 +92,19 @@ pub fn view(
     let payments = sale
         .payments
         .iter()
-        .map(|p| {
-            let method = match &p.method {
-                PaymentMethod::Cash { .. } => PrintedMethod::Cash,
-                PaymentMethod::BankTransfer { status, .. } => {
-                    if *status == TransferStatus::Pending {
-                        pending_vietqr = outlet.and_then(|o| qr_payload(o, sale, p.amount));
-                    }
-                    PrintedMethod::BankTransfer
+        .map(|p| match &p.method {
+            PaymentMethod::BankTransfer { status, .. } => {
+                let now = known.map_or(*status, |k| status.strongest(k));
+                if now == TransferStatus::Pending {
+                    pending_vietqr = outlet.and_then(|o| qr_payload(o, sale, p.amount));
                 }
-                PaymentMethod::Card { .. } => PrintedMethod::Card,
-            };
-            PaymentLine {
-                method,
-                amount: p.amount,
+                PaymentLine {
+                    method: PrintedMethod::BankTransfer,
+                    amount: p.amount,
+                    transfer: Some(now),
+                }
             }
+            other => PaymentLine::new(printed_method(other.kind()), p.amount),
         })
         .collect();
     Ok(ReceiptView {
@@ -143,10 +144,11 @@ pub fn sale_view(
     outlet: Option<&TillOutlet>,
     cfg: &TillConfig,
     reprint: bool,
+    known: Option<TransferStatus>,
 ) -> anyhow::Result<ReceiptView> {
     Ok(ReceiptView {
         e_receipt_url: Some(e_receipt_url(cfg.e_receipt_base(), sale.id)),
-        ..view(sale, outlet, &cfg.cashier_name, reprint)?
+        ..view(sale, outlet, &cfg.cashier_name, reprint, known)?
     })
 }
 
@@ -187,10 +189,7 @@ pub fn refund_view(
         payments: refund
             .payments
             .iter()
-            .map(|p| PaymentLine {
-                method: printed_method(p.method.kind()),
-                amount: p.amount,
-            })
+            .map(|p| PaymentLine::new(printed_method(p.method.kind()), p.amount))
             .collect(),
         tendered: None,
         change: Dong::ZERO,
@@ -225,19 +224,31 @@ fn qr_payload(outlet: &TillOutlet, sale: &Sale, amount: Dong) -> Option<String> 
 
 fn send(printer_args: &PrinterArgs, view: &ReceiptView) -> anyhow::Result<()> {
     let config = printer_args.config()?;
-    printer::print(&config, &receipt(view))
-        .with_context(|| format!("in hóa đơn / printing to {}", config.uri))
+    let printed = printer::print(&config, &receipt(view))
+        .with_context(|| format!("in hóa đơn / printing to {}", config.uri));
+    match &printed {
+        Ok(()) => tracing::info!(receipt = %view.receipt_no, printer = %config.uri, "printed"),
+        Err(e) => tracing::error!(
+            receipt = %view.receipt_no,
+            printer = %config.uri,
+            error = %format!("{e:#}"),
+            "printer error"
+        ),
+    }
+    printed
 }
 
-/// Prints the receipt of a committed sale with its e-receipt QR code.
+/// Prints the receipt of a committed sale with its e-receipt QR code
+/// (`known`: a later transfer state, see [`view`]).
 pub fn print_sale(
     printer_args: &PrinterArgs,
     cfg: &TillConfig,
     sale: &Sale,
     outlet: Option<&TillOutlet>,
     reprint: bool,
+    known: Option<TransferStatus>,
 ) -> anyhow::Result<()> {
-    send(printer_args, &sale_view(sale, outlet, cfg, reprint)?)
+    send(printer_args, &sale_view(sale, outlet, cfg, reprint, known)?)
 }
 
 /// Prints the receipt of a committed refund.
@@ -264,5 +275,5 @@ pub fn print(
     cashier: &str,
     reprint: bool,
 ) -> anyhow::Result<()> {
-    send(printer_args, &view(sale, outlet, cashier, reprint)?)
+    send(printer_args, &view(sale, outlet, cashier, reprint, None)?)
 }

@@ -31,7 +31,7 @@ use ocop_core::sale::{ReceiptNo, ReceiptRef, Refund, RefundPayment, Restock, Sal
 use uuid::Uuid;
 
 use crate::config::TillConfig;
-use crate::server_api::{SaleLookup, Server};
+use crate::server_api::SaleLookup;
 use crate::store::{Committed, OutboxKind, Store};
 
 /// How the cashier names the sale to refund.
@@ -233,11 +233,11 @@ pub fn find(store: &Store, cfg: &TillConfig, r: &SaleRef) -> anyhow::Result<Foun
     let (sale, server_refunds) = if let Some(sale) = local_sale(store, cfg, r)? {
         // Another till may have refunded part of it: ask, briefly, and go
         // on without when offline (the server refuses a double refund).
-        let server = Server::new(&cfg.server_url, Duration::from_secs(2))?;
+        let server = cfg.server(Duration::from_secs(2))?;
         let theirs = server.sale_refunds(&auth, sale.id).unwrap_or_default();
         (sale, theirs)
     } else {
-        let server = Server::new(&cfg.server_url, Duration::from_secs(5))?;
+        let server = cfg.server(Duration::from_secs(5))?;
         let lookup = match r {
             SaleRef::Id(id) => SaleLookup::Id(*id),
             SaleRef::Receipt(rr) => SaleLookup::Receipt(*rr),

@@ -85,13 +85,57 @@ fn refusal(status: StatusCode, body: &str) -> SendError {
 }
 
 /// Statuses worth retrying: the record was not judged.
+/// The certificates of a PEM file given as a CA (`setup --ca-file`):
+/// refused when it holds none.
+pub fn ca_certificates(pem: &str) -> anyhow::Result<Vec<reqwest::Certificate>> {
+    let certs = reqwest::Certificate::from_pem_bundle(pem.as_bytes())
+        .context("tệp CA không đọc được / the CA file is not PEM")?;
+    if certs.is_empty() {
+        anyhow::bail!(
+            "ca_file_empty: tệp CA không có chứng chỉ nào (BEGIN CERTIFICATE) / the CA file holds \
+             no certificate"
+        );
+    }
+    Ok(certs)
+}
+
+/// An HTTP client error with its causes ("error sending request: … invalid
+/// peer certificate: UnknownIssuer"): what support needs to tell a
+/// certificate problem from a network one.
+fn with_causes(e: &reqwest::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}
+
 pub fn is_transient(status: u16) -> bool {
     status >= 500 || status == 401 || status == 408 || status == 429
 }
 
 impl Server {
+    /// A client trusting Mozilla's roots only (see [`Server::connect`]).
     pub fn new(base: &str, timeout: Duration) -> anyhow::Result<Server> {
+        Server::connect(base, None, timeout)
+    }
+
+    /// A client of `base` (`http://` or `https://`): TLS by rustls, trusting
+    /// Mozilla's root certificates (webpki-root-certs, the same on every
+    /// till whatever its system holds) and `ca_pem`, a province's own CA.
+    pub fn connect(base: &str, ca_pem: Option<&str>, timeout: Duration) -> anyhow::Result<Server> {
+        let mut roots = webpki_root_certs::TLS_SERVER_ROOT_CERTS
+            .iter()
+            .map(|c| reqwest::Certificate::from_der(c.as_ref()))
+            .collect::<Result<Vec<_>, _>>()?;
+        if let Some(pem) = ca_pem {
+            roots.extend(ca_certificates(pem)?);
+        }
         let client = Client::builder()
+            .tls_certs_only(roots)
             .timeout(timeout)
             .connect_timeout(timeout.min(Duration::from_secs(5)))
             .build()?;
@@ -108,11 +152,11 @@ impl Server {
     fn send(&self, req: RequestBuilder) -> Result<(StatusCode, String), SendError> {
         let res = req
             .send()
-            .map_err(|e| SendError::Transient(e.to_string()))?;
+            .map_err(|e| SendError::Transient(with_causes(&e)))?;
         let status = res.status();
         let body = res
             .text()
-            .map_err(|e| SendError::Transient(e.to_string()))?;
+            .map_err(|e| SendError::Transient(with_causes(&e)))?;
         if status.is_success() {
             Ok((status, body))
         } else if is_transient(status.as_u16()) {
@@ -174,7 +218,7 @@ impl Server {
         }
         let res = req
             .send()
-            .map_err(|e| SendError::Transient(e.to_string()))?;
+            .map_err(|e| SendError::Transient(with_causes(&e)))?;
         let status = res.status();
         if status == StatusCode::NOT_MODIFIED {
             return Ok(CatalogueAnswer::NotModified);
@@ -186,7 +230,7 @@ impl Server {
             .map(str::to_owned);
         let body = res
             .text()
-            .map_err(|e| SendError::Transient(e.to_string()))?;
+            .map_err(|e| SendError::Transient(with_causes(&e)))?;
         if !status.is_success() {
             return Err(if is_transient(status.as_u16()) {
                 SendError::Transient(format!("HTTP {status}: {body}"))
@@ -280,6 +324,19 @@ impl Server {
             code: "bad_transfer_state".into(),
             message: e.to_string(),
         })
+    }
+
+    /// The outlet's transfers nobody has confirmed yet (any till), oldest
+    /// first.
+    pub fn pending_transfers(
+        &self,
+        auth: &Auth,
+        outlet_id: i32,
+    ) -> anyhow::Result<Vec<ocop_core::wire::PendingTransfer>> {
+        self.get_json(
+            auth,
+            &format!("/api/v1/outlets/{outlet_id}/pending-transfers"),
+        )
     }
 
     /// The refunds of a sale the server holds, in receipt order.

@@ -23,8 +23,8 @@ use ocop_core::i18n::UserError as _;
 use ocop_core::money::Dong;
 use ocop_core::refusal::Refusal;
 use ocop_core::sale::shift::{
-    CashCount, CashDirection, CashMovement, CountedTotals, Denomination, ShiftInput, ShiftOpening,
-    ShiftSummary, close as core_close, summarise,
+    CashCount, CashDirection, CashMovement, CountedTotals, Denomination, LaterTransferState,
+    ShiftInput, ShiftOpening, ShiftSummary, close as core_close, summarise,
 };
 use ocop_core::sale::{PaymentKind, ReceiptRef, Refund, Sale};
 use ocop_hardware::layout::report::{ShiftReportKind, ShiftReportView, shift_report};
@@ -36,7 +36,6 @@ use uuid::Uuid;
 use crate::catalogue::TillOutlet;
 use crate::config::TillConfig;
 use crate::printing::PrinterArgs;
-use crate::server_api::Server;
 use crate::store::{OutboxKind, Store, enqueue_event_in, get_in, last_seq_in, remove_in, set_in};
 use crate::sync::{self, Backoff};
 
@@ -178,11 +177,23 @@ fn summary_of(store: &Store, shift: &ShiftOpening) -> anyhow::Result<ShiftSummar
     let sales: Vec<Sale> = parse_all(store.receipts_of_shift(OutboxKind::Sale, &id)?)?;
     let refunds: Vec<Refund> = parse_all(store.receipts_of_shift(OutboxKind::Refund, &id)?)?;
     let moves = movements(store, shift.id)?;
+    // The cashier's confirmations this till holds: a transfer confirmed
+    // after its sale counts as received, one never confirmed stays pending.
+    let mut confirmations = Vec::new();
+    for sale in &sales {
+        if let Some(status) = crate::transfer::known_state(store, sale.id)? {
+            confirmations.push(LaterTransferState {
+                sale_id: sale.id,
+                status,
+            });
+        }
+    }
     summarise(ShiftInput {
         shift,
         movements: &moves,
         sales: &sales,
         refunds: &refunds,
+        confirmations: &confirmations,
     })
     .map_err(|e| anyhow::Error::from(e.refusal()))
 }
@@ -266,7 +277,7 @@ pub fn close(
     allow_unsent: bool,
 ) -> anyhow::Result<ClosedShift> {
     let opening = require(store)?;
-    let server = Server::new(&cfg.server_url, CLOSE_TIMEOUT)?;
+    let server = cfg.server(CLOSE_TIMEOUT)?;
     let auth = cfg.till_auth();
     let sent = sync::send_outbox(store, &server, &auth, Backoff::default(), false)?;
     // Another window (or `ocop-till sell`) may still sell or move cash
@@ -417,15 +428,18 @@ pub fn report_view(
             .by_method
             .iter()
             .filter(|m| m.sales != Dong::ZERO || m.refunds != Dong::ZERO)
-            .map(|m| PaymentLine {
-                method: match m.method {
-                    PaymentKind::Cash => PrintedMethod::Cash,
-                    PaymentKind::BankTransfer => PrintedMethod::BankTransfer,
-                    PaymentKind::Card => PrintedMethod::Card,
-                },
-                amount: m.net,
+            .map(|m| {
+                PaymentLine::new(
+                    match m.method {
+                        PaymentKind::Cash => PrintedMethod::Cash,
+                        PaymentKind::BankTransfer => PrintedMethod::BankTransfer,
+                        PaymentKind::Card => PrintedMethod::Card,
+                    },
+                    m.net,
+                )
             })
             .collect(),
+        transfers: summary.transfers,
         opening_float: summary.cash.opening_float,
         cash_in: summary.cash.cash_in,
         cash_out: summary.cash.cash_out,

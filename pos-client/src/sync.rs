@@ -123,6 +123,7 @@ pub fn send_outbox(
         let answers = match outcome {
             Ok(a) => a,
             Err(SendError::Transient(e)) => {
+                tracing::warn!(records = run.len(), error = %e, "send failed, kept queued");
                 for item in &run {
                     let next = backoff.next_at(item.attempts.saturating_add(1));
                     store.mark(item.seq, OutboxState::Queued, Some(&e), Some(next))?;
@@ -138,6 +139,7 @@ pub fn send_outbox(
                 // The whole request was refused (a batch never is for one
                 // sale's fault): keep the records queued and say why.
                 let e = format!("{status} {code}: {message}");
+                tracing::warn!(records = run.len(), error = %e, "request refused, kept queued");
                 for item in &run {
                     let next = backoff.next_at(item.attempts.saturating_add(1));
                     store.mark(item.seq, OutboxState::Queued, Some(&e), Some(next))?;
@@ -151,10 +153,12 @@ pub fn send_outbox(
             match answer {
                 Some((_, status, _)) if (200..300).contains(status) => {
                     store.mark(item.seq, OutboxState::Acknowledged, None, None)?;
+                    tracing::info!(kind = item.kind.code(), record = %item.record_id, status, "sent");
                     report.acknowledged = report.acknowledged.saturating_add(1);
                 }
                 Some((_, status, body)) if !is_transient(*status) => {
                     let e = format!("{status}: {body}");
+                    tracing::error!(kind = item.kind.code(), record = %item.record_id, error = %e, "refused by the server, kept as rejected");
                     store.mark(item.seq, OutboxState::Rejected, Some(&e), None)?;
                     report.rejected = report.rejected.saturating_add(1);
                 }
@@ -188,7 +192,7 @@ pub fn sync_once(
     backoff: Backoff,
     due_only: bool,
 ) -> anyhow::Result<SyncReport> {
-    let server = Server::new(&cfg.server_url, Duration::from_secs(10))?;
+    let server = cfg.server(Duration::from_secs(10))?;
     let mut report = send_outbox(store, &server, &cfg.till_auth(), backoff, due_only)?;
     if report.error.is_none() {
         // The till's own credential first (it does not expire); the user
@@ -213,6 +217,9 @@ pub fn sync_once(
             }) => format!("catalogue v{version}: {changed} changed, {removed} removed"),
             Err(e) => format!("catalogue not refreshed: {e}"),
         });
+        if let Some(c) = &report.catalogue {
+            tracing::info!(outcome = %c, "catalogue refresh");
+        }
     }
     Ok(report)
 }
@@ -234,7 +241,7 @@ pub fn spawn_background(
             let pass = || -> anyhow::Result<()> {
                 let mut store = Store::open(&db_path)?;
                 if let Some(cfg) = TillConfig::load(&store)? {
-                    let online = Server::new(&cfg.server_url, Duration::from_secs(3))?.reachable();
+                    let online = cfg.server(Duration::from_secs(3))?.reachable();
                     store.set(ONLINE_KEY, &online)?;
                     if online {
                         sync_once(&mut store, &cfg, Backoff::default(), true)?;
@@ -278,6 +285,7 @@ mod tests {
             user_token: None,
             printer: None,
             public_url: None,
+            ca_pem: None,
         };
         cfg.save(&store).unwrap();
         store.enqueue_event("ev", "{}").unwrap();

@@ -27,12 +27,12 @@ use anyhow::Context;
 use chrono::Utc;
 use ocop_core::refusal::Refusal;
 use ocop_core::sale::{PaymentMethod, Sale, TransferStatus};
-use ocop_core::wire::TransferState;
+use ocop_core::wire::{PendingTransfer, TransferState};
 use uuid::Uuid;
 
 use crate::config::TillConfig;
 use crate::refund::SaleRef;
-use crate::server_api::{SaleLookup, SendError, Server};
+use crate::server_api::{SaleLookup, SendError};
 use crate::store::{self, OutboxKind, Store};
 use crate::sync::{self, Backoff};
 
@@ -112,6 +112,51 @@ pub fn confirmation_of(store: &Store, sale_id: Uuid) -> anyhow::Result<Option<Co
         .transpose()
 }
 
+/// The state of `sale_id`'s transfer this till knows of after the sale:
+/// confirmed by its cashier when a confirmation is queued or sent (the
+/// bank's word is only known by asking the server).
+pub fn known_state(store: &Store, sale_id: Uuid) -> anyhow::Result<Option<TransferStatus>> {
+    Ok(confirmation_of(store, sale_id)?.map(|_| TransferStatus::ConfirmedByCashier))
+}
+
+/// This till's transfers of the shift `shift_id` still pending as far as
+/// the till knows (sealed pending, no confirmation by its cashier), in
+/// receipt order: what works offline; the server's list
+/// ([`pending_on_server`]) also knows the bank's notices and other tills.
+pub fn pending_of_shift(store: &Store, shift_id: Uuid) -> anyhow::Result<Vec<PendingTransfer>> {
+    let mut out = Vec::new();
+    for json in store.receipts_of_shift(OutboxKind::Sale, &shift_id.to_string())? {
+        let sale: Sale = serde_json::from_str(&json).context("a stored sale")?;
+        if known_state(store, sale.id)?.is_some() {
+            continue;
+        }
+        for p in &sale.payments {
+            if let PaymentMethod::BankTransfer {
+                status: TransferStatus::Pending,
+                ..
+            } = p.method
+            {
+                out.push(PendingTransfer {
+                    sale_id: sale.id,
+                    receipt: sale.receipt_ref().to_string(),
+                    till_id: sale.till_id,
+                    sold_at: sale.sold_at,
+                    amount: p.amount,
+                    total: sale.total,
+                });
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The outlet's pending transfers as the server knows them (every till,
+/// the bank's notices included), [`ASK_TIMEOUT`].
+pub fn pending_on_server(cfg: &TillConfig) -> anyhow::Result<Vec<PendingTransfer>> {
+    let server = cfg.server(ASK_TIMEOUT)?;
+    server.pending_transfers(&cfg.till_auth(), cfg.outlet_id)
+}
+
 /// The sale named by `r`: this till's own from the store (offline too),
 /// one kept from another till, or the server's (another till of the
 /// outlet; the server answers 404 for another outlet's).
@@ -136,7 +181,7 @@ pub fn find_sale(store: &Store, cfg: &TillConfig, r: &SaleRef) -> anyhow::Result
         SaleRef::Id(id) => SaleLookup::Id(*id),
         SaleRef::Receipt(rr) => SaleLookup::Receipt(*rr),
     };
-    let server = Server::new(&cfg.server_url, Duration::from_secs(5))?;
+    let server = cfg.server(Duration::from_secs(5))?;
     let sale = server
         .find_sale(&cfg.till_auth(), &lookup)
         .map_err(|e| crate::refund::sale_not_found(&e))?
@@ -147,7 +192,8 @@ pub fn find_sale(store: &Store, cfg: &TillConfig, r: &SaleRef) -> anyhow::Result
 /// Asks the server where the sale's transfer stands (the till's own
 /// credential, [`ASK_TIMEOUT`]).
 pub fn transfer_state(cfg: &TillConfig, sale_id: Uuid) -> Result<TransferState, SendError> {
-    let server = Server::new(&cfg.server_url, ASK_TIMEOUT)
+    let server = cfg
+        .server(ASK_TIMEOUT)
         .map_err(|e| SendError::Transient(e.to_string()))?;
     server.transfer_state(&cfg.till_auth(), sale_id)
 }
@@ -177,7 +223,7 @@ pub fn look(db_path: &std::path::Path, sale_id: Uuid) -> Seen {
     let attempt = || -> anyhow::Result<Seen> {
         let store = Store::open(db_path)?;
         let cfg = TillConfig::require(&store)?;
-        let server = Server::new(&cfg.server_url, ASK_TIMEOUT)?;
+        let server = cfg.server(ASK_TIMEOUT)?;
         let auth = cfg.till_auth();
         // Records respect their back-off: a look every 2 s must not turn
         // a failing send into a retry every 2 s.

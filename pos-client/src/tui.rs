@@ -81,6 +81,10 @@ pub enum Prompt {
     Qty {
         line: usize,
     },
+    /// The weight of a product sold by weight, asked when it is scanned.
+    Weight {
+        line: usize,
+    },
     Discount {
         line: usize,
     },
@@ -114,6 +118,7 @@ impl Prompt {
     fn label(&self) -> T {
         match self {
             Prompt::Qty { .. } => text::ASK_QTY,
+            Prompt::Weight { .. } => text::ASK_WEIGHT,
             Prompt::Discount { .. } => text::ASK_DISCOUNT,
             Prompt::Pin { .. } => text::ASK_PIN,
             Prompt::CardRef | Prompt::RefundCardRef => text::ASK_CARD_REF,
@@ -168,6 +173,8 @@ pub struct App {
     pub parked_pick: usize,
     pub refund: Option<refund::RefundDraft>,
     pub shift_summary: Option<ShiftSummary>,
+    /// The shift's transfers still awaiting confirmation (F7 screen).
+    pub pending_transfers: Vec<ocop_core::wire::PendingTransfer>,
     pub count: shift::CountDraft,
     pub message: String,
     pub printer: Option<PrinterArgs>,
@@ -219,6 +226,7 @@ impl App {
             parked_pick: 0,
             refund: None,
             shift_summary: None,
+            pending_transfers: Vec::new(),
             count: shift::CountDraft::new(),
             message: text::SCAN_OR_TYPE.get(lang).to_owned(),
             printer,
@@ -266,8 +274,17 @@ impl App {
         self.message = label.get(self.lang).to_owned();
     }
 
+    /// Says what went wrong in the cashier's language: a refusal's own
+    /// sentence, never its internal code (the log keeps the code).
     fn say_error(&mut self, e: &anyhow::Error) {
-        self.message = format!("{e:#}");
+        tracing::warn!(error = %format!("{e:#}"), "interface: refused or failed");
+        self.message = match e
+            .chain()
+            .find_map(|c| c.downcast_ref::<ocop_core::refusal::Refusal>())
+        {
+            Some(r) => r.message(self.lang).to_owned(),
+            None => format!("{e:#}"),
+        };
     }
 
     fn not_an_amount(&mut self, typed: &str) {
@@ -362,7 +379,7 @@ impl App {
     /// What the cashier answered to a prompt.
     fn answer(&mut self, prompt: Prompt, typed: &str) {
         match prompt {
-            Prompt::Qty { line } => self.set_qty(line, typed),
+            Prompt::Qty { line } | Prompt::Weight { line } => self.set_qty(line, typed),
             Prompt::Discount { line } => self.ask_discount(line, typed),
             Prompt::Pin { line, discount } => self.check_pin(line, discount, typed),
             Prompt::CardRef => {
@@ -411,8 +428,28 @@ impl App {
         let Some(p) = &self.printer else {
             return self.no_printer();
         };
-        let result =
-            crate::receipt::print_sale(p, &self.cfg, sale, self.cat.outlet.as_ref(), reprint);
+        // A reprint says what is known of the transfer since: the bank's
+        // word seen on the VietQR screen, or this till's own confirmation.
+        let seen = self
+            .last
+            .as_ref()
+            .filter(|l| l.sale.id == sale.id)
+            .and_then(|_| self.transfer.status());
+        let mine = crate::transfer::known_state(&self.store, sale.id)
+            .ok()
+            .flatten();
+        let known = match (seen, mine) {
+            (Some(a), Some(b)) => Some(a.strongest(b)),
+            (a, b) => a.or(b),
+        };
+        let result = crate::receipt::print_sale(
+            p,
+            &self.cfg,
+            sale,
+            self.cat.outlet.as_ref(),
+            reprint,
+            known,
+        );
         self.printed(result)
     }
 
@@ -471,11 +508,27 @@ impl App {
     }
 
     pub fn draw(&self, f: &mut Frame) {
+        let keys = if self.prompt.is_some() {
+            vec![("Enter", text::K_CONFIRM), ("Esc", text::K_CANCEL)]
+        } else {
+            self.keys()
+        };
+        // Every key stays on screen (at 80×24 the sale keys take three
+        // lines), and a long message takes a second line rather than being
+        // cut.
+        let width = f.area().width.max(1);
+        let hint_lines = widgets::hints(self.lang, &keys, width);
+        let hint_rows = u16::try_from(hint_lines.len()).unwrap_or(3).clamp(1, 3);
+        let message_rows = if Line::from(self.message.as_str()).width() > usize::from(width) {
+            2
+        } else {
+            1
+        };
         let [head, body, message, hints, status] = Layout::vertical([
             Constraint::Length(1),
             Constraint::Min(8),
-            Constraint::Length(1),
-            Constraint::Length(2),
+            Constraint::Length(message_rows),
+            Constraint::Length(hint_rows),
             Constraint::Length(1),
         ])
         .areas(f.area());
@@ -483,6 +536,7 @@ impl App {
             Screen::Sale => text::SALE,
             Screen::Pay => text::PAY,
             Screen::Qr => text::QR_TITLE,
+            Screen::Done if self.awaiting_transfer() => text::DONE_AWAITING_TRANSFER,
             Screen::Done => text::DONE,
             Screen::Parked => text::PARKED,
             Screen::Refund => text::REFUND,
@@ -511,16 +565,11 @@ impl App {
             Screen::Shift => self.draw_shift(f, body),
             Screen::ShiftClose => self.draw_shift_close(f, body),
         }
-        f.render_widget(Paragraph::new(self.message.as_str()), message);
-        let keys = if self.prompt.is_some() {
-            vec![("Enter", text::K_CONFIRM), ("Esc", text::K_CANCEL)]
-        } else {
-            self.keys()
-        };
         f.render_widget(
-            Paragraph::new(widgets::hints(self.lang, &keys, hints.width)),
-            hints,
+            Paragraph::new(self.message.as_str()).wrap(ratatui::widgets::Wrap { trim: true }),
+            message,
         );
+        f.render_widget(Paragraph::new(hint_lines), hints);
         let clock = self.now_text();
         f.render_widget(
             Paragraph::new(widgets::status_line(
@@ -539,6 +588,24 @@ impl App {
         if let Some((prompt, typed)) = &self.prompt {
             draw_prompt(f, body, self.lang, prompt, typed);
         }
+    }
+
+    /// The screen as text at `width` × `height` cells, as a terminal of
+    /// that size shows it (the key-driven interface tests read it).
+    pub fn screen_text(&self, width: u16, height: u16) -> anyhow::Result<String> {
+        let mut t = ratatui::Terminal::new(ratatui::backend::TestBackend::new(width, height))?;
+        t.draw(|f| self.draw(f))?;
+        let buf = t.backend().buffer();
+        Ok((0..buf.area.height)
+            .map(|y| {
+                (0..buf.area.width)
+                    .filter_map(|x| buf.cell((x, y)).map(|c| c.symbol().to_owned()))
+                    .collect::<String>()
+                    .trim_end()
+                    .to_owned()
+            })
+            .collect::<Vec<_>>()
+            .join("\n"))
     }
 
     /// What to show while `key` waits on the network (closing a shift
@@ -560,7 +627,7 @@ impl App {
         let mut keys = match self.screen {
             Screen::Sale => self.sale_keys(),
             Screen::Pay => pay::KEYS.to_vec(),
-            Screen::Qr => pay::QR_KEYS.to_vec(),
+            Screen::Qr => self.qr_keys(),
             Screen::Done => self.done_keys(),
             Screen::Parked => vec![
                 ("↑↓", text::K_PICK),

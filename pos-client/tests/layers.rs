@@ -22,7 +22,7 @@ use std::path::{Path, PathBuf};
 const LAYERS: &[(&str, &[&str])] = &[
     (
         "store and wire",
-        &["store", "records", "server_api", "printing"],
+        &["store", "records", "server_api", "printing", "log"],
     ),
     ("what the till holds", &["config", "catalogue", "receipt"]),
     ("the sender", &["sync"]),

@@ -5,7 +5,7 @@
 
 use std::fmt;
 use std::net::SocketAddr;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use anyhow::{Context as _, bail};
@@ -49,6 +49,8 @@ struct FileConfig {
     workers: Option<usize>,
     bank_webhook_secret: Option<String>,
     trusted_proxies: Option<String>,
+    tls_cert: Option<String>,
+    tls_key: Option<String>,
 }
 
 /// Every variable the server reads, with what it is for (also printed by `--help`).
@@ -84,6 +86,14 @@ pub const VARIABLES: &[(&str, &str)] = &[
         "comma-separated addresses of reverse proxies whose X-Forwarded-For is believed for login throttling (default: none, the header is ignored)",
     ),
     (
+        "OCOP_TLS_CERT",
+        "PEM certificate chain: serve HTTPS directly (with OCOP_TLS_KEY; usually a reverse proxy terminates TLS instead)",
+    ),
+    (
+        "OCOP_TLS_KEY",
+        "PEM private key of OCOP_TLS_CERT (both or neither)",
+    ),
+    (
         "OCOP_LOG",
         "log filter, e.g. info or ocop_server=debug (default info)",
     ),
@@ -107,6 +117,16 @@ pub struct Config {
     pub bank_webhook_secret: Option<Secret>,
     /// Reverse proxies whose `X-Forwarded-For` names the client.
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// Serve HTTPS with this certificate and key (`None`: plain HTTP, as
+    /// behind a TLS-terminating reverse proxy).
+    pub tls: Option<TlsFiles>,
+}
+
+/// The PEM files of the server's own certificate (chain first) and key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TlsFiles {
+    pub cert: PathBuf,
+    pub key: PathBuf,
 }
 
 impl Config {
@@ -153,9 +173,20 @@ impl Config {
         let database_url = env("OCOP_DATABASE_URL")
             .or(file.database_url)
             .unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned());
+        let tls = match (
+            env("OCOP_TLS_CERT").or(file.tls_cert),
+            env("OCOP_TLS_KEY").or(file.tls_key),
+        ) {
+            (Some(cert), Some(key)) => Some(TlsFiles {
+                cert: cert.into(),
+                key: key.into(),
+            }),
+            (None, None) => None,
+            _ => bail!("OCOP_TLS_CERT and OCOP_TLS_KEY go together: set both or neither"),
+        };
         let public_url = env("OCOP_PUBLIC_URL")
             .or(file.public_url)
-            .unwrap_or_else(|| default_public_url(bind));
+            .unwrap_or_else(|| default_public_url(bind, tls.is_some()));
         let public_url = public_url.trim_end_matches('/').to_owned();
         if !(public_url.starts_with("http://") || public_url.starts_with("https://")) {
             bail!("OCOP_PUBLIC_URL must start with http:// or https://, got {public_url:?}");
@@ -220,16 +251,19 @@ impl Config {
             workers,
             bank_webhook_secret: bank_webhook_secret.map(Secret::new),
             trusted_proxies,
+            tls,
         })
     }
 }
 
-/// `http://<bind>`, with a wildcard address replaced by `localhost`.
-fn default_public_url(bind: SocketAddr) -> String {
+/// `http://<bind>` (`https://` when serving TLS), with a wildcard address
+/// replaced by `localhost`.
+fn default_public_url(bind: SocketAddr, tls: bool) -> String {
+    let scheme = if tls { "https" } else { "http" };
     if bind.ip().is_unspecified() {
-        format!("http://localhost:{}", bind.port())
+        format!("{scheme}://localhost:{}", bind.port())
     } else {
-        format!("http://{bind}")
+        format!("{scheme}://{bind}")
     }
 }
 
@@ -252,6 +286,28 @@ mod tests {
         assert_eq!(c.public_url, "http://127.0.0.1:8080");
         assert!(c.jwt_secret.is_none());
         assert_eq!(c.token_ttl, Duration::from_secs(720 * 60));
+    }
+
+    /// Issue 14: the server may serve HTTPS itself; cert and key go
+    /// together, and the default public address is then `https://`.
+    #[test]
+    fn tls_cert_and_key_go_together() {
+        let c = Config::from_sources(
+            &vars(&[("OCOP_TLS_CERT", "/c.pem"), ("OCOP_TLS_KEY", "/k.pem")]),
+            None,
+        )
+        .unwrap();
+        assert_eq!(
+            c.tls,
+            Some(TlsFiles {
+                cert: "/c.pem".into(),
+                key: "/k.pem".into()
+            })
+        );
+        assert_eq!(c.public_url, "https://127.0.0.1:8080");
+        let err = Config::from_sources(&vars(&[("OCOP_TLS_CERT", "/c.pem")]), None).unwrap_err();
+        assert!(err.to_string().contains("OCOP_TLS_KEY"), "{err}");
+        assert!(Config::from_sources(&[], None).unwrap().tls.is_none());
     }
 
     #[test]

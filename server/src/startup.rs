@@ -62,6 +62,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
 /// Starts serving on an already bound listener (tests bind port 0).
 pub fn run(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
     let workers = state.config.workers;
+    let tls = state.config.tls.clone();
     let state = web::Data::new(state);
     let mut server = HttpServer::new(move || {
         let (app, doc) = App::new()
@@ -96,5 +97,34 @@ pub fn run(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
     if let Some(n) = workers {
         server = server.workers(n);
     }
-    Ok(server.listen(listener).context("cannot listen")?.run())
+    let server = match &tls {
+        Some(files) => server
+            .listen_rustls_0_23(listener, tls_config(files)?)
+            .context("cannot listen (TLS)")?,
+        None => server.listen(listener).context("cannot listen")?,
+    };
+    Ok(server.run())
+}
+
+/// The rustls configuration of `OCOP_TLS_CERT` / `OCOP_TLS_KEY`: the PEM
+/// chain (server certificate first) and its private key, TLS 1.2 and 1.3,
+/// with the same crypto provider (aws-lc-rs) as the till's client.
+pub fn tls_config(files: &crate::config::TlsFiles) -> anyhow::Result<rustls::ServerConfig> {
+    use rustls::pki_types::pem::PemObject as _;
+    use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+    let certs = CertificateDer::pem_file_iter(&files.cert)
+        .and_then(|it| it.collect::<Result<Vec<_>, _>>())
+        .with_context(|| format!("OCOP_TLS_CERT: cannot read {}", files.cert.display()))?;
+    if certs.is_empty() {
+        anyhow::bail!("OCOP_TLS_CERT: no certificate in {}", files.cert.display());
+    }
+    let key = PrivateKeyDer::from_pem_file(&files.key)
+        .with_context(|| format!("OCOP_TLS_KEY: cannot read {}", files.key.display()))?;
+    let provider = std::sync::Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+    rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .context("TLS protocol versions")?
+        .with_no_client_auth()
+        .with_single_cert(certs, key)
+        .context("OCOP_TLS_CERT / OCOP_TLS_KEY: the key does not match the certificate")
 }

@@ -36,8 +36,10 @@ fn setup(base: &str, dir: &Path) -> anyhow::Result<TillConfig> {
         dir,
         &SetupArgs {
             server: base.to_owned(),
+            ca_file: None,
             username: "manager1".into(),
-            password: "demo1234".into(),
+            password: Some("demo1234".into()),
+            password_stdin: false,
             outlet: None,
             name: "Quầy đo tốc độ".into(),
             printer: None,

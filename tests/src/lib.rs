@@ -132,6 +132,13 @@ impl TestApp {
         let test_db = TestDb::create();
         let mut config = test_config(&test_db.url);
         adjust(&mut config);
+        // With OCOP_TLS_CERT the server speaks HTTPS; its certificate names
+        // localhost.
+        let (scheme, host) = if config.tls.is_some() {
+            ("https", "localhost")
+        } else {
+            ("http", "127.0.0.1")
+        };
         let state = tokio::task::spawn_blocking(move || startup::prepare(config))
             .await
             .expect("join")
@@ -143,7 +150,7 @@ impl TestApp {
         let handle = server.handle();
         tokio::spawn(server);
         TestApp {
-            base: format!("http://127.0.0.1:{port}"),
+            base: format!("{scheme}://{host}:{port}"),
             client: reqwest::Client::new(),
             db,
             test_db,

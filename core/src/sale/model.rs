@@ -387,6 +387,39 @@ pub enum TransferStatus {
 }
 
 impl TransferStatus {
+    /// The state that decides when several are known for one transfer:
+    /// the bank's word over the cashier's, any confirmation over pending.
+    pub fn strongest(self, other: TransferStatus) -> TransferStatus {
+        let rank = |s: TransferStatus| match s {
+            TransferStatus::Pending => 0,
+            TransferStatus::ConfirmedByCashier => 1,
+            TransferStatus::ConfirmedByBank => 2,
+        };
+        if rank(other) > rank(self) {
+            other
+        } else {
+            self
+        }
+    }
+
+    /// Money received: confirmed by the bank or by the cashier.
+    pub fn is_confirmed(self) -> bool {
+        self != TransferStatus::Pending
+    }
+
+    /// How people read the state (Vietnamese first).
+    pub fn label(self, lang: crate::i18n::Lang) -> &'static str {
+        use crate::i18n::Lang;
+        match (self, lang) {
+            (TransferStatus::Pending, Lang::Vi) => "chờ xác nhận",
+            (TransferStatus::Pending, Lang::En) => "awaiting confirmation",
+            (TransferStatus::ConfirmedByCashier, Lang::Vi) => "thu ngân đã xác nhận",
+            (TransferStatus::ConfirmedByCashier, Lang::En) => "confirmed by the cashier",
+            (TransferStatus::ConfirmedByBank, Lang::Vi) => "ngân hàng đã xác nhận",
+            (TransferStatus::ConfirmedByBank, Lang::En) => "confirmed by the bank",
+        }
+    }
+
     pub fn code(self) -> &'static str {
         match self {
             TransferStatus::Pending => "pending",

@@ -385,11 +385,10 @@ pub struct ShiftSummary {
     pub price_overrides: u32,
     /// Every method, in [`PaymentKind::ALL`] order, zero when unused.
     pub by_method: Vec<MethodTotal>,
-    /// Transfers still pending when their sale was sealed (later
-    /// confirmations are separate events).
-    pub transfers_pending: Dong,
-    /// Transfers confirmed by the cashier's eye rather than the bank.
-    pub transfers_confirmed_by_cashier: Dong,
+    /// The sales' bank transfers by state, as known when the figures were
+    /// computed: only confirmed transfers are money received.
+    #[serde(default)]
+    pub transfers: TransferFigures,
     /// Rates present, in rate order.
     pub by_vat: Vec<VatTotal>,
     /// Groups present, by code.
@@ -453,6 +452,51 @@ impl ShiftSummary {
     }
 }
 
+/// The bank transfers of sales, by state. A transfer is money received
+/// only once confirmed (by the bank's signed notice or by the cashier); a
+/// pending one is shown apart and never counted as paid.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Default, Serialize, Deserialize)]
+pub struct TransferFigures {
+    pub confirmed_by_bank: Dong,
+    pub confirmed_by_cashier: Dong,
+    pub pending: Dong,
+}
+
+impl TransferFigures {
+    /// Adds one transfer in its state.
+    pub fn add(&mut self, status: TransferStatus, amount: Dong) -> Result<(), ShiftError> {
+        let bucket = match status {
+            TransferStatus::Pending => &mut self.pending,
+            TransferStatus::ConfirmedByCashier => &mut self.confirmed_by_cashier,
+            TransferStatus::ConfirmedByBank => &mut self.confirmed_by_bank,
+        };
+        add(bucket, amount)
+    }
+
+    /// Adds another set of figures (shifts into a day).
+    pub fn add_all(&mut self, other: &TransferFigures) -> Result<(), ShiftError> {
+        add(&mut self.confirmed_by_bank, other.confirmed_by_bank)?;
+        add(&mut self.confirmed_by_cashier, other.confirmed_by_cashier)?;
+        add(&mut self.pending, other.pending)
+    }
+
+    /// Money received by transfer: confirmed by the bank or the cashier.
+    pub fn confirmed(&self) -> Result<Dong, ShiftError> {
+        self.confirmed_by_bank
+            .checked_add(self.confirmed_by_cashier)
+            .ok_or_else(overflow)
+    }
+}
+
+/// A transfer's state learnt after its sale was sealed: a cashier's or the
+/// bank's confirmation (appended events; the sealed sale never changes).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct LaterTransferState {
+    pub sale_id: Uuid,
+    pub status: TransferStatus,
+}
+
 /// A shift's records, as read from the till's or the server's store.
 #[derive(Clone, Copy, Debug)]
 pub struct ShiftInput<'a> {
@@ -460,6 +504,22 @@ pub struct ShiftInput<'a> {
     pub movements: &'a [CashMovement],
     pub sales: &'a [Sale],
     pub refunds: &'a [Refund],
+    /// Confirmations known so far of the sales' transfers (any order; the
+    /// bank's word wins over the cashier's).
+    pub confirmations: &'a [LaterTransferState],
+}
+
+/// The state of a sale's transfer now: the sealed one, or a later
+/// confirmation of it.
+pub fn transfer_status_now(
+    sale_id: Uuid,
+    sealed: TransferStatus,
+    confirmations: &[LaterTransferState],
+) -> TransferStatus {
+    confirmations
+        .iter()
+        .filter(|c| c.sale_id == sale_id)
+        .fold(sealed, |now, c| now.strongest(c.status))
 }
 
 fn add(a: &mut Dong, b: Dong) -> Result<(), ShiftError> {
@@ -520,8 +580,7 @@ pub fn summarise(input: ShiftInput<'_>) -> Result<ShiftSummary, ShiftError> {
     let mut refunds = Dong::ZERO;
     let mut discounts = Dong::ZERO;
     let mut price_overrides = 0u32;
-    let mut transfers_pending = Dong::ZERO;
-    let mut transfers_by_cashier = Dong::ZERO;
+    let mut transfers = TransferFigures::default();
 
     let sales: Vec<&Sale> = input
         .sales
@@ -558,16 +617,9 @@ pub fn summarise(input: ShiftInput<'_>) -> Result<ShiftSummary, ShiftError> {
         }
         for p in &s.payments {
             add(method_sales.entry(p.method.kind()).or_default(), p.amount)?;
-            match &p.method {
-                PaymentMethod::BankTransfer {
-                    status: TransferStatus::Pending,
-                    ..
-                } => add(&mut transfers_pending, p.amount)?,
-                PaymentMethod::BankTransfer {
-                    status: TransferStatus::ConfirmedByCashier,
-                    ..
-                } => add(&mut transfers_by_cashier, p.amount)?,
-                _ => {}
+            if let PaymentMethod::BankTransfer { status, .. } = &p.method {
+                let now = transfer_status_now(s.id, *status, input.confirmations);
+                transfers.add(now, p.amount)?;
             }
         }
         for b in &s.vat {
@@ -698,8 +750,7 @@ pub fn summarise(input: ShiftInput<'_>) -> Result<ShiftSummary, ShiftError> {
         discounts,
         price_overrides,
         by_method,
-        transfers_pending,
-        transfers_confirmed_by_cashier: transfers_by_cashier,
+        transfers,
         by_vat,
         by_group,
         cash: CashFigures {
@@ -754,8 +805,9 @@ impl ShiftClosing {
 }
 
 /// Compares what was counted with what the shift's records call for: the
-/// drawer against [`CashFigures::expected`], the card terminal and the
-/// bank against the net card and transfer takings.
+/// drawer against [`CashFigures::expected`], the card terminal against the
+/// net card takings, and the bank against the net transfers less those
+/// still pending (a pending transfer is not money received).
 pub fn close(summary: &ShiftSummary, counted: CountedTotals) -> Result<ShiftClosing, ShiftError> {
     let variances = PaymentKind::ALL
         .into_iter()
@@ -763,7 +815,10 @@ pub fn close(summary: &ShiftSummary, counted: CountedTotals) -> Result<ShiftClos
             let (expected, counted) = match kind {
                 PaymentKind::Cash => (summary.cash.expected, counted.cash.total()?),
                 PaymentKind::Card => (summary.method(kind).net, counted.card),
-                PaymentKind::BankTransfer => (summary.method(kind).net, counted.bank_transfer),
+                PaymentKind::BankTransfer => (
+                    sub(summary.method(kind).net, summary.transfers.pending)?,
+                    counted.bank_transfer,
+                ),
             };
             check_amount(counted)?;
             Ok(Variance {

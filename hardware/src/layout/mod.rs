@@ -54,4 +54,18 @@ impl PaymentMethod {
 pub struct PaymentLine {
     pub method: PaymentMethod,
     pub amount: ocop_core::money::Dong,
+    /// A bank transfer's state as known when printing: a pending transfer
+    /// is printed as not yet paid, never as money received.
+    pub transfer: Option<ocop_core::sale::TransferStatus>,
+}
+
+impl PaymentLine {
+    /// A payment that is not a bank transfer (or whose state is not told).
+    pub fn new(method: PaymentMethod, amount: ocop_core::money::Dong) -> Self {
+        PaymentLine {
+            method,
+            amount,
+            transfer: None,
+        }
+    }
 }

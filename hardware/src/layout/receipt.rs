@@ -110,8 +110,20 @@ pub fn receipt(view: &ReceiptView) -> Document {
         }
     }
     doc.separator();
+    let mut unpaid = Dong::ZERO;
     for payment in &view.payments {
         doc.row(payment.method.label_vi(), payment.amount.to_string());
+        if let Some(state) = payment.transfer {
+            doc.line(format!("  ({})", state.label(Lang::Vi)));
+            if !state.is_confirmed() {
+                unpaid = unpaid.checked_add(payment.amount).unwrap_or(unpaid);
+            }
+        }
+    }
+    // A transfer nobody has confirmed is not money received: said plainly,
+    // so this paper can never pass for a paid receipt.
+    if unpaid != Dong::ZERO {
+        doc.row_styled("CHƯA THANH TOÁN", unpaid.to_string(), Style::BOLD);
     }
     if let Some(tendered) = view.tendered {
         doc.row("Tiền khách đưa", tendered.to_string());
@@ -134,7 +146,9 @@ pub fn receipt(view: &ReceiptView) -> Document {
     }
     if let Some(url) = &view.e_receipt_url {
         doc.feed(1);
-        doc.center("Hóa đơn điện tử và nguồn gốc sản phẩm", Style::NORMAL);
+        // A sale receipt with an online copy, not an e-invoice (hóa đơn
+        // điện tử is a legal term for the tax authority's invoices).
+        doc.center("Phiếu trực tuyến và nguồn gốc sản phẩm", Style::NORMAL);
         doc.qr(url);
         doc.center(url, Style::NORMAL);
     }

@@ -4,6 +4,7 @@
 use chrono::{DateTime, Utc};
 use ocop_core::i18n::Lang;
 use ocop_core::money::{Dong, VatBucket};
+use ocop_core::sale::shift::TransferFigures;
 use ocop_core::time::format_vn;
 
 use super::{OutletHeader, PaymentLine};
@@ -34,6 +35,9 @@ pub struct ShiftReportView {
     pub net_sales: Dong,
     pub vat: Vec<VatBucket>,
     pub payments: Vec<PaymentLine>,
+    /// The bank transfers by state: confirmed by the bank, by the cashier,
+    /// and still pending (printed apart, never as money received).
+    pub transfers: TransferFigures,
     pub opening_float: Dong,
     pub cash_in: Dong,
     pub cash_out: Dong,
@@ -97,6 +101,12 @@ pub fn shift_report(view: &ShiftReportView) -> Document {
             format!("  {}", payment.method.label_vi()),
             payment.amount.to_string(),
         );
+        if payment.method == super::PaymentMethod::BankTransfer {
+            let t = &view.transfers;
+            doc.row("    NH đã xác nhận", t.confirmed_by_bank.to_string());
+            doc.row("    Thu ngân đã nhận", t.confirmed_by_cashier.to_string());
+            doc.row_styled("    CHỜ XÁC NHẬN", t.pending.to_string(), Style::BOLD);
+        }
     }
     doc.separator();
     doc.text("Tiền mặt trong két", crate::Align::Left, Style::BOLD);

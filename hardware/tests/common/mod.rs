@@ -9,6 +9,8 @@ use std::process::Command;
 use chrono::{NaiveDate, TimeZone, Utc};
 use ocop_core::gtin::Gtin;
 use ocop_core::money::{Dong, Quantity, VatBucket, VatRate};
+use ocop_core::sale::TransferStatus;
+use ocop_core::sale::shift::TransferFigures;
 use ocop_hardware::layout::OutletHeader;
 use ocop_hardware::layout::label::ProvenanceLabelView;
 use ocop_hardware::layout::receipt::{ReceiptLine, ReceiptView};
@@ -76,10 +78,7 @@ pub fn receipt() -> ReceiptView {
         ],
         total: Dong::new(1_070_000),
         // Cash settles the total; the customer handed over 1.100.000.
-        payments: vec![PaymentLine {
-            method: PaymentMethod::Cash,
-            amount: Dong::new(1_070_000),
-        }],
+        payments: vec![PaymentLine::new(PaymentMethod::Cash, Dong::new(1_070_000))],
         tendered: Some(Dong::new(1_100_000)),
         change: Dong::new(30_000),
         pending_vietqr: None,
@@ -95,7 +94,9 @@ pub fn transfer_receipt() -> ReceiptView {
     r.payments = vec![PaymentLine {
         method: PaymentMethod::BankTransfer,
         amount: Dong::new(1_070_000),
+        transfer: Some(TransferStatus::Pending),
     }];
+    r.tendered = None;
     r.change = Dong::ZERO;
     r.pending_vietqr = Some(VIETQR.into());
     r.e_receipt_url = Some(E_RECEIPT.into());
@@ -179,15 +180,14 @@ pub fn z_report() -> ShiftReportView {
         net_sales: Dong::new(12_100_000),
         vat: receipt().vat,
         payments: vec![
-            PaymentLine {
-                method: PaymentMethod::Cash,
-                amount: Dong::new(7_100_000),
-            },
-            PaymentLine {
-                method: PaymentMethod::BankTransfer,
-                amount: Dong::new(5_000_000),
-            },
+            PaymentLine::new(PaymentMethod::Cash, Dong::new(7_100_000)),
+            PaymentLine::new(PaymentMethod::BankTransfer, Dong::new(5_000_000)),
         ],
+        transfers: TransferFigures {
+            confirmed_by_bank: Dong::new(3_000_000),
+            confirmed_by_cashier: Dong::new(1_500_000),
+            pending: Dong::new(500_000),
+        },
         opening_float: Dong::new(1_000_000),
         cash_in: Dong::ZERO,
         cash_out: Dong::new(500_000),

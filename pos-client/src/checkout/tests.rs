@@ -19,6 +19,7 @@ pub(crate) fn cfg() -> TillConfig {
         user_token: None,
         printer: None,
         public_url: None,
+        ca_pem: None,
     }
 }
 

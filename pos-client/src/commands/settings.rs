@@ -13,7 +13,6 @@ use ocop_core::wire::Role;
 use crate::approval::{self, Approver};
 use crate::config::{PrinterSettings, TillConfig};
 use crate::printing::TextMode;
-use crate::server_api::Server;
 use crate::store::Store;
 
 #[derive(Debug, Subcommand)]
@@ -90,12 +89,13 @@ pub struct ManagerPinArgs {
     /// The manager's (or admin's) account on the server.
     #[arg(long, env = "OCOP_TILL_USERNAME")]
     pub username: String,
-    /// Its password (checked by the server, never stored).
-    #[arg(long, env = "OCOP_TILL_PASSWORD")]
-    pub password: String,
-    /// 4–12 digits.
+    /// Read the password (checked by the server, never stored) and then
+    /// the PIN (4–12 digits) from standard input, one line each, rather
+    /// than asking on the terminal (without a terminal they are read from
+    /// standard input anyway). Never flags: `ps` and shell history show
+    /// flags.
     #[arg(long)]
-    pub pin: String,
+    pub password_stdin: bool,
     /// Discounts up to this share of the line need no PIN (0–100).
     #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(u32).range(0..=100))]
     pub discount_limit_percent: u32,
@@ -108,9 +108,17 @@ pub fn manager_pin(data_dir: &Path, command: &ManagerPinCommand) -> anyhow::Resu
     let ManagerPinCommand::Set(args) = command;
     let store = Store::open_dir(data_dir)?;
     let cfg = TillConfig::require(&store)?;
-    let server = Server::new(&cfg.server_url, Duration::from_secs(30))?;
+    let secrets = super::read_secrets(
+        &[super::PASSWORD_PROMPT, "Mã PIN mới / new PIN: "],
+        args.password_stdin,
+    )?;
+    let (password, pin) = match secrets.as_slice() {
+        [password, pin] => (password, pin),
+        _ => anyhow::bail!("a password and a PIN are needed"),
+    };
+    let server = cfg.server(Duration::from_secs(30))?;
     let login = server
-        .login(&args.username, &args.password)
+        .login(&args.username, password)
         .context("đăng nhập thất bại / login failed")?;
     let is_manager = match login.user.role {
         Role::Admin => true,
@@ -132,7 +140,7 @@ pub fn manager_pin(data_dir: &Path, command: &ManagerPinCommand) -> anyhow::Resu
         id: login.user.id,
         name: login.user.display_name.clone(),
     };
-    let s = approval::set_pin(&store, &approver, &args.pin, args.discount_limit_percent)?;
+    let s = approval::set_pin(&store, &approver, pin, args.discount_limit_percent)?;
     if args.json {
         println!(
             "{}",

@@ -45,3 +45,17 @@ fn sell_without_cash_prints_no_change() {
          chưa in / not printed: no printer"
     );
 }
+
+/// Issue 14: a VietQR sale's text output says the transfer is pending,
+/// Vietnamese first — never that it is paid.
+#[test]
+fn sell_prints_a_pending_transfer_as_pending() {
+    let sale = sold(&[Tender::Cash(Some(Dong::new(100_000))), Tender::Qr]);
+    let cash = crate::receipt::cash_of(&sale).unwrap();
+    assert_eq!(
+        sold_line(&sale, &cash, None),
+        "Phiếu T3-000001 — tổng 600.000 ₫, khách đưa 100.000 ₫, tiền thừa 0 ₫, chuyển khoản \
+         500.000 ₫ chờ xác nhận (chưa thanh toán) (receipt T3-000001, total 600.000 d, handed \
+         over 100.000 d, change 0 d, transfer 500.000 d awaiting confirmation (not paid yet))"
+    );
+}

@@ -1,3 +1,4 @@
+//! `ocop-till transfer pending` lists the transfers awaiting confirmation.
 //! `ocop-till transfer confirm|status --sale T3-000012|UUID`: the cashier's
 //! confirmation of a VietQR transfer (committed to the queue first, then
 //! sent, like a sale) and the transfer's state as the server knows it —
@@ -22,6 +23,17 @@ pub enum TransferCommand {
     /// Ask the server where the transfer stands: pending,
     /// confirmed_by_cashier or confirmed_by_bank.
     Status(StatusArgs),
+    /// The transfers nobody has confirmed yet: the outlet's, from the
+    /// server (the bank's notices included); offline, this till's own of
+    /// the open shift. Money not received until confirmed.
+    Pending(PendingArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct PendingArgs {
+    /// Print the result as JSON (for scripts).
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]
@@ -51,7 +63,44 @@ pub fn run(data_dir: &Path, command: &TransferCommand) -> anyhow::Result<()> {
     match command {
         TransferCommand::Confirm(args) => confirm(data_dir, args),
         TransferCommand::Status(args) => status(data_dir, args),
+        TransferCommand::Pending(args) => pending(data_dir, args),
     }
+}
+
+fn pending(data_dir: &Path, args: &PendingArgs) -> anyhow::Result<()> {
+    let store = Store::open_dir(data_dir)?;
+    let cfg = TillConfig::require(&store)?;
+    // The queue first: the server can only list what it has.
+    let _ = super::send_now(&store, &cfg, false);
+    let (source, rows) = match transfer::pending_on_server(&cfg) {
+        Ok(rows) => ("server", rows),
+        Err(e) => {
+            eprintln!(
+                "Không hỏi được máy chủ, danh sách của máy này trong ca ({e:#}) / server not \
+                 reached, this till's list of the open shift"
+            );
+            let shift = crate::shift::require(&store)?;
+            ("till", transfer::pending_of_shift(&store, shift.id)?)
+        }
+    };
+    if args.json {
+        let out = serde_json::json!({ "source": source, "pending": rows });
+        println!("{}", serde_json::to_string_pretty(&out)?);
+        return Ok(());
+    }
+    if rows.is_empty() {
+        println!("Không có chuyển khoản chờ xác nhận (no transfer awaiting confirmation)");
+        return Ok(());
+    }
+    for r in &rows {
+        println!(
+            "{}  {}  {} — chờ xác nhận (awaiting confirmation)",
+            r.receipt,
+            ocop_core::time::format_vn(r.sold_at),
+            r.amount
+        );
+    }
+    Ok(())
 }
 
 fn confirm(data_dir: &Path, args: &ConfirmArgs) -> anyhow::Result<()> {

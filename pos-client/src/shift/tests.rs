@@ -164,6 +164,7 @@ fn the_x_figures_come_from_the_shifts_own_records() {
         movements: &moves,
         sales: &[a, b],
         refunds: &[r],
+        confirmations: &[],
     })
     .unwrap();
     assert_eq!(s, again);

@@ -11,7 +11,10 @@
 //! Only then does the receipt print. The change shown is the core's, over
 //! all the sale's cash ([`Sale::cash_tender`]), as the receipt prints it.
 //!
-//! A VietQR sale stays on the code's screen while the customer pays. The
+//! A VietQR sale stays on the code's screen while the customer pays: Enter
+//! (which a scanner sends after every code) does not leave it while the
+//! transfer is pending; F4 "Để chờ" leaves it deliberately, with the sale
+//! shown as awaiting the transfer, never as paid. The
 //! cashier who sees the money arrive presses F8 ("Đã nhận tiền"): the
 //! confirmation is committed to the queue ([`transfer::confirm`]) and sent
 //! after the sale. Meanwhile a worker thread ([`transfer::Watch`]) sends
@@ -51,12 +54,16 @@ pub(super) const KEYS: [(&str, T); 8] = [
     ("Esc", text::K_BACK),
 ];
 
-/// The VietQR screen's keys.
+/// The VietQR screen's keys while the transfer is pending: no Enter.
 pub(super) const QR_KEYS: [(&str, T); 3] = [
     ("F8", text::K_MONEY_RECEIVED),
-    ("Enter", text::K_CONTINUE),
+    ("F4", text::K_LEAVE_PENDING),
     ("F9", text::K_REPRINT),
 ];
+
+/// The VietQR screen's keys once the transfer is confirmed.
+pub(super) const QR_KEYS_CONFIRMED: [(&str, T); 2] =
+    [("Enter", text::K_CONTINUE), ("F9", text::K_REPRINT)];
 
 /// What the VietQR screen knows of the transfer of the sale on it.
 #[derive(Default)]
@@ -74,9 +81,25 @@ impl TransferView {
         self.seen == Some(Seen::State(TransferStatus::ConfirmedByBank))
     }
 
-    fn confirmed(&self) -> bool {
+    pub(super) fn confirmed(&self) -> bool {
         self.confirmed_here
             || matches!(self.seen, Some(Seen::State(s)) if s != TransferStatus::Pending)
+    }
+
+    /// The state this screen knows: the server's answer, or the cashier's
+    /// own confirmation; `None` when nothing is known beyond the sale.
+    pub(super) fn status(&self) -> Option<TransferStatus> {
+        let seen = match self.seen {
+            Some(Seen::State(s)) => Some(s),
+            _ => None,
+        };
+        let mine = self
+            .confirmed_here
+            .then_some(TransferStatus::ConfirmedByCashier);
+        match (seen, mine) {
+            (Some(a), Some(b)) => Some(a.strongest(b)),
+            (a, b) => a.or(b),
+        }
     }
 
     /// What the screen says of the transfer.
@@ -250,16 +273,49 @@ impl App {
 
     pub(super) fn qr_key(&mut self, key: KeyEvent) {
         match key.code {
-            KeyCode::Enter => {
-                // Stops the worker (it does not wait for a look in flight).
-                self.transfer.watch = None;
-                self.screen = Screen::Done;
-                self.message = self.transfer.line(self.lang);
-            }
+            // Enter leaves only a confirmed transfer: a scanner sends one
+            // after every code, and a pending transfer is not money.
+            KeyCode::Enter | KeyCode::Esc if self.transfer.confirmed() => self.leave_qr(),
+            KeyCode::Enter => self.say(text::QR_STAYS),
+            KeyCode::F(4) if !self.transfer.confirmed() => self.leave_qr(),
             KeyCode::F(8) => self.money_received(),
             KeyCode::F(9) => self.reprint_last(),
             _ => {}
         }
+    }
+
+    /// Leaves the VietQR screen: the sale is shown with its transfer's
+    /// state (awaiting it, unless confirmed).
+    fn leave_qr(&mut self) {
+        // Stops the worker (it does not wait for a look in flight).
+        self.transfer.watch = None;
+        self.screen = Screen::Done;
+        self.message = self.transfer.line(self.lang);
+    }
+
+    /// The keys the VietQR screen shows: Enter only once confirmed.
+    pub(super) fn qr_keys(&self) -> Vec<(&'static str, T)> {
+        if self.transfer.confirmed() {
+            QR_KEYS_CONFIRMED.to_vec()
+        } else {
+            QR_KEYS.to_vec()
+        }
+    }
+
+    /// Whether the last sale still waits for its transfer (the Done
+    /// screen's title and lines say so rather than "paid").
+    pub(super) fn awaiting_transfer(&self) -> bool {
+        self.last.as_ref().is_some_and(|l| {
+            l.sale.payments.iter().any(|p| {
+                matches!(
+                    p.method,
+                    PaymentMethod::BankTransfer {
+                        status: TransferStatus::Pending,
+                        ..
+                    }
+                )
+            })
+        }) && !self.transfer.confirmed()
     }
 
     /// F8: the cashier saw the money arrive. Queued (durably) and sent
@@ -351,7 +407,7 @@ impl App {
             paid,
         );
         f.render_widget(
-            Paragraph::new(format!("> {}_", self.input))
+            Paragraph::new(format!("> {}_", widgets::grouped(&self.input)))
                 .block(Block::bordered().title(format!(" {} ", self.t(text::ASK_CASH)))),
             typed,
         );
@@ -382,8 +438,17 @@ impl App {
                         self.t(text::TENDERED)
                     )
                 }
-                PaymentMethod::BankTransfer { .. } => {
-                    format!("  {}: {}", self.t(text::TRANSFER), p.amount)
+                PaymentMethod::BankTransfer { status, .. } => {
+                    let now = self
+                        .transfer
+                        .status()
+                        .map_or(*status, |k| status.strongest(k));
+                    format!(
+                        "  {}: {} — {}",
+                        self.t(text::TRANSFER),
+                        p.amount,
+                        now.label(self.lang)
+                    )
                 }
                 PaymentMethod::Card { .. } => format!("  {}: {}", self.t(text::CARD), p.amount),
             }));
@@ -391,6 +456,15 @@ impl App {
         f.render_widget(Paragraph::new(lines).block(Block::bordered()), info);
         // The sale's change, over all its cash (issue #18: not the first
         // cash payment's); "?" only for a sale the core would refuse.
+        // A transfer still awaited is shown large in place of the change:
+        // it is what the customer still owes.
+        if self.awaiting_transfer() {
+            let awaited = Dong::checked_sum(sale.payments.iter().filter_map(|p| match p.method {
+                PaymentMethod::BankTransfer { .. } => Some(p.amount),
+                _ => None,
+            }));
+            return self.big(f, change, text::AWAITED, &shown(awaited));
+        }
         let due = sale.cash_tender().ok().map(|c| c.change);
         self.big(f, change, text::CHANGE, &shown(due));
     }
@@ -416,7 +490,18 @@ impl App {
             Line::from(""),
             Line::from(format!("{}: {amount}", self.t(text::TRANSFER)))
                 .style(Style::default().add_modifier(Modifier::BOLD)),
-            Line::from(format!("BIN {} · {}", qr.bank_bin(), qr.account())),
+            Line::from(format!(
+                "{} · {}",
+                qr.bank_bin().display_name(),
+                qr.account()
+            )),
+            Line::from(
+                self.cat
+                    .outlet
+                    .as_ref()
+                    .and_then(|o| o.bank_holder.clone())
+                    .unwrap_or_default(),
+            ),
             Line::from(qr.memo().unwrap_or_default().to_owned()),
             Line::from(""),
             Line::from(self.transfer.line(self.lang)).style(if self.transfer.confirmed() {

@@ -13,8 +13,8 @@ use ratatui::Frame;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};
-use ratatui::text::Line;
-use ratatui::widgets::{Block, List, ListItem, ListState, Paragraph, Row, Table, TableState};
+use ratatui::text::{Line, Text};
+use ratatui::widgets::{Block, Cell, List, ListItem, ListState, Paragraph, Row, Table, TableState};
 use serde::{Deserialize, Serialize};
 
 use super::text::{self, T, pick};
@@ -58,7 +58,8 @@ fn is_search(typed: &str) -> bool {
 
 impl App {
     pub(super) fn sale_keys(&self) -> Vec<(&'static str, T)> {
-        let mut keys = vec![("Enter", text::K_SCAN)];
+        // Selling and paying first: they stay in view whatever the width.
+        let mut keys = vec![("Enter", text::K_SCAN), ("F10", text::K_PAY)];
         if !self.input.is_empty() {
             keys.push(("Esc", text::K_CLEAR));
         }
@@ -72,7 +73,6 @@ impl App {
             ("F6", text::K_REFUND),
             ("F7", text::K_SHIFT),
             ("F9", text::K_REPRINT),
-            ("F10", text::K_PAY),
         ]);
         keys
     }
@@ -141,6 +141,16 @@ impl App {
         if typed.is_empty() {
             return;
         }
+        // A scale's label (2x, weight in grams): the weighed line as is.
+        if ocop_core::gtin::WeighedItem::parse(&typed).is_some() {
+            match checkout::scan_item(&self.cat, &typed, Quantity::ONE) {
+                Ok(item) => self.add_weighed(item),
+                Err(e) => self.say_error(&e),
+            }
+            self.input.clear();
+            self.results.clear();
+            return;
+        }
         if let Ok(Some(found)) = self.cat.scan(&typed) {
             let (id, lot) = (found.product.id, found.lot);
             return self.add(id, lot);
@@ -157,6 +167,10 @@ impl App {
         } else if let Err(e) = checkout::scan_item(&self.cat, &typed, Quantity::ONE) {
             self.say_error(&e);
         }
+        // A failed scan leaves nothing behind: the next scan is read alone
+        // (issue 14: it was appended to the failed digits).
+        self.input.clear();
+        self.results.clear();
     }
 
     fn add(&mut self, product_id: i32, lot: Option<String>) {
@@ -187,6 +201,17 @@ impl App {
             Some(lot) => format!("+ {name} (lô/lot {lot})"),
             None => format!("+ {name}"),
         };
+        // Sold by weight: ask for it at once (the line is 1 until then).
+        if at.is_none()
+            && let Some(p) = product.filter(|p| p.fractional)
+        {
+            self.message = pick(
+                self.lang,
+                format!("+ {name} — nhập khối lượng ({})", p.unit),
+                format!("+ {name} — enter the weight ({})", p.unit),
+            );
+            self.prompt = Some((Prompt::Weight { line: self.line }, String::new()));
+        }
         // The catalogue's own warning (an expired certificate: sold from
         // stock, not received again) is worth the cashier's eye.
         if let Some(w) = product.and_then(|p| p.warning.as_deref()) {
@@ -194,6 +219,16 @@ impl App {
         }
         self.input.clear();
         self.results.clear();
+    }
+
+    /// A line read from a scale's label, with its weight.
+    fn add_weighed(&mut self, item: CartItem) {
+        let Some(p) = self.cat.by_id(item.product_id) else {
+            return;
+        };
+        self.message = format!("+ {} {} {}", p.name, item.qty, p.unit);
+        self.cart.push(item);
+        self.line = self.cart.len().saturating_sub(1);
     }
 
     /// `*`: the typed number is the quantity of the highlighted line (`3*`);
@@ -488,6 +523,13 @@ impl App {
     }
 
     fn draw_cart(&self, f: &mut Frame, area: Rect) {
+        // The discount column only when a line has one: the name takes the
+        // room, and a name still too long wraps onto a second line rather
+        // than being cut (issue 14, at 80 columns).
+        let any_discount = self.cart.iter().any(|l| l.discount.is_positive());
+        let discount_width: u16 = if any_discount { 12 } else { 0 };
+        let fixed = 3 + 7 + 11 + discount_width + 12 + 5 + 2;
+        let name_width = usize::from(area.width.saturating_sub(fixed).max(8));
         let rows: Vec<Row> = self
             .cart
             .iter()
@@ -508,14 +550,16 @@ impl App {
                 } else {
                     String::new()
                 };
+                let (name, height) = wrap_name(&name, name_width);
                 Row::new(vec![
-                    format!("{}", i.saturating_add(1)),
-                    name,
-                    l.qty.to_string(),
-                    price.map_or_else(|| "?".to_owned(), |p| p.to_string()),
-                    discount,
-                    amount,
+                    Cell::from(format!("{}", i.saturating_add(1))),
+                    Cell::from(name),
+                    Cell::from(l.qty.to_string()),
+                    Cell::from(price.map_or_else(|| "?".to_owned(), |p| p.to_string())),
+                    Cell::from(discount),
+                    Cell::from(amount),
                 ])
+                .height(height)
             })
             .collect();
         let header = Row::new(vec![
@@ -531,9 +575,9 @@ impl App {
             Constraint::Length(3),
             Constraint::Fill(1),
             Constraint::Length(7),
+            Constraint::Length(11),
+            Constraint::Length(discount_width),
             Constraint::Length(12),
-            Constraint::Length(12),
-            Constraint::Length(13),
         ];
         let mut state = TableState::default().with_selected(
             (!self.cart.is_empty()).then_some(self.line.min(self.cart.len().saturating_sub(1))),
@@ -587,4 +631,33 @@ impl App {
             &mut state,
         );
     }
+}
+
+/// A product name in `width` columns: whole on one line when it fits,
+/// else wrapped at a space onto a second line (the row's height).
+fn wrap_name(name: &str, width: usize) -> (Text<'static>, u16) {
+    if name.chars().count() <= width {
+        return (Text::from(name.to_owned()), 1);
+    }
+    // The last space within the width (by characters), else a hard cut.
+    let mut cut = None;
+    let mut hard = name.len();
+    for (n, (i, c)) in name.char_indices().enumerate() {
+        if n == width {
+            hard = i;
+            break;
+        }
+        if c == ' ' {
+            cut = Some(i);
+        }
+    }
+    let cut = cut.unwrap_or(hard);
+    let (first, rest) = name.split_at(cut);
+    (
+        Text::from(vec![
+            Line::from(first.trim_end().to_owned()),
+            Line::from(rest.trim_start().to_owned()),
+        ]),
+        2,
+    )
 }

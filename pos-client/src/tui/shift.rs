@@ -11,10 +11,11 @@
 
 use ocop_core::i18n::UserError as _;
 use ocop_core::money::Dong;
-use ocop_core::sale::PaymentKind;
 use ocop_core::sale::shift::{
-    CashCount, CashDirection, CountedTotals, Denomination, ShiftSummary, close as core_close,
+    CashCount, CashDirection, CountedTotals, Denomination, ShiftSummary, TransferFigures,
+    close as core_close,
 };
+use ocop_core::sale::{PaymentKind, TransferStatus};
 use ratatui::Frame;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -23,6 +24,7 @@ use ratatui::text::Line;
 use ratatui::widgets::{Block, Paragraph, Row, Table, TableState, Wrap};
 
 use super::text::{self, T, pick};
+use super::widgets;
 use super::{App, Prompt, Screen};
 use crate::shift::{self, ShiftReport};
 
@@ -31,7 +33,15 @@ use crate::shift::{self, ShiftReport};
 pub struct CountDraft {
     pub rows: Vec<String>,
     pub row: usize,
+    /// The Z report was shown for confirmation (`Some(allow_unsent)`, by
+    /// F10 or F11): the same key again closes the shift; any change to the
+    /// count asks again.
+    pub confirming: Option<bool>,
 }
+
+/// More notes of one value than this in a drawer is questioned before the
+/// shift closes (a typed amount in the count-of-notes column, say).
+pub const NOTES_QUESTIONED_ABOVE: u32 = 1_000;
 
 const CARD_ROW: usize = Denomination::ALL.len();
 const TRANSFER_ROW: usize = CARD_ROW + 1;
@@ -41,7 +51,34 @@ impl CountDraft {
         CountDraft {
             rows: vec![String::new(); TRANSFER_ROW + 1],
             row: 0,
+            confirming: None,
         }
+    }
+
+    /// Counts that make no sense for a drawer, as questions for the
+    /// cashier (Vietnamese, English): "350000 tờ 100 ₫?".
+    pub fn questions(&self) -> Vec<(String, String)> {
+        Denomination::ALL
+            .iter()
+            .zip(&self.rows)
+            .filter_map(|(note, typed)| {
+                let n: u32 = typed.trim().parse().ok()?;
+                (n > NOTES_QUESTIONED_ABOVE).then(|| {
+                    (
+                        format!(
+                            "{} tờ {}? Ô này là số tờ, không phải số tiền.",
+                            widgets::grouped(typed.trim()),
+                            note.value()
+                        ),
+                        format!(
+                            "{} notes of {}? This is the number of notes, not the amount.",
+                            widgets::grouped(typed.trim()),
+                            note.value().to_ascii_string()
+                        ),
+                    )
+                })
+            })
+            .collect()
     }
 
     fn amount(&self, row: usize) -> anyhow::Result<Dong> {
@@ -84,6 +121,10 @@ impl App {
         match self.screen {
             Screen::ShiftOpen => vec![("0-9 Enter", text::K_OPEN_SHIFT)],
             Screen::ShiftClose => {
+                if let Some(anyway) = self.count.confirming {
+                    let key = if anyway { "F11" } else { "F10" };
+                    return vec![(key, text::K_CONFIRM_CLOSE), ("Esc", text::K_CORRECT)];
+                }
                 let mut keys = vec![
                     ("↑↓", text::K_PICK),
                     ("0-9", text::K_COUNT),
@@ -106,12 +147,15 @@ impl App {
     }
 
     pub(super) fn show_shift(&mut self) {
-        match shift::summary(&self.store) {
-            Ok(s) => {
+        let pending = shift::require(&self.store)
+            .and_then(|open| crate::transfer::pending_of_shift(&self.store, open.id));
+        match (shift::summary(&self.store), pending) {
+            (Ok(s), Ok(pending)) => {
                 self.shift_summary = Some(s);
+                self.pending_transfers = pending;
                 self.screen = Screen::Shift;
             }
-            Err(e) => self.say_error(&e),
+            (Err(e), _) | (_, Err(e)) => self.say_error(&e),
         }
     }
 
@@ -231,7 +275,12 @@ impl App {
 
     pub(super) fn shift_close_key(&mut self, key: KeyEvent) {
         let draft = &mut self.count;
+        let confirming = draft.confirming.take();
         match key.code {
+            // Esc while the Z is shown goes back to the count.
+            KeyCode::Esc if confirming.is_some() => {
+                self.message = self.t(text::CLOSE_CANCELLED).to_owned();
+            }
             KeyCode::Esc => self.show_shift(),
             KeyCode::Up => draft.row = draft.row.saturating_sub(1),
             KeyCode::Down | KeyCode::Enter => {
@@ -247,10 +296,39 @@ impl App {
                     r.pop();
                 }
             }
-            KeyCode::F(10) => self.close_shift(false),
-            KeyCode::F(11) => self.close_shift(true),
-            _ => {}
+            KeyCode::F(10) => self.confirm_or_close(confirming, false),
+            KeyCode::F(11) => self.confirm_or_close(confirming, true),
+            _ => draft.confirming = confirming,
         }
+    }
+
+    /// The first F10 (or F11) shows the Z figures and any count that looks
+    /// wrong, and asks; the same key again closes and prints.
+    fn confirm_or_close(&mut self, confirming: Option<bool>, allow_unsent: bool) {
+        if confirming == Some(allow_unsent) {
+            return self.close_shift(allow_unsent);
+        }
+        if let Err(e) = self.count.counted() {
+            return self.say_error(&e);
+        }
+        self.count.confirming = Some(allow_unsent);
+        let key = if allow_unsent { "F11" } else { "F10" };
+        let questions = self.count.questions();
+        self.message = if questions.is_empty() {
+            pick(
+                self.lang,
+                format!("Xem báo cáo Z bên phải: {key} lần nữa để đóng ca và in; Esc để sửa"),
+                format!(
+                    "Check the Z report on the right: {key} again to close and print; Esc to correct"
+                ),
+            )
+        } else {
+            pick(
+                self.lang,
+                format!("Số đếm có vẻ sai — kiểm tra lại; vẫn đúng thì {key} lần nữa"),
+                format!("The count looks wrong — check it; if it is right, {key} again"),
+            )
+        };
     }
 
     fn close_shift(&mut self, allow_unsent: bool) {
@@ -280,7 +358,7 @@ impl App {
     pub(super) fn draw_shift_open(&self, f: &mut Frame, area: Rect) {
         let [input, _] = Layout::vertical([Constraint::Length(3), Constraint::Min(0)]).areas(area);
         f.render_widget(
-            Paragraph::new(format!("> {}_", self.input))
+            Paragraph::new(format!("> {}_", widgets::grouped(&self.input)))
                 .block(Block::bordered().title(format!(" {} ", self.t(text::ASK_FLOAT)))),
             input,
         );
@@ -316,6 +394,25 @@ impl App {
                 m.net.to_string()
             )));
         }
+        // Transfers apart by state: pending is not money received.
+        let t = &s.transfers;
+        if *t != TransferFigures::default() {
+            lines.push(Line::from(format!(
+                "  {}: {}  {}: {}",
+                TransferStatus::ConfirmedByBank.label(self.lang),
+                t.confirmed_by_bank,
+                TransferStatus::ConfirmedByCashier.label(self.lang),
+                t.confirmed_by_cashier,
+            )));
+            lines.push(
+                Line::from(format!(
+                    "  {}: {}",
+                    TransferStatus::Pending.label(self.lang),
+                    t.pending
+                ))
+                .style(Style::default().add_modifier(Modifier::BOLD)),
+            );
+        }
         let c = &s.cash;
         lines.extend([
             Line::from(""),
@@ -340,16 +437,73 @@ impl App {
             .as_ref()
             .map(|s| self.summary_lines(s))
             .unwrap_or_default();
+        let listed = u16::try_from(self.pending_transfers.len())
+            .unwrap_or(u16::MAX)
+            .clamp(1, 4)
+            .saturating_add(2);
+        let [figures, pending] =
+            Layout::vertical([Constraint::Min(3), Constraint::Length(listed)]).areas(area);
         f.render_widget(
             Paragraph::new(lines)
                 .block(Block::bordered().title(format!(" {} ", self.t(text::X_FIGURES)))),
-            area,
+            figures,
         );
+        // The shift's transfers nobody confirmed: money not received yet.
+        let rows: Vec<Line<'static>> = if self.pending_transfers.is_empty() {
+            vec![Line::from(self.t(text::NO_PENDING_TRANSFERS))]
+        } else {
+            self.pending_transfers
+                .iter()
+                .map(|p| {
+                    Line::from(format!(
+                        "{}  {}  {}",
+                        p.receipt,
+                        ocop_core::time::format_vn(p.sold_at),
+                        p.amount
+                    ))
+                })
+                .collect()
+        };
+        f.render_widget(
+            Paragraph::new(rows)
+                .block(Block::bordered().title(format!(" {} ", self.t(text::PENDING_TRANSFERS)))),
+            pending,
+        );
+    }
+
+    /// The Z report as it will print, shown before the shift closes, with
+    /// any count that looks wrong.
+    fn z_preview_lines(&self) -> Vec<Line<'static>> {
+        let mut lines = vec![
+            Line::from(self.t(text::Z_PREVIEW).to_owned())
+                .style(Style::default().add_modifier(Modifier::BOLD)),
+        ];
+        if let Some(s) = &self.shift_summary {
+            lines.push(Line::from(format!(
+                "{}: {}   {}: {}",
+                self.t(text::SALES_COUNT),
+                s.sales_count,
+                self.t(text::NET),
+                s.net_sales
+            )));
+            lines.push(Line::from(format!(
+                "{}: {}",
+                TransferStatus::Pending.label(self.lang),
+                s.transfers.pending
+            )));
+        }
+        for (vi, en) in self.count.questions() {
+            lines.push(
+                Line::from(format!("⚠ {}", pick(self.lang, vi, en)))
+                    .style(Style::default().fg(Color::Red)),
+            );
+        }
+        lines
     }
 
     pub(super) fn draw_shift_close(&self, f: &mut Frame, area: Rect) {
         let [count, right] =
-            Layout::horizontal([Constraint::Length(40), Constraint::Fill(1)]).areas(area);
+            Layout::horizontal([Constraint::Length(42), Constraint::Fill(1)]).areas(area);
         let counted = self.count.counted();
         let subtotal = |note: Denomination| {
             counted.as_ref().ok().and_then(|c| {
@@ -366,7 +520,7 @@ impl App {
             .map(|(note, typed)| {
                 Row::new(vec![
                     note.value().to_string(),
-                    format!("× {typed}"),
+                    format!("× {}", widgets::grouped(typed)),
                     subtotal(*note).unwrap_or_default(),
                 ])
             })
@@ -374,7 +528,10 @@ impl App {
         for (row, label) in [(CARD_ROW, text::CARD), (TRANSFER_ROW, text::TRANSFER)] {
             rows.push(Row::new(vec![
                 self.t(label).to_owned(),
-                format!("= {}", self.count.rows.get(row).map_or("", |s| s.as_str())),
+                format!(
+                    "= {}",
+                    widgets::grouped(self.count.rows.get(row).map_or("", |s| s.as_str()))
+                ),
                 String::new(),
             ]));
         }
@@ -384,8 +541,8 @@ impl App {
                 rows,
                 [
                     Constraint::Length(12),
-                    Constraint::Length(8),
-                    Constraint::Length(16),
+                    Constraint::Length(12),
+                    Constraint::Length(14),
                 ],
             )
             .row_highlight_style(Style::default().add_modifier(Modifier::REVERSED))
@@ -442,6 +599,9 @@ impl App {
             .block(Block::bordered().title(format!(" {} ", self.t(text::CLOSE_SHIFT)))),
             table,
         );
+        if self.count.confirming.is_some() {
+            lines.extend(self.z_preview_lines());
+        }
         if self.queued > 0 {
             lines.push(
                 Line::from(pick(

@@ -42,6 +42,12 @@ pub fn pick(lang: Lang, vi: String, en: String) -> String {
 pub const SALE: T = T("Bán hàng", "Sale");
 pub const PAY: T = T("Thanh toán", "Payment");
 pub const DONE: T = T("Đã thanh toán", "Paid");
+pub const AWAITED: T = T("Chờ chuyển khoản", "Transfer awaited");
+pub const DONE_AWAITING_TRANSFER: T = T("Chờ chuyển khoản", "Awaiting transfer");
+pub const QR_STAYS: T = T(
+    "Chưa nhận tiền: F8 khi tiền về, F4 để chờ",
+    "Not received: F8 when it arrives, F4 to leave it pending",
+);
 pub const QR_TITLE: T = T("Chuyển khoản VietQR", "VietQR transfer");
 pub const PARKED: T = T("Đơn đang chờ", "Parked sales");
 pub const CART: T = T("Giỏ hàng", "Cart");
@@ -98,6 +104,11 @@ pub const TRANSFER_CONFIRMED_BY_CASHIER: T = T(
     "Money received — confirmed by the cashier",
 );
 pub const TRANSFER_PENDING: T = T("Chờ xác nhận", "Awaiting confirmation");
+pub const PENDING_TRANSFERS: T = T(
+    "Chuyển khoản chờ xác nhận (chưa nhận tiền)",
+    "Transfers awaiting confirmation (not received)",
+);
+pub const NO_PENDING_TRANSFERS: T = T("Không có", "None");
 pub const TRANSFER_OFFLINE: T = T(
     "Không liên lạc được máy chủ — thấy tiền về thì bấm F8",
     "Server unreachable — press F8 when the money arrives",
@@ -160,7 +171,16 @@ pub const K_CONFIRM: T = T("xác nhận", "confirm");
 pub const K_CANCEL: T = T("hủy", "cancel");
 pub const K_NEXT_SALE: T = T("đơn mới", "next sale");
 pub const K_MONEY_RECEIVED: T = T("Đã nhận tiền", "Money received");
+pub const K_CONFIRM_CLOSE: T = T("đóng ca và in Z", "close and print the Z");
+pub const K_CORRECT: T = T("sửa số đếm", "correct the count");
+pub const CLOSE_CANCELLED: T = T("Chưa đóng ca: sửa số đếm", "Not closed: correct the count");
+pub const Z_PREVIEW: T = T("BÁO CÁO Z (xem trước khi in)", "Z REPORT (before printing)");
+pub const ASK_WEIGHT: T = T(
+    "Khối lượng (ví dụ 0.25 = 250 g)",
+    "Weight (e.g. 0.25 = 250 g)",
+);
 pub const K_CONTINUE: T = T("tiếp tục", "continue");
+pub const K_LEAVE_PENDING: T = T("để chờ (chưa nhận)", "leave pending");
 pub const K_RESUME: T = T("mở lại", "resume");
 
 // ---- refunds ----------------------------------------------------------

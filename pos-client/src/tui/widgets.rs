@@ -87,6 +87,24 @@ pub fn qr_style() -> Style {
 
 /// One key hint per entry: the key in reverse video, then what it does;
 /// lines break between hints, never inside one, to fit `width`.
+/// Digits as typed, grouped by thousands as money is shown (`1000000` →
+/// `1.000.000`); anything else (a decimal point, letters) as typed.
+pub fn grouped(typed: &str) -> String {
+    if typed.is_empty() || !typed.bytes().all(|b| b.is_ascii_digit()) {
+        return typed.to_owned();
+    }
+    let digits = typed.trim_start_matches('0');
+    let digits = if digits.is_empty() { "0" } else { digits };
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push('.');
+        }
+        out.push(c);
+    }
+    out
+}
+
 pub fn hints(lang: Lang, keys: &[(&str, T)], width: u16) -> Vec<Line<'static>> {
     let mut lines = vec![Line::default()];
     for (key, what) in keys {

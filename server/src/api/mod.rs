@@ -125,6 +125,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(shifts::close_day)
             .service(payments::vietqr)
             .service(payments::confirm)
+            .service(payments::pending)
             .service(payments::bank_notification)
             .service(einvoices::for_sale)
             .service(einvoices::day)

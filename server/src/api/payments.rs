@@ -54,6 +54,35 @@ pub async fn vietqr(
     Ok(web::Json(out))
 }
 
+/// At most this many pending transfers in one answer (oldest first).
+pub const PENDING_LIMIT: i64 = 500;
+
+/// The outlet's bank transfers nobody has confirmed yet (neither the bank
+/// nor a cashier), oldest first: money not received, for the manager to
+/// chase (outlet staff, or a till of the outlet).
+#[utoipa::path(
+    tag = "sales",
+    security(("bearer" = []), ("till" = [])),
+    params(("id" = i32, Path, description = "Outlet id")),
+    responses(
+        (status = 200, description = "Pending transfers, oldest first (at most 500)", body = Vec<payment::PendingTransfer>),
+        (status = 404, description = "No such outlet, or not yours", body = ErrorBody),
+    )
+)]
+#[get("/outlets/{id}/pending-transfers")]
+pub async fn pending(
+    state: web::Data<AppState>,
+    caller: StaffOrTill,
+    id: web::Path<i32>,
+) -> Result<web::Json<Vec<payment::PendingTransfer>>, ApiError> {
+    let outlet_id = id.into_inner();
+    caller.check_outlet(outlet_id)?;
+    let out = state
+        .read(move |c| Ok(payment::pending(c, outlet_id, PENDING_LIMIT)?))
+        .await?;
+    Ok(web::Json(out))
+}
+
 /// Who confirms by hand: sent by a till (the cashier at it); a member of
 /// staff confirms as themselves and may leave the body out.
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]

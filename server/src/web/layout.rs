@@ -55,6 +55,10 @@ fieldset{border:1px solid #dfe6dc;border-radius:.4rem;margin:0 0 .8rem;padding:.
 .doc .sign i{display:block;margin-bottom:4.5rem}
 @media print{@page{size:A4;margin:15mm}header{display:none}body{background:#fff;color:#000}main{max-width:none;padding:0}h1{text-align:center}.doc table.lines th,.doc table.lines td{border-color:#000}}
 @media (max-width:40rem){table.responsive thead{display:none}table.responsive td{display:block;border:0}table.responsive tr{display:block;border-bottom:1px solid #dfe6dc;padding:.3rem 0}table.responsive td[data-label]::before{content:attr(data-label) ": ";color:#5d6b5a}.doc table.lines td{border:0;text-align:left}.doc table.lines tr{border:1px solid #6b7a67;margin-bottom:.5rem}}
+.button.second{margin-left:.5rem;background:#174f2b}
+button.danger{background:#a3261b}
+.break-all{word-break:break-all}
+img.qr{max-width:100%;height:auto}
 "#;
 
 fn head(title: &str) -> Markup {

@@ -14,6 +14,7 @@ pub mod outlet_form;
 pub mod producer_form;
 pub mod product_form;
 pub mod receipt;
+pub mod sales;
 pub mod session;
 pub mod settlement;
 pub mod stock;
@@ -90,7 +91,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(settlement::confirm_submit)
         .service(settlement::dispute_submit)
         .service(settlement::pay_submit)
-        .service(settlement::portal_page);
+        .service(settlement::portal_page)
+        .service(sales::pending_transfers_page)
+        .service(sales::sales_page);
 }
 
 /// Remembers `?lang=en|vi` in a cookie so the choice follows the person.
@@ -135,6 +138,10 @@ pub async fn home(me: WebUser) -> HttpResponse {
                 }
                 @if me.user.role != crate::auth::Role::Cashier {
                     li { a href="/settlements" { (t(lang, "Quyết toán ký gửi", "Consignment settlement")) } }
+                }
+                @if me.user.role != crate::auth::Role::Producer {
+                    li { a href="/sales" { (t(lang, "Bán hàng: theo ngày, ca, chốt ngày, trả hàng", "Sales: by day, shifts, daily closings, refunds")) } }
+                    li { a href="/sales/transfers" { (t(lang, "Chuyển khoản chờ xác nhận", "Transfers awaiting confirmation")) } }
                 }
                 li { a href="/api/docs/" { (t(lang, "Tài liệu API", "API documentation")) } }
             }

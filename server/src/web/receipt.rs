@@ -4,7 +4,8 @@
 //!
 //! It shows what the paper shows (the outlet's legal name, tax code and
 //! address, the receipt number, the time in Vietnam, the lines, VAT per
-//! rate, total, payment methods, the short journal hash) and what the paper
+//! rate, total, payment methods — not the journal hash, which is for staff)
+//! and what the paper
 //! cannot: the refunds made against the sale since, line by line, and for
 //! each product a link to its provenance — the GS1 Digital Link its label
 //! encodes (`{OCOP_PUBLIC_URL}/01/{GTIN}[/10/{lot}][?17=expiry]`). Nothing
@@ -26,7 +27,7 @@ use ocop_core::gtin::Gtin;
 use ocop_core::i18n::Lang;
 use ocop_core::money::{Dong, VatRate};
 use ocop_core::sale::refund::{Refundable, refundable};
-use ocop_core::sale::{PaymentKind, Refund, RefundMethod, Sale};
+use ocop_core::sale::{PaymentKind, PaymentMethod, Refund, RefundMethod, Sale, TransferStatus};
 use ocop_core::time::format_vn;
 use uuid::Uuid;
 
@@ -35,7 +36,7 @@ use crate::db::DbConn;
 use crate::error::ApiError;
 use crate::models::outlet::{self, Outlet};
 use crate::models::product;
-use crate::models::sale::{refund_store, store};
+use crate::models::sale::{payment, refund_store, store};
 use crate::models::stock::lot;
 use crate::state::AppState;
 
@@ -49,6 +50,8 @@ struct EReceipt {
     left: Vec<Refundable>,
     /// Per sale line number: the provenance link, when the product has a GTIN.
     links: HashMap<u32, String>,
+    /// The bank transfer's state now (sealed, or confirmed since).
+    transfer: Option<TransferStatus>,
 }
 
 /// `Tiếng Việt / English`.
@@ -90,6 +93,7 @@ fn load(c: &mut DbConn, id: Uuid, base: &str) -> Result<Option<EReceipt>, ApiErr
     let sale = store::load(c, &row)?;
     let outlet = outlet::find(c, row.outlet_id)?;
     let refunds = refund_store::for_sale(c, row.id)?;
+    let transfer = payment::status_now(c, &row, &sale)?;
     let left = refundable(&sale, &refunds).map_err(|e| ApiError::invalid(&e))?;
     let mut links = HashMap::new();
     for line in &sale.lines {
@@ -103,6 +107,7 @@ fn load(c: &mut DbConn, id: Uuid, base: &str) -> Result<Option<EReceipt>, ApiErr
         refunds,
         left,
         links,
+        transfer,
     }))
 }
 
@@ -166,7 +171,8 @@ fn lines_table(r: &EReceipt) -> Markup {
     }
 }
 
-fn totals(sale: &Sale) -> Markup {
+fn totals(sale: &Sale, transfer: Option<TransferStatus>) -> Markup {
+    let unpaid = transfer.is_some_and(|s| !s.is_confirmed());
     html! {
         table {
             tbody {
@@ -174,6 +180,16 @@ fn totals(sale: &Sale) -> Markup {
                 @for b in &sale.vat { (vat_rows(b.rate, b.gross, b.vat, b.net)) }
                 @for p in &sale.payments {
                     tr { td { (payment_label(p.method.kind())) } td.num { (p.amount) } }
+                    @if let (PaymentMethod::BankTransfer { .. }, Some(state)) = (&p.method, transfer) {
+                        tr.transfer-state {
+                            td.warn[!state.is_confirmed()] colspan="2" {
+                                "(" (both(state.label(Lang::Vi), state.label(Lang::En))) ")"
+                            }
+                        }
+                        @if unpaid {
+                            tr.unpaid { th { (both("Chưa thanh toán", "Not yet paid")) } th.num { (p.amount) } }
+                        }
+                    }
                 }
                 // Once for the sale, as the paper receipt says it: all the
                 // cash handed over (two notes paid separately are one sum)
@@ -243,13 +259,14 @@ fn receipt_markup(r: &EReceipt) -> Markup {
             }
         }
         (lines_table(r))
-        div.card.spaced { (totals(&r.sale)) }
+        div.card.spaced { (totals(&r.sale, r.transfer)) }
         (refunds_section(r))
+        // Issue 14: the journal's chain hash is for staff (the API and the
+        // journal check), not for the customer holding this link.
         p.muted {
-            (both("Mã kiểm tra nhật ký", "Journal check code")) ": " code.journal-hash { (r.sale.hash.short()) }
-            br; (both(
-                "Mỗi phiếu được niêm phong bằng chuỗi băm của máy bán hàng; phiếu bị sửa sẽ lộ ra khi kiểm tra.",
-                "Each receipt is sealed into its till's hash chain; an altered receipt shows when the chain is checked."))
+            (both(
+                "Đây là bản trực tuyến của phiếu bán hàng, không phải hóa đơn điện tử (hóa đơn GTGT). Cần hóa đơn GTGT, hãy đề nghị tại quầy.",
+                "This is the online copy of a sales receipt, not a VAT e-invoice. For a VAT invoice, ask at the counter."))
         }
     }
 }
@@ -303,7 +320,10 @@ pub async fn e_receipt(
     Ok(answer(
         StatusCode::OK,
         public_page(
-            &both("Phiếu bán hàng", "Sales receipt"),
+            &both(
+                "Phiếu bán hàng (bản trực tuyến)",
+                "Sales receipt (online copy)",
+            ),
             receipt_markup(&found),
         ),
     ))

@@ -114,7 +114,7 @@ pub async fn list_page(
                     input #period name="period" value=(last_month) placeholder="2026-11" inputmode="numeric";
                 }
                 button type="submit" { (t(lang, "Tính bảng quyết toán", "Compute statements")) }
-                a.button href="/settlements/payouts" style="margin-left:.5rem;background:#174f2b" { (t(lang, "Đợt chi trả", "Payout batch")) }
+                a.button.second href="/settlements/payouts" { (t(lang, "Đợt chi trả", "Payout batch")) }
             }
         }
         form.filters method="get" action="/settlements" {
@@ -340,7 +340,7 @@ pub async fn statement_page(
                 tr { th { (t(lang, "Số tiền thanh toán", "Net payable")) } th.num { (Dong::new(s.net_payable)) } }
             } }
             p.muted { (s.rounding_rule) }
-            p.muted style="word-break:break-all" { "SHA-256 " (s.figures_sha256) }
+            p.muted.break-all { "SHA-256 " (s.figures_sha256) }
             h2 { (t(lang, "Lịch sử", "History")) }
             ul { @for e in &v.events { li {
                 (ocop_core::time::format_vn(e.at.and_utc())) " · " (e.step)
@@ -384,7 +384,7 @@ pub async fn statement_page(
                         label for="comment" { (t(lang, "Nội dung khiếu nại", "What is wrong")) }
                         input #comment name="comment" required;
                     }
-                    button type="submit" style="background:#a3261b" { (t(lang, "Khiếu nại", "Dispute")) }
+                    button.danger type="submit" { (t(lang, "Khiếu nại", "Dispute")) }
                 }
             }
         }
@@ -680,7 +680,7 @@ fn batch_card(lang: Lang, i: &BatchItem) -> Markup {
                 (i.bank_account.clone().unwrap_or_default()) " (" (i.bank_bin.clone().unwrap_or_default()) ")" br;
                 (t(lang, "Nội dung", "Memo")) ": " code { (i.memo) } }
             @if i.vietqr.is_some() {
-                img src={"/settlements/" (i.statement_id) "/vietqr.png"} width="240" height="240" style="max-width:100%;height:auto"
+                img.qr src={"/settlements/" (i.statement_id) "/vietqr.png"} width="240" height="240"
                     alt=(t(lang, "Mã VietQR chuyển khoản", "VietQR transfer code"));
             } @else {
                 p.error { (t(lang, "Chủ thể chưa có tài khoản ngân hàng.", "The producer has no bank account.")) }

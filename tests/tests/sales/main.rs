@@ -7,12 +7,16 @@
 
 #[path = "../sales_common/mod.rs"]
 mod sales_common;
+#[path = "../web_common/mod.rs"]
+mod web_common;
 
 mod sales_bounds;
 mod sales_einvoice;
 mod sales_ingest;
 mod sales_journal;
 mod sales_lookup;
+mod sales_money_states;
+mod sales_pages_fit;
 mod sales_payments;
 mod sales_refunds;
 mod sales_shifts;

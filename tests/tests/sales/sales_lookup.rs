@@ -329,7 +329,10 @@ async fn the_e_receipt_page_shows_lines_refunds_provenance_and_vietnam_time() {
     assert!(html.contains(&sale.total.to_string()));
     assert!(html.contains("Thuế GTGT") || html.contains("Không chịu thuế GTGT"));
     assert!(html.contains("Tiền mặt / Cash"));
-    assert!(html.contains(&sale.hash.short()));
+    // Issue 14: the chain hash is for staff, not the consumer; the page
+    // says it is a sales receipt's online copy, not an e-invoice.
+    assert!(!html.contains(&sale.hash.short()), "{html}");
+    assert!(html.contains("không phải hóa đơn điện tử"), "{html}");
     // The refund, and the line shown as partly returned.
     assert!(html.contains(&refund.receipt_ref().to_string()));
     assert!(html.contains("Đã trả lại / Returned: 1"));

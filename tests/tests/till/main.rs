@@ -9,6 +9,8 @@
 mod till_common;
 
 mod interface;
+mod till_https;
+mod till_log;
 mod till_offline;
 mod till_shift_refund;
 mod till_transfer;

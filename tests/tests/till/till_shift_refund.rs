@@ -333,24 +333,50 @@ async fn a_refund_of_more_than_was_sold_is_refused_and_uses_no_number() {
     assert!(err.contains("refund_exceeds_sold"), "{err}");
 
     // A discount above the limit needs the manager's PIN, set by a manager.
-    fn pin(user: &str) -> Vec<&str> {
-        let args = [
+    // The password and the PIN come on standard input, never as flags.
+    let pin = |user: &str, json: bool| {
+        let mut args = vec![
             "manager-pin",
             "set",
             "--username",
             user,
-            "--password",
-            "demo1234",
+            "--password-stdin",
+            "--discount-limit-percent",
+            "5",
         ];
-        [
-            &args[..],
-            &["--pin", "2468", "--discount-limit-percent", "5"],
-        ]
-        .concat()
-    }
-    let err = till_refuses(&dir, &pin("cashier1"));
+        if json {
+            args.push("--json");
+        }
+        run_with_stdin(&dir, &args, "demo1234\n2468\n")
+    };
+    let refused = pin("cashier1", false);
+    assert!(!refused.status.success());
+    let err = String::from_utf8_lossy(&refused.stderr);
     assert!(err.contains("not_a_manager"), "{err}");
-    till(&dir, &[&pin("manager1")[..], &["--json"]].concat());
+    let set = pin("manager1", true);
+    assert!(
+        set.status.success(),
+        "{}",
+        String::from_utf8_lossy(&set.stderr)
+    );
+    // No PIN line: refused, nothing stored.
+    let short = run_with_stdin(
+        &dir,
+        &[
+            "manager-pin",
+            "set",
+            "--username",
+            "manager1",
+            "--password-stdin",
+        ],
+        "demo1234\n",
+    );
+    assert!(!short.status.success());
+    assert!(
+        String::from_utf8_lossy(&short.stderr).contains("secret_missing"),
+        "{}",
+        String::from_utf8_lossy(&short.stderr)
+    );
     let small = price / 50;
     assert!(small > 0, "price {price}");
     let discounted = format!("{code}@{small}");

@@ -145,8 +145,28 @@ async fn a_bank_notification_reaches_the_till_through_the_server() {
     assert_eq!(pending["amount"], sold["sale"]["total"]);
     assert_eq!(pending["receipt"], receipt.as_str());
     assert!(pending["local_confirmation"].is_null());
+    // Issue 14: the till lists the outlet's transfers awaiting confirmation.
+    let listed = till(&dir, &["transfer", "pending", "--json"]);
+    assert_eq!(listed["source"], "server", "{listed}");
+    assert_eq!(
+        listed["pending"][0]["sale_id"],
+        sale_id.as_str(),
+        "{listed}"
+    );
+    assert_eq!(listed["pending"][0]["receipt"], receipt.as_str());
+    let text = till_text(&dir, &["transfer", "pending"]);
+    assert!(
+        text.contains(&receipt) && text.contains("chờ xác nhận"),
+        "{text}"
+    );
 
     bank_pays(&app, &pending, "FT2633300001").await;
+    let listed = till(&dir, &["transfer", "pending", "--json"]);
+    assert_eq!(
+        listed["pending"],
+        json!([]),
+        "the bank's notice took it off: {listed}"
+    );
     let by_bank = till(&dir, &["transfer", "status", "--sale", &sale_id, "--json"]);
     assert_eq!(by_bank["status"], "confirmed_by_bank", "{by_bank}");
     assert!(by_bank["confirmed_at"].is_string(), "{by_bank}");

@@ -69,8 +69,10 @@ pub async fn setup_till_at(
 ) -> TillConfig {
     let args = SetupArgs {
         server: app.base.clone(),
+        ca_file: None,
         username: username.into(),
-        password: "demo1234".into(),
+        password: Some("demo1234".into()),
+        password_stdin: false,
         outlet,
         name: name.into(),
         printer: None,
@@ -104,12 +106,25 @@ pub fn scan_codes(dir: &Path, n: usize) -> Vec<String> {
 }
 
 fn run(dir: &Path, args: &[&str]) -> std::process::Output {
-    Command::new(till_binary())
+    run_with_stdin(dir, args, "")
+}
+
+/// Runs the till binary with `input` on its standard input (secrets: a
+/// password, a PIN, one per line — never flags).
+pub fn run_with_stdin(dir: &Path, args: &[&str], input: &str) -> std::process::Output {
+    use std::io::Write as _;
+    let mut child = Command::new(till_binary())
         .arg("--data-dir")
         .arg(dir)
         .args(args)
-        .output()
-        .unwrap()
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // A child that does not read its input may close it first: ignore.
+    let _ = child.stdin.take().unwrap().write_all(input.as_bytes());
+    child.wait_with_output().unwrap()
 }
 
 /// Runs the till binary to completion; its stdout as JSON.
@@ -139,6 +154,29 @@ pub fn till_refuses(dir: &Path, args: &[&str]) -> String {
         String::from_utf8_lossy(&out.stdout)
     );
     String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// Sells one `code` for cash with no printer (sent at once when the
+/// server answers); the till's JSON.
+pub fn sell_cash(dir: &Path, code: &str) -> Value {
+    sell_cash_to(dir, code, "none")
+}
+
+/// The same, printing to `printer` (a URI, or `none`).
+pub fn sell_cash_to(dir: &Path, code: &str, printer: &str) -> Value {
+    till(
+        dir,
+        &[
+            "sell",
+            "--item",
+            code,
+            "--pay",
+            "cash",
+            "--printer",
+            printer,
+            "--json",
+        ],
+    )
 }
 
 /// Opens a shift with `float` and sends the opening (the server is up).

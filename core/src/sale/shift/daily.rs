@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::{ShiftError, ShiftSummary, add, count_u32, sub};
+use super::{ShiftError, ShiftSummary, TransferFigures, add, count_u32, sub};
 use crate::money::Dong;
 use crate::time::vn_date;
 
@@ -36,6 +36,10 @@ pub struct DailyClosing {
     pub gross_sales: Dong,
     pub refunds: Dong,
     pub net_sales: Dong,
+    /// The day's bank transfers by state (confirmed by the bank, by the
+    /// cashier, still pending) as known when the day was closed.
+    #[serde(default)]
+    pub transfers: TransferFigures,
     /// The grand total before this day.
     pub previous_grand_total: Dong,
     /// `previous_grand_total + net_sales`: net sales since the outlet's
@@ -74,6 +78,7 @@ pub fn daily_closing(
     let mut seen = BTreeSet::new();
     let mut gross_sales = Dong::ZERO;
     let mut refunds = Dong::ZERO;
+    let mut transfers = TransferFigures::default();
     for s in shifts {
         if s.outlet_id != outlet_id {
             return Err(ShiftError::ShiftOfAnotherOutlet {
@@ -89,6 +94,7 @@ pub fn daily_closing(
         }
         add(&mut gross_sales, s.gross_sales)?;
         add(&mut refunds, s.refunds)?;
+        transfers.add_all(&s.transfers)?;
     }
     let net_sales = sub(gross_sales, refunds)?;
     let (closing_no, before, before_sales, before_refunds) = match previous {
@@ -114,6 +120,7 @@ pub fn daily_closing(
         gross_sales,
         refunds,
         net_sales,
+        transfers,
         previous_grand_total: before,
         grand_total,
         grand_total_sales,

@@ -152,6 +152,7 @@ fn z_report_totals_equal_the_sum_of_the_sales() {
         movements: &movements,
         sales: &sales,
         refunds: &refunds,
+        confirmations: &[],
     })
     .unwrap();
     // sale totals: 350 000; 300 000; 90 000 + 95 000 + 20 000 = 205 000
@@ -181,8 +182,15 @@ fn z_report_totals_equal_the_sum_of_the_sales() {
     assert_eq!(by_method_sales, z.gross_sales);
     let by_method_net = Dong::checked_sum(z.by_method.iter().map(|m| m.net)).unwrap();
     assert_eq!(by_method_net, z.net_sales);
-    assert_eq!(z.transfers_pending, d(100_000));
-    assert_eq!(z.transfers_confirmed_by_cashier, d(15_000));
+    // transfers apart by state: the pending 100 000 is not money received
+    assert_eq!(
+        z.transfers,
+        TransferFigures {
+            confirmed_by_bank: d(0),
+            confirmed_by_cashier: d(15_000),
+            pending: d(100_000),
+        }
+    );
 
     // by VAT: the sum of the receipts' own buckets, rate by rate
     let rates: Vec<VatRate> = z.by_vat.iter().map(|v| v.rate).collect();
@@ -268,6 +276,7 @@ fn the_drawer_holds_what_was_handed_over_less_the_change_given() {
         movements: &[],
         sales: std::slice::from_ref(&sale),
         refunds: &[],
+        confirmations: &[],
     })
     .unwrap();
     assert_eq!(x.cash.cash_sales, d(775_000));
@@ -293,6 +302,7 @@ fn an_empty_shift() {
         movements: &[],
         sales: &[],
         refunds: &[],
+        confirmations: &[],
     })
     .unwrap();
     assert_eq!(x.gross_sales, d(0));
@@ -314,6 +324,7 @@ fn records_of_other_shifts_and_duplicates_are_refused() {
         movements: &movements,
         sales: &other,
         refunds: &refunds,
+        confirmations: &[],
     })
     .unwrap_err();
     assert_eq!(err.code(), "receipt_not_in_shift");
@@ -325,6 +336,7 @@ fn records_of_other_shifts_and_duplicates_are_refused() {
             movements: &movements,
             sales: &other,
             refunds: &refunds,
+            confirmations: &[],
         })
         .unwrap_err()
         .code(),
@@ -338,6 +350,7 @@ fn records_of_other_shifts_and_duplicates_are_refused() {
             movements: &movements,
             sales: &twice,
             refunds: &refunds,
+            confirmations: &[],
         })
         .unwrap_err(),
         ShiftError::DuplicateReceipt {
@@ -352,6 +365,7 @@ fn records_of_other_shifts_and_duplicates_are_refused() {
             movements: &foreign,
             sales: &sales,
             refunds: &refunds,
+            confirmations: &[],
         })
         .unwrap_err()
         .code(),
@@ -364,6 +378,7 @@ fn records_of_other_shifts_and_duplicates_are_refused() {
             movements: &bad,
             sales: &[],
             refunds: &[],
+            confirmations: &[],
         })
         .unwrap_err()
         .code(),
@@ -391,6 +406,7 @@ fn a_missing_receipt_shows_in_the_range() {
         movements: &[],
         sales: &sales,
         refunds: &[],
+        confirmations: &[],
     })
     .unwrap();
     assert_eq!(x.first_receipt, ReceiptNo::new(1));
@@ -407,6 +423,7 @@ fn closing_variance_per_method() {
         movements: &movements,
         sales: &sales,
         refunds: &refunds,
+        confirmations: &[],
     })
     .unwrap();
     // expected cash 620 000; counted 500k + 100k + 10k + 5k = 615 000
@@ -417,7 +434,8 @@ fn closing_variance_per_method() {
             .with(D10000, 1)
             .with(D5000, 1),
         card: d(200_000),
-        bank_transfer: d(115_000),
+        // the bank shows the confirmed 15 000; the pending 100 000 is not expected
+        bank_transfer: d(15_000),
     };
     let closing = close(&z, counted.clone()).unwrap();
     assert_eq!(
@@ -454,7 +472,8 @@ fn closing_variance_per_method() {
     let over = CountedTotals {
         cash: CashCount::new().with(D500000, 2),
         card: d(200_000),
-        bank_transfer: d(115_000),
+        // the bank shows the confirmed 15 000; the pending 100 000 is not expected
+        bank_transfer: d(15_000),
     };
     assert_eq!(
         close(&z, over)
@@ -477,6 +496,7 @@ fn summary_with(shift: u128, outlet_id: i32, gross: i64, refunds: i64) -> ShiftS
         movements: &[],
         sales: &[],
         refunds: &[],
+        confirmations: &[],
     })
     .unwrap();
     s.gross_sales = d(gross);
@@ -612,6 +632,80 @@ fn errors_have_codes_and_both_languages() {
     assert_eq!(codes.len(), errors.len());
 }
 
+/// Issue 14: a transfer confirmed after its sale was sealed moves from
+/// pending to confirmed in the figures (the bank's word over the
+/// cashier's), and only then does the bank count expect it.
+#[test]
+fn later_confirmations_move_transfers_out_of_pending() {
+    let (sales, refunds, movements) = shift_records();
+    let float = opening(1_000_000);
+    let with_transfer = |status: TransferStatus| {
+        sales
+            .iter()
+            .find(|s| {
+                s.payments.iter().any(|p| {
+                    matches!(p.method, PaymentMethod::BankTransfer { status: st, .. } if st == status)
+                })
+            })
+            .unwrap()
+            .id
+    };
+    let pending_sale = with_transfer(TransferStatus::Pending);
+    let cashier_sale = with_transfer(TransferStatus::ConfirmedByCashier);
+    let later = [
+        LaterTransferState {
+            sale_id: pending_sale,
+            status: TransferStatus::ConfirmedByCashier,
+        },
+        LaterTransferState {
+            sale_id: pending_sale,
+            status: TransferStatus::ConfirmedByBank,
+        },
+        // a cashier's word never lowers the bank's, nor a stale pending
+        LaterTransferState {
+            sale_id: cashier_sale,
+            status: TransferStatus::Pending,
+        },
+    ];
+    let z = summarise(ShiftInput {
+        shift: &float,
+        movements: &movements,
+        sales: &sales,
+        refunds: &refunds,
+        confirmations: &later,
+    })
+    .unwrap();
+    assert_eq!(
+        z.transfers,
+        TransferFigures {
+            confirmed_by_bank: d(100_000),
+            confirmed_by_cashier: d(15_000),
+            pending: d(0),
+        }
+    );
+    assert_eq!(z.transfers.confirmed().unwrap(), d(115_000));
+    let counted = CountedTotals {
+        cash: CashCount::new().with(D500000, 1),
+        card: d(200_000),
+        bank_transfer: d(115_000),
+    };
+    let closing = close(&z, counted).unwrap();
+    assert_eq!(
+        closing
+            .variance(PaymentKind::BankTransfer)
+            .unwrap()
+            .expected,
+        d(115_000)
+    );
+    // the day adds the shifts' transfer figures, state by state
+    let day = daily_closing(None, 2, z_day(), std::slice::from_ref(&z)).unwrap();
+    assert_eq!(day.transfers, z.transfers);
+}
+
+fn z_day() -> chrono::NaiveDate {
+    chrono::NaiveDate::from_ymd_opt(2026, 11, 28).unwrap()
+}
+
 // Issue 15: a sealed sale with an absurd unit price was stored, and from
 // then on the shift's X/Z report and its closing answered
 // `amount_out_of_range`, so the shift could never be closed.
@@ -643,6 +737,7 @@ fn a_stored_record_out_of_bounds_is_flagged_not_fatal() {
         movements: &movements,
         sales: &sales,
         refunds: &refunds,
+        confirmations: &[],
     })
     .unwrap();
     let (clean_sales, clean_refunds, clean_moves) = shift_records();
@@ -651,6 +746,7 @@ fn a_stored_record_out_of_bounds_is_flagged_not_fatal() {
         movements: &clean_moves,
         sales: &clean_sales,
         refunds: &clean_refunds,
+        confirmations: &[],
     })
     .unwrap();
     assert_eq!(

@@ -255,9 +255,52 @@ fn vietqr_on_screen_scans_to_the_outlets_account_the_amount_and_the_receipt() {
     assert_eq!(decoded, expected);
     assert!(decoded.contains("5406400000"), "amount 400.000: {decoded}");
     assert!(decoded.contains("OCOP T3 R000001"), "memo: {decoded}");
-    // The cashier sees the transfer arrive and confirms.
+    // The bank by name and the account holder, not the BIN.
+    let s = screen(&app);
+    assert!(s.contains("Vietcombank · 0011001234567"), "{s}");
+    assert!(!s.contains("BIN 970436"), "{s}");
+}
+
+/// Issue 14: one Enter (which a scanner sends after every code) left the
+/// VietQR screen and the header said "ĐÃ THANH TOÁN" for a transfer nobody
+/// had confirmed. Enter now stays (and says what to do); F4 leaves it
+/// deliberately, and the next screen says the transfer is awaited.
+#[test]
+fn enter_does_not_leave_a_pending_transfer_and_pending_is_never_paid() {
+    let (_dir, mut app) = app();
+    on_the_vietqr_screen(&mut app);
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.screen, Screen::Qr);
+    assert!(app.message.contains("F4"), "{}", app.message);
+    let s = screen(&app);
+    assert!(!s.contains("Enter  tiếp tục"), "{s}");
+    assert!(s.contains("F4  để chờ (chưa nhận)"), "{s}");
+    key(&mut app, KeyCode::F(4));
+    assert_eq!(app.screen, Screen::Done);
+    let s = screen(&app);
+    assert!(s.contains("CHỜ CHUYỂN KHOẢN"), "{s}");
+    assert!(!s.contains("ĐÃ THANH TOÁN"), "{s}");
+    assert!(s.contains("Chuyển khoản: 150.000 ₫ — chờ xác nhận"), "{s}");
+    insta::assert_snapshot!(s);
+}
+
+/// Once the cashier confirmed, Enter goes on and the sale shows as paid,
+/// the transfer "confirmed by the cashier".
+#[test]
+fn a_confirmed_transfer_leaves_with_enter_and_shows_paid() {
+    let (_dir, mut app) = app();
+    on_the_vietqr_screen(&mut app);
+    key(&mut app, KeyCode::F(8));
+    key(&mut app, KeyCode::F(4));
+    assert_eq!(app.screen, Screen::Qr, "F4 is only for a pending transfer");
     key(&mut app, KeyCode::Enter);
     assert_eq!(app.screen, Screen::Done);
+    let s = screen(&app);
+    assert!(s.contains("ĐÃ THANH TOÁN"), "{s}");
+    assert!(
+        s.contains("Chuyển khoản: 150.000 ₫ — thu ngân đã xác nhận"),
+        "{s}"
+    );
 }
 
 fn on_the_vietqr_screen(app: &mut App) -> Sale {

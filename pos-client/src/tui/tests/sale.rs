@@ -182,7 +182,7 @@ fn without_a_manager_pin_a_discount_above_the_limit_is_refused_and_one_above_the
     discount(&mut app, "1000");
     assert_eq!(app.cart[0].discount, Dong::ZERO);
     assert!(
-        app.message.contains("discount_needs_manager_pin"),
+        app.message.contains("cần mã PIN của quản lý") && !app.message.contains("discount_"),
         "{}",
         app.message
     );
@@ -282,16 +282,24 @@ fn a_product_a_delta_removed_from_the_cart_is_named_when_paying() {
     key(&mut app, KeyCode::F(10));
     assert_eq!(app.screen, Screen::Sale);
     assert!(
-        app.message
-            .starts_with("product_not_in_catalogue: Dòng 2: sản phẩm #2"),
+        app.message.starts_with("Dòng 2: sản phẩm #2"),
         "{}",
         app.message
     );
+    // English after F12, one language at a time.
     assert!(
-        app.message.contains("line 2: product #2"),
+        !app.message.contains("line 2: product #2"),
         "{}",
         app.message
     );
+    key(&mut app, KeyCode::F(12));
+    key(&mut app, KeyCode::F(10));
+    assert!(
+        app.message.to_lowercase().contains("line 2: product #2"),
+        "{}",
+        app.message
+    );
+    key(&mut app, KeyCode::F(12));
     key(&mut app, KeyCode::Delete);
     key(&mut app, KeyCode::F(10));
     assert_eq!(app.screen, Screen::Pay, "{}", app.message);
@@ -356,4 +364,60 @@ fn every_key_that_acts_is_hinted() {
             }
         }
     }
+}
+
+/// Issue 14: a product sold by weight asks for the weight when scanned
+/// and shows its unit; a scale's label (2x prefix, weight in grams) adds
+/// the weighed line at once; a scale label of a product not sold by the
+/// kilogram is refused with a sentence, not a code.
+#[test]
+fn weighed_items_ask_for_the_weight_or_read_it_from_the_scale_label() {
+    let (_dir, mut app) = app();
+    scan(&mut app, "CHE");
+    assert!(
+        matches!(app.prompt, Some((Prompt::Weight { .. }, _))),
+        "{:?}",
+        app.prompt
+    );
+    assert!(
+        app.message.contains("nhập khối lượng (kg)"),
+        "{}",
+        app.message
+    );
+    scan(&mut app, "0.25");
+    assert!(app.prompt.is_none());
+    assert_eq!(app.cart[0].qty, Quantity::parse("0.25").unwrap());
+    // A scale's label: 20 | item code 00123 | 00350 g, of a product the
+    // outlet weighs (a newer catalogue brings it).
+    let mut cat = catalogue();
+    cat.version = 5;
+    let mut loose = crate::catalogue::tests::product(5, "Chè búp khô", None, Some("00123"));
+    loose.fractional = true;
+    loose.unit = "kg".into();
+    cat.products.push(loose);
+    save(&mut app.store, &cat, None).unwrap();
+    app.refresh_status().unwrap();
+    let body = "200012300350".to_owned();
+    let label = format!("{body}{}", ocop_core::gtin::check_digit(&body).unwrap());
+    scan(&mut app, &label);
+    assert_eq!(app.cart.len(), 2, "{}", app.message);
+    assert_eq!(app.cart[1].qty, Quantity::parse("0.35").unwrap());
+    assert!(app.prompt.is_none(), "a weighed label asks nothing");
+    assert!(
+        app.message.contains("Chè búp khô") && app.message.ends_with(" kg"),
+        "{}",
+        app.message
+    );
+    assert!(app.input.is_empty());
+    // The label of a product sold by the bottle is refused, in words.
+    let body = "200000100350";
+    let bottle = format!("{body}{}", ocop_core::gtin::check_digit(body).unwrap());
+    scan(&mut app, &bottle);
+    assert_eq!(app.cart.len(), 2);
+    assert!(
+        !app.message.contains("weighed_item_unknown"),
+        "{}",
+        app.message
+    );
+    assert!(app.message.contains("00001"), "{}", app.message);
 }

@@ -76,11 +76,21 @@ fn open_sell_cash_out_count_and_close_with_the_z_report() {
     // (the interface says it is sending before it blocks).
     let f10 = KeyEvent::new(KeyCode::F(10), KeyModifiers::NONE);
     assert_eq!(app.busy(&f10), Some(text::BUSY_SENDING));
+    // Issue 14: the first F10 shows the Z and asks; nothing closes yet.
     key(&mut app, KeyCode::F(10));
     assert_eq!(app.screen, Screen::ShiftClose);
-    assert!(app.message.contains("queue_not_empty"), "{}", app.message);
+    assert!(app.message.contains("F10 lần nữa"), "{}", app.message);
+    let s = screen(&app);
+    assert!(s.contains("BÁO CÁO Z (xem trước khi in)"), "{s}");
+    assert!(crate::shift::current(&app.store).unwrap().is_some());
+    key(&mut app, KeyCode::F(10));
+    assert_eq!(app.screen, Screen::ShiftClose);
+    assert!(app.message.contains("chưa gửi"), "{}", app.message);
+    assert!(!app.message.contains("queue_not_empty"), "{}", app.message);
     assert!(crate::shift::current(&app.store).unwrap().is_some());
     assert!(screen(&app).contains("F11"), "closing anyway is offered");
+    key(&mut app, KeyCode::F(11));
+    assert_eq!(app.screen, Screen::ShiftClose, "F11 asks first too");
     key(&mut app, KeyCode::F(11));
     assert_eq!(app.screen, Screen::ShiftOpen, "{}", app.message);
     assert!(crate::shift::current(&app.store).unwrap().is_none());
@@ -94,4 +104,36 @@ fn open_sell_cash_out_count_and_close_with_the_z_report() {
         .text_lines
         .join("\n");
     assert!(z_paper.contains("CHƯA GỬI MÁY CHỦ"), "{z_paper}");
+}
+
+/// Issue 14: a count that makes no sense for a drawer (350.000 notes of
+/// 100 ₫: an amount typed in the count column) is questioned before the
+/// shift closes, and changing the count asks again.
+#[test]
+fn a_senseless_count_is_questioned_before_closing() {
+    let (_dir, mut app) = unopened();
+    open_sell_and_take_out(&mut app);
+    key(&mut app, KeyCode::F(4));
+    // The 100 ₫ row is the last note row.
+    for _ in 0..ocop_core::sale::shift::Denomination::ALL
+        .len()
+        .saturating_sub(1)
+    {
+        key(&mut app, KeyCode::Down);
+    }
+    type_text(&mut app, "350000");
+    key(&mut app, KeyCode::F(10));
+    assert!(app.message.contains("có vẻ sai"), "{}", app.message);
+    let s = buffer_text(&render(&app, 80, 24));
+    assert!(s.contains("350.000 tờ 100 ₫?"), "{s}");
+    assert!(s.contains("F10  đóng ca và in Z"), "{s}");
+    // Correcting the count: Esc, then the row is typed again.
+    key(&mut app, KeyCode::Esc);
+    assert_eq!(app.screen, Screen::ShiftClose);
+    assert!(app.count.confirming.is_none());
+    for _ in 0..6 {
+        key(&mut app, KeyCode::Backspace);
+    }
+    assert!(app.count.questions().is_empty());
+    assert!(crate::shift::current(&app.store).unwrap().is_some());
 }

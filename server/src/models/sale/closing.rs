@@ -40,18 +40,23 @@ pub fn close_day(
     check_day_ended(day, Utc::now()).map_err(|e| e.refusal())?;
     let previous = last(conn, outlet_id)?;
     let (start, end) = vn_day_bounds(day);
-    let summaries: Vec<String> = shift_closings::table
+    let stored: Vec<(String, String)> = shift_closings::table
         .inner_join(shifts::table)
         .filter(shifts::outlet_id.eq(outlet_id))
         .filter(shift_closings::closed_at.ge(start.naive_utc()))
         .filter(shift_closings::closed_at.lt(end.naive_utc()))
         .order(shift_closings::id)
-        .select(shift_closings::summary)
+        .select((shift_closings::summary, shifts::uuid))
         .load(conn)?;
-    let summaries: Vec<ShiftSummary> = summaries
-        .iter()
-        .map(|s| serde_json::from_str(s).map_err(|_| corrupt()))
-        .collect::<Result<_, _>>()?;
+    let mut summaries: Vec<ShiftSummary> = Vec::with_capacity(stored.len());
+    for (json, shift_uuid) in &stored {
+        let mut summary: ShiftSummary = serde_json::from_str(json).map_err(|_| corrupt())?;
+        // A transfer confirmed after its shift's Z report counts as
+        // received on the day's closing: its state as known now.
+        let id = super::store::uuid(shift_uuid)?;
+        summary.transfers = super::shift::summary(conn, id)?.2.transfers;
+        summaries.push(summary);
+    }
     let closing =
         daily_closing(previous.as_ref(), outlet_id, day, &summaries).map_err(|e| e.refusal())?;
     diesel::insert_into(daily_closings::table)

@@ -23,6 +23,7 @@ pub mod einvoice;
 pub mod ingest;
 pub mod journal;
 pub mod lookup;
+pub mod overview;
 pub mod payment;
 pub mod refund;
 pub mod refund_store;

@@ -15,16 +15,17 @@ use ocop_core::i18n::UserError as _;
 use ocop_core::money::Dong;
 use ocop_core::refusal::Refusal;
 use ocop_core::sale::qr::{parse_transfer_memo, vietqr_for_sale};
-use ocop_core::sale::{PaymentMethod, TransferStatus};
+use ocop_core::sale::shift::LaterTransferState;
+use ocop_core::sale::{PaymentMethod, ReceiptRef, TransferStatus};
 use ocop_core::vietqr::BankBin;
 
 use super::store::{self, SaleRow};
 use crate::db::DbConn;
-use crate::db::schema::{sales, transfer_confirmations};
+use crate::db::schema::{sale_payments, sales, transfer_confirmations};
 use crate::models::error::{ModelError, refuse};
 use crate::models::{outlet, user};
 
-pub use ocop_core::wire::TransferState;
+pub use ocop_core::wire::{PendingTransfer, TransferState};
 
 /// `source` of a bank confirmation, and of a later bank transaction for a
 /// sale the bank had already confirmed (kept, deciding nothing).
@@ -83,6 +84,22 @@ fn deciding_confirmation(
         .or_else(|| rows.into_iter().next()))
 }
 
+/// The state of the sale's transfer now (sealed, or the deciding later
+/// confirmation); `None` when the sale has no transfer.
+pub fn status_now(
+    conn: &mut DbConn,
+    row: &SaleRow,
+    sale: &ocop_core::sale::Sale,
+) -> QueryResult<Option<TransferStatus>> {
+    let Some((_, sealed)) = transfer_of(sale) else {
+        return Ok(None);
+    };
+    let decided = deciding_confirmation(conn, row.id)?;
+    Ok(Some(decided.map_or(sealed, |d| {
+        sealed.strongest(status_of_source(&d.0))
+    })))
+}
+
 /// Refuses a cashier who is not a user of `outlet_id` (as sale ingest does).
 pub fn check_cashier(conn: &mut DbConn, cashier_id: i32, outlet_id: i32) -> Result<(), ModelError> {
     let cashier = user::find(conn, cashier_id).optional()?;
@@ -97,11 +114,9 @@ pub fn state(conn: &mut DbConn, row: &SaleRow) -> Result<TransferState, ModelErr
     let sale = store::load(conn, row)?;
     let (amount, sealed) = transfer_of(&sale).ok_or_else(no_transfer)?;
     let decided = deciding_confirmation(conn, row.id)?;
-    let status = match decided.as_ref().map(|d| d.0.as_str()) {
-        Some("bank") => TransferStatus::ConfirmedByBank,
-        Some(_) => TransferStatus::ConfirmedByCashier,
-        None => sealed,
-    };
+    let status = decided
+        .as_ref()
+        .map_or(sealed, |d| sealed.strongest(status_of_source(&d.0)));
     let confirmed_by = decided.as_ref().filter(|d| d.0 != "bank").and_then(|d| d.1);
     let confirmed_at = decided.map(|d| super::store::utc(d.2));
     let shop = outlet::find(conn, row.outlet_id)?;
@@ -221,4 +236,83 @@ pub fn match_notification(
         Some((due, _)) if due.amount() == amount => Ok(row),
         _ => Err(unmatched()),
     }
+}
+
+fn status_of_source(source: &str) -> TransferStatus {
+    if source == "bank" {
+        TransferStatus::ConfirmedByBank
+    } else {
+        TransferStatus::ConfirmedByCashier
+    }
+}
+
+/// The confirmations recorded so far of the transfers of a shift's sales,
+/// for its X/Z figures (the core keeps the bank's word over the cashier's).
+pub fn later_states(
+    conn: &mut DbConn,
+    shift_id: uuid::Uuid,
+) -> QueryResult<Vec<LaterTransferState>> {
+    let rows: Vec<(String, String)> = transfer_confirmations::table
+        .inner_join(sales::table)
+        .filter(sales::shift_uuid.eq(shift_id.to_string()))
+        .order(transfer_confirmations::id)
+        .select((sales::uuid, transfer_confirmations::source))
+        .load(conn)?;
+    rows.into_iter()
+        .map(|(sale, source)| {
+            Ok(LaterTransferState {
+                sale_id: store::uuid(&sale)?,
+                status: status_of_source(&source),
+            })
+        })
+        .collect()
+}
+
+/// The outlet's transfers still pending (sealed pending, no confirmation by
+/// the cashier or the bank since), oldest first; at most `limit`.
+pub fn pending(
+    conn: &mut DbConn,
+    outlet_id: i32,
+    limit: i64,
+) -> Result<Vec<PendingTransfer>, ModelError> {
+    let confirmed = transfer_confirmations::table
+        .filter(transfer_confirmations::sale_id.eq(sales::id))
+        .select(transfer_confirmations::id);
+    let rows: Vec<(String, i32, i64, chrono::NaiveDateTime, i64, i64)> = sale_payments::table
+        .inner_join(sales::table)
+        .filter(sales::outlet_id.eq(outlet_id))
+        .filter(sale_payments::method.eq("bank_transfer"))
+        .filter(sale_payments::transfer_status.eq(TransferStatus::Pending.code()))
+        .filter(diesel::dsl::not(diesel::dsl::exists(confirmed)))
+        .order((sales::sold_at, sales::id, sale_payments::seq))
+        .limit(limit)
+        .select((
+            sales::uuid,
+            sales::till_id,
+            sales::receipt_no,
+            sales::sold_at,
+            sale_payments::amount,
+            sales::total,
+        ))
+        .load(conn)?;
+    rows.into_iter()
+        .map(|(uuid, till_id, receipt_no, sold_at, amount, total)| {
+            let receipt_no = u32::try_from(receipt_no)
+                .ok()
+                .and_then(ocop_core::sale::ReceiptNo::new)
+                .ok_or_else(|| ModelError::Db(store::corrupt("receipt number")))?;
+            Ok(PendingTransfer {
+                sale_id: store::uuid(&uuid)?,
+                receipt: ReceiptRef {
+                    till_id,
+                    receipt_no,
+                }
+                .to_string(),
+                till_id,
+                sold_at: store::utc(sold_at),
+                amount: Dong::new(amount),
+                total: Dong::new(total),
+            })
+        })
+        .collect()
 }

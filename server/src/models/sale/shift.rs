@@ -178,11 +178,13 @@ pub fn summary(
     let moves = movements(conn, row, id)?;
     let sales = store::for_shift(conn, id)?;
     let refunds = refund_store::for_shift(conn, id)?;
+    let confirmations = super::payment::later_states(conn, id)?;
     let summary = summarise(ShiftInput {
         shift: &opening,
         movements: &moves,
         sales: &sales,
         refunds: &refunds,
+        confirmations: &confirmations,
     })
     .map_err(|e| invalid(&e))?;
     Ok((row, opening, summary))
