@@ -59,6 +59,7 @@ fieldset{border:1px solid #dfe6dc;border-radius:.4rem;margin:0 0 .8rem;padding:.
 button.danger{background:#a3261b}
 .break-all{word-break:break-all}
 img.qr{max-width:100%;height:auto}
+.nowrap{white-space:nowrap}
 "#;
 
 fn head(title: &str) -> Markup {

@@ -137,7 +137,7 @@ pub async fn list_page(
                 th.num { (t(lang, "Phải trả", "Net payable")) }
             } }
             tbody { @for s in &rows { tr {
-                td data-label=(t(lang, "Kỳ", "Period")) style="white-space:nowrap" { a href={"/settlements/" (s.id)} { (s.period) } }
+                td.nowrap data-label=(t(lang, "Kỳ", "Period")) { a href={"/settlements/" (s.id)} { (s.period) } }
                 td data-label=(t(lang, "Chủ thể", "Producer")) { (pname(s.producer_id)) }
                 td data-label=(t(lang, "Điểm bán", "Outlet")) { (oname(s.outlet_id)) }
                 td data-label=(t(lang, "Trạng thái", "Status")) { (status_label(lang, &s.status)) }
@@ -796,7 +796,7 @@ pub async fn portal_page(state: web::Data<AppState>, me: WebUser) -> HttpRespons
                 th { (t(lang, "Trạng thái", "Status")) } th.num { (t(lang, "Phải trả", "Payable")) }
             } }
             tbody { @for s in &statements { tr {
-                td data-label=(t(lang, "Kỳ", "Period")) style="white-space:nowrap" { a href={"/settlements/" (s.id)} { (s.period) } }
+                td.nowrap data-label=(t(lang, "Kỳ", "Period")) { a href={"/settlements/" (s.id)} { (s.period) } }
                 td data-label=(t(lang, "Điểm bán", "Outlet")) { (oname(s.outlet_id)) }
                 td data-label=(t(lang, "Trạng thái", "Status")) { (status_label(lang, &s.status)) }
                 td.num data-label=(t(lang, "Phải trả", "Payable")) { (Dong::new(s.net_payable)) }
