@@ -83,6 +83,10 @@ async fn every_page_has_the_security_headers_and_no_inline_script_or_style() {
         "/stock/documents",
         "/stock/receive",
         "/stock/count",
+        "/settlements",
+        "/settlements/payouts",
+        "/sales",
+        "/sales/transfers",
     ];
     for (path, with_session) in public
         .iter()
