@@ -15,14 +15,7 @@ use serde_json::json;
 async fn transfers_stay_apart_by_state_on_x_z_closing_list_and_e_receipt() {
     let (app, mut till) = setup().await;
     let items = stocked_items(&app, till.outlet_id).await;
-    let opening = json!({
-        "id": till.shift_id, "till_id": till.id, "outlet_id": till.outlet_id,
-        "cashier_id": till.cashier_id,
-        "opened_at": (Utc::now() - chrono::Duration::hours(1)).format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string(),
-        "opening_float": 0
-    });
-    let (status, body) = post_as(&app, &till.auth, "/api/v1/shifts", &opening).await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
+    // register_till opened the till's shift on the server, as a till does.
     // Three transfers: one the cashier confirms, one that stays pending,
     // one confirmed only after the Z report.
     let confirmed = till.sale_by_transfer(vec![cart(&items[0], 1)]);
@@ -121,6 +114,11 @@ async fn transfers_stay_apart_by_state_on_x_z_closing_list_and_e_receipt() {
         )
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
+    // The day's closing recomputes each shift's transfers as known now, so
+    // the late one would count as received; but a day is closed only once
+    // it has ended in Vietnam (issue 15), and this shift closed today: the
+    // state-by-state sum of the day is checked in the core
+    // (`later_confirmations_move_transfers_out_of_pending`).
     let day = ocop_core::time::vn_date(Utc::now());
     let (status, daily) = app
         .post(
@@ -129,13 +127,13 @@ async fn transfers_stay_apart_by_state_on_x_z_closing_list_and_e_receipt() {
             &json!({"day": day}),
         )
         .await;
-    assert_eq!(status, StatusCode::CREATED, "{daily}");
-    assert_eq!(
-        daily["transfers"]["confirmed_by_cashier"],
-        confirmed.total.amount() + late.total.amount(),
-        "{daily}"
-    );
-    assert_eq!(daily["transfers"]["pending"], pending.total.amount());
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{daily}");
+    assert_eq!(daily["error"], "day_not_ended");
+    // The outlet's list now holds only the transfer still pending.
+    let (status, rows) = app.get(&list, Some(&manager)).await;
+    assert_eq!(status, StatusCode::OK, "{rows}");
+    assert_eq!(rows.as_array().unwrap().len(), 1, "{rows}");
+    assert_eq!(rows[0]["sale_id"], pending.id.to_string());
     // The manager's outlet page: sales by day and till, the shift with its
     // Z figures, the day's closing with transfers confirmed and pending
     // apart.
@@ -160,11 +158,6 @@ async fn transfers_stay_apart_by_state_on_x_z_closing_list_and_e_receipt() {
         assert!(html.contains(expected), "{expected} not in {html}");
     }
     assert!(html.contains(&digits(gross)), "gross {gross} not in {html}");
-    assert!(
-        html.contains(&digits(pending.total)),
-        "pending {} not in {html}",
-        pending.total
-    );
     let producer = crate::web_common::web_login(&app, "producer1").await;
     assert_eq!(
         crate::web_common::page(&app, "/sales", &producer).await.0,
