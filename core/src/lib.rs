@@ -7,6 +7,7 @@ pub mod digital_link;
 pub mod gtin;
 pub mod i18n;
 pub mod money;
+pub mod provenance;
 pub mod refusal;
 pub mod sale;
 pub mod stock;

@@ -9,6 +9,7 @@ pub mod catalogue_io;
 pub mod consignment;
 pub mod einvoices;
 pub mod health;
+pub mod labels;
 pub mod outlets;
 pub mod payments;
 pub mod producers;
@@ -91,7 +92,10 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(payments::confirm)
             .service(payments::bank_notification)
             .service(einvoices::for_sale)
-            .service(einvoices::day),
+            .service(einvoices::day)
+            // provenance (issue 12)
+            .service(labels::issue)
+            .service(labels::batch),
     );
 }
 
@@ -111,6 +115,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         (name = "users", description = "Accounts and roles (admin)"),
         (name = "catalogue", description = "Producers, products, outlets and reference lists"),
         (name = "sales", description = "Tills, sale ingest, the journal, refunds, shifts, payments and e-invoice data"),
+        (name = "provenance", description = "Serialised provenance labels, recalls, fake reports and inspector cases"),
         (name = "stock", description = "Consignment agreements, stock documents, the stock ledger, reports and alerts"),
     )
 )]

@@ -7,6 +7,7 @@ pub mod catalogue_version;
 pub mod error;
 pub mod outlet;
 pub mod producer;
+pub mod provenance;
 pub mod product;
 pub mod reference;
 pub mod sale;

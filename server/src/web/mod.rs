@@ -7,12 +7,14 @@
 pub mod catalogue;
 pub mod csrf_form;
 pub mod forms;
+pub mod labels;
 pub mod layout;
 pub mod login;
 pub mod outlet_form;
 pub mod producer_form;
 pub mod product_form;
 pub mod receipt;
+pub mod resolver;
 pub mod session;
 pub mod stock;
 pub mod stock_form;
@@ -36,6 +38,8 @@ use self::session::{LANG_COOKIE, WebUser};
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(home)
         .service(receipt::e_receipt)
+        .service(resolver::by_gtin)
+        .service(resolver::by_own_serial)
         .service(login::login_form)
         .service(login::login_submit)
         .service(login::logout)
@@ -74,7 +78,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(stock::alerts_page)
         .service(stock::movements_page)
         .service(stock::documents_page)
-        .service(stock_print::print_page);
+        .service(stock_print::print_page)
+        .service(labels::new_form)
+        .service(labels::issue_submit)
+        .service(labels::batch_page);
 }
 
 /// Remembers `?lang=en|vi` in a cookie so the choice follows the person.
