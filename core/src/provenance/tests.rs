@@ -32,7 +32,10 @@ fn serials_are_thirteen_crockford_characters_carrying_65_bits() {
 fn issued_form_rejects_other_serials() {
     assert!(!is_issued_form("ABC"));
     assert!(!is_issued_form("0000000000001X"));
-    assert!(!is_issued_form("I000000000000"), "I is not in Crockford's alphabet");
+    assert!(
+        !is_issued_form("I000000000000"),
+        "I is not in Crockford's alphabet"
+    );
     assert!(!is_issued_form("a000000000000"), "lower case is not issued");
     assert!(is_issued_form("7K3M9PQRSTVWX"));
 }
@@ -64,7 +67,13 @@ fn label_uri_is_a_digital_link_with_gtin_and_the_own_path_without() {
     );
     // no GTIN: the short own path, the serial alone
     assert_eq!(
-        label_uri("https://ocop.example.vn/", None, Some(&lot), &serial, expiry),
+        label_uri(
+            "https://ocop.example.vn/",
+            None,
+            Some(&lot),
+            &serial,
+            expiry
+        ),
         "https://ocop.example.vn/l/7K3M9PQRSTVWX"
     );
 }
@@ -84,7 +93,10 @@ fn every_status_reads_in_both_languages() {
             scans_before: 0,
         },
         LabelStatus::GenuineFirstScan,
-        LabelStatus::GenuineScanned { count: 3, since: at },
+        LabelStatus::GenuineScanned {
+            count: 3,
+            since: at,
+        },
     ];
     let mut codes = HashSet::new();
     for s in &all {
@@ -92,7 +104,11 @@ fn every_status_reads_in_both_languages() {
         assert_ne!(s.describe(Lang::Vi), s.describe(Lang::En));
     }
     assert!(all[3].describe(Lang::Vi).contains("01/12/2026 10:00"));
-    assert!(all[5].describe(Lang::En).contains("scanned 3 times since 01/12/2026 10:00"));
+    assert!(
+        all[5]
+            .describe(Lang::En)
+            .contains("scanned 3 times since 01/12/2026 10:00")
+    );
     assert!(all[0].is_warning() && all[1].is_warning() && all[2].is_warning());
     assert!(!all[3].is_warning() && !all[4].is_warning());
 }

@@ -76,5 +76,7 @@ pub async fn batch(
     caller: AuthUser,
     id: web::Path<i32>,
 ) -> Result<web::Json<LabelBatch>, ApiError> {
-    Ok(web::Json(visible_batch(&state, &caller, id.into_inner()).await?))
+    Ok(web::Json(
+        visible_batch(&state, &caller, id.into_inner()).await?,
+    ))
 }

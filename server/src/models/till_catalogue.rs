@@ -27,7 +27,9 @@ use crate::db::schema::{producers, products};
 use crate::models::outlet::{self, Outlet};
 use crate::models::{catalogue_version, product};
 
-pub use ocop_core::wire::{RecalledLot, TillCatalogue, TillLot, TillOutlet, TillProducer, TillProduct};
+pub use ocop_core::wire::{
+    RecalledLot, TillCatalogue, TillLot, TillOutlet, TillProducer, TillProduct,
+};
 
 impl From<Outlet> for TillOutlet {
     fn from(o: Outlet) -> Self {

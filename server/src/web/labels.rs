@@ -85,7 +85,13 @@ fn form_markup(me: &WebUser, f: &IssueForm, s: &Subject, errors: &Errors) -> Mar
     }
 }
 
-fn show(status: StatusCode, me: &WebUser, f: &IssueForm, s: &Subject, errors: &Errors) -> HttpResponse {
+fn show(
+    status: StatusCode,
+    me: &WebUser,
+    f: &IssueForm,
+    s: &Subject,
+    errors: &Errors,
+) -> HttpResponse {
     let title = t(me.lang, "In tem cho lô này", "Print labels for this lot");
     forms::respond(status, me.lang, title, me, form_markup(me, f, s, errors))
 }

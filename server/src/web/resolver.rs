@@ -144,9 +144,7 @@ fn unknown(what: &Unresolved) -> ApiError {
 
 /// The linkset of a resolved path (RFC 9264 JSON form).
 fn linkset(anchor: &str, r: &Resolved, public_url: &str) -> Value {
-    let page = |lang: &str, title: &str| {
-        json!({"href": format!("{anchor}?lang={lang}"), "title": title, "type": "text/html", "hreflang": [lang]})
-    };
+    let page = |lang: &str, title: &str| json!({"href": format!("{anchor}?lang={lang}"), "title": title, "type": "text/html", "hreflang": [lang]});
     let pip = vec![
         page("vi", &format!("Thông tin sản phẩm: {}", r.product.name_vi)),
         page(
@@ -385,9 +383,7 @@ async fn answer(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResp
         Ok(a) => a,
         Err(e) => {
             scan.status = "malformed".into();
-            state
-                .write(move |c| Ok(scan::record(c, &scan)?))
-                .await?;
+            state.write(move |c| Ok(scan::record(c, &scan)?)).await?;
             return Ok(refusal_answer(&req, wants, &anchor, e));
         }
     };
@@ -480,7 +476,10 @@ async fn answer(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResp
 
 /// A GS1 Digital Link: `/01/{GTIN}[/10/{lot}][/21/{serial}]`.
 #[get("/01/{tail:.*}")]
-pub async fn by_gtin(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+pub async fn by_gtin(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
     answer(req, state).await
 }
 

@@ -19,8 +19,8 @@ use ocop_hardware::{PrinterProfile, encode_to_vec};
 use super::forms;
 use super::layout::{page, t};
 use super::session::{WebUser, page_lang};
-use crate::auth::{AuthUser, Role};
 use crate::auth::scope::load_view;
+use crate::auth::{AuthUser, Role};
 use ocop_core::refusal::Refusal;
 
 use crate::error::{ApiError, ErrorBody};

@@ -122,8 +122,12 @@ pub fn issue(
         > 0;
     if !outlet_known {
         return refuse(
-            Refusal::not_found("unknown_outlet", "Không có điểm bán này.", "There is no such outlet.")
-                .on_field("outlet_id"),
+            Refusal::not_found(
+                "unknown_outlet",
+                "Không có điểm bán này.",
+                "There is no such outlet.",
+            )
+            .on_field("outlet_id"),
         );
     }
     let now = Utc::now().naive_utc();

@@ -57,7 +57,13 @@ pub fn recall(
         .select(lots::product_id)
         .first::<i32>(conn)
         .optional()?
-        .ok_or_else(|| Refusal::not_found("unknown_lot", "Không có lô hàng này.", "There is no such lot."))?;
+        .ok_or_else(|| {
+            Refusal::not_found(
+                "unknown_lot",
+                "Không có lô hàng này.",
+                "There is no such lot.",
+            )
+        })?;
     if of_lot(conn, lot_id)?.is_some() {
         return refuse(Refusal::conflict(
             "lot_already_recalled",

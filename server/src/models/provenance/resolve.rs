@@ -8,9 +8,7 @@ use diesel::prelude::*;
 use ocop_core::provenance::LabelStatus;
 
 use crate::db::DbConn;
-use crate::db::schema::{
-    districts, label_sales, outlets, product_groups, stock_on_hand,
-};
+use crate::db::schema::{districts, label_sales, outlets, product_groups, stock_on_hand};
 use crate::models::outlet::Outlet;
 use crate::models::producer::{self, Producer};
 use crate::models::product::{self, Product};
@@ -87,7 +85,11 @@ fn stockists(conn: &mut DbConn, product_id: i32) -> QueryResult<Vec<Stockist>> {
     for (o, q) in all {
         *rows.entry(o).or_default() += q;
     }
-    let ids: Vec<i32> = rows.iter().filter(|(_, q)| **q > 0).map(|(o, _)| *o).collect();
+    let ids: Vec<i32> = rows
+        .iter()
+        .filter(|(_, q)| **q > 0)
+        .map(|(o, _)| *o)
+        .collect();
     let found: Vec<Outlet> = outlets::table
         .filter(outlets::id.eq_any(&ids))
         .filter(outlets::active.eq(true))
@@ -151,8 +153,8 @@ pub fn resolve(conn: &mut DbConn, asked: &Asked) -> Result<Resolved, ModelOrUnre
             lot,
             serial,
         } => {
-            let product =
-                product::find_by_gtin(conn, gtin14)?.ok_or(ModelOrUnresolved::No(Unresolved::UnknownGtin))?;
+            let product = product::find_by_gtin(conn, gtin14)?
+                .ok_or(ModelOrUnresolved::No(Unresolved::UnknownGtin))?;
             let label = match serial {
                 Some(s) => label::find_by_serial(conn, s)?,
                 None => None,

@@ -57,10 +57,17 @@ pub fn prune(conn: &mut DbConn, days: u32) -> QueryResult<usize> {
 }
 
 /// Every scan of a label, oldest first (the inspector's view).
-pub fn of_label(conn: &mut DbConn, label_id: i32) -> QueryResult<Vec<(NaiveDateTime, String, String)>> {
+pub fn of_label(
+    conn: &mut DbConn,
+    label_id: i32,
+) -> QueryResult<Vec<(NaiveDateTime, String, String)>> {
     label_scans::table
         .filter(label_scans::label_id.eq(label_id))
         .order(label_scans::id)
-        .select((label_scans::scanned_at, label_scans::ip_prefix, label_scans::ua_family))
+        .select((
+            label_scans::scanned_at,
+            label_scans::ip_prefix,
+            label_scans::ua_family,
+        ))
         .load(conn)
 }
