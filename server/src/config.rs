@@ -48,6 +48,7 @@ struct FileConfig {
     db_pool_size: Option<u32>,
     workers: Option<usize>,
     bank_webhook_secret: Option<String>,
+    scan_retention_days: Option<u32>,
 }
 
 /// Every variable the server reads, with what it is for (also printed by `--help`).
@@ -79,6 +80,10 @@ pub const VARIABLES: &[(&str, &str)] = &[
         "HMAC-SHA256 key of bank payment notifications, at least 32 characters (docs/bank-webhook.md; unset: the webhook answers 503)",
     ),
     (
+        "OCOP_SCAN_RETENTION_DAYS",
+        "days the public label scan log is kept (default 365; pruned at start-up and by `scans prune`)",
+    ),
+    (
         "OCOP_LOG",
         "log filter, e.g. info or ocop_server=debug (default info)",
     ),
@@ -100,6 +105,8 @@ pub struct Config {
     pub workers: Option<usize>,
     /// Key of the bank notification webhook's HMAC-SHA256 signature.
     pub bank_webhook_secret: Option<Secret>,
+    /// Days the public scan log keeps a scan (1–3650).
+    pub scan_retention_days: u32,
 }
 
 impl Config {
@@ -192,6 +199,15 @@ impl Config {
         {
             bail!("OCOP_BANK_WEBHOOK_SECRET must be at least 32 characters long");
         }
+        let scan_retention_days = match env("OCOP_SCAN_RETENTION_DAYS") {
+            Some(text) => text
+                .parse::<u32>()
+                .with_context(|| format!("OCOP_SCAN_RETENTION_DAYS: {text:?} is not a number"))?,
+            None => file.scan_retention_days.unwrap_or(365),
+        };
+        if !(1..=3650).contains(&scan_retention_days) {
+            bail!("OCOP_SCAN_RETENTION_DAYS must be between 1 and 3650");
+        }
         Ok(Config {
             bind,
             database_url,
@@ -201,6 +217,7 @@ impl Config {
             db_pool_size,
             workers,
             bank_webhook_secret: bank_webhook_secret.map(Secret::new),
+            scan_retention_days,
         })
     }
 }

@@ -45,6 +45,17 @@ CREATE TABLE label_sales (
 );
 CREATE INDEX label_sales_sale ON label_sales (sale_id);
 
+-- The label serials a till scanned for each sale line, as sent (one never
+-- issued is kept too: it is a signal); label_sales binds the issued ones.
+CREATE TABLE sale_line_serials (
+    id INTEGER PRIMARY KEY NOT NULL,
+    sale_id INTEGER NOT NULL REFERENCES sales (id),
+    line_no INTEGER NOT NULL,
+    serial TEXT NOT NULL
+);
+CREATE INDEX sale_line_serials_sale ON sale_line_serials (sale_id);
+CREATE INDEX sale_line_serials_serial ON sale_line_serials (serial);
+
 -- Every resolver request: what was asked (GTIN, lot, serial as read), the
 -- label when it exists, the status the page showed, and coarse client
 -- facts only (IP prefix, user-agent family, a location only if shared).
@@ -141,3 +152,7 @@ CREATE TRIGGER case_events_no_update BEFORE UPDATE ON case_events
 BEGIN SELECT RAISE(ABORT, 'case_events is append-only'); END;
 CREATE TRIGGER case_events_no_delete BEFORE DELETE ON case_events
 BEGIN SELECT RAISE(ABORT, 'case_events is append-only'); END;
+CREATE TRIGGER sale_line_serials_no_update BEFORE UPDATE ON sale_line_serials
+BEGIN SELECT RAISE(ABORT, 'sale_line_serials is append-only'); END;
+CREATE TRIGGER sale_line_serials_no_delete BEFORE DELETE ON sale_line_serials
+BEGIN SELECT RAISE(ABORT, 'sale_line_serials is append-only'); END;

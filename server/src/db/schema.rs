@@ -574,6 +574,15 @@ diesel::table! {
 }
 
 diesel::table! {
+    sale_line_serials (id) {
+        id -> Integer,
+        sale_id -> Integer,
+        line_no -> Integer,
+        serial -> Text,
+    }
+}
+
+diesel::table! {
     label_scans (id) {
         id -> Integer,
         scanned_at -> Timestamp,
@@ -694,6 +703,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     label_batches,
     labels,
     label_sales,
+    sale_line_serials,
     label_scans,
     lot_recalls,
     fake_reports,

@@ -3,11 +3,14 @@
 //! the real server on a real port, on SQLite or PostgreSQL
 //! (`OCOP_TEST_DATABASE_URL`).
 
+#[path = "../sales_common/mod.rs"]
+mod sales_common;
 #[path = "../web_common/mod.rs"]
 mod web_common;
 
 mod labels;
 mod resolver;
+mod sold;
 
 use std::path::PathBuf;
 use std::process::{Command, Stdio};

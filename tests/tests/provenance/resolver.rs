@@ -323,3 +323,37 @@ async fn a_suspended_producer_and_a_recalled_lot_are_said_plainly() {
         "{html}"
     );
 }
+
+#[tokio::test]
+async fn scans_older_than_the_retention_are_pruned() {
+    let app = TestApp::spawn_demo().await;
+    fetch(&app, &format!("/01/{GTIN}"), HTML).await;
+    let db = app.db.clone();
+    let (pruned, left) = tokio::task::spawn_blocking(move || {
+        use ocop_server::models::provenance::scan;
+        let mut c = db.conn().unwrap();
+        let old = scan::NewScan {
+            scanned_at: chrono::Utc::now().naive_utc() - chrono::Duration::days(400),
+            gtin: Some(GTIN.into()),
+            lot_code: None,
+            serial: None,
+            label_id: None,
+            product_id: None,
+            status: "product".into(),
+            ip_prefix: "203.0.113.0/24".into(),
+            ua_family: "chrome".into(),
+            latitude: None,
+            longitude: None,
+        };
+        scan::record(&mut c, &old).unwrap();
+        let pruned = scan::prune(&mut c, 365).unwrap();
+        let left: i64 = ocop_server::db::schema::label_scans::table
+            .count()
+            .get_result(&mut c)
+            .unwrap();
+        (pruned, left)
+    })
+    .await
+    .unwrap();
+    assert_eq!((pruned, left), (1, 1), "the old scan goes, today's stays");
+}

@@ -237,3 +237,66 @@ pub fn find_by_serial(conn: &mut DbConn, serial: &str) -> QueryResult<Option<Lab
         .first(conn)
         .optional()
 }
+
+/// Stores the serials a till scanned for each line of a newly stored sale
+/// (all of them, as sent), and binds each issued label of the line's
+/// product that no sale holds yet to this sale, outlet and time. A serial
+/// never issued, of another product, or already sold stays recorded in
+/// `sale_line_serials` only (the inspectors' signals read it).
+pub fn bind_sale(conn: &mut DbConn, sale_id: i32, sale: &ocop_core::sale::Sale) -> QueryResult<()> {
+    use crate::db::schema::{label_sales, sale_line_serials};
+    for line in &sale.lines {
+        let line_no = i32::try_from(line.line_no).unwrap_or(i32::MAX);
+        for serial in &line.serials {
+            diesel::insert_into(sale_line_serials::table)
+                .values((
+                    sale_line_serials::sale_id.eq(sale_id),
+                    sale_line_serials::line_no.eq(line_no),
+                    sale_line_serials::serial.eq(serial.as_str()),
+                ))
+                .execute(conn)?;
+            let Some(label) = find_by_serial(conn, serial.as_str())? else {
+                continue;
+            };
+            let sold = label_sales::table
+                .filter(label_sales::label_id.eq(label.id))
+                .count()
+                .get_result::<i64>(conn)?
+                > 0;
+            if label.product_id != line.product_id || sold {
+                continue;
+            }
+            diesel::insert_into(label_sales::table)
+                .values((
+                    label_sales::label_id.eq(label.id),
+                    label_sales::sale_id.eq(sale_id),
+                    label_sales::line_no.eq(line_no),
+                    label_sales::outlet_id.eq(sale.outlet_id),
+                    label_sales::sold_at.eq(sale.sold_at.naive_utc()),
+                ))
+                .execute(conn)?;
+        }
+    }
+    Ok(())
+}
+
+/// The serials stored for each line of a sale, in the order sent.
+pub fn serials_of_sale(
+    conn: &mut DbConn,
+    sale_id: i32,
+) -> QueryResult<std::collections::HashMap<i32, Vec<Serial>>> {
+    use crate::db::schema::sale_line_serials;
+    let rows: Vec<(i32, String)> = sale_line_serials::table
+        .filter(sale_line_serials::sale_id.eq(sale_id))
+        .order(sale_line_serials::id)
+        .select((sale_line_serials::line_no, sale_line_serials::serial))
+        .load(conn)?;
+    let mut out: std::collections::HashMap<i32, Vec<Serial>> = std::collections::HashMap::new();
+    for (line_no, s) in rows {
+        // Stored from a checked `Serial`.
+        if let Ok(serial) = Serial::parse(&s) {
+            out.entry(line_no).or_default().push(serial);
+        }
+    }
+    Ok(out)
+}
