@@ -44,6 +44,7 @@ pub fn prepare(config: Config) -> anyhow::Result<AppState> {
         config,
         tokens,
         login_limiter: Default::default(),
+        report_limiter: crate::web::report::limiter(),
     };
     let pruned = prune_scans(&state)?;
     if pruned > 0 {

@@ -95,7 +95,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(einvoices::day)
             // provenance (issue 12)
             .service(labels::issue)
-            .service(labels::batch),
+            .service(labels::batch)
+            .service(crate::web::report::api_submit),
     );
 }
 

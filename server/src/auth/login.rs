@@ -16,9 +16,7 @@
 //! entries are pruned, and past [`MAX_KEYS`] live keys new ones are not
 //! tracked (logged) rather than memory growing without end.
 
-use std::collections::{HashMap, VecDeque};
 use std::net::{IpAddr, Ipv4Addr};
-use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use actix_web::HttpRequest;
@@ -28,6 +26,7 @@ use super::password;
 use crate::error::ApiError;
 use crate::models::user::{self, User};
 use crate::state::AppState;
+use crate::throttle::Throttle;
 
 /// Failed logins allowed per username and address within [`WINDOW`].
 pub const MAX_FAILURES: usize = 10;
@@ -38,63 +37,13 @@ const MAX_KEYS: usize = 100_000;
 
 type Key = (String, IpAddr);
 
-/// Failed-login counts per (username, address).
-#[derive(Debug, Default)]
-pub struct LoginLimiter {
-    failures: Mutex<HashMap<Key, VecDeque<Instant>>>,
-}
+/// Failed-login counts per (username, address): a [`Throttle`] with the
+/// login's limit and window.
+pub type LoginLimiter = Throttle<Key>;
 
-impl LoginLimiter {
-    fn with_failures<T>(&self, f: impl FnOnce(&mut HashMap<Key, VecDeque<Instant>>) -> T) -> T {
-        // A panic while holding the lock leaves counts that are still
-        // meaningful: keep using them.
-        let mut map = self
-            .failures
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        f(&mut map)
-    }
-
-    /// Starts an attempt: `Err(wait)` while the key has [`MAX_FAILURES`]
-    /// failures in the window; otherwise the attempt is counted as a failure
-    /// at once — in the same lock as the check, so that many attempts sent
-    /// in parallel cannot all pass before the first is counted — and
-    /// [`LoginLimiter::succeeded`] clears it if the password was right.
-    pub fn attempt_at(&self, key: &Key, now: Instant) -> Result<(), Duration> {
-        self.with_failures(|map| {
-            if !map.contains_key(key) && map.len() >= MAX_KEYS {
-                map.retain(|_, times| {
-                    forget_before(times, now);
-                    !times.is_empty()
-                });
-                if map.len() >= MAX_KEYS {
-                    tracing::warn!(keys = map.len(), "login throttle full: not tracking more");
-                    return Ok(());
-                }
-            }
-            let times = map.entry(key.clone()).or_default();
-            forget_before(times, now);
-            if times.len() >= MAX_FAILURES {
-                let oldest = times.front().copied().unwrap_or(now);
-                return Err(WINDOW.saturating_sub(now.saturating_duration_since(oldest)));
-            }
-            times.push_back(now);
-            Ok(())
-        })
-    }
-
-    /// The password was right: the key's failures are forgotten.
-    pub fn succeeded(&self, key: &Key) {
-        self.with_failures(|map| map.remove(key));
-    }
-}
-
-fn forget_before(times: &mut VecDeque<Instant>, now: Instant) {
-    while times
-        .front()
-        .is_some_and(|t| now.saturating_duration_since(*t) >= WINDOW)
-    {
-        times.pop_front();
+impl Default for LoginLimiter {
+    fn default() -> Self {
+        Throttle::new("login", MAX_FAILURES, WINDOW, MAX_KEYS)
     }
 }
 
@@ -144,7 +93,7 @@ pub async fn check_password(
         })
         .await?;
     if found.is_some() {
-        state.login_limiter.succeeded(&key);
+        state.login_limiter.forget(&key);
     }
     Ok(found)
 }
@@ -194,7 +143,7 @@ mod tests {
         for _ in 0..MAX_FAILURES - 1 {
             assert!(limiter.attempt_at(&k, start).is_ok());
         }
-        limiter.succeeded(&k);
+        limiter.forget(&k);
         for _ in 0..MAX_FAILURES {
             assert!(limiter.attempt_at(&k, start).is_ok());
         }

@@ -14,6 +14,7 @@ pub mod outlet_form;
 pub mod producer_form;
 pub mod product_form;
 pub mod receipt;
+pub mod report;
 pub mod resolver;
 pub mod session;
 pub mod stock;
@@ -40,6 +41,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(receipt::e_receipt)
         .service(resolver::by_gtin)
         .service(resolver::by_own_serial)
+        .service(report::form)
+        .service(report::form_submit)
         .service(login::login_form)
         .service(login::login_submit)
         .service(login::logout)

@@ -9,6 +9,7 @@ mod sales_common;
 mod web_common;
 
 mod labels;
+mod reports;
 mod resolver;
 mod sold;
 
