@@ -4,6 +4,7 @@
 //! cannot drift from the routes.
 
 pub mod auth;
+pub mod cases;
 pub mod catalogue;
 pub mod catalogue_io;
 pub mod consignment;
@@ -96,7 +97,13 @@ pub fn configure(cfg: &mut ServiceConfig) {
             // provenance (issue 12)
             .service(labels::issue)
             .service(labels::batch)
-            .service(crate::web::report::api_submit),
+            .service(crate::web::report::api_submit)
+            .service(cases::open)
+            .service(cases::list)
+            .service(cases::export)
+            .service(cases::get_one)
+            .service(cases::step)
+            .service(cases::confirm),
     );
 }
 

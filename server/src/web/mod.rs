@@ -4,6 +4,7 @@
 //! functions as the JSON API and apply the same role and scope rules; they
 //! are not part of the OpenAPI document (they answer HTML, not the API).
 
+pub mod cases;
 pub mod catalogue;
 pub mod csrf_form;
 pub mod forms;
@@ -84,7 +85,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(stock_print::print_page)
         .service(labels::new_form)
         .service(labels::issue_submit)
-        .service(labels::batch_page);
+        .service(labels::batch_page)
+        // `/cases/export.csv` before `/cases/{id}`.
+        .service(cases::list_page)
+        .service(cases::export_page)
+        .service(cases::case_page)
+        .service(cases::step_submit);
 }
 
 /// Remembers `?lang=en|vi` in a cookie so the choice follows the person.
@@ -124,6 +130,9 @@ pub async fn home(me: WebUser) -> HttpResponse {
                 li { a href="/catalogue/producers" { (t(lang, "Chủ thể OCOP", "OCOP producers")) } }
                 li { a href="/catalogue/outlets" { (t(lang, "Điểm bán", "Outlets")) } }
                 li { a href="/stock" { (t(lang, "Tồn kho, cảnh báo và chứng từ kho", "Stock, alerts and stock documents")) } }
+                @if matches!(me.user.role, crate::auth::Role::Admin | crate::auth::Role::Inspector) {
+                    li { a href="/cases" { (t(lang, "Vụ việc thanh tra (hàng giả, thu hồi)", "Inspection cases (fakes, recalls)")) } }
+                }
                 li { a href="/api/docs/" { (t(lang, "Tài liệu API", "API documentation")) } }
             }
         }

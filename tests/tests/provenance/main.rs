@@ -8,6 +8,7 @@ mod sales_common;
 #[path = "../web_common/mod.rs"]
 mod web_common;
 
+mod cases;
 mod labels;
 mod reports;
 mod resolver;

@@ -6,6 +6,7 @@
 //! append-only (database triggers); only the scan log is pruned, after the
 //! retention the operator configures.
 
+pub mod case;
 pub mod label;
 pub mod recall;
 pub mod resolve;

@@ -102,10 +102,7 @@ pub fn all_for_tills(conn: &mut DbConn) -> QueryResult<Vec<RecalledLot>> {
         .collect())
 }
 
-/// The ids of recalled lots among `lot_ids` (stock pages flag them).
-pub fn recalled_among(conn: &mut DbConn, lot_ids: &[i32]) -> QueryResult<Vec<i32>> {
-    lot_recalls::table
-        .filter(lot_recalls::lot_id.eq_any(lot_ids))
-        .select(lot_recalls::lot_id)
-        .load(conn)
+/// The ids of every recalled lot (a short list: stock pages flag them).
+pub fn recalled_lot_ids(conn: &mut DbConn) -> QueryResult<Vec<i32>> {
+    lot_recalls::table.select(lot_recalls::lot_id).load(conn)
 }
