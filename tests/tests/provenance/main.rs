@@ -5,6 +5,8 @@
 
 #[path = "../sales_common/mod.rs"]
 mod sales_common;
+#[path = "../till_common/mod.rs"]
+mod till_common;
 #[path = "../web_common/mod.rs"]
 mod web_common;
 
@@ -13,6 +15,7 @@ mod labels;
 mod reports;
 mod resolver;
 mod sold;
+mod till_recall;
 
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
