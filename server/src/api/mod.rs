@@ -97,6 +97,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
             // provenance (issue 12)
             .service(labels::issue)
             .service(labels::batch)
+            .service(crate::web::label_print::sheet_api)
+            .service(crate::web::label_print::escpos_api)
             .service(crate::web::report::api_submit)
             .service(cases::open)
             .service(cases::list)

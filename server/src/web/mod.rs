@@ -8,6 +8,7 @@ pub mod cases;
 pub mod catalogue;
 pub mod csrf_form;
 pub mod forms;
+pub mod label_print;
 pub mod labels;
 pub mod layout;
 pub mod login;
@@ -86,6 +87,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(labels::new_form)
         .service(labels::issue_submit)
         .service(labels::batch_page)
+        .service(label_print::sheet_page)
+        .service(label_print::escpos_page)
         // `/cases/export.csv` before `/cases/{id}`.
         .service(cases::list_page)
         .service(cases::export_page)

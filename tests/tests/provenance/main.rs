@@ -12,6 +12,7 @@ mod web_common;
 
 mod cases;
 mod labels;
+mod printing;
 mod reports;
 mod resolver;
 mod sold;

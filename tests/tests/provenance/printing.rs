@@ -1,0 +1,87 @@
+//! Printing an issued batch: the ESC/POS label job (one label per cut) and
+//! the A4 PDF sheet; zbar, an independent decoder, reads back the exact
+//! label URIs from the printed bytes and from the PDF rendered by
+//! Ghostscript.
+
+use std::process::Command;
+
+use ocop_e2e::TestApp;
+use ocop_hardware::preview;
+use ocop_hardware::{Mode, Paper, PrinterProfile};
+use reqwest::StatusCode;
+
+use super::issue;
+
+fn zbar(png_path: &std::path::Path) -> Vec<String> {
+    let out = Command::new("zbarimg")
+        .args(["--raw", "-q"])
+        .arg(png_path)
+        .output()
+        .expect("zbarimg is installed (.ci/test)");
+    let mut found: Vec<String> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(str::to_owned)
+        .collect();
+    found.sort();
+    found
+}
+
+async fn bytes(app: &TestApp, token: &str, path: &str) -> (StatusCode, String, Vec<u8>) {
+    let res = app.client.get(app.url(path)).bearer_auth(token).send().await.unwrap();
+    let status = res.status();
+    let ctype = res
+        .headers()
+        .get("content-type")
+        .map(|v| v.to_str().unwrap().to_owned())
+        .unwrap_or_default();
+    (status, ctype, res.bytes().await.unwrap().to_vec())
+}
+
+#[tokio::test]
+async fn printed_labels_and_sheets_scan_back_to_the_exact_uris() {
+    let app = TestApp::spawn_demo().await;
+    let manager = app.login("manager1", "demo1234").await;
+    let batch = issue(&app, &manager, 3).await;
+    let id = batch["id"].as_i64().unwrap();
+    let mut uris: Vec<String> = batch["labels"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["uri"].as_str().unwrap().to_owned())
+        .collect();
+    uris.sort();
+    let tmp = tempfile::tempdir().unwrap();
+
+    let (status, ctype, job) = bytes(&app, &manager, &format!("/api/v1/labels/batches/{id}/labels.escpos")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(ctype, "application/octet-stream");
+    let shown = preview::render(&job, &PrinterProfile::new(Paper::Mm80, Mode::Raster)).unwrap();
+    assert_eq!(shown.cuts.len(), 3, "one label per cut");
+    let png = tmp.path().join("job.png");
+    std::fs::write(&png, shown.to_png().unwrap()).unwrap();
+    assert_eq!(zbar(&png), uris);
+
+    let (status, ctype, pdf) = bytes(&app, &manager, &format!("/api/v1/labels/batches/{id}/sheet.pdf")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(ctype, "application/pdf");
+    let pdf_path = tmp.path().join("sheet.pdf");
+    std::fs::write(&pdf_path, &pdf).unwrap();
+    let page = tmp.path().join("page.png");
+    let gs = Command::new("gs")
+        .args(["-q", "-dNOPAUSE", "-dBATCH", "-sDEVICE=pnggray", "-r300"])
+        .arg(format!("-sOutputFile={}", page.display()))
+        .arg(&pdf_path)
+        .output()
+        .expect("ghostscript is installed");
+    assert!(gs.status.success(), "{gs:?}");
+    assert_eq!(zbar(&page), uris);
+
+    // Someone else's batch is not printed for them.
+    let other = app.login("cashier1", "demo1234").await;
+    let (status, _, _) = bytes(&app, &other, &format!("/api/v1/labels/batches/{id}/sheet.pdf")).await;
+    assert_eq!(status, StatusCode::OK, "the outlet's cashier may print its labels");
+    let producer = app.login("producer1", "demo1234").await;
+    let (status, _, _) = bytes(&app, &producer, &format!("/api/v1/labels/batches/{id}/sheet.pdf")).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}
