@@ -27,7 +27,11 @@ pub struct SheetQuery {
     pub layout: Option<String>,
 }
 
-async fn views(state: &AppState, caller: &AuthUser, id: i32) -> Result<Vec<ProvenanceLabelView>, ApiError> {
+async fn views(
+    state: &AppState,
+    caller: &AuthUser,
+    id: i32,
+) -> Result<Vec<ProvenanceLabelView>, ApiError> {
     let batch = visible_batch(state, caller, id).await?;
     let product_id = batch.product_id;
     let (name, producer_name, stars) = state
@@ -56,7 +60,12 @@ fn rendering_failed(e: impl std::fmt::Display) -> ApiError {
     ApiError::internal(anyhow::anyhow!("label rendering failed: {e}"))
 }
 
-async fn sheet(state: &AppState, caller: &AuthUser, id: i32, layout: Option<&str>) -> Result<HttpResponse, ApiError> {
+async fn sheet(
+    state: &AppState,
+    caller: &AuthUser,
+    id: i32,
+    layout: Option<&str>,
+) -> Result<HttpResponse, ApiError> {
     let layout = match layout {
         None | Some("5x13") => SheetLayout::a4_5x13(),
         Some("4x10") => SheetLayout::a4_grid(4, 10).ok_or_else(|| rendering_failed("4x10"))?,
@@ -75,7 +84,10 @@ async fn sheet(state: &AppState, caller: &AuthUser, id: i32, layout: Option<&str
         .map_err(rendering_failed)?;
     Ok(HttpResponse::Ok()
         .insert_header((CONTENT_TYPE, "application/pdf"))
-        .insert_header((CONTENT_DISPOSITION, format!("inline; filename=\"tem-{id}.pdf\"")))
+        .insert_header((
+            CONTENT_DISPOSITION,
+            format!("inline; filename=\"tem-{id}.pdf\""),
+        ))
         .body(pdf))
 }
 
@@ -83,13 +95,17 @@ async fn escpos(state: &AppState, caller: &AuthUser, id: i32) -> Result<HttpResp
     let labels = views(state, caller, id).await?;
     let bytes = web::block(move || {
         let doc = labels_document(&labels, LabelSize::Mm50x30).map_err(rendering_failed)?;
-        encode_to_vec(&doc, &PrinterProfile::new(Paper::Mm80, Mode::Raster)).map_err(rendering_failed)
+        encode_to_vec(&doc, &PrinterProfile::new(Paper::Mm80, Mode::Raster))
+            .map_err(rendering_failed)
     })
     .await
     .map_err(ApiError::internal)??;
     Ok(HttpResponse::Ok()
         .insert_header((CONTENT_TYPE, "application/octet-stream"))
-        .insert_header((CONTENT_DISPOSITION, format!("attachment; filename=\"tem-{id}.escpos\"")))
+        .insert_header((
+            CONTENT_DISPOSITION,
+            format!("attachment; filename=\"tem-{id}.escpos\""),
+        ))
         .body(bytes))
 }
 
@@ -145,7 +161,11 @@ pub async fn sheet_page(
 }
 
 #[get("/labels/batches/{id}/labels.escpos")]
-pub async fn escpos_page(state: web::Data<AppState>, me: WebUser, id: web::Path<i32>) -> HttpResponse {
+pub async fn escpos_page(
+    state: web::Data<AppState>,
+    me: WebUser,
+    id: web::Path<i32>,
+) -> HttpResponse {
     escpos(&state, &me.user, id.into_inner())
         .await
         .unwrap_or_else(|e| forms::failure(&me, &e))
