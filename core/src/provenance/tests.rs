@@ -1,5 +1,3 @@
-#![expect(clippy::unwrap_used, reason = "tests: a panic is a failed test")]
-
 use std::collections::HashSet;
 use std::net::IpAddr;
 

@@ -87,8 +87,14 @@ fn print(dir: &Path, args: &PrintArgs) -> anyhow::Result<()> {
             Err(e) => bail!("{e}"),
         }
     };
-    let id = batch["id"].as_i64().context("batch id")?;
-    let count = batch["labels"].as_array().map_or(0, Vec::len);
+    let id = batch
+        .get("id")
+        .and_then(serde_json::Value::as_i64)
+        .context("batch id")?;
+    let count = batch
+        .get("labels")
+        .and_then(serde_json::Value::as_array)
+        .map_or(0, Vec::len);
     if let Some(path) = &args.pdf {
         let pdf = server.get_bytes(
             &login.token,

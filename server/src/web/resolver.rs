@@ -145,8 +145,9 @@ fn unknown(what: &Unresolved) -> ApiError {
 /// The linkset of a resolved path (RFC 9264 JSON form).
 fn linkset(anchor: &str, r: &Resolved, public_url: &str) -> Value {
     let page = |lang: &str, title: &str| json!({"href": format!("{anchor}?lang={lang}"), "title": title, "type": "text/html", "hreflang": [lang]});
+    let default = page("vi", &format!("Thông tin sản phẩm: {}", r.product.name_vi));
     let pip = vec![
-        page("vi", &format!("Thông tin sản phẩm: {}", r.product.name_vi)),
+        default.clone(),
         page(
             "en",
             &format!(
@@ -157,7 +158,7 @@ fn linkset(anchor: &str, r: &Resolved, public_url: &str) -> Value {
     ];
     let mut context = serde_json::Map::new();
     context.insert("anchor".into(), json!(anchor));
-    context.insert(format!("{GS1}defaultLink"), json!([pip[0].clone()]));
+    context.insert(format!("{GS1}defaultLink"), json!([default]));
     context.insert(format!("{GS1}pip"), Value::Array(pip));
     context.insert(
         format!("{GS1}certificationInfo"),

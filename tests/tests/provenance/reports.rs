@@ -11,7 +11,11 @@ use super::HTML;
 
 fn png(width: u32, height: u32) -> Vec<u8> {
     let img = image::RgbImage::from_fn(width, height, |x, y| {
-        image::Rgb([(x % 256) as u8, (y % 256) as u8, 120])
+        image::Rgb([
+            u8::try_from(x % 256).unwrap(),
+            u8::try_from(y % 256).unwrap(),
+            120,
+        ])
     });
     let mut out = Vec::new();
     image::DynamicImage::ImageRgb8(img)
