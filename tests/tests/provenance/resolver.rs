@@ -116,6 +116,31 @@ async fn a_label_reads_genuine_then_scanned_n_times_and_unknown_serials_are_not_
     assert_eq!(log[3].0.as_deref(), Some("7K3M9PQRSTVWX"));
 }
 
+/// Changes the producer of product 1 through the API as the admin;
+/// returns the admin's token.
+async fn edit_producer_of_product_1(app: &TestApp, edit: impl FnOnce(&mut Value)) -> String {
+    let admin = app.login("admin", "demo1234").await;
+    let (_, product) = app.get("/api/v1/products/1", Some(&admin)).await;
+    let producer_id = product["producer_id"].as_i64().unwrap();
+    let (_, mut input) = app
+        .get(&format!("/api/v1/producers/{producer_id}"), Some(&admin))
+        .await;
+    for key in ["id", "created_at", "updated_at", "search_key"] {
+        input.as_object_mut().unwrap().remove(key);
+    }
+    edit(&mut input);
+    let (status, body) = app
+        .call(
+            reqwest::Method::PUT,
+            &format!("/api/v1/producers/{producer_id}"),
+            Some(&admin),
+            Some(&input),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    admin
+}
+
 /// RFC 9264 §4.2: `{"linkset": [context…]}`, each context an object with
 /// an `anchor` and relation types (registered names or URIs) mapping to
 /// arrays of target objects that carry an `href`; `hreflang` an array of
@@ -233,27 +258,11 @@ async fn programs_get_a_linkset_and_json_errors() {
 #[tokio::test]
 async fn the_product_alone_lists_outlets_with_stock_and_escapes_producer_text() {
     let app = TestApp::spawn_demo().await;
-    let admin = app.login("admin", "demo1234").await;
-    let (_, product) = app.get("/api/v1/products/1", Some(&admin)).await;
-    let producer_id = product["producer_id"].as_i64().unwrap();
-    let (_, producer) = app
-        .get(&format!("/api/v1/producers/{producer_id}"), Some(&admin))
-        .await;
-    let mut input = producer.clone();
-    for key in ["id", "created_at", "updated_at", "search_key"] {
-        input.as_object_mut().unwrap().remove(key);
-    }
-    input["name"] = json!("HTX <script>alert(1)</script> & \"Bạn\"");
-    input["commune"] = json!("<img src=x onerror=alert(1)>");
-    let (status, body) = app
-        .call(
-            reqwest::Method::PUT,
-            &format!("/api/v1/producers/{producer_id}"),
-            Some(&admin),
-            Some(&input),
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK, "{body}");
+    let admin = edit_producer_of_product_1(&app, |input| {
+        input["name"] = json!("HTX <script>alert(1)</script> & \"Bạn\"");
+        input["commune"] = json!("<img src=x onerror=alert(1)>");
+    })
+    .await;
 
     let (status, _, html) = fetch(&app, &format!("/01/{GTIN}"), HTML).await;
     assert_eq!(status, StatusCode::OK);
@@ -281,26 +290,7 @@ async fn a_suspended_producer_and_a_recalled_lot_are_said_plainly() {
     let manager = app.login("manager1", "demo1234").await;
     let batch = issue(&app, &manager, 1).await;
     let path = path_of(batch["labels"][0]["uri"].as_str().unwrap());
-    let admin = app.login("admin", "demo1234").await;
-    let (_, product) = app.get("/api/v1/products/1", Some(&admin)).await;
-    let producer_id = product["producer_id"].as_i64().unwrap();
-    let (_, producer) = app
-        .get(&format!("/api/v1/producers/{producer_id}"), Some(&admin))
-        .await;
-    let mut input = producer.clone();
-    for key in ["id", "created_at", "updated_at", "search_key"] {
-        input.as_object_mut().unwrap().remove(key);
-    }
-    input["status"] = json!("suspended");
-    let (status, body) = app
-        .call(
-            reqwest::Method::PUT,
-            &format!("/api/v1/producers/{producer_id}"),
-            Some(&admin),
-            Some(&input),
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK, "{body}");
+    edit_producer_of_product_1(&app, |input| input["status"] = json!("suspended")).await;
     let (_, _, html) = fetch(&app, &path, HTML).await;
     assert_eq!(status_of(&html).as_deref(), Some("producer_suspended"));
     assert!(html.contains("đang bị tạm đình chỉ"));

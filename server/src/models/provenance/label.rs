@@ -102,19 +102,7 @@ pub fn issue(
     if !(1..=MAX_LABELS_PER_REQUEST).contains(&req.count) {
         return refuse(count_refusal());
     }
-    let product_id = lots::table
-        .find(req.lot_id)
-        .select(lots::product_id)
-        .first::<i32>(conn)
-        .optional()?
-        .ok_or_else(|| {
-            Refusal::not_found(
-                "unknown_lot",
-                "Không có lô hàng này.",
-                "There is no such lot.",
-            )
-            .on_field("lot_id")
-        })?;
+    let product_id = crate::models::stock::lot::product_of(conn, req.lot_id)?;
     let outlet_known = outlets::table
         .find(req.outlet_id)
         .count()

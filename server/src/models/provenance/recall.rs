@@ -52,18 +52,7 @@ pub fn recall(
             .on_field("reason"),
         );
     }
-    let product_id = lots::table
-        .find(lot_id)
-        .select(lots::product_id)
-        .first::<i32>(conn)
-        .optional()?
-        .ok_or_else(|| {
-            Refusal::not_found(
-                "unknown_lot",
-                "Không có lô hàng này.",
-                "There is no such lot.",
-            )
-        })?;
+    let product_id = crate::models::stock::lot::product_of(conn, lot_id)?;
     if of_lot(conn, lot_id)?.is_some() {
         return refuse(Refusal::conflict(
             "lot_already_recalled",
