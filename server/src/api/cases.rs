@@ -11,6 +11,7 @@ use crate::error::{ApiError, ErrorBody};
 use crate::models::provenance::case::{
     self, CaseFilter, CaseRow, CaseStep, CaseView, Confirm, NewCase,
 };
+use crate::models::provenance::signals::{self as signal_model, Signal, Thresholds};
 use crate::state::AppState;
 
 const WHO: &[Role] = &[Role::Admin, Role::Inspector];
@@ -166,5 +167,29 @@ pub async fn confirm(
         state
             .write(move |c| Ok(case::confirm(c, id, &c_in, by)?))
             .await?,
+    ))
+}
+
+/// Signals computed from scans and sales, each explained in words;
+/// thresholds as query parameters.
+#[utoipa::path(
+    tag = "provenance",
+    security(("bearer" = [])),
+    params(Thresholds),
+    responses(
+        (status = 200, description = "Signals", body = Vec<Signal>),
+        (status = 403, description = "Not an inspector or admin", body = ErrorBody),
+    )
+)]
+#[get("/signals")]
+pub async fn signals(
+    state: web::Data<AppState>,
+    caller: AuthUser,
+    q: web::Query<Thresholds>,
+) -> Result<web::Json<Vec<Signal>>, ApiError> {
+    caller.require(WHO)?;
+    let t = q.into_inner();
+    Ok(web::Json(
+        state.read(move |c| Ok(signal_model::compute(c, &t)?)).await?,
     ))
 }

@@ -105,7 +105,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(cases::export)
             .service(cases::get_one)
             .service(cases::step)
-            .service(cases::confirm),
+            .service(cases::confirm)
+            .service(cases::signals),
     );
 }
 

@@ -15,6 +15,7 @@ mod labels;
 mod printing;
 mod reports;
 mod resolver;
+mod signals;
 mod sold;
 mod till_recall;
 

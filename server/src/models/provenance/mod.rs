@@ -11,3 +11,4 @@ pub mod label;
 pub mod recall;
 pub mod resolve;
 pub mod scan;
+pub mod signals;
