@@ -190,6 +190,8 @@ pub async fn signals(
     caller.require(WHO)?;
     let t = q.into_inner();
     Ok(web::Json(
-        state.read(move |c| Ok(signal_model::compute(c, &t)?)).await?,
+        state
+            .read(move |c| Ok(signal_model::compute(c, &t)?))
+            .await?,
     ))
 }

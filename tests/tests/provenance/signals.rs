@@ -9,7 +9,11 @@ use serde_json::{Value, json};
 use super::{GTIN, HTML, LOT, fetch, issue, path_of};
 
 fn of_kind<'a>(all: &'a Value, kind: &str) -> Vec<&'a Value> {
-    all.as_array().unwrap().iter().filter(|s| s["kind"] == kind).collect()
+    all.as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["kind"] == kind)
+        .collect()
 }
 
 #[tokio::test]
@@ -40,19 +44,35 @@ async fn signals_are_computed_from_scans_and_explained() {
     assert_eq!(forged.len(), 1, "{all}");
     assert_eq!(forged[0]["serial"], "7K3M9PQRSTVWX");
     assert_eq!(forged[0]["count"], 2);
-    assert!(forged[0]["explanation_vi"].as_str().unwrap().contains("chưa từng được cấp"));
+    assert!(
+        forged[0]["explanation_vi"]
+            .as_str()
+            .unwrap()
+            .contains("chưa từng được cấp")
+    );
     let high = of_kind(&all, "scan_count_high");
     assert_eq!(high.len(), 1, "{all}");
     assert_eq!(high[0]["serial"], json!(copied));
     assert_eq!(high[0]["count"], 12);
-    assert!(high[0]["explanation_en"].as_str().unwrap().contains("scanned 12 times"));
+    assert!(
+        high[0]["explanation_en"]
+            .as_str()
+            .unwrap()
+            .contains("scanned 12 times")
+    );
     // A higher threshold: not flagged.
-    let (_, stricter) = app.get("/api/v1/signals?min_scans=20", Some(&inspector)).await;
+    let (_, stricter) = app
+        .get("/api/v1/signals?min_scans=20", Some(&inspector))
+        .await;
     assert!(of_kind(&stricter, "scan_count_high").is_empty());
 
     // After a recall, scans of the lot are a signal of their own.
     let (_, case) = app
-        .post("/api/v1/cases", Some(&inspector), &json!({"title": "x", "lot_id": LOT}))
+        .post(
+            "/api/v1/cases",
+            Some(&inspector),
+            &json!({"title": "x", "lot_id": LOT}),
+        )
         .await;
     app.post(
         &format!("/api/v1/cases/{}/confirm", case["id"]),

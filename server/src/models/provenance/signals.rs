@@ -115,7 +115,12 @@ pub fn compute(conn: &mut DbConn, t: &Thresholds) -> QueryResult<Vec<Signal>> {
     // Counts per label, against the median of its product.
     let rows: Vec<(i32, i32, String, String)> = label_scans::table
         .inner_join(labels::table.on(labels::id.nullable().eq(label_scans::label_id)))
-        .select((labels::id, labels::product_id, labels::serial, label_scans::status))
+        .select((
+            labels::id,
+            labels::product_id,
+            labels::serial,
+            label_scans::status,
+        ))
         .load(conn)?;
     let mut per_label: BTreeMap<i32, (i32, String, i64, i64)> = BTreeMap::new();
     for (id, product, serial, status) in rows {

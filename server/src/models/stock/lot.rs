@@ -66,8 +66,12 @@ pub fn product_of(conn: &mut DbConn, lot_id: i32) -> Result<i32, ModelError> {
         .optional()?
         .ok_or_else(|| {
             ModelError::from(
-                Refusal::not_found("unknown_lot", "Không có lô hàng này.", "There is no such lot.")
-                    .on_field("lot_id"),
+                Refusal::not_found(
+                    "unknown_lot",
+                    "Không có lô hàng này.",
+                    "There is no such lot.",
+                )
+                .on_field("lot_id"),
             )
         })
 }
