@@ -96,3 +96,16 @@ impl PartialSchema for CashCount {
     }
 }
 impl ToSchema for CashCount {}
+
+impl PartialSchema for crate::digital_link::Serial {
+    fn schema() -> RefOr<Schema> {
+        described(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .min_length(Some(1))
+                .max_length(Some(20)),
+            "A label serial (GS1 AI 21): 1–20 characters of GS1 character set 82.",
+        )
+    }
+}
+impl ToSchema for crate::digital_link::Serial {}

@@ -169,6 +169,21 @@ pub struct TillCatalogue {
     /// address the till syncs with may be one a customer's phone cannot
     /// reach. Set by the server's HTTP handler.
     pub public_url: Option<String>,
+    /// Every recalled lot (all of them, in full and delta answers alike:
+    /// the list is short and a recall is never undone). A till refuses to
+    /// sell these lots.
+    #[serde(default)]
+    pub recalled_lots: Vec<RecalledLot>,
+}
+
+/// A lot recalled by the Department's inspectors: no till may sell it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RecalledLot {
+    pub product_id: i32,
+    pub lot_code: String,
+    /// Why, as the inspector wrote it (shown to the cashier).
+    pub reason: String,
 }
 
 /// `POST /api/v1/sales/batch`: the answer to one item of a batch.

@@ -123,3 +123,36 @@ fn gs1_toolkit_and_we_reject_broken_uris() {
     assert!(gs1_verdicts(&fixed)[0].0);
     assert!(DigitalLink::parse(&fixed[0]).is_ok());
 }
+
+#[test]
+fn gs1_toolkit_accepts_provenance_label_uris() {
+    use ocop_core::provenance::{label_uri, serial_from_entropy};
+    // Serials across the whole 65-bit range, with and without lot/expiry.
+    let gtin = Gtin::parse("8936012345674").unwrap();
+    let lot = Lot::parse("L/2026.11_a").unwrap();
+    let expiry = NaiveDate::from_ymd_opt(2027, 12, 31);
+    let mut uris = Vec::new();
+    let mut x: u128 = 0x9E37_79B9_7F4A_7C15_F39C_C060_5CED_C835;
+    for i in 0..200u32 {
+        x = x
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        let serial = serial_from_entropy(x);
+        let (l, e) = match i % 3 {
+            0 => (Some(&lot), expiry),
+            1 => (Some(&lot), None),
+            _ => (None, None),
+        };
+        uris.push(label_uri(BASE, Some(&gtin), l, &serial, e));
+    }
+    let invalid: Vec<_> = gs1_verdicts(&uris)
+        .into_iter()
+        .filter(|(valid, _, _)| !valid)
+        .collect();
+    assert!(invalid.is_empty(), "GS1 toolkit rejects: {invalid:#?}");
+    for uri in &uris {
+        let back = DigitalLink::parse(uri).unwrap();
+        assert_eq!(back.gtin, gtin);
+        assert!(back.serial.is_some(), "{uri}");
+    }
+}

@@ -122,6 +122,7 @@ fn prepare(dir: &Path, count: i32) -> anyhow::Result<Duration> {
         producers: vec![],
         lots: vec![],
         public_url: None,
+        recalled_lots: Vec::new(),
     };
     let t = Instant::now();
     save(&mut store, &snap, None)?;

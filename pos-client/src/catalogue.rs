@@ -12,18 +12,21 @@
 
 use std::collections::HashMap;
 
-use ocop_core::digital_link::ScanInput;
+use ocop_core::digital_link::{ScanInput, Serial};
 use ocop_core::gtin::Gtin;
 use ocop_core::money::{Dong, VatRate};
+use ocop_core::refusal::Refusal;
 use ocop_core::text::search_key;
 use rusqlite::{OptionalExtension, params};
 
 use crate::server_api::{Auth, CatalogueAnswer, SendError, Server};
-use crate::store::Store;
+use crate::store::{Store, get_in, set_in};
 
 /// The catalogue's types are the server's, from the core crate: a change
 /// to what the server sends fails to compile here.
-pub use ocop_core::wire::{SellStatus, TillCatalogue, TillOutlet, TillProduct as Product};
+pub use ocop_core::wire::{
+    RecalledLot, SellStatus, TillCatalogue, TillOutlet, TillProduct as Product,
+};
 
 /// What a refresh did.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,6 +42,9 @@ pub enum Refresh {
         removed: usize,
     },
 }
+
+/// The `config` key the recalled lots are kept under.
+const RECALLED_KEY: &str = "recalled_lots";
 
 /// Stores a snapshot or applies a delta, with its version, atomically.
 /// A delta older than the version held changes nothing: two refreshes may
@@ -88,6 +94,8 @@ pub fn save(store: &mut Store, cat: &TillCatalogue, etag: Option<&str>) -> anyho
             delete.execute([id])?;
         }
     }
+    // The server sends every recall in every answer.
+    set_in(&tx, RECALLED_KEY, &cat.recalled_lots)?;
     tx.execute(
         "INSERT OR REPLACE INTO catalogue_meta (id, version, etag, outlet_json, fetched_at)
          VALUES (1, ?1, ?2, ?3, ?4)",
@@ -176,6 +184,9 @@ fn unreadable(column: usize, e: impl std::fmt::Display) -> rusqlite::Error {
 pub struct Catalogue {
     pub version: Option<i64>,
     pub outlet: Option<TillOutlet>,
+    /// Lots the inspectors recalled: never sold (the server's list, kept
+    /// with the catalogue).
+    pub recalled: Vec<RecalledLot>,
     products: Vec<Product>,
     keys: Vec<String>,
     by_id: HashMap<i32, usize>,
@@ -189,6 +200,8 @@ pub struct Found<'a> {
     pub product: &'a Product,
     /// The lot named by a provenance QR label.
     pub lot: Option<String>,
+    /// The serial of a provenance QR label (bound to the sale on the server).
+    pub serial: Option<Serial>,
 }
 
 impl Catalogue {
@@ -235,6 +248,7 @@ impl Catalogue {
         })?;
         let products = rows.collect::<Result<Vec<_>, _>>()?;
         let mut cat = Catalogue::from_products(products);
+        cat.recalled = get_in(store.conn(), RECALLED_KEY)?.unwrap_or_default();
         if let Some((version, outlet)) = meta {
             cat.version = Some(version);
             cat.outlet = Some(serde_json::from_str(&outlet)?);
@@ -277,22 +291,56 @@ impl Catalogue {
         self.by_id.get(&id).and_then(|&i| self.products.get(i))
     }
 
+    /// The recall of this product's lot, if the lot is recalled.
+    pub fn recall_of(&self, product_id: i32, lot: Option<&str>) -> Option<&RecalledLot> {
+        let lot = lot?;
+        self.recalled
+            .iter()
+            .find(|r| r.product_id == product_id && r.lot_code == lot)
+    }
+
+    /// Refuses a recalled lot, with the words the cashier reads.
+    pub fn check_not_recalled(&self, product_id: i32, lot: Option<&str>) -> Result<(), Refusal> {
+        match self.recall_of(product_id, lot) {
+            None => Ok(()),
+            Some(r) => {
+                let name = self.by_id(product_id).map_or("?", |p| p.name.as_str());
+                Err(Refusal::conflict(
+                    "recalled_lot",
+                    format!(
+                        "KHÔNG BÁN: lô {} của {name} đã bị thu hồi ({}). Để riêng sản phẩm và báo quản lý.",
+                        r.lot_code, r.reason
+                    ),
+                    format!(
+                        "DO NOT SELL: lot {} of {name} has been recalled ({}). Set the item aside and tell the manager.",
+                        r.lot_code, r.reason
+                    ),
+                ))
+            }
+        }
+    }
+
     /// The product a scanner (or a typed code) names.
     pub fn scan(&self, input: &str) -> anyhow::Result<Option<Found<'_>>> {
         let at = |i: Option<&usize>| i.and_then(|&i| self.products.get(i));
         Ok(match ScanInput::classify(input)? {
-            ScanInput::Gtin(g) => {
-                at(self.by_gtin.get(g.as_str14())).map(|product| Found { product, lot: None })
-            }
+            ScanInput::Gtin(g) => at(self.by_gtin.get(g.as_str14())).map(|product| Found {
+                product,
+                lot: None,
+                serial: None,
+            }),
             ScanInput::DigitalLink(link) => {
                 at(self.by_gtin.get(link.gtin.as_str14())).map(|product| Found {
                     product,
                     lot: link.lot.map(|l| l.as_str().to_owned()),
+                    serial: link.serial,
                 })
             }
-            ScanInput::Internal(code) => {
-                at(self.by_code.get(&code)).map(|product| Found { product, lot: None })
-            }
+            ScanInput::Internal(code) => at(self.by_code.get(&code)).map(|product| Found {
+                product,
+                lot: None,
+                serial: None,
+            }),
         })
     }
 

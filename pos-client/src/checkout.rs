@@ -12,6 +12,7 @@
 
 use anyhow::Context;
 use chrono::Utc;
+use ocop_core::digital_link::Serial;
 use ocop_core::i18n::UserError as _;
 use ocop_core::money::{Dong, Quantity, line_amount};
 use ocop_core::refusal::Refusal;
@@ -28,6 +29,8 @@ use crate::store::{Committed, OutboxKind, Store};
 pub struct CartItem {
     pub product_id: i32,
     pub lot: Option<String>,
+    /// Serials of the provenance labels scanned into this line.
+    pub serials: Vec<Serial>,
     pub qty: Quantity,
     pub discount: Dong,
     pub discount_reason: Option<String>,
@@ -139,6 +142,8 @@ pub fn weighed_item(
         discount: Dong::ZERO,
         discount_reason: None,
         approved_by: None,
+        // a scale's label carries no serial
+        serials: Vec::new(),
     })
 }
 
@@ -170,9 +175,11 @@ pub fn scan_item(cat: &Catalogue, code: &str, qty: Quantity) -> anyhow::Result<C
         )
         .into());
     }
+    cat.check_not_recalled(found.product.id, found.lot.as_deref())?;
     Ok(CartItem {
         product_id: found.product.id,
         lot: found.lot,
+        serials: found.serial.into_iter().collect(),
         qty,
         discount: Dong::ZERO,
         discount_reason: None,
@@ -312,6 +319,8 @@ fn cart_lines(cat: &Catalogue, items: &[CartItem]) -> anyhow::Result<Vec<CartLin
         .enumerate()
         .map(|(i, item)| {
             let p = product_of(cat, item, Some(i))?;
+            // A recall that arrived after the item was scanned still stops the sale.
+            cat.check_not_recalled(p.id, item.lot.as_deref())?;
             Ok(CartLine {
                 product_id: p.id,
                 lot_code: item.lot.clone(),
@@ -324,6 +333,7 @@ fn cart_lines(cat: &Catalogue, items: &[CartItem]) -> anyhow::Result<Vec<CartLin
                 discount: item.discount,
                 discount_reason: item.discount_reason.clone(),
                 vat_rate: p.vat,
+                serials: item.serials.clone(),
             })
         })
         .collect()

@@ -18,6 +18,7 @@ use ocop_core::money::Dong;
 use ocop_core::refusal::Refusal;
 use ocop_core::sale::{CashTender, PaymentMethod, Refund, Sale, TransferStatus};
 
+pub mod labels_cmd;
 pub mod refund_cmd;
 pub mod settings;
 pub mod shift_cmd;

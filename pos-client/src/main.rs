@@ -66,6 +66,11 @@ enum Command {
     /// the state on the server (confirmed by the bank?).
     #[command(subcommand)]
     Transfer(commands::transfer_cmd::TransferCommand),
+    /// Provenance labels: `labels print --lot ID --count N --username
+    /// MANAGER` issues them for this outlet and prints them (one per cut),
+    /// or writes the A4 PDF sheet with `--pdf FILE`.
+    #[command(subcommand)]
+    Labels(commands::labels_cmd::LabelsCommand),
     /// Print the test page: outlet header, every Vietnamese tone mark on
     /// every vowel, a VietQR code, a provenance QR code and an EAN-13
     /// barcode. `--printer preview:page.png` writes a picture instead.
@@ -105,6 +110,7 @@ fn command_name(c: &Command) -> &'static str {
         Command::Printer(_) => "printer",
         Command::ManagerPin(_) => "manager-pin",
         Command::Transfer(_) => "transfer",
+        Command::Labels(_) => "labels",
     }
 }
 
@@ -134,6 +140,7 @@ fn run(
         Command::Printer(c) => commands::settings::printer(&dir, &c),
         Command::ManagerPin(c) => commands::settings::manager_pin(&dir, &c),
         Command::Transfer(c) => commands::transfer_cmd::run(&dir, &c),
+        Command::Labels(c) => commands::labels_cmd::run(&dir, &c),
     }
 }
 

@@ -347,6 +347,33 @@ impl Server {
     ) -> anyhow::Result<Vec<ocop_core::sale::Refund>> {
         self.get_json(auth, &format!("/api/v1/sales/{sale_id}/refunds"))
     }
+
+    /// Issues provenance labels (`POST /api/v1/labels`, a manager's token);
+    /// the same `request_id` sent again answers the same labels.
+    pub fn issue_labels(&self, token: &str, body: &Value) -> Result<Value, SendError> {
+        let req = self
+            .client
+            .post(self.url("/api/v1/labels"))
+            .header(AUTHORIZATION, Auth::Bearer(token.into()).header())
+            .json(body);
+        let (_, text) = self.send(req)?;
+        serde_json::from_str(&text).map_err(|e| SendError::Transient(e.to_string()))
+    }
+
+    /// A binary document (a label job, a PDF sheet), with a user's token.
+    pub fn get_bytes(&self, token: &str, path: &str) -> anyhow::Result<Vec<u8>> {
+        let res = self
+            .client
+            .get(self.url(path))
+            .header(AUTHORIZATION, Auth::Bearer(token.into()).header())
+            .send()?;
+        let status = res.status();
+        if !status.is_success() {
+            let body = res.text().unwrap_or_default();
+            bail!("{}", refusal(status, &body));
+        }
+        Ok(res.bytes()?.to_vec())
+    }
 }
 
 /// How to ask the server for a sale.

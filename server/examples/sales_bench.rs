@@ -74,6 +74,7 @@ fn sale(
             discount: Dong::new(0),
             discount_reason: None,
             vat_rate: it.vat,
+            serials: vec![],
         })?;
     }
     let total = b.total()?;

@@ -51,6 +51,7 @@ struct FileConfig {
     trusted_proxies: Option<String>,
     tls_cert: Option<String>,
     tls_key: Option<String>,
+    scan_retention_days: Option<u32>,
 }
 
 /// Every variable the server reads, with what it is for (also printed by `--help`).
@@ -94,6 +95,10 @@ pub const VARIABLES: &[(&str, &str)] = &[
         "PEM private key of OCOP_TLS_CERT (both or neither)",
     ),
     (
+        "OCOP_SCAN_RETENTION_DAYS",
+        "days the public label scan log is kept (default 365; pruned at start-up and by `scans prune`)",
+    ),
+    (
         "OCOP_LOG",
         "log filter, e.g. info or ocop_server=debug (default info)",
     ),
@@ -120,6 +125,8 @@ pub struct Config {
     /// Serve HTTPS with this certificate and key (`None`: plain HTTP, as
     /// behind a TLS-terminating reverse proxy).
     pub tls: Option<TlsFiles>,
+    /// Days the public scan log keeps a scan (1–3650).
+    pub scan_retention_days: u32,
 }
 
 /// The PEM files of the server's own certificate (chain first) and key.
@@ -241,6 +248,15 @@ impl Config {
                     .with_context(|| format!("OCOP_TRUSTED_PROXIES: {a:?} is not an IP address"))
             })
             .collect::<anyhow::Result<Vec<std::net::IpAddr>>>()?;
+        let scan_retention_days = match env("OCOP_SCAN_RETENTION_DAYS") {
+            Some(text) => text
+                .parse::<u32>()
+                .with_context(|| format!("OCOP_SCAN_RETENTION_DAYS: {text:?} is not a number"))?,
+            None => file.scan_retention_days.unwrap_or(365),
+        };
+        if !(1..=3650).contains(&scan_retention_days) {
+            bail!("OCOP_SCAN_RETENTION_DAYS must be between 1 and 3650");
+        }
         Ok(Config {
             bind,
             database_url,
@@ -252,6 +268,7 @@ impl Config {
             bank_webhook_secret: bank_webhook_secret.map(Secret::new),
             trusted_proxies,
             tls,
+            scan_retention_days,
         })
     }
 }

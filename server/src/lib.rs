@@ -13,4 +13,5 @@ pub mod error;
 pub mod models;
 pub mod startup;
 pub mod state;
+pub mod throttle;
 pub mod web;

@@ -61,6 +61,9 @@ enum Command {
         #[arg(long)]
         outlet: Option<i32>,
     },
+    /// The public label scan log.
+    #[command(subcommand)]
+    Scans(ScansCommand),
     /// Import producers or products from a UTF-8 CSV file (docs/catalogue-csv.md):
     /// all rows or none; every bad row is listed with its line number.
     Import {
@@ -116,6 +119,12 @@ enum StockCommand {
 }
 
 #[derive(Debug, Subcommand)]
+enum ScansCommand {
+    /// Delete scans older than OCOP_SCAN_RETENTION_DAYS (also done at start-up).
+    Prune,
+}
+
+#[derive(Debug, Subcommand)]
 enum JournalCommand {
     /// Walk each till's hash chain from the stored sales and refunds,
     /// recomputing every hash; lists every gap, altered record and broken
@@ -166,6 +175,15 @@ fn main() -> anyhow::Result<()> {
             if !ocop_server::models::stock::verify::run_cli(&state.db)? {
                 std::process::exit(1);
             }
+            Ok(())
+        }
+        Command::Scans(ScansCommand::Prune) => {
+            let state = startup::prepare(config)?;
+            let pruned = startup::prune_scans(&state)?;
+            println!(
+                "{pruned} scans older than {} days deleted",
+                state.config.scan_retention_days
+            );
             Ok(())
         }
         Command::Journal(JournalCommand::Verify { till }) => {

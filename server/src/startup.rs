@@ -39,12 +39,27 @@ pub fn prepare(config: Config) -> anyhow::Result<AppState> {
         token::signing_secret(&mut conn, config.jwt_secret.as_ref())?
     };
     let tokens = TokenKeys::new(&secret, config.token_ttl)?;
-    Ok(AppState {
+    let state = AppState {
         db,
         config,
         tokens,
         login_limiter: Default::default(),
-    })
+        report_limiter: crate::web::report::limiter(),
+    };
+    let pruned = prune_scans(&state)?;
+    if pruned > 0 {
+        tracing::info!(pruned, "old label scans deleted");
+    }
+    Ok(state)
+}
+
+/// Deletes the label scans older than the configured retention.
+pub fn prune_scans(state: &AppState) -> anyhow::Result<usize> {
+    let mut conn = state.db.conn().context("no database connection")?;
+    Ok(crate::models::provenance::scan::prune(
+        &mut conn,
+        state.config.scan_retention_days,
+    )?)
 }
 
 /// The OpenAPI document, generated from the registered handlers.

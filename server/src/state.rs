@@ -15,6 +15,8 @@ pub struct AppState {
     pub tokens: TokenKeys,
     /// Failed-login counts (per process), see `auth::login`.
     pub login_limiter: LoginLimiter,
+    /// Public fake reports per client address (per process), see `web::report`.
+    pub report_limiter: crate::throttle::Throttle<std::net::IpAddr>,
 }
 
 impl AppState {

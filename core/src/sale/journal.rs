@@ -66,6 +66,11 @@
 //!           str("card") str(terminal_ref)
 //! ```
 //!
+//! A sale line's `serials` (the provenance labels scanned at checkout) are
+//! deliberately not encoded: they are provenance, not fiscal data; leaving
+//! them out keeps every hash sealed before they existed valid, and the
+//! server keeps them append-only in their own table.
+//!
 //! The leading text names the kind of record and the encoding version, so a
 //! sale and a refund can never encode to the same bytes, and a future
 //! version can be told apart. Every variable-length item is length- or

@@ -318,6 +318,14 @@ pub struct SaleLine {
     pub vat_rate: VatRate,
     /// `round(unit_price × qty) − discount` ([`crate::money::line_amount`]).
     pub amount: Dong,
+    /// Serials (GS1 AI 21) of the provenance labels scanned at checkout
+    /// for this line, so the server knows which labels left which outlet
+    /// when. Provenance, not fiscal: not part of the journal hash
+    /// ([`super::journal`]), so every sale sealed before serials existed
+    /// still verifies and a label the camera could not read changes no
+    /// receipt. Absent from the JSON when empty.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub serials: Vec<crate::digital_link::Serial>,
 }
 
 impl SaleLine {

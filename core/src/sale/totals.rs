@@ -382,6 +382,8 @@ pub struct CartLine {
     pub discount: Dong,
     pub discount_reason: Option<String>,
     pub vat_rate: VatRate,
+    /// Serials of the provenance labels scanned for this line.
+    pub serials: Vec<crate::digital_link::Serial>,
 }
 
 /// Builds a sale from cart lines, computing each amount once, then the
@@ -515,6 +517,7 @@ fn priced_line(line_no: u32, line: CartLine) -> Result<SaleLine, SaleError> {
         discount_reason: line.discount_reason,
         vat_rate: line.vat_rate,
         amount,
+        serials: line.serials,
     };
     check_line_fields(&sale_line)?;
     Ok(sale_line)

@@ -36,6 +36,7 @@ pub(crate) fn answer() -> TillCatalogue {
         removed: vec![],
         lots: vec![],
         public_url: None,
+        recalled_lots: Vec::new(),
     }
 }
 

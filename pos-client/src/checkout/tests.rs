@@ -177,3 +177,46 @@ fn whole_units_only_for_non_fractional_products() {
     assert!(scan_item(&cat, "8936012345674", q("1.5")).is_err());
     assert!(scan_item(&cat, "NOPE", q("1")).is_err());
 }
+
+/// Issue 12: a label's serial travels with its line; a recalled lot is
+/// refused at the scan and again at checkout, with the reason.
+#[test]
+fn label_serials_ride_on_the_line_and_recalled_lots_are_refused() {
+    let mut cat = cat();
+    let uri = "https://ocop.example.vn/01/08936012345674/10/L1/21/7K3M9PQRSTVWX";
+    let item = scan_item(&cat, uri, q("1")).unwrap();
+    assert_eq!(item.lot.as_deref(), Some("L1"));
+    assert_eq!(item.serials.len(), 1);
+    assert_eq!(item.serials[0].as_str(), "7K3M9PQRSTVWX");
+    let lines = cart_lines(&cat, std::slice::from_ref(&item)).unwrap();
+    assert_eq!(lines[0].serials, item.serials);
+
+    let product_id = item.product_id;
+    cat.recalled = vec![crate::catalogue::RecalledLot {
+        product_id,
+        lot_code: "L1".into(),
+        reason: "nhiễm nấm mốc".into(),
+    }];
+    let refused = scan_item(&cat, uri, q("1")).unwrap_err();
+    let refusal = refused.downcast_ref::<Refusal>().unwrap();
+    assert_eq!(refusal.code(), "recalled_lot");
+    assert!(
+        refusal
+            .message(ocop_core::i18n::Lang::Vi)
+            .contains("KHÔNG BÁN")
+    );
+    assert!(
+        refusal
+            .message(ocop_core::i18n::Lang::Vi)
+            .contains("nhiễm nấm mốc")
+    );
+    // Scanned before the recall arrived: the sale itself is refused.
+    let err = cart_lines(&cat, &[item]).unwrap_err();
+    assert_eq!(
+        err.downcast_ref::<Refusal>().unwrap().code(),
+        "recalled_lot"
+    );
+    // Another lot of the same product still sells.
+    let other = "https://ocop.example.vn/01/08936012345674/10/L2/21/7K3M9PQRSTVWY";
+    assert!(scan_item(&cat, other, q("1")).is_ok());
+}

@@ -6,6 +6,7 @@
 //! the catalogue as they are typed, ignoring diacritics, and Enter adds the
 //! highlighted result. Line amounts and the total come from the core.
 
+use ocop_core::digital_link::Serial;
 use ocop_core::i18n::Lang;
 use ocop_core::i18n::UserError as _;
 use ocop_core::money::{Dong, Quantity, line_amount};
@@ -31,6 +32,8 @@ const RESULTS: usize = 10;
 struct ParkedLine {
     product_id: i32,
     lot: Option<String>,
+    #[serde(default)]
+    serials: Vec<ocop_core::digital_link::Serial>,
     qty: Quantity,
     discount: Dong,
     discount_reason: Option<String>,
@@ -152,11 +155,11 @@ impl App {
             return;
         }
         if let Ok(Some(found)) = self.cat.scan(&typed) {
-            let (id, lot) = (found.product.id, found.lot);
-            return self.add(id, lot);
+            let (id, lot, serial) = (found.product.id, found.lot, found.serial);
+            return self.add(id, lot, serial);
         }
         if let Some(&id) = self.results.get(self.picked) {
-            return self.add(id, None);
+            return self.add(id, None, None);
         }
         if is_search(&typed) {
             self.message = pick(
@@ -173,20 +176,38 @@ impl App {
         self.results.clear();
     }
 
-    fn add(&mut self, product_id: i32, lot: Option<String>) {
+    fn add(&mut self, product_id: i32, lot: Option<String>, serial: Option<Serial>) {
+        if let Err(refused) = self.cat.check_not_recalled(product_id, lot.as_deref()) {
+            self.input.clear();
+            return self.say_error(&anyhow::Error::from(refused));
+        }
         let at = self
             .cart
             .iter()
             .position(|l| l.product_id == product_id && l.lot == lot);
         match at.and_then(|i| self.cart.get_mut(i).map(|l| (i, l))) {
             Some((i, line)) => {
-                line.qty = line.qty.checked_add(Quantity::ONE).unwrap_or(line.qty);
                 self.line = i;
+                if let Some(s) = serial.clone() {
+                    // The same label scanned twice is one item, not two.
+                    if line.serials.contains(&s) {
+                        self.input.clear();
+                        self.message = pick(
+                            self.lang,
+                            format!("Tem {s} đã được quét cho dòng này"),
+                            format!("Label {s} is already on this line"),
+                        );
+                        return;
+                    }
+                    line.serials.push(s);
+                }
+                line.qty = line.qty.checked_add(Quantity::ONE).unwrap_or(line.qty);
             }
             None => {
                 self.cart.push(CartItem {
                     product_id,
                     lot: lot.clone(),
+                    serials: serial.into_iter().collect(),
                     qty: Quantity::ONE,
                     discount: Dong::ZERO,
                     discount_reason: None,
@@ -372,6 +393,7 @@ impl App {
             .map(|l| ParkedLine {
                 product_id: l.product_id,
                 lot: l.lot.clone(),
+                serials: l.serials.clone(),
                 qty: l.qty,
                 discount: l.discount,
                 discount_reason: l.discount_reason.clone(),
@@ -453,6 +475,7 @@ impl App {
                     .map(|l| CartItem {
                         product_id: l.product_id,
                         lot: l.lot,
+                        serials: l.serials,
                         qty: l.qty,
                         discount: l.discount,
                         discount_reason: l.discount_reason,

@@ -37,12 +37,14 @@ macro_rules! core_body {
 }
 
 pub mod auth;
+pub mod cases;
 pub mod catalogue;
 pub mod catalogue_io;
 pub mod consignment;
 pub mod edge_statuses;
 pub mod einvoices;
 pub mod health;
+pub mod labels;
 pub mod outlets;
 pub mod payments;
 pub mod producers;
@@ -142,7 +144,20 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(settlements::dispute)
             .service(settlements::pay)
             .service(settlements::adjust)
-            .service(settlements::vietqr_png),
+            .service(settlements::vietqr_png)
+            // provenance (issue 12)
+            .service(labels::issue)
+            .service(labels::batch)
+            .service(crate::web::label_print::sheet_api)
+            .service(crate::web::label_print::escpos_api)
+            .service(crate::web::report::api_submit)
+            .service(cases::open)
+            .service(cases::list)
+            .service(cases::export)
+            .service(cases::get_one)
+            .service(cases::step)
+            .service(cases::confirm)
+            .service(cases::signals),
     );
 }
 
@@ -164,6 +179,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         (name = "users", description = "Accounts and roles (admin)"),
         (name = "catalogue", description = "Producers, products, outlets and reference lists"),
         (name = "sales", description = "Tills, sale ingest, the journal, refunds, shifts, payments and e-invoice data"),
+        (name = "provenance", description = "Serialised provenance labels, recalls, fake reports and inspector cases"),
         (name = "stock", description = "Consignment agreements, stock documents, the stock ledger, reports and alerts"),
         (name = "settlement", description = "Consignment settlement statements, their workflow and payouts"),
     )

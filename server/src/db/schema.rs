@@ -653,6 +653,135 @@ diesel::joinable!(settlement_lines -> settlement_statements (statement_id));
 diesel::joinable!(settlement_events -> settlement_statements (statement_id));
 diesel::joinable!(settlement_payouts -> settlement_statements (statement_id));
 
+// ---- provenance (issue 12): labels, scans, recalls, reports, cases ----
+
+diesel::table! {
+    label_batches (id) {
+        id -> Integer,
+        request_id -> Text,
+        product_id -> Integer,
+        lot_id -> Integer,
+        outlet_id -> Integer,
+        label_count -> Integer,
+        issued_by -> Integer,
+        issued_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    labels (id) {
+        id -> Integer,
+        serial -> Text,
+        batch_id -> Integer,
+        product_id -> Integer,
+        lot_id -> Integer,
+        outlet_id -> Integer,
+        issued_by -> Integer,
+        issued_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    label_sales (id) {
+        id -> Integer,
+        label_id -> Integer,
+        sale_id -> Integer,
+        line_no -> Integer,
+        outlet_id -> Integer,
+        sold_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    sale_line_serials (id) {
+        id -> Integer,
+        sale_id -> Integer,
+        line_no -> Integer,
+        serial -> Text,
+    }
+}
+
+diesel::table! {
+    label_scans (id) {
+        id -> Integer,
+        scanned_at -> Timestamp,
+        gtin -> Nullable<Text>,
+        lot_code -> Nullable<Text>,
+        serial -> Nullable<Text>,
+        label_id -> Nullable<Integer>,
+        product_id -> Nullable<Integer>,
+        status -> Text,
+        ip_prefix -> Text,
+        ua_family -> Text,
+        latitude -> Nullable<Double>,
+        longitude -> Nullable<Double>,
+    }
+}
+
+diesel::table! {
+    lot_recalls (id) {
+        id -> Integer,
+        lot_id -> Integer,
+        reason -> Text,
+        case_id -> Nullable<Integer>,
+        recalled_by -> Integer,
+        recalled_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    fake_reports (id) {
+        id -> Integer,
+        reported_at -> Timestamp,
+        gtin -> Nullable<Text>,
+        lot_code -> Nullable<Text>,
+        serial -> Nullable<Text>,
+        product_id -> Nullable<Integer>,
+        label_id -> Nullable<Integer>,
+        what_wrong -> Text,
+        where_bought -> Text,
+        contact -> Text,
+        photo -> Nullable<Binary>,
+        ip_prefix -> Text,
+    }
+}
+
+diesel::table! {
+    cases (id) {
+        id -> Integer,
+        status -> Text,
+        title -> Text,
+        assignee_id -> Nullable<Integer>,
+        product_id -> Nullable<Integer>,
+        producer_id -> Nullable<Integer>,
+        lot_id -> Nullable<Integer>,
+        outlet_id -> Nullable<Integer>,
+        label_id -> Nullable<Integer>,
+        report_id -> Nullable<Integer>,
+        created_by -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    case_events (id) {
+        id -> Integer,
+        case_id -> Integer,
+        at -> Timestamp,
+        by_user -> Integer,
+        kind -> Text,
+        detail -> Text,
+    }
+}
+
+diesel::joinable!(labels -> label_batches (batch_id));
+diesel::joinable!(labels -> lots (lot_id));
+diesel::joinable!(labels -> products (product_id));
+diesel::joinable!(label_sales -> labels (label_id));
+diesel::joinable!(lot_recalls -> lots (lot_id));
+diesel::joinable!(case_events -> cases (case_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     banks,
     catalogue_counter,
@@ -696,4 +825,13 @@ diesel::allow_tables_to_appear_in_same_query!(
     settlement_events,
     settlement_adjustments,
     settlement_payouts,
+    label_batches,
+    labels,
+    label_sales,
+    sale_line_serials,
+    label_scans,
+    lot_recalls,
+    fake_reports,
+    cases,
+    case_events,
 );

@@ -8,6 +8,7 @@ pub mod error;
 pub mod outlet;
 pub mod producer;
 pub mod product;
+pub mod provenance;
 pub mod reference;
 pub mod revoked;
 pub mod sale;

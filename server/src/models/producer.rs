@@ -275,12 +275,38 @@ pub fn update(
     diesel::update(producers::table.find(id))
         .set((&row, producers::updated_at.eq(Utc::now().naive_utc())))
         .execute(conn)?;
+    restamp_products(conn, id, "producer updated", by_user)?;
+    Ok(find(conn, id)?)
+}
+
+/// Gives the producer's products a new catalogue version (tills learn the
+/// change with their next delta).
+fn restamp_products(
+    conn: &mut DbConn,
+    id: i32,
+    what: &str,
+    by_user: Option<i32>,
+) -> QueryResult<()> {
     let ids: Vec<i32> = products::table
         .filter(products::producer_id.eq(id))
         .select(products::id)
         .load(conn)?;
-    catalogue_version::bump_products(conn, &ids, "producer updated", by_user)?;
-    Ok(find(conn, id)?)
+    catalogue_version::bump_products(conn, &ids, what, by_user)?;
+    Ok(())
+}
+
+/// Suspends a producer (an inspector's confirmed case): its goods leave
+/// every till's catalogue and the public page says so.
+pub fn suspend(conn: &mut DbConn, id: i32, by_user: i32) -> Result<(), ModelError> {
+    find(conn, id)?;
+    diesel::update(producers::table.find(id))
+        .set((
+            producers::status.eq("suspended"),
+            producers::updated_at.eq(Utc::now().naive_utc()),
+        ))
+        .execute(conn)?;
+    restamp_products(conn, id, "producer suspended", Some(by_user))?;
+    Ok(())
 }
 
 /// Inserts an unchecked producer (demo data).

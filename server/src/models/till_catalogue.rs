@@ -27,7 +27,9 @@ use crate::db::schema::{producers, products};
 use crate::models::outlet::{self, Outlet};
 use crate::models::{catalogue_version, product};
 
-pub use ocop_core::wire::{TillCatalogue, TillLot, TillOutlet, TillProducer, TillProduct};
+pub use ocop_core::wire::{
+    RecalledLot, TillCatalogue, TillLot, TillOutlet, TillProducer, TillProduct,
+};
 
 impl From<Outlet> for TillOutlet {
     fn from(o: Outlet) -> Self {
@@ -179,6 +181,7 @@ pub fn build(
             removed: Vec::new(),
             lots: Vec::new(),
             public_url: None,
+            recalled_lots: crate::models::provenance::recall::all_for_tills(conn)?,
         };
         let mut seen_producers = std::collections::BTreeMap::new();
         for row in rows {

@@ -47,7 +47,7 @@ fn listing_badge(lang: Lang, view: &ListingView) -> Markup {
     html! { span class=(class) title=[view.warning.as_deref()] { (text) } }
 }
 
-fn stars(n: i32) -> String {
+pub(crate) fn stars(n: i32) -> String {
     "★".repeat(usize::try_from(n.clamp(0, 5)).unwrap_or(0))
 }
 

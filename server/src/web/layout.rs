@@ -2,6 +2,9 @@
 //! producer portal, department dashboard): Vietnamese first, English on
 //! request, usable on a phone, no JavaScript needed.
 
+use actix_web::HttpResponse;
+use actix_web::http::StatusCode;
+use actix_web::http::header::{CACHE_CONTROL, HeaderName, REFERRER_POLICY};
 use maud::{DOCTYPE, Markup, html};
 use ocop_core::i18n::Lang;
 
@@ -39,7 +42,10 @@ button,.button{background:#1f6b3a;color:#fff;border:0;cursor:pointer;text-decora
 button.logout{background:#174f2b}
 .card.narrow{max-width:26rem}
 .card.spaced{margin-top:1rem}
+.status.good{background:#eaf6ec;border-color:#7cb38b}
+.status.bad{background:#fde8e6;border-color:#e3a69e}
 .card{background:#fff;border:1px solid #dfe6dc;border-radius:.4rem;padding:1rem;margin-bottom:1rem}
+.card h2{margin:0 0 .5rem;font-size:1.15rem}
 .filters{display:flex;flex-wrap:wrap;gap:.5rem;margin-bottom:1rem}
 .field{margin-bottom:.8rem}
 .field label{display:block;font-weight:600;margin-bottom:.2rem}
@@ -53,13 +59,18 @@ fieldset{border:1px solid #dfe6dc;border-radius:.4rem;margin:0 0 .8rem;padding:.
 .doc .sign{display:flex;justify-content:space-between;gap:1rem;margin-top:1.8rem;text-align:center}
 .doc .sign div{width:45%}
 .doc .sign i{display:block;margin-bottom:4.5rem}
-@media print{@page{size:A4;margin:15mm}header{display:none}body{background:#fff;color:#000}main{max-width:none;padding:0}h1{text-align:center}.doc table.lines th,.doc table.lines td{border-color:#000}}
+@media print{@page{size:A4;margin:15mm}header,.no-print{display:none}body{background:#fff;color:#000}main{max-width:none;padding:0}h1{text-align:center}.doc table.lines th,.doc table.lines td{border-color:#000}}
 @media (max-width:40rem){table.responsive thead{display:none}table.responsive td{display:block;border:0}table.responsive tr{display:block;border-bottom:1px solid #dfe6dc;padding:.3rem 0}table.responsive td[data-label]::before{content:attr(data-label) ": ";color:#5d6b5a}.doc table.lines td{border:0;text-align:left}.doc table.lines tr{border:1px solid #6b7a67;margin-bottom:.5rem}}
 .button.second{margin-left:.5rem;background:#174f2b}
 button.danger{background:#a3261b}
 .break-all{word-break:break-all}
 img.qr{max-width:100%;height:auto}
 .nowrap{white-space:nowrap}
+.trap{position:absolute;left:-10000px}
+img.photo{max-width:100%;max-height:16rem;display:block;margin-bottom:.6rem}
+h2.product-name{margin:0 0 .3rem}
+p.stars{font-size:1.3rem;color:#c98a00;margin:0}
+p.stars .muted{font-size:1rem}
 "#;
 
 fn head(title: &str) -> Markup {
@@ -76,12 +87,23 @@ fn head(title: &str) -> Markup {
 /// A page for the public (a customer's phone): no sign-in, no navigation,
 /// Vietnamese with the English beside it in the text itself.
 pub fn public_page(title: &str, body: Markup) -> Markup {
+    public_page_in(Lang::Vi, title, None, body)
+}
+
+/// A public page in one language, with a link to the other (`switch`: the
+/// same page's address in the other language).
+pub fn public_page_in(lang: Lang, title: &str, switch: Option<&str>, body: Markup) -> Markup {
     html! {
         (DOCTYPE)
-        html lang="vi" {
+        html lang=(match lang { Lang::Vi => "vi", Lang::En => "en" }) {
             (head(title))
             body {
-                header { span.brand { "OCOP Lào Cai" } }
+                header {
+                    span.brand { "OCOP Lào Cai" }
+                    @if let Some(href) = switch {
+                        a href=(href) { (t(lang, "English", "Tiếng Việt")) }
+                    }
+                }
                 main {
                     h1 { (title) }
                     (body)
@@ -89,6 +111,22 @@ pub fn public_page(title: &str, body: Markup) -> Markup {
             }
         }
     }
+}
+
+/// The answer of every public page (e-receipt, product page, fake report):
+/// the page must not be framed, sniffed, cached as final, indexed, or leak
+/// its address (it may hold a receipt id or a label serial) through
+/// `Referer`; no script may run, since no public page needs one.
+pub fn public_response(status: StatusCode, markup: Markup) -> HttpResponse {
+    // The policy, nosniff and frame options come from the one middleware
+    // (`web/headers.rs`) like every page's; a public page adds its own
+    // referrer policy, cache rule and noindex.
+    HttpResponse::build(status)
+        .content_type("text/html; charset=utf-8")
+        .insert_header((CACHE_CONTROL, "no-cache"))
+        .insert_header((REFERRER_POLICY, "no-referrer"))
+        .insert_header((HeaderName::from_static("x-robots-tag"), "noindex"))
+        .body(markup.into_string())
 }
 
 /// A whole page. `user` is `None` on the login page.

@@ -4,16 +4,21 @@
 //! functions as the JSON API and apply the same role and scope rules; they
 //! are not part of the OpenAPI document (they answer HTML, not the API).
 
+pub mod cases;
 pub mod catalogue;
 pub mod csrf_form;
 pub mod forms;
 pub mod headers;
+pub mod label_print;
+pub mod labels;
 pub mod layout;
 pub mod login;
 pub mod outlet_form;
 pub mod producer_form;
 pub mod product_form;
 pub mod receipt;
+pub mod report;
+pub mod resolver;
 pub mod sales;
 pub mod session;
 pub mod settlement;
@@ -40,6 +45,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(home)
         .service(headers::stylesheet)
         .service(receipt::e_receipt)
+        .service(resolver::by_gtin)
+        .service(resolver::by_own_serial)
+        .service(report::form)
+        .service(report::form_submit)
         .service(login::login_form)
         .service(login::login_submit)
         .service(login::logout)
@@ -93,7 +102,17 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(settlement::pay_submit)
         .service(settlement::portal_page)
         .service(sales::pending_transfers_page)
-        .service(sales::sales_page);
+        .service(sales::sales_page)
+        .service(labels::new_form)
+        .service(labels::issue_submit)
+        .service(labels::batch_page)
+        .service(label_print::sheet_page)
+        .service(label_print::escpos_page)
+        // `/cases/export.csv` before `/cases/{id}`.
+        .service(cases::list_page)
+        .service(cases::export_page)
+        .service(cases::case_page)
+        .service(cases::step_submit);
 }
 
 /// Remembers `?lang=en|vi` in a cookie so the choice follows the person.
@@ -142,6 +161,9 @@ pub async fn home(me: WebUser) -> HttpResponse {
                 @if me.user.role != crate::auth::Role::Producer {
                     li { a href="/sales" { (t(lang, "Bán hàng: theo ngày, ca, chốt ngày, trả hàng", "Sales: by day, shifts, daily closings, refunds")) } }
                     li { a href="/sales/transfers" { (t(lang, "Chuyển khoản chờ xác nhận", "Transfers awaiting confirmation")) } }
+                }
+                @if matches!(me.user.role, crate::auth::Role::Admin | crate::auth::Role::Inspector) {
+                    li { a href="/cases" { (t(lang, "Vụ việc thanh tra (hàng giả, thu hồi)", "Inspection cases (fakes, recalls)")) } }
                 }
                 li { a href="/api/docs/" { (t(lang, "Tài liệu API", "API documentation")) } }
             }

@@ -19,7 +19,6 @@
 use std::collections::HashMap;
 
 use actix_web::http::StatusCode;
-use actix_web::http::header::{CACHE_CONTROL, HeaderName, REFERRER_POLICY};
 use actix_web::{HttpResponse, get, web};
 use maud::{Markup, html};
 use ocop_core::digital_link::{DigitalLink, Lot};
@@ -31,7 +30,7 @@ use ocop_core::sale::{PaymentKind, PaymentMethod, Refund, RefundMethod, Sale, Tr
 use ocop_core::time::format_vn;
 use uuid::Uuid;
 
-use super::layout::public_page;
+use super::layout::{public_page, public_response};
 use crate::db::DbConn;
 use crate::error::ApiError;
 use crate::models::outlet::{self, Outlet};
@@ -285,14 +284,9 @@ fn not_found_markup() -> Markup {
 }
 
 fn answer(status: StatusCode, markup: Markup) -> HttpResponse {
-    HttpResponse::build(status)
-        .content_type("text/html; charset=utf-8")
-        // Refunds change the page; the link is the key, so it must not leak
-        // to the provenance site through Referer, nor be indexed.
-        .insert_header((CACHE_CONTROL, "no-cache"))
-        .insert_header((REFERRER_POLICY, "no-referrer"))
-        .insert_header((HeaderName::from_static("x-robots-tag"), "noindex"))
-        .body(markup.into_string())
+    // Refunds change the page; the link is the key, so it must not leak
+    // to the provenance site through Referer, nor be indexed.
+    public_response(status, markup)
 }
 
 /// The e-receipt of a sale, for anyone holding its link.

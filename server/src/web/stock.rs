@@ -159,7 +159,10 @@ pub async fn on_hand_page(
             tbody { @for r in &rep.rows { tr {
                 td { (r.outlet_code) }
                 td { a href={"/stock/movements?outlet_id=" (r.outlet_id) "&product_id=" (r.product_id)} { (r.product_name) } }
-                td { (r.lot_code.as_deref().unwrap_or("—")) br; span.muted { (date(r.expires_on)) } }
+                td {
+                    (r.lot_code.as_deref().unwrap_or("—")) br; span.muted { (date(r.expires_on)) }
+                    @if r.recalled { br; strong.warn.recalled { (t(lang, "THU HỒI — không bán", "RECALLED — do not sell")) } }
+                }
                 td { (r.owner_name) }
                 td.num class=[(r.qty.milli() < 0).then_some("warn")] { (qty(r.qty, &r.unit)) }
                 @if r.out_of_bounds {

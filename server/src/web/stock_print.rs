@@ -19,8 +19,8 @@ use ocop_hardware::{PrinterProfile, encode_to_vec};
 use super::forms;
 use super::layout::{page, t};
 use super::session::{WebUser, page_lang};
-use crate::auth::AuthUser;
 use crate::auth::scope::load_view;
+use crate::auth::{AuthUser, Role};
 use ocop_core::refusal::Refusal;
 
 use crate::error::{ApiError, ErrorBody};
@@ -42,6 +42,8 @@ struct PrintData {
 }
 
 struct PrintLine {
+    /// The stored lot (labels are issued for it).
+    lot_id: Option<i32>,
     name: String,
     name_en: Option<String>,
     unit: String,
@@ -71,11 +73,12 @@ async fn load(state: &AppState, caller: &AuthUser, id: i32) -> Result<PrintData,
             for l in raw_lines {
                 let p = product::find(c, l.product_id)?;
                 let code = l.lot_code.clone().unwrap_or_default();
-                let expiry = match l.expires_on {
-                    Some(e) => Some(e),
-                    None => lot::find_by_code(c, p.id, &code)?.and_then(|x| x.expires_on),
-                };
+                let stored_lot = lot::find_by_code(c, p.id, &code)?;
+                let expiry = l
+                    .expires_on
+                    .or_else(|| stored_lot.as_ref().and_then(|x| x.expires_on));
                 lines.push(PrintLine {
+                    lot_id: stored_lot.map(|x| x.id),
                     name: p.name_vi,
                     name_en: p.name_en,
                     unit: p.unit,
@@ -258,6 +261,33 @@ fn printable(d: &PrintData, lang: Lang, user: Option<&WebUser>) -> String {
     page(lang, &heading, user, body(d, lang)).into_string()
 }
 
+/// Under a posted goods-received note, for the outlet's manager or an
+/// admin: "print labels for this lot", one link per received lot.
+fn label_links(d: &PrintData, me: &WebUser) -> Markup {
+    let lang = me.lang;
+    let may = matches!(me.user.role, Role::Admin | Role::Manager)
+        && me.user.check_outlet(d.outlet.id).is_ok();
+    let posted = d.view.document.posted_at.is_some();
+    if !may || !posted || d.kind != DocumentKind::GoodsReceived {
+        return html! {};
+    }
+    html! {
+        div.card.no-print {
+            h2 { (t(lang, "Tem truy xuất nguồn gốc", "Provenance labels")) }
+            ul {
+                @for l in d.lines.iter().filter(|l| l.lot_id.is_some()) {
+                    li {
+                        (l.name) @if let Some(code) = &l.lot { " · " (t(lang, "lô", "lot")) " " (code) } ": "
+                        a.print-labels href=(format!("/labels/new?outlet_id={}&lot_id={}&count={}", d.outlet.id, l.lot_id.unwrap_or_default(), (l.qty.milli() / 1000).max(1))) {
+                            (t(lang, "In tem cho lô này", "Print labels for this lot"))
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
 fn html_answer(html: String) -> HttpResponse {
     HttpResponse::Ok()
         .content_type("text/html; charset=utf-8")
@@ -405,7 +435,11 @@ pub async fn print_page(
     id: web::Path<i32>,
 ) -> HttpResponse {
     match load(&state, &me.user, id.into_inner()).await {
-        Ok(data) => html_answer(printable(&data, me.lang, Some(&me))),
+        Ok(data) => {
+            let heading = title(data.kind, me.lang).to_uppercase();
+            let body = html! { (body(&data, me.lang)) (label_links(&data, &me)) };
+            html_answer(page(me.lang, &heading, Some(&me), body).into_string())
+        }
         Err(e) => forms::failure(&me, &e),
     }
 }

@@ -197,6 +197,7 @@ pub fn cart(item: &Item, qty_units: i64) -> CartLine {
         discount: Dong::new(0),
         discount_reason: None,
         vat_rate: item.vat,
+        serials: vec![],
     }
 }
 

@@ -41,6 +41,7 @@ fn golden_sale() -> Sale {
                 discount_reason: Some("Khách quen".into()),
                 vat_rate: VatRate::Ten,
                 amount: Dong::new(340_000),
+                serials: vec![],
             },
             SaleLine {
                 line_no: 2,
@@ -56,6 +57,7 @@ fn golden_sale() -> Sale {
                 discount_reason: None,
                 vat_rate: VatRate::NotSubject,
                 amount: Dong::new(600_000),
+                serials: vec![],
             },
         ],
         payments: vec![Payment {
@@ -97,6 +99,26 @@ fn golden_vector() {
     assert_eq!(sale.prev_hash, GENESIS_HASH);
     assert_eq!(sale.hash.to_hex(), GOLDEN_HASH);
     assert!(sale.hash_is_valid());
+}
+
+/// Label serials scanned at checkout are provenance, outside the hash: a
+/// sale with them seals to the golden hash, and a sale sealed without them
+/// (every sale before they existed) still verifies with them read back.
+#[test]
+fn label_serials_do_not_change_the_hash() {
+    let mut sale = golden_sale();
+    if let Some(line) = sale.lines.first_mut() {
+        line.serials = vec![crate::digital_link::Serial::parse("7K3M9PQRSTVWX").unwrap()];
+    }
+    seal(&mut sale, GENESIS_HASH);
+    assert_eq!(sale.hash.to_hex(), GOLDEN_HASH);
+    let mut old = golden_sale();
+    seal(&mut old, GENESIS_HASH);
+    old.lines[0].serials = sale.lines[0].serials.clone();
+    assert!(old.hash_is_valid());
+    // and the JSON of a line without serials has no such field
+    let json = serde_json::to_value(&golden_sale().lines[1]).unwrap();
+    assert!(json.get("serials").is_none());
 }
 
 /// Runs the Python reference implementation and compares: the

@@ -43,6 +43,7 @@ pub(crate) fn item(price: i64, qty: &str, rate: VatRate) -> CartLine {
         discount: Dong::ZERO,
         discount_reason: None,
         vat_rate: rate,
+        serials: vec![],
     }
 }
 

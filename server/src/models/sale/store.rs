@@ -167,6 +167,7 @@ pub fn insert(conn: &mut DbConn, sale: &Sale, server_prices: &[Option<i64>]) -> 
             ))
             .execute(conn)?;
     }
+    crate::models::provenance::label::bind_sale(conn, id, sale)?;
     for (seq, p) in (1..).zip(&sale.payments) {
         let (method, tendered, change, status, reference) = match &p.method {
             PaymentMethod::Cash { tendered, change } => (
@@ -251,6 +252,7 @@ pub fn load(conn: &mut DbConn, row: &SaleRow) -> QueryResult<Sale> {
             sale_vat::net,
         ))
         .load(conn)?;
+    let mut serials = crate::models::provenance::label::serials_of_sale(conn, row.id)?;
     Ok(Sale {
         id: uuid(&row.uuid)?,
         till_id: row.till_id,
@@ -276,6 +278,7 @@ pub fn load(conn: &mut DbConn, row: &SaleRow) -> QueryResult<Sale> {
                     discount_reason: l.discount_reason,
                     vat_rate: vat_rate(&l.vat_rate)?,
                     amount: Dong::new(l.amount),
+                    serials: serials.remove(&l.line_no).unwrap_or_default(),
                 })
             })
             .collect::<QueryResult<_>>()?,

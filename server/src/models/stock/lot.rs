@@ -57,6 +57,25 @@ pub fn check_dates(produced: Option<NaiveDate>, expires: Option<NaiveDate>) -> R
     }
 }
 
+/// The product of a lot, or the `unknown_lot` refusal (on `lot_id`).
+pub fn product_of(conn: &mut DbConn, lot_id: i32) -> Result<i32, ModelError> {
+    lots::table
+        .find(lot_id)
+        .select(lots::product_id)
+        .first::<i32>(conn)
+        .optional()?
+        .ok_or_else(|| {
+            ModelError::from(
+                Refusal::not_found(
+                    "unknown_lot",
+                    "Không có lô hàng này.",
+                    "There is no such lot.",
+                )
+                .on_field("lot_id"),
+            )
+        })
+}
+
 pub fn find(conn: &mut DbConn, id: i32) -> QueryResult<Lot> {
     lots::table.find(id).select(Lot::as_select()).first(conn)
 }

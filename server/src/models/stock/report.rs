@@ -67,6 +67,8 @@ pub struct OnHandRow {
     /// (`ocop_core::money`): its values are shown as 0 and left out of every
     /// sum, so one absurd stored entry cannot break the report.
     pub out_of_bounds: bool,
+    /// The lot is recalled (issue 12): set it aside, do not sell.
+    pub recalled: bool,
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -250,6 +252,10 @@ pub fn on_hand(
     let rows = rows_in_scope(conn, q, scope)?;
     let look = Lookup::load(conn, &rows)?;
     let payouts = payout_prices(conn, &rows, &look, today)?;
+    let recalled: std::collections::HashSet<i32> =
+        crate::models::provenance::recall::recalled_lot_ids(conn)?
+            .into_iter()
+            .collect();
     let mut out = Vec::with_capacity(rows.len());
     for r in &rows {
         let Some(prod) = look.products.get(&r.product_id) else {
@@ -273,6 +279,7 @@ pub fn on_hand(
             product_name: prod.name_vi.clone(),
             unit: prod.unit.clone(),
             lot_id: r.lot_id,
+            recalled: recalled.contains(&r.lot_id),
             lot_code: lot.map(|l| l.lot_code.clone()).filter(|c| !c.is_empty()),
             expires_on: lot.and_then(|l| l.expires_on),
             owner_producer_id: r.owner_producer_id,

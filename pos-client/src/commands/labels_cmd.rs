@@ -1,0 +1,122 @@
+//! `ocop-till labels print --lot ID --count N --username MANAGER`: issues
+//! provenance labels for a lot at this till's outlet (a manager's or an
+//! admin's account; the password is asked for, or read from standard input
+//! with `--password-stdin`) and prints them: one 50×30 mm label per cut on
+//! the label printer (`--printer URI`, else the till's printer), or the A4
+//! PDF sticker sheet with `--pdf FILE`. One request id per run: a network
+//! failure is retried with the same id, so labels are never issued twice.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::{Context, bail};
+use clap::{Args, Subcommand};
+use ocop_hardware::escpos::{Mode, Paper, PrinterProfile};
+use ocop_hardware::printer::{self, PrinterConfig, PrinterUri};
+
+use crate::config::TillConfig;
+use crate::server_api::SendError;
+use crate::store::Store;
+
+#[derive(Debug, Subcommand)]
+pub enum LabelsCommand {
+    /// Issue labels for a lot and print them (or write the A4 PDF sheet).
+    Print(PrintArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct PrintArgs {
+    /// The lot's id (on the goods-received note's label link).
+    #[arg(long)]
+    pub lot: i32,
+    /// How many labels (1–1000).
+    #[arg(long)]
+    pub count: i32,
+    /// A manager (or admin) account that may issue labels.
+    #[arg(long)]
+    pub username: String,
+    /// Read the password from the first line of standard input.
+    #[arg(long)]
+    pub password_stdin: bool,
+    /// Label printer URI (tcp:HOST:PORT, usb:VID:PID, dev:PATH, file:PATH,
+    /// preview:PATH.png); default: the till's printer.
+    #[arg(long)]
+    pub printer: Option<String>,
+    /// Write the A4 PDF sticker sheet here instead of printing.
+    #[arg(long)]
+    pub pdf: Option<PathBuf>,
+}
+
+pub fn run(dir: &Path, cmd: &LabelsCommand) -> anyhow::Result<()> {
+    match cmd {
+        LabelsCommand::Print(args) => print(dir, args),
+    }
+}
+
+fn password(args: &PrintArgs) -> anyhow::Result<String> {
+    let prompt = format!("Mật khẩu của {} / password: ", args.username);
+    let mut secrets = super::read_secrets(&[prompt.as_str()], args.password_stdin)?;
+    Ok(secrets.remove(0))
+}
+
+fn print(dir: &Path, args: &PrintArgs) -> anyhow::Result<()> {
+    let store = Store::open_dir(dir)?;
+    let cfg = TillConfig::require(&store)?;
+    let server = cfg.server(Duration::from_secs(30))?;
+    let login = server.login(&args.username, &password(args)?)?;
+    let body = serde_json::json!({
+        "request_id": uuid::Uuid::new_v4(),
+        "lot_id": args.lot,
+        "outlet_id": cfg.outlet_id,
+        "count": args.count,
+    });
+    let mut tries = 0;
+    let batch = loop {
+        match server.issue_labels(&login.token, &body) {
+            Ok(b) => break b,
+            Err(SendError::Transient(e)) if tries < 3 => {
+                tries += 1;
+                eprintln!("Thử lại / retrying ({e})");
+                std::thread::sleep(Duration::from_secs(2));
+            }
+            Err(e) => bail!("{e}"),
+        }
+    };
+    let id = batch
+        .get("id")
+        .and_then(serde_json::Value::as_i64)
+        .context("batch id")?;
+    let count = batch
+        .get("labels")
+        .and_then(serde_json::Value::as_array)
+        .map_or(0, Vec::len);
+    if let Some(path) = &args.pdf {
+        let pdf = server.get_bytes(
+            &login.token,
+            &format!("/api/v1/labels/batches/{id}/sheet.pdf"),
+        )?;
+        std::fs::write(path, pdf).with_context(|| format!("cannot write {}", path.display()))?;
+        println!(
+            "Đã ghi {count} tem vào {} (A4 sheet written)",
+            path.display()
+        );
+        return Ok(());
+    }
+    let uri = match (&args.printer, &cfg.printer) {
+        (Some(u), _) => u.clone(),
+        (None, Some(p)) => p.uri.clone(),
+        (None, None) => {
+            bail!("chưa có máy in: dùng --printer hoặc --pdf (no printer: use --printer or --pdf)")
+        }
+    };
+    let uri: PrinterUri = uri.parse().context("--printer")?;
+    // Labels are pictures 50 mm wide: an 80 mm head, raster.
+    let config = PrinterConfig::new(uri, PrinterProfile::new(Paper::Mm80, Mode::Raster));
+    let job = server.get_bytes(
+        &login.token,
+        &format!("/api/v1/labels/batches/{id}/labels.escpos"),
+    )?;
+    printer::send(&config, &job)?;
+    println!("Đã in {count} tem tới {} (labels printed)", config.uri);
+    Ok(())
+}
