@@ -250,7 +250,9 @@ fn overview_markup(me: &WebUser, o: &Overview) -> Markup {
                             td data-label=(t(lang, "Máy", "Till")) { (r.till_name) }
                             td.num data-label=(t(lang, "Phiếu bán", "Sales")) { (r.sales) }
                             td.num data-label=(t(lang, "Doanh số", "Gross")) { (r.gross) }
-                            td.num data-label=(t(lang, "Trả hàng", "Refunds")) { "-" (r.refunded) " (" (r.refunds) ")" }
+                            td.num data-label=(t(lang, "Trả hàng", "Refunds")) {
+                                @if r.refunds == 0 { (r.refunded) } @else { "-" (r.refunded) " (" (r.refunds) ")" }
+                            }
                             td.num data-label=(t(lang, "Thuần", "Net")) { (r.gross.checked_sub(r.refunded).unwrap_or(r.gross)) }
                         }
                     }

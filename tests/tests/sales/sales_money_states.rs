@@ -158,6 +158,8 @@ async fn transfers_stay_apart_by_state_on_x_z_closing_list_and_e_receipt() {
         assert!(html.contains(expected), "{expected} not in {html}");
     }
     assert!(html.contains(&digits(gross)), "gross {gross} not in {html}");
+    // no refunds that day: shown as 0 ₫, never "-0 ₫"
+    assert!(!html.contains("-0 ₫"), "{html}");
     let producer = crate::web_common::web_login(&app, "producer1").await;
     assert_eq!(
         crate::web_common::page(&app, "/sales", &producer).await.0,
