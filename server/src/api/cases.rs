@@ -1,6 +1,6 @@
 //! Inspector cases (issue 12): open, list with filters, read with every
 //! step, add a step (status, assignee, note), confirm (recalling a lot or
-//! suspending a producer), export as CSV. Inspectors and admins only:
+//! suspending a producer), export as CSV or XLSX. Inspectors and admins only:
 //! every other role gets 403 on every endpoint.
 
 use actix_web::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
@@ -85,6 +85,33 @@ pub async fn export(
     Ok(HttpResponse::Ok()
         .insert_header((CONTENT_TYPE, "text/csv; charset=utf-8"))
         .insert_header((CONTENT_DISPOSITION, "attachment; filename=\"cases.csv\""))
+        .body(bytes))
+}
+
+/// The cases, filtered, as an XLSX workbook (ids as numbers, times as
+/// date-times in Vietnam time).
+#[utoipa::path(
+    tag = "provenance",
+    security(("bearer" = [])),
+    params(CaseFilter),
+    responses(
+        (status = 200, description = "XLSX", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        (status = 403, description = "Not an inspector or admin", body = ErrorBody),
+    )
+)]
+#[get("/cases.xlsx")]
+pub async fn export_xlsx(
+    state: web::Data<AppState>,
+    caller: AuthUser,
+    q: web::Query<CaseFilter>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(WHO)?;
+    let f = q.into_inner();
+    let rows = state.read(move |c| Ok(case::list(c, &f)?)).await?;
+    let bytes = case::to_xlsx(&rows).map_err(ApiError::internal)?;
+    Ok(HttpResponse::Ok()
+        .insert_header((CONTENT_TYPE, case::XLSX_TYPE))
+        .insert_header((CONTENT_DISPOSITION, "attachment; filename=\"cases.xlsx\""))
         .body(bytes))
 }
 
