@@ -5,6 +5,8 @@
 //! the label printer (`--printer URI`, else the till's printer), or the A4
 //! PDF sticker sheet with `--pdf FILE`. One request id per run: a network
 //! failure is retried with the same id, so labels are never issued twice.
+//! [`issue_and_print`] is the work itself, shared with the interface's
+//! "print labels" key (F8).
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -62,24 +64,68 @@ fn password(args: &PrintArgs) -> anyhow::Result<String> {
 fn print(dir: &Path, args: &PrintArgs) -> anyhow::Result<()> {
     let store = Store::open_dir(dir)?;
     let cfg = TillConfig::require(&store)?;
+    let output = match (&args.pdf, &args.printer) {
+        (Some(path), _) => LabelOutput::Pdf(path.clone()),
+        (None, Some(uri)) => LabelOutput::Printer(uri.clone()),
+        (None, None) => LabelOutput::TillPrinter,
+    };
+    let done = issue_and_print(
+        &cfg,
+        &args.username,
+        &password(args)?,
+        args.lot,
+        args.count,
+        &output,
+        |e| eprintln!("Thử lại / retrying ({e})"),
+    )?;
+    println!("{done}");
+    Ok(())
+}
+
+/// Where issued labels go.
+#[derive(Debug, Clone)]
+pub enum LabelOutput {
+    /// The till's configured printer.
+    TillPrinter,
+    /// A printer URI (one label per cut).
+    Printer(String),
+    /// The A4 PDF sticker sheet, written to this file.
+    Pdf(PathBuf),
+}
+
+/// Issues `count` labels for `lot` at this till's outlet with a manager's
+/// (or admin's) account and prints them, or writes the A4 sheet. One
+/// request id per call: a network failure is retried (up to 3 times, each
+/// reported to `retrying`) with the same id, so labels are never issued
+/// twice. Answers what was done, in Vietnamese and English. The
+/// `labels print` command and the interface's F8 key both come here.
+pub fn issue_and_print(
+    cfg: &TillConfig,
+    username: &str,
+    password: &str,
+    lot: i32,
+    count: i32,
+    output: &LabelOutput,
+    mut retrying: impl FnMut(&SendError),
+) -> anyhow::Result<String> {
     let server = cfg.server(Duration::from_secs(30))?;
-    let login = server.login(&args.username, &password(args)?)?;
+    let login = server.login(username, password)?;
     let body = serde_json::json!({
         "request_id": uuid::Uuid::new_v4(),
-        "lot_id": args.lot,
+        "lot_id": lot,
         "outlet_id": cfg.outlet_id,
-        "count": args.count,
+        "count": count,
     });
     let mut tries = 0;
     let batch = loop {
         match server.issue_labels(&login.token, &body) {
             Ok(b) => break b,
-            Err(SendError::Transient(e)) if tries < 3 => {
+            Err(e @ SendError::Transient(_)) if tries < 3 => {
                 tries += 1;
-                eprintln!("Thử lại / retrying ({e})");
+                retrying(&e);
                 std::thread::sleep(Duration::from_secs(2));
             }
-            Err(e) => bail!("{e}"),
+            Err(e) => return Err(e.into()),
         }
     };
     let id = batch
@@ -90,24 +136,26 @@ fn print(dir: &Path, args: &PrintArgs) -> anyhow::Result<()> {
         .get("labels")
         .and_then(serde_json::Value::as_array)
         .map_or(0, Vec::len);
-    if let Some(path) = &args.pdf {
-        let pdf = server.get_bytes(
-            &login.token,
-            &format!("/api/v1/labels/batches/{id}/sheet.pdf"),
-        )?;
-        std::fs::write(path, pdf).with_context(|| format!("cannot write {}", path.display()))?;
-        println!(
-            "Đã ghi {count} tem vào {} (A4 sheet written)",
-            path.display()
-        );
-        return Ok(());
-    }
-    let uri = match (&args.printer, &cfg.printer) {
-        (Some(u), _) => u.clone(),
-        (None, Some(p)) => p.uri.clone(),
-        (None, None) => {
-            bail!("chưa có máy in: dùng --printer hoặc --pdf (no printer: use --printer or --pdf)")
+    let uri = match output {
+        LabelOutput::Pdf(path) => {
+            let pdf = server.get_bytes(
+                &login.token,
+                &format!("/api/v1/labels/batches/{id}/sheet.pdf"),
+            )?;
+            std::fs::write(path, pdf)
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            return Ok(format!(
+                "Đã ghi {count} tem vào {} (A4 sheet written)",
+                path.display()
+            ));
         }
+        LabelOutput::Printer(u) => u.clone(),
+        LabelOutput::TillPrinter => match &cfg.printer {
+            Some(p) => p.uri.clone(),
+            None => bail!(
+                "chưa có máy in: dùng --printer hoặc --pdf (no printer: use --printer or --pdf)"
+            ),
+        },
     };
     let uri: PrinterUri = uri.parse().context("--printer")?;
     // Labels are pictures 50 mm wide: an 80 mm head, raster.
@@ -117,6 +165,8 @@ fn print(dir: &Path, args: &PrintArgs) -> anyhow::Result<()> {
         &format!("/api/v1/labels/batches/{id}/labels.escpos"),
     )?;
     printer::send(&config, &job)?;
-    println!("Đã in {count} tem tới {} (labels printed)", config.uri);
-    Ok(())
+    Ok(format!(
+        "Đã in {count} tem tới {} (labels printed)",
+        config.uri
+    ))
 }
