@@ -542,11 +542,11 @@ impl App {
             self.keys()
         };
         // Every key stays on screen (at 80×24 the sale keys take three
-        // lines), and a long message takes a second line rather than being
-        // cut.
+        // lines, four while something is typed), and a long message takes
+        // a second line rather than being cut.
         let width = f.area().width.max(1);
         let hint_lines = widgets::hints(self.lang, &keys, width);
-        let hint_rows = u16::try_from(hint_lines.len()).unwrap_or(3).clamp(1, 3);
+        let hint_rows = u16::try_from(hint_lines.len()).unwrap_or(4).clamp(1, 4);
         let message_rows = if Line::from(self.message.as_str()).width() > usize::from(width) {
             2
         } else {

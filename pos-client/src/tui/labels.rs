@@ -5,7 +5,7 @@
 //! printer. The password is used for this one request and not kept.
 
 use super::{App, Prompt, text};
-use crate::commands::labels_cmd::{LabelOutput, issue_and_print};
+use crate::labels::{LabelOutput, issue_and_print};
 use crate::tui::widgets::PrinterState;
 
 impl App {
