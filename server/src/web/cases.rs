@@ -203,6 +203,7 @@ pub async fn case_page(
             } } }
         }
         @if !matches!(c.status.as_str(), "confirmed" | "dismissed") {
+            h2 { (t(lang, "Bước tiếp theo", "Next step")) }
             form method="post" action=(format!("/cases/{}/steps", c.id)) {
                 (csrf_field(&me))
                 div.field {

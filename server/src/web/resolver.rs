@@ -255,13 +255,15 @@ fn location_markup(
             } @else {
                 form method="get" action=(req.uri().path()) {
                     @for (k, v) in &kept { input type="hidden" name=(k) value=(v); }
-                    label for="near" { (t(lang,
-                        "Bạn đang ở huyện, thị xã nào? Chia sẻ (không bắt buộc, chỉ lưu cấp huyện) giúp phát hiện tem bị sao chép.",
-                        "Which district are you in? Sharing it (optional, only the district is kept) helps find copied labels.")) }
-                    select id="near" name="near" {
-                        @for d in districts { option value=(d.code) { (d.name) } }
+                    div.field {
+                        label for="near" { (t(lang,
+                            "Bạn đang ở huyện, thị xã nào? Chia sẻ (không bắt buộc, chỉ lưu cấp huyện) giúp phát hiện tem bị sao chép.",
+                            "Which district are you in? Sharing it (optional, only the district is kept) helps find copied labels.")) }
+                        select id="near" name="near" required {
+                            option value="" { (t(lang, "— chọn huyện, thị xã —", "— choose a district —")) }
+                            @for d in districts { option value=(d.code) { (d.name) } }
+                        }
                     }
-                    " "
                     button type="submit" { (t(lang, "Chia sẻ nơi quét", "Share where I scanned")) }
                 }
             }

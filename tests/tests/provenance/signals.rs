@@ -123,8 +123,8 @@ async fn a_label_scanned_far_from_its_shelves_before_any_sale_is_a_signal() {
     let html = scan_near(&app, &near_path, None).await;
     assert!(html.contains("id=\"share-location\""), "{html}");
     assert!(
-        html.contains("<select id=\"near\" name=\"near\">"),
-        "{html}"
+        html.contains("<select id=\"near\" name=\"near\" required><option value=\"\">"),
+        "nothing is shared unless chosen: {html}"
     );
     assert!(html.contains("value=\"muong-khuong\""));
     assert!(html.contains("method=\"get\""), "a plain form");
