@@ -9,7 +9,7 @@ use actix_web::{HttpResponse, get, post, web};
 use crate::auth::{AuthUser, Role};
 use crate::error::{ApiError, ErrorBody};
 use crate::models::provenance::case::{
-    self, CaseFilter, CaseRow, CaseStep, CaseView, Confirm, NewCase,
+    self, CaseFilter, CaseRow, CaseStep, CaseView, Confirm, ExportFormat, NewCase,
 };
 use crate::models::provenance::signals::{self as signal_model, Signal, Thresholds};
 use crate::state::AppState;
@@ -78,14 +78,23 @@ pub async fn export(
     caller: AuthUser,
     q: web::Query<CaseFilter>,
 ) -> Result<HttpResponse, ApiError> {
+    export_as(state, caller, q.into_inner(), ExportFormat::Csv).await
+}
+
+/// The filtered cases as a file: the CSV and the XLSX export.
+async fn export_as(
+    state: web::Data<AppState>,
+    caller: AuthUser,
+    f: CaseFilter,
+    format: ExportFormat,
+) -> Result<HttpResponse, ApiError> {
     caller.require(WHO)?;
-    let f = q.into_inner();
     let rows = state.read(move |c| Ok(case::list(c, &f)?)).await?;
-    let bytes = case::to_csv(&rows).map_err(ApiError::internal)?;
+    let file = case::export(&rows, format).map_err(ApiError::internal)?;
     Ok(HttpResponse::Ok()
-        .insert_header((CONTENT_TYPE, "text/csv; charset=utf-8"))
-        .insert_header((CONTENT_DISPOSITION, "attachment; filename=\"cases.csv\""))
-        .body(bytes))
+        .insert_header((CONTENT_TYPE, file.content_type))
+        .insert_header((CONTENT_DISPOSITION, file.disposition()))
+        .body(file.bytes))
 }
 
 /// The cases, filtered, as an XLSX workbook (ids as numbers, times as
@@ -105,14 +114,7 @@ pub async fn export_xlsx(
     caller: AuthUser,
     q: web::Query<CaseFilter>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(WHO)?;
-    let f = q.into_inner();
-    let rows = state.read(move |c| Ok(case::list(c, &f)?)).await?;
-    let bytes = case::to_xlsx(&rows).map_err(ApiError::internal)?;
-    Ok(HttpResponse::Ok()
-        .insert_header((CONTENT_TYPE, case::XLSX_TYPE))
-        .insert_header((CONTENT_DISPOSITION, "attachment; filename=\"cases.xlsx\""))
-        .body(bytes))
+    export_as(state, caller, q.into_inner(), ExportFormat::Xlsx).await
 }
 
 /// One case with every step.

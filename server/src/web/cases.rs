@@ -19,7 +19,9 @@ use super::layout::t;
 use super::session::WebUser;
 use crate::auth::Role;
 use crate::error::ApiError;
-use crate::models::provenance::case::{self, CaseFilter, CaseStep, Confirm, STATUSES};
+use crate::models::provenance::case::{
+    self, CaseFilter, CaseStep, Confirm, ExportFormat, STATUSES,
+};
 use crate::state::AppState;
 
 const WHO: &[Role] = &[Role::Admin, Role::Inspector];
@@ -105,24 +107,7 @@ pub async fn export_page(
     me: WebUser,
     q: web::Query<ListQuery>,
 ) -> HttpResponse {
-    if let Err(e) = me.user.require(WHO) {
-        return forms::failure(&me, &e);
-    }
-    let f = CaseFilter {
-        status: q.status.clone(),
-        ..CaseFilter::default()
-    };
-    let rows = match state.read(move |c| Ok(case::list(c, &f)?)).await {
-        Ok(r) => r,
-        Err(e) => return forms::failure(&me, &e),
-    };
-    match case::to_csv(&rows) {
-        Ok(bytes) => HttpResponse::Ok()
-            .content_type("text/csv; charset=utf-8")
-            .insert_header(("content-disposition", "attachment; filename=\"cases.csv\""))
-            .body(bytes),
-        Err(e) => forms::failure(&me, &ApiError::internal(e)),
-    }
+    export_as(state, me, q.into_inner(), ExportFormat::Csv).await
 }
 
 /// The XLSX export under the web session (the API has `/api/v1/cases.xlsx`).
@@ -132,22 +117,31 @@ pub async fn export_xlsx_page(
     me: WebUser,
     q: web::Query<ListQuery>,
 ) -> HttpResponse {
+    export_as(state, me, q.into_inner(), ExportFormat::Xlsx).await
+}
+
+async fn export_as(
+    state: web::Data<AppState>,
+    me: WebUser,
+    q: ListQuery,
+    format: ExportFormat,
+) -> HttpResponse {
     if let Err(e) = me.user.require(WHO) {
         return forms::failure(&me, &e);
     }
     let f = CaseFilter {
-        status: q.status.clone(),
+        status: q.status,
         ..CaseFilter::default()
     };
     let rows = match state.read(move |c| Ok(case::list(c, &f)?)).await {
         Ok(r) => r,
         Err(e) => return forms::failure(&me, &e),
     };
-    match case::to_xlsx(&rows) {
-        Ok(bytes) => HttpResponse::Ok()
-            .content_type(case::XLSX_TYPE)
-            .insert_header(("content-disposition", "attachment; filename=\"cases.xlsx\""))
-            .body(bytes),
+    match case::export(&rows, format) {
+        Ok(file) => HttpResponse::Ok()
+            .content_type(file.content_type)
+            .insert_header(("content-disposition", file.disposition()))
+            .body(file.bytes),
         Err(e) => forms::failure(&me, &ApiError::internal(e)),
     }
 }

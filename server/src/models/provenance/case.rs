@@ -415,6 +415,60 @@ pub fn confirm(conn: &mut DbConn, id: i32, c: &Confirm, by: i32) -> Result<CaseV
     Ok(find(conn, id)?)
 }
 
+/// The columns of both exports; the last two are the times (UTC in the
+/// CSV, Vietnam time in the workbook, as their headers say).
+const COLUMNS: [&str; 11] = [
+    "id",
+    "status",
+    "title",
+    "assignee_id",
+    "product_id",
+    "producer_id",
+    "lot_id",
+    "outlet_id",
+    "label_id",
+    "report_id",
+    "created_by",
+];
+
+/// The format of a cases export.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExportFormat {
+    Csv,
+    Xlsx,
+}
+
+/// An export ready to send: its media type, file name and bytes.
+#[derive(Debug)]
+pub struct ExportFile {
+    pub content_type: &'static str,
+    pub filename: &'static str,
+    pub bytes: Vec<u8>,
+}
+
+impl ExportFile {
+    /// The `Content-Disposition` that saves it under its name.
+    pub fn disposition(&self) -> String {
+        format!("attachment; filename=\"{}\"", self.filename)
+    }
+}
+
+/// The cases as a file in `format` (the API and the web page send this).
+pub fn export(rows: &[CaseRow], format: ExportFormat) -> anyhow::Result<ExportFile> {
+    Ok(match format {
+        ExportFormat::Csv => ExportFile {
+            content_type: "text/csv; charset=utf-8",
+            filename: "cases.csv",
+            bytes: to_csv(rows)?,
+        },
+        ExportFormat::Xlsx => ExportFile {
+            content_type: XLSX_TYPE,
+            filename: "cases.xlsx",
+            bytes: to_xlsx(rows)?,
+        },
+    })
+}
+
 /// The media type of an XLSX workbook.
 pub const XLSX_TYPE: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
@@ -431,22 +485,11 @@ pub fn to_xlsx(rows: &[CaseRow]) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> 
     let when = Format::new().set_num_format("dd/mm/yyyy hh:mm:ss");
     let ws = wb.add_worksheet();
     ws.set_name("cases")?;
-    let header = [
-        "id",
-        "status",
-        "title",
-        "assignee_id",
-        "product_id",
-        "producer_id",
-        "lot_id",
-        "outlet_id",
-        "label_id",
-        "report_id",
-        "created_by",
+    let times = [
         "created_at (Asia/Ho_Chi_Minh)",
         "updated_at (Asia/Ho_Chi_Minh)",
     ];
-    for (c, name) in (0u16..).zip(header) {
+    for (c, name) in (0u16..).zip(COLUMNS.into_iter().chain(times)) {
         ws.write_string_with_format(0, c, name, &bold)?;
     }
     let date_time = |t: NaiveDateTime| -> Result<ExcelDateTime, rust_xlsxwriter::XlsxError> {
@@ -496,21 +539,11 @@ pub fn to_xlsx(rows: &[CaseRow]) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> 
 /// The cases as CSV (UTF-8 with a BOM, so Excel reads Vietnamese).
 pub fn to_csv(rows: &[CaseRow]) -> Result<Vec<u8>, csv::Error> {
     let mut w = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
-    w.write_record([
-        "id",
-        "status",
-        "title",
-        "assignee_id",
-        "product_id",
-        "producer_id",
-        "lot_id",
-        "outlet_id",
-        "label_id",
-        "report_id",
-        "created_by",
-        "created_at_utc",
-        "updated_at_utc",
-    ])?;
+    w.write_record(
+        COLUMNS
+            .into_iter()
+            .chain(["created_at_utc", "updated_at_utc"]),
+    )?;
     let opt = |v: Option<i32>| v.map(|x| x.to_string()).unwrap_or_default();
     for r in rows {
         w.write_record([
