@@ -2,12 +2,11 @@
 //! scanned a label chose to say they are, and how far apart two places are.
 //!
 //! A scan never records a precise position. The public page offers the
-//! province's districts ([`DISTRICT_CENTRES`]); a shared district is kept as
-//! its centre, and a shared position as [`Place::coarse`], rounded to 0.01°
-//! (about 1 km), the precision of a district's centre or better than any
-//! threshold the signals use. Distances are great-circle distances on a
-//! sphere of the Earth's mean radius ([`Place::km_to`]): for tens of
-//! kilometres the error is far below what the signals care about.
+//! province's districts ([`DISTRICT_CENTRES`]), and a shared district is
+//! kept as its centre: nothing finer than the district is ever stored.
+//! Distances are great-circle distances on a sphere of the Earth's mean
+//! radius ([`Place::km_to`]): for tens of kilometres the error is far
+//! below what the signals care about.
 
 /// A latitude and longitude in degrees (WGS 84).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -29,16 +28,6 @@ impl Place {
                 longitude,
             },
         )
-    }
-
-    /// The place rounded to 0.01° (about 1.1 km north–south): what a scan
-    /// may keep.
-    pub fn coarse(self) -> Place {
-        let round = |v: f64| (v * 100.0).round() / 100.0;
-        Place {
-            latitude: round(self.latitude),
-            longitude: round(self.longitude),
-        }
     }
 
     /// Great-circle distance in kilometres (haversine).
@@ -96,9 +85,7 @@ mod tests {
     }
 
     #[test]
-    fn coarse_places_are_rounded_and_bad_numbers_refused() {
-        let p = Place::new(22.33649, 103.84381).unwrap().coarse();
-        assert_eq!((p.latitude, p.longitude), (22.34, 103.84));
+    fn bad_numbers_are_not_places() {
         assert!(Place::new(91.0, 0.0).is_none());
         assert!(Place::new(0.0, f64::NAN).is_none());
         assert_eq!(DISTRICT_CENTRES.len(), 9);
