@@ -9,6 +9,7 @@ pub mod i18n;
 pub mod money;
 #[cfg(feature = "openapi")]
 mod openapi;
+pub mod place;
 pub mod provenance;
 pub mod refusal;
 pub mod sale;

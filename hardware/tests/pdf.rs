@@ -110,3 +110,109 @@ fn every_sampled_sticker_scans_inside_its_own_cell() {
         );
     }
 }
+
+/// The embedded font program (FontFile2), decompressed.
+fn embedded_font(doc: &lopdf::Document) -> Vec<u8> {
+    let mut fonts = doc.objects.values().filter_map(|o| {
+        let s = o.as_stream().ok()?;
+        s.dict.get(b"Length1").ok()?;
+        Some(
+            s.decompressed_content()
+                .unwrap_or_else(|_| s.content.clone()),
+        )
+    });
+    let font = fonts.next().expect("one embedded font");
+    assert!(fonts.next().is_none(), "exactly one embedded font");
+    font
+}
+
+/// Issue 12: the sheet embeds only the glyphs it uses. The whole DejaVu
+/// Sans (about 740 kB) was embedded before; a sheet of Vietnamese labels
+/// needs a few dozen glyphs. Poppler still reads the font as a subset and
+/// draws the text, and zbar still reads the QR code.
+#[test]
+fn the_sheet_embeds_a_small_subset_of_the_font_and_still_renders() {
+    let layout = SheetLayout::a4_5x13();
+    let labels: Vec<_> = (0..65)
+        .map(|i| common::label(&format!("Mật ong bạc hà Đồng Văn {i}")))
+        .collect();
+    let bytes = sticker_sheet(&labels, &layout).unwrap();
+    let doc = lopdf::Document::load_mem(&bytes).unwrap();
+    let font = embedded_font(&doc);
+    let full = ocop_hardware::font::SANS_TTF.len();
+    assert!(
+        font.len() * 20 < full,
+        "embedded font {} bytes, the whole font {full}",
+        font.len()
+    );
+    // 65 vector QR codes are most of the file now; with the whole font
+    // compressed (about 400 kB) it was more than three times as big.
+    eprintln!(
+        "sheet {} bytes, embedded font {} bytes (whole font {full})",
+        bytes.len(),
+        font.len()
+    );
+    assert!(
+        bytes.len() < 200_000,
+        "the whole sheet: {} bytes",
+        bytes.len()
+    );
+    // The text is still there for search and copy (ToUnicode).
+    let text = doc.extract_text(&[1]).unwrap();
+    assert!(text.contains("Mật ong\nbạc hà"), "{text}");
+
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("sheet.pdf");
+    std::fs::write(&path, &bytes).unwrap();
+    let out = std::process::Command::new("pdffonts")
+        .arg(&path)
+        .output()
+        .expect("pdffonts (poppler-utils)");
+    let listing = String::from_utf8_lossy(&out.stdout).into_owned();
+    let row = listing
+        .lines()
+        .find(|l| l.contains("DejaVuSans"))
+        .unwrap_or_else(|| panic!("{listing}"));
+    // name, type (two words), encoding, emb, sub, uni.
+    let cols: Vec<&str> = row.split_whitespace().collect();
+    assert!(
+        cols[0].len() == 6 + 1 + "DejaVuSans".len() && cols[0].as_bytes()[6] == b'+',
+        "{row}"
+    );
+    assert_eq!(
+        &cols[cols.len() - 5..cols.len() - 2],
+        ["yes", "yes", "yes"],
+        "emb sub uni: {row}"
+    );
+
+    // Rendered: the text area right of the QR code has ink, and the code scans.
+    assert_eq!(
+        scan_cell(&path, &layout, 0, 0),
+        [format!("QR-Code:{}", common::LABEL_URL)]
+    );
+    let png = dir.path().join("cell-0-0.png");
+    let img = image_dark_fraction_right_half(&png);
+    assert!(img > 0.02, "text drawn: {img} of the right half is dark");
+}
+
+/// The share of dark pixels in the right half of a PNG (the text side of a
+/// sticker).
+fn image_dark_fraction_right_half(png: &std::path::Path) -> f64 {
+    let decoder = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(png).unwrap()));
+    let mut reader = decoder.read_info().unwrap();
+    let mut buf = vec![0; reader.output_buffer_size().unwrap()];
+    let info = reader.next_frame(&mut buf).unwrap();
+    let channels = info.color_type.samples();
+    let (w, h) = (info.width as usize, info.height as usize);
+    let (mut dark, mut all) = (0usize, 0usize);
+    for y in 0..h {
+        for x in w / 2..w {
+            let i = (y * w + x) * channels;
+            all += 1;
+            if buf[i] < 128 {
+                dark += 1;
+            }
+        }
+    }
+    dark as f64 / all as f64
+}

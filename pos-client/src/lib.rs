@@ -27,10 +27,11 @@
 //!    - [`checkout`]: cart → committed, sealed, queued sale;
 //!    - [`refund`]: find a sale (locally or on the server), commit a refund;
 //!    - [`transfer`]: VietQR transfers after the sale: the cashier's
-//!      confirmation (queued) and the server's state (bank notification).
+//!      confirmation (queued) and the server's state (bank notification);
+//!    - [`labels`]: issuing provenance labels for a lot and printing them.
 //! 5. **interface and commands**:
 //!    - [`commands`]: `setup`, `sell`, `sync`, `status`, `reprint`,
-//!      `shift`, `refund`, `printer`, `manager-pin`, `transfer`;
+//!      `shift`, `refund`, `printer`, `manager-pin`, `transfer`, `labels`;
 //!    - [`tui`]: the terminal interface;
 //!    - [`print_test`]: the printer test page.
 //!
@@ -43,6 +44,7 @@ pub mod catalogue;
 pub mod checkout;
 pub mod commands;
 pub mod config;
+pub mod labels;
 pub mod log;
 pub mod print_test;
 pub mod printing;

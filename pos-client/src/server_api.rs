@@ -150,6 +150,17 @@ impl Server {
     }
 
     fn send(&self, req: RequestBuilder) -> Result<(StatusCode, String), SendError> {
+        self.send_judging_401(req, false)
+    }
+
+    /// [`Server::send`]; with `verdict_401` a 401 is a refusal (a login's
+    /// wrong name or password, which trying again will not mend) rather
+    /// than a till credential to retry later.
+    fn send_judging_401(
+        &self,
+        req: RequestBuilder,
+        verdict_401: bool,
+    ) -> Result<(StatusCode, String), SendError> {
         let res = req
             .send()
             .map_err(|e| SendError::Transient(with_causes(&e)))?;
@@ -159,6 +170,8 @@ impl Server {
             .map_err(|e| SendError::Transient(with_causes(&e)))?;
         if status.is_success() {
             Ok((status, body))
+        } else if verdict_401 && status == StatusCode::UNAUTHORIZED {
+            Err(refusal(status, &body))
         } else if is_transient(status.as_u16()) {
             Err(SendError::Transient(format!("HTTP {status}: {body}")))
         } else {
@@ -179,7 +192,7 @@ impl Server {
             .client
             .post(self.url("/api/v1/auth/login"))
             .json(&serde_json::json!({"username": username, "password": password}));
-        let (_, body) = self.send(req)?;
+        let (_, body) = self.send_judging_401(req, true)?;
         serde_json::from_str(&body).context("login answer")
     }
 

@@ -14,6 +14,7 @@
 //! are pure enough to drive from tests with ratatui's `TestBackend` (the
 //! clock is injected); [`run`] is the thin crossterm loop around them.
 
+mod labels;
 mod pay;
 mod refund;
 mod sale;
@@ -112,6 +113,21 @@ pub enum Prompt {
     ConfirmFloat {
         float: Dong,
     },
+    /// Printing labels (F8): the lot, then how many, then a manager's
+    /// account and its password (masked).
+    LabelLot,
+    LabelCount {
+        lot: i32,
+    },
+    LabelUser {
+        lot: i32,
+        count: i32,
+    },
+    LabelPassword {
+        lot: i32,
+        count: i32,
+        username: String,
+    },
 }
 
 impl Prompt {
@@ -125,6 +141,10 @@ impl Prompt {
             Prompt::RefundQty { .. } => text::ASK_QTY,
             Prompt::RefundReason | Prompt::CashReason { .. } => text::ASK_REASON,
             Prompt::ConfirmFloat { .. } => text::CONFIRM_FLOAT,
+            Prompt::LabelLot => text::ASK_LABEL_LOT,
+            Prompt::LabelCount { .. } => text::ASK_LABEL_COUNT,
+            Prompt::LabelUser { .. } => text::ASK_LABEL_USER,
+            Prompt::LabelPassword { .. } => text::ASK_LABEL_PASSWORD,
             Prompt::CashAmount {
                 direction: CashDirection::In,
             } => text::ASK_CASH_IN,
@@ -135,7 +155,7 @@ impl Prompt {
     }
 
     fn masked(&self) -> bool {
-        matches!(self, Prompt::Pin { .. })
+        matches!(self, Prompt::Pin { .. } | Prompt::LabelPassword { .. })
     }
 }
 
@@ -395,6 +415,14 @@ impl App {
                 self.cash_movement(direction, amount, typed);
             }
             Prompt::ConfirmFloat { float } => self.open_shift(float, typed),
+            Prompt::LabelLot => self.label_lot(typed),
+            Prompt::LabelCount { lot } => self.label_count(lot, typed),
+            Prompt::LabelUser { lot, count } => self.label_user(lot, count, typed),
+            Prompt::LabelPassword {
+                lot,
+                count,
+                username,
+            } => self.print_labels(lot, count, &username, typed),
         }
     }
 
@@ -514,11 +542,11 @@ impl App {
             self.keys()
         };
         // Every key stays on screen (at 80×24 the sale keys take three
-        // lines), and a long message takes a second line rather than being
-        // cut.
+        // lines, four while something is typed), and a long message takes
+        // a second line rather than being cut.
         let width = f.area().width.max(1);
         let hint_lines = widgets::hints(self.lang, &keys, width);
-        let hint_rows = u16::try_from(hint_lines.len()).unwrap_or(3).clamp(1, 3);
+        let hint_rows = u16::try_from(hint_lines.len()).unwrap_or(4).clamp(1, 4);
         let message_rows = if Line::from(self.message.as_str()).width() > usize::from(width) {
             2
         } else {
@@ -612,8 +640,12 @@ impl App {
     /// drains the queue; a receipt of another till is looked up on the
     /// server), if it does.
     pub fn busy(&self, key: &KeyEvent) -> Option<T> {
-        if key.kind != KeyEventKind::Press || self.prompt.is_some() {
+        if key.kind != KeyEventKind::Press {
             return None;
+        }
+        if let Some((prompt, _)) = &self.prompt {
+            return (matches!(prompt, Prompt::LabelPassword { .. }) && key.code == KeyCode::Enter)
+                .then_some(text::BUSY_LABELS);
         }
         match (self.screen, key.code) {
             (Screen::ShiftClose, KeyCode::F(10 | 11)) => Some(text::BUSY_SENDING),

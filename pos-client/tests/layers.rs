@@ -28,7 +28,9 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("the sender", &["sync"]),
     (
         "workflows",
-        &["approval", "shift", "checkout", "refund", "transfer"],
+        &[
+            "approval", "shift", "checkout", "refund", "transfer", "labels",
+        ],
     ),
     ("interface and commands", &["commands", "tui", "print_test"]),
 ];

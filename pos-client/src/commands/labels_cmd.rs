@@ -5,17 +5,15 @@
 //! the label printer (`--printer URI`, else the till's printer), or the A4
 //! PDF sticker sheet with `--pdf FILE`. One request id per run: a network
 //! failure is retried with the same id, so labels are never issued twice.
+//! The work itself is [`crate::labels::issue_and_print`], shared with the
+//! interface's "print labels" key (F8).
 
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
-use anyhow::{Context, bail};
 use clap::{Args, Subcommand};
-use ocop_hardware::escpos::{Mode, Paper, PrinterProfile};
-use ocop_hardware::printer::{self, PrinterConfig, PrinterUri};
 
 use crate::config::TillConfig;
-use crate::server_api::SendError;
+use crate::labels::{LabelOutput, issue_and_print};
 use crate::store::Store;
 
 #[derive(Debug, Subcommand)]
@@ -62,61 +60,20 @@ fn password(args: &PrintArgs) -> anyhow::Result<String> {
 fn print(dir: &Path, args: &PrintArgs) -> anyhow::Result<()> {
     let store = Store::open_dir(dir)?;
     let cfg = TillConfig::require(&store)?;
-    let server = cfg.server(Duration::from_secs(30))?;
-    let login = server.login(&args.username, &password(args)?)?;
-    let body = serde_json::json!({
-        "request_id": uuid::Uuid::new_v4(),
-        "lot_id": args.lot,
-        "outlet_id": cfg.outlet_id,
-        "count": args.count,
-    });
-    let mut tries = 0;
-    let batch = loop {
-        match server.issue_labels(&login.token, &body) {
-            Ok(b) => break b,
-            Err(SendError::Transient(e)) if tries < 3 => {
-                tries += 1;
-                eprintln!("Thử lại / retrying ({e})");
-                std::thread::sleep(Duration::from_secs(2));
-            }
-            Err(e) => bail!("{e}"),
-        }
+    let output = match (&args.pdf, &args.printer) {
+        (Some(path), _) => LabelOutput::Pdf(path.clone()),
+        (None, Some(uri)) => LabelOutput::Printer(uri.clone()),
+        (None, None) => LabelOutput::TillPrinter,
     };
-    let id = batch
-        .get("id")
-        .and_then(serde_json::Value::as_i64)
-        .context("batch id")?;
-    let count = batch
-        .get("labels")
-        .and_then(serde_json::Value::as_array)
-        .map_or(0, Vec::len);
-    if let Some(path) = &args.pdf {
-        let pdf = server.get_bytes(
-            &login.token,
-            &format!("/api/v1/labels/batches/{id}/sheet.pdf"),
-        )?;
-        std::fs::write(path, pdf).with_context(|| format!("cannot write {}", path.display()))?;
-        println!(
-            "Đã ghi {count} tem vào {} (A4 sheet written)",
-            path.display()
-        );
-        return Ok(());
-    }
-    let uri = match (&args.printer, &cfg.printer) {
-        (Some(u), _) => u.clone(),
-        (None, Some(p)) => p.uri.clone(),
-        (None, None) => {
-            bail!("chưa có máy in: dùng --printer hoặc --pdf (no printer: use --printer or --pdf)")
-        }
-    };
-    let uri: PrinterUri = uri.parse().context("--printer")?;
-    // Labels are pictures 50 mm wide: an 80 mm head, raster.
-    let config = PrinterConfig::new(uri, PrinterProfile::new(Paper::Mm80, Mode::Raster));
-    let job = server.get_bytes(
-        &login.token,
-        &format!("/api/v1/labels/batches/{id}/labels.escpos"),
+    let done = issue_and_print(
+        &cfg,
+        &args.username,
+        &password(args)?,
+        args.lot,
+        args.count,
+        &output,
+        |e| eprintln!("Thử lại / retrying ({e})"),
     )?;
-    printer::send(&config, &job)?;
-    println!("Đã in {count} tem tới {} (labels printed)", config.uri);
+    println!("{done}");
     Ok(())
 }

@@ -75,6 +75,7 @@ impl App {
             ("F5", text::K_PARKED),
             ("F6", text::K_REFUND),
             ("F7", text::K_SHIFT),
+            ("F8", text::K_LABELS),
             ("F9", text::K_REPRINT),
         ]);
         keys
@@ -105,6 +106,7 @@ impl App {
             KeyCode::F(5) => self.show_parked(),
             KeyCode::F(6) => self.start_refund(),
             KeyCode::F(7) => self.show_shift(),
+            KeyCode::F(8) => self.start_labels(),
             KeyCode::F(9) => self.reprint_last(),
             KeyCode::F(10) => self.start_payment(),
             _ => {}

@@ -124,6 +124,16 @@ pub const BUSY_SENDING: T = T(
 );
 pub const BUSY_FINDING: T = T("Đang tìm phiếu…", "Looking the receipt up…");
 pub const NOTHING_TO_REPRINT: T = T("Chưa có phiếu nào để in lại", "No receipt to reprint yet");
+pub const ASK_LABEL_LOT: T = T("In tem: mã số lô", "Print labels: lot id");
+pub const ASK_LABEL_COUNT: T = T("In tem: số tem (1–1000)", "Print labels: how many (1–1000)");
+pub const ASK_LABEL_USER: T = T("In tem: tài khoản quản lý", "Print labels: manager account");
+pub const ASK_LABEL_PASSWORD: T = T("In tem: mật khẩu", "Print labels: password");
+pub const BAD_LABEL_LOT: T = T(
+    "Mã số lô phải là số nguyên dương",
+    "The lot id is a whole number above 0",
+);
+pub const BAD_LABEL_COUNT: T = T("Số tem từ 1 đến 1000", "Between 1 and 1000 labels");
+pub const BUSY_LABELS: T = T("Đang cấp và in tem…", "Issuing and printing labels…");
 
 // ---- status line ------------------------------------------------------
 pub const ONLINE: T = T("TRỰC TUYẾN", "ONLINE");
@@ -158,6 +168,7 @@ pub const K_PARKED: T = T("đơn chờ", "parked");
 pub const K_REFUND: T = T("trả hàng", "refund");
 pub const K_SHIFT: T = T("ca", "shift");
 pub const K_REPRINT: T = T("in lại", "reprint");
+pub const K_LABELS: T = T("in tem", "labels");
 pub const K_PAY: T = T("thanh toán", "pay");
 pub const K_LANG: T = T("English", "Tiếng Việt");
 pub const K_QUIT: T = T("thoát", "quit");

@@ -1,6 +1,6 @@
 //! Inspector cases (issue 12): open, list with filters, read with every
 //! step, add a step (status, assignee, note), confirm (recalling a lot or
-//! suspending a producer), export as CSV. Inspectors and admins only:
+//! suspending a producer), export as CSV or XLSX. Inspectors and admins only:
 //! every other role gets 403 on every endpoint.
 
 use actix_web::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
@@ -9,7 +9,7 @@ use actix_web::{HttpResponse, get, post, web};
 use crate::auth::{AuthUser, Role};
 use crate::error::{ApiError, ErrorBody};
 use crate::models::provenance::case::{
-    self, CaseFilter, CaseRow, CaseStep, CaseView, Confirm, NewCase,
+    self, CaseFilter, CaseRow, CaseStep, CaseView, Confirm, ExportFormat, NewCase,
 };
 use crate::models::provenance::signals::{self as signal_model, Signal, Thresholds};
 use crate::state::AppState;
@@ -78,14 +78,43 @@ pub async fn export(
     caller: AuthUser,
     q: web::Query<CaseFilter>,
 ) -> Result<HttpResponse, ApiError> {
+    export_as(state, caller, q.into_inner(), ExportFormat::Csv).await
+}
+
+/// The filtered cases as a file: the CSV and the XLSX export.
+async fn export_as(
+    state: web::Data<AppState>,
+    caller: AuthUser,
+    f: CaseFilter,
+    format: ExportFormat,
+) -> Result<HttpResponse, ApiError> {
     caller.require(WHO)?;
-    let f = q.into_inner();
     let rows = state.read(move |c| Ok(case::list(c, &f)?)).await?;
-    let bytes = case::to_csv(&rows).map_err(ApiError::internal)?;
+    let file = case::export(&rows, format).map_err(ApiError::internal)?;
     Ok(HttpResponse::Ok()
-        .insert_header((CONTENT_TYPE, "text/csv; charset=utf-8"))
-        .insert_header((CONTENT_DISPOSITION, "attachment; filename=\"cases.csv\""))
-        .body(bytes))
+        .insert_header((CONTENT_TYPE, file.content_type))
+        .insert_header((CONTENT_DISPOSITION, file.disposition()))
+        .body(file.bytes))
+}
+
+/// The cases, filtered, as an XLSX workbook (ids as numbers, times as
+/// date-times in Vietnam time).
+#[utoipa::path(
+    tag = "provenance",
+    security(("bearer" = [])),
+    params(CaseFilter),
+    responses(
+        (status = 200, description = "XLSX", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        (status = 403, description = "Not an inspector or admin", body = ErrorBody),
+    )
+)]
+#[get("/cases.xlsx")]
+pub async fn export_xlsx(
+    state: web::Data<AppState>,
+    caller: AuthUser,
+    q: web::Query<CaseFilter>,
+) -> Result<HttpResponse, ApiError> {
+    export_as(state, caller, q.into_inner(), ExportFormat::Xlsx).await
 }
 
 /// One case with every step.

@@ -154,6 +154,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(cases::open)
             .service(cases::list)
             .service(cases::export)
+            .service(cases::export_xlsx)
             .service(cases::get_one)
             .service(cases::step)
             .service(cases::confirm)
@@ -170,7 +171,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             the message is Vietnamese unless the request sends `Accept-Language: en`.\n\n\
             Authenticate with `POST /api/v1/auth/login`, then send `Authorization: Bearer <token>`."
     ),
-    modifiers(&BearerAuth, &TillAuthDoc),
+    modifiers(&BearerAuth, &TillAuthDoc, &ResolverPaths),
     // Referenced only from query parameters, which do not register schemas.
     components(schemas(crate::catalogue_io::export::Format)),
     tags(
@@ -187,6 +188,17 @@ pub fn configure(cfg: &mut ServiceConfig) {
 pub struct ApiDoc;
 
 struct BearerAuth;
+
+/// The public resolver (`/01/…`, `/l/…`), served at the root beside the
+/// pages, documented in `web::resolver_doc`.
+struct ResolverPaths;
+
+impl utoipa::Modify for ResolverPaths {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::OpenApi as _;
+        openapi.merge(crate::web::resolver_doc::ResolverDoc::openapi());
+    }
+}
 
 impl utoipa::Modify for BearerAuth {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {

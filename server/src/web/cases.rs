@@ -1,7 +1,11 @@
-//! The inspectors' case pages: the list with filters and the CSV export
-//! link (`/cases`), one case with every step and a form for the next step
-//! (`/cases/{id}`). Inspectors and admins only (403 for everyone else);
-//! the writes go through the same model functions as the API.
+//! The inspectors' case pages: the list with filters and the CSV and XLSX
+//! export links (`/cases`), one case with every step, a form for the next
+//! step (status, assignee, note) and a form to confirm it, recalling its
+//! lot or suspending its producer (`/cases/{id}`). Inspectors and admins
+//! only (403 for everyone else); every form carries the session's
+//! anti-forgery token; the writes go through the same model functions as
+//! the API, in one transaction (a refused step or confirmation changes
+//! nothing).
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, get, post, web};
@@ -15,7 +19,9 @@ use super::layout::t;
 use super::session::WebUser;
 use crate::auth::Role;
 use crate::error::ApiError;
-use crate::models::provenance::case::{self, CaseFilter, CaseStep, STATUSES};
+use crate::models::provenance::case::{
+    self, CaseFilter, CaseStep, Confirm, ExportFormat, STATUSES,
+};
 use crate::state::AppState;
 
 const WHO: &[Role] = &[Role::Admin, Role::Inspector];
@@ -55,10 +61,14 @@ pub async fn list_page(
         Ok(r) => r,
         Err(e) => return forms::failure(&me, &e),
     };
-    let csv = match &status {
-        Some(s) => format!("/cases/export.csv?status={s}"),
-        None => "/cases/export.csv".to_owned(),
+    let query = match &status {
+        Some(s) => format!("?status={s}"),
+        None => String::new(),
     };
+    let (csv, xlsx) = (
+        format!("/cases/export.csv{query}"),
+        format!("/cases/export.xlsx{query}"),
+    );
     let body = html! {
         form.filters method="get" action="/cases" {
             select name="status" {
@@ -67,6 +77,8 @@ pub async fn list_page(
             }
             button type="submit" { (t(lang, "Lọc", "Filter")) }
             a.button href=(csv) { (t(lang, "Xuất CSV", "Export CSV")) }
+            " "
+            a.button href=(xlsx) { (t(lang, "Xuất Excel", "Export Excel")) }
         }
         table.responsive {
             thead { tr { th { "#" } th { (t(lang, "Vụ việc", "Case")) } th { (t(lang, "Trạng thái", "Status")) } th { (t(lang, "Cập nhật", "Updated")) } } }
@@ -95,22 +107,41 @@ pub async fn export_page(
     me: WebUser,
     q: web::Query<ListQuery>,
 ) -> HttpResponse {
+    export_as(state, me, q.into_inner(), ExportFormat::Csv).await
+}
+
+/// The XLSX export under the web session (the API has `/api/v1/cases.xlsx`).
+#[get("/cases/export.xlsx")]
+pub async fn export_xlsx_page(
+    state: web::Data<AppState>,
+    me: WebUser,
+    q: web::Query<ListQuery>,
+) -> HttpResponse {
+    export_as(state, me, q.into_inner(), ExportFormat::Xlsx).await
+}
+
+async fn export_as(
+    state: web::Data<AppState>,
+    me: WebUser,
+    q: ListQuery,
+    format: ExportFormat,
+) -> HttpResponse {
     if let Err(e) = me.user.require(WHO) {
         return forms::failure(&me, &e);
     }
     let f = CaseFilter {
-        status: q.status.clone(),
+        status: q.status,
         ..CaseFilter::default()
     };
     let rows = match state.read(move |c| Ok(case::list(c, &f)?)).await {
         Ok(r) => r,
         Err(e) => return forms::failure(&me, &e),
     };
-    match case::to_csv(&rows) {
-        Ok(bytes) => HttpResponse::Ok()
-            .content_type("text/csv; charset=utf-8")
-            .insert_header(("content-disposition", "attachment; filename=\"cases.csv\""))
-            .body(bytes),
+    match case::export(&rows, format) {
+        Ok(file) => HttpResponse::Ok()
+            .content_type(file.content_type)
+            .insert_header(("content-disposition", file.disposition()))
+            .body(file.bytes),
         Err(e) => forms::failure(&me, &ApiError::internal(e)),
     }
 }
@@ -126,7 +157,10 @@ pub async fn case_page(
     }
     let lang = me.lang;
     let id = id.into_inner();
-    let v = match state.read(move |c| Ok(case::find(c, id)?)).await {
+    let (v, people) = match state
+        .read(move |c| Ok((case::find(c, id)?, case::assignable(c)?)))
+        .await
+    {
         Ok(v) => v,
         Err(e) => return forms::failure(&me, &e),
     };
@@ -136,7 +170,14 @@ pub async fn case_page(
     };
     let body = html! {
         div.card {
-            p { (t(lang, "Trạng thái", "Status")) ": " strong { (status_label(lang, &c.status)) } }
+            p { (t(lang, "Trạng thái", "Status")) ": " strong data-status=(c.status) { (status_label(lang, &c.status)) } }
+            p {
+                (t(lang, "Người được giao", "Assignee")) ": "
+                @match people.iter().find(|p| Some(p.0) == c.assignee_id) {
+                    Some((_, username, name)) => strong data-assignee=(username) { (name) " (" (username) ")" },
+                    None => span.muted { (t(lang, "chưa giao", "nobody yet")) },
+                }
+            }
             ul {
                 (link(t(lang, "Sản phẩm", "Product"), c.product_id))
                 (link(t(lang, "Chủ thể", "Producer"), c.producer_id))
@@ -156,6 +197,7 @@ pub async fn case_page(
             } } }
         }
         @if !matches!(c.status.as_str(), "confirmed" | "dismissed") {
+            h2 { (t(lang, "Bước tiếp theo", "Next step")) }
             form method="post" action=(format!("/cases/{}/steps", c.id)) {
                 (csrf_field(&me))
                 div.field {
@@ -166,8 +208,32 @@ pub async fn case_page(
                         option value="dismissed" { (status_label(lang, "dismissed")) }
                     }
                 }
+                div.field {
+                    label for="assignee_id" { (t(lang, "Giao cho", "Assign to")) }
+                    select id="assignee_id" name="assignee_id" {
+                        option value="" { "—" }
+                        @for (id, username, name) in &people {
+                            option value=(id) { (name) " (" (username) ")" }
+                        }
+                    }
+                }
                 div.field { label for="note" { (t(lang, "Ghi chú", "Note")) } textarea id="note" name="note" rows="3" {} }
                 button type="submit" { (t(lang, "Ghi lại", "Record")) }
+            }
+            h2 { (t(lang, "Xác nhận vi phạm", "Confirm the case")) }
+            form method="post" action=(format!("/cases/{}/confirm", c.id)) {
+                (csrf_field(&me))
+                div.field {
+                    label for="reason" { (t(lang, "Lý do (hiện trên trang công khai và ở máy bán hàng khi thu hồi)", "Reason (shown on the public page and at the tills when a lot is recalled)")) }
+                    textarea id="reason" name="reason" rows="2" required {}
+                }
+                @if let Some(lot) = c.lot_id {
+                    div.field { label { input type="checkbox" name="recall_lot" value="on"; " " (t(lang, "Thu hồi lô", "Recall lot")) " " (lot) } }
+                }
+                @if c.producer_id.is_some() || c.product_id.is_some() {
+                    div.field { label { input type="checkbox" name="suspend_producer" value="on"; " " (t(lang, "Đình chỉ chủ thể sản xuất", "Suspend the producer")) } }
+                }
+                button type="submit" { (t(lang, "Xác nhận", "Confirm")) }
             }
         }
     };
@@ -178,6 +244,9 @@ pub async fn case_page(
 pub struct StepForm {
     #[serde(default)]
     status: String,
+    /// A user id, or empty for no change.
+    #[serde(default)]
+    assignee_id: String,
     #[serde(default)]
     note: String,
 }
@@ -192,14 +261,68 @@ pub async fn step_submit(
         return forms::failure(&me, &e);
     }
     let id = id.into_inner();
+    let assignee = form.assignee_id.trim();
+    let assignee_id = if assignee.is_empty() {
+        None
+    } else {
+        match assignee.parse::<i32>() {
+            Ok(a) => Some(a),
+            Err(_) => {
+                return forms::failure(
+                    &me,
+                    &ApiError::bad_request(
+                        "invalid_assignee",
+                        "Người được giao không hợp lệ.",
+                        "The assignee is not valid.",
+                    ),
+                );
+            }
+        }
+    };
     let step = CaseStep {
         status: Some(form.status.trim().to_owned()).filter(|s| !s.is_empty()),
-        assignee_id: None,
+        assignee_id,
         note: Some(form.note.clone()),
     };
     let by = me.user.id;
     match state
         .write(move |c| Ok(case::step(c, id, &step, by)?))
+        .await
+    {
+        Ok(_) => see_other(&format!("/cases/{id}")),
+        Err(e) => forms::failure(&me, &e),
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct ConfirmForm {
+    #[serde(default)]
+    reason: String,
+    /// A checkbox: present (`on`) when ticked.
+    #[serde(default)]
+    recall_lot: Option<String>,
+    #[serde(default)]
+    suspend_producer: Option<String>,
+}
+
+#[post("/cases/{id}/confirm")]
+pub async fn confirm_submit(
+    state: web::Data<AppState>,
+    id: web::Path<i32>,
+    CsrfForm { me, form }: CsrfForm<ConfirmForm>,
+) -> HttpResponse {
+    if let Err(e) = me.user.require(WHO) {
+        return forms::failure(&me, &e);
+    }
+    let id = id.into_inner();
+    let confirm = Confirm {
+        reason: form.reason.clone(),
+        recall_lot: form.recall_lot.is_some(),
+        suspend_producer: form.suspend_producer.is_some(),
+    };
+    let by = me.user.id;
+    match state
+        .write(move |c| Ok(case::confirm(c, id, &confirm, by)?))
         .await
     {
         Ok(_) => see_other(&format!("/cases/{id}")),

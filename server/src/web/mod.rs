@@ -2,7 +2,8 @@
 //! managers, inspectors and producers, and one public page: the e-receipt
 //! a printed receipt's QR code opens ([`receipt`]). Pages read through the same model
 //! functions as the JSON API and apply the same role and scope rules; they
-//! are not part of the OpenAPI document (they answer HTML, not the API).
+//! are not part of the OpenAPI document (they answer HTML, not the API),
+//! except the public resolver, which programs call too (`resolver_doc`).
 
 pub mod cases;
 pub mod catalogue;
@@ -19,6 +20,7 @@ pub mod product_form;
 pub mod receipt;
 pub mod report;
 pub mod resolver;
+pub mod resolver_doc;
 pub mod sales;
 pub mod session;
 pub mod settlement;
@@ -111,8 +113,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         // `/cases/export.csv` before `/cases/{id}`.
         .service(cases::list_page)
         .service(cases::export_page)
+        .service(cases::export_xlsx_page)
         .service(cases::case_page)
-        .service(cases::step_submit);
+        .service(cases::step_submit)
+        .service(cases::confirm_submit);
 }
 
 /// Remembers `?lang=en|vi` in a cookie so the choice follows the person.

@@ -17,6 +17,11 @@
 //!   whether the serial was issued for it.
 //! - Every request is recorded in the scan log with coarse client facts
 //!   only (`models::provenance::scan`).
+//! - A label's page asks, without JavaScript, whether the person will say
+//!   which district they are in (a plain GET form reloading the page with
+//!   `?near={district}`). Only then does the scan keep a place: the
+//!   district's centre (`ocop_core::place`), nothing finer. The distance
+//!   signals (`models::provenance::signals`) are computed from these.
 //!
 //! Producer-entered text goes through maud, which escapes it; the page's
 //! headers are those of every public page (`layout::public_response`).
@@ -29,6 +34,7 @@ use maud::{Markup, html};
 use ocop_core::catalogue::ProducerKind;
 use ocop_core::digital_link::DigitalLink;
 use ocop_core::i18n::{Lang, UserError};
+use ocop_core::place::district_centre;
 use ocop_core::provenance::{LabelStatus, OWN_LABEL_PATH, ip_prefix, is_issued_form, ua_family};
 use ocop_core::time::vn_date;
 use serde_json::{Value, json};
@@ -39,6 +45,7 @@ use super::session::LANG_COOKIE;
 use crate::error::ApiError;
 use crate::models::provenance::resolve::{self, Asked, ModelOrUnresolved, Resolved, Unresolved};
 use crate::models::provenance::scan::{self, NewScan};
+use crate::models::reference::{self, District};
 use crate::state::AppState;
 
 /// The linkset's media type (RFC 9264).
@@ -97,6 +104,16 @@ fn client(req: &HttpRequest) -> (String, String) {
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default();
     (prefix, ua_family(ua).to_owned())
+}
+
+/// The district the person chose to share (`?near=…`), if it is one of
+/// the province's.
+fn shared_district(req: &HttpRequest) -> Option<String> {
+    req.query_string()
+        .split('&')
+        .find_map(|p| p.strip_prefix("near="))
+        .filter(|code| district_centre(code).is_some())
+        .map(str::to_owned)
 }
 
 /// What the path asks for, or why it is malformed.
@@ -215,7 +232,46 @@ fn producer_kind(lang: Lang, code: &str) -> String {
         .unwrap_or_else(|_| code.to_owned())
 }
 
-fn product_markup(lang: Lang, r: &Resolved, public_url: &str) -> Markup {
+/// The "where are you?" step of a label's page: a GET form back to this
+/// page with the district chosen (the other query parameters kept), or the
+/// thanks once one was shared.
+fn location_markup(
+    lang: Lang,
+    req: &HttpRequest,
+    districts: &[District],
+    shared: Option<&str>,
+) -> Markup {
+    let kept: Vec<(&str, &str)> = req
+        .query_string()
+        .split('&')
+        .filter_map(|p| p.split_once('='))
+        .filter(|(k, _)| *k == "lang" || *k == "17")
+        .collect();
+    html! {
+        div.card id="share-location" {
+            @if let Some(code) = shared {
+                @let name = districts.iter().find(|d| d.code == code).map_or(code, |d| d.name.as_str());
+                p data-shared=(code) { (t(lang, "Cảm ơn bạn. Đã ghi nhận nơi quét: ", "Thank you. The scan was recorded in: ")) strong { (name) } "." }
+            } @else {
+                form method="get" action=(req.uri().path()) {
+                    @for (k, v) in &kept { input type="hidden" name=(k) value=(v); }
+                    div.field {
+                        label for="near" { (t(lang,
+                            "Bạn đang ở huyện, thị xã nào? Chia sẻ (không bắt buộc, chỉ lưu cấp huyện) giúp phát hiện tem bị sao chép.",
+                            "Which district are you in? Sharing it (optional, only the district is kept) helps find copied labels.")) }
+                        select id="near" name="near" required {
+                            option value="" { (t(lang, "— chọn huyện, thị xã —", "— choose a district —")) }
+                            @for d in districts { option value=(d.code) { (d.name) } }
+                        }
+                    }
+                    button type="submit" { (t(lang, "Chia sẻ nơi quét", "Share where I scanned")) }
+                }
+            }
+        }
+    }
+}
+
+fn product_markup(lang: Lang, r: &Resolved, public_url: &str, location: Markup) -> Markup {
     let p = &r.product;
     let today = vn_date(Utc::now());
     let name = match lang {
@@ -300,6 +356,7 @@ fn product_markup(lang: Lang, r: &Resolved, public_url: &str) -> Markup {
                 }
             }
         }
+        @if r.label.is_some() { (location) }
         p { a.button href=(report_href(public_url, r)) { (t(lang, "Báo hàng giả", "Report a suspected fake")) } }
         p.muted { (t(lang, "Thông tin do Sở Công Thương Lào Cai quản lý.", "Information managed by the Lào Cai Department of Industry and Trade.")) }
     }
@@ -325,7 +382,7 @@ fn switch_href(req: &HttpRequest, lang: Lang) -> String {
     let kept: Vec<&str> = req
         .query_string()
         .split('&')
-        .filter(|p| !p.is_empty() && !p.starts_with("lang="))
+        .filter(|p| !p.is_empty() && !p.starts_with("lang=") && !p.starts_with("near="))
         .collect();
     let mut q = kept.join("&");
     if !q.is_empty() {
@@ -367,6 +424,8 @@ async fn answer(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResp
     let public_url = state.config.public_url.clone();
     let anchor = format!("{public_url}{}", req.uri().path());
     let (ip, ua) = client(&req);
+    let shared = shared_district(&req);
+    let place = shared.as_deref().and_then(district_centre);
     let mut scan = NewScan {
         scanned_at: Utc::now().naive_utc(),
         gtin: None,
@@ -377,8 +436,8 @@ async fn answer(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResp
         status: String::new(),
         ip_prefix: ip,
         ua_family: ua,
-        latitude: None,
-        longitude: None,
+        latitude: place.map(|p| p.latitude),
+        longitude: place.map(|p| p.longitude),
     };
     let asked = match parse(&req) {
         Ok(a) => a,
@@ -422,7 +481,13 @@ async fn answer(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResp
             match found {
                 Ok(r) => {
                     scan::record(c, &scan)?;
-                    Ok(Ok(r))
+                    // The districts for the "where are you?" step.
+                    let districts = if r.label.is_some() && matches!(wants, Wants::Page(_)) {
+                        reference::districts(c)?
+                    } else {
+                        Vec::new()
+                    };
+                    Ok(Ok((r, districts)))
                 }
                 Err(ModelOrUnresolved::No(why)) => {
                     scan::record(c, &scan)?;
@@ -432,8 +497,8 @@ async fn answer(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResp
             }
         })
         .await?;
-    let r = match found {
-        Ok(r) => r,
+    let (r, districts) = match found {
+        Ok(found) => found,
         Err(why) => {
             let own_malformed = matches!(why, Unresolved::UnknownSerial)
                 && !is_issued_form(req.uri().path().trim_start_matches(OWN_LABEL_PATH));
@@ -464,7 +529,12 @@ async fn answer(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResp
                     lang,
                     title,
                     Some(&switch_href(&req, lang)),
-                    product_markup(lang, &r, &public_url),
+                    product_markup(
+                        lang,
+                        &r,
+                        &public_url,
+                        location_markup(lang, &req, &districts, shared.as_deref()),
+                    ),
                 ),
             );
             if let Ok(v) = value.parse() {

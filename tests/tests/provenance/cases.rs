@@ -310,3 +310,263 @@ async fn confirming_recalls_the_lot_and_suspends_the_producer_everywhere() {
         .await;
     assert_eq!(after["status"], "new");
 }
+
+/// Issue 12: the XLSX export, read back by calamine: ids are numbers, the
+/// times real date-times (Vietnam time), a formula-looking title plain text.
+#[tokio::test]
+#[expect(
+    clippy::as_conversions,
+    reason = "spreadsheet numbers are f64: small ids and an Excel serial date"
+)]
+async fn cases_export_as_xlsx_with_numbers_and_dates() {
+    use calamine::{Data, Reader, Xlsx};
+    let app = TestApp::spawn_demo().await;
+    let inspector = app.login("inspector", "demo1234").await;
+    let (_, a) = app
+        .post(
+            "/api/v1/cases",
+            Some(&inspector),
+            &json!({"title": "=1+1 Tem lạ ở Sa Pa", "lot_id": LOT, "outlet_id": OUTLET}),
+        )
+        .await;
+    let (_, b) = app
+        .post(
+            "/api/v1/cases",
+            Some(&inspector),
+            &json!({"title": "Quét nhiều bất thường"}),
+        )
+        .await;
+    let res = app
+        .client
+        .get(app.url("/api/v1/cases.xlsx"))
+        .bearer_auth(&inspector)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(
+        res.headers()["content-type"],
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    );
+    let bytes = res.bytes().await.unwrap().to_vec();
+    let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+    let sheet = book.worksheet_range("cases").unwrap();
+    let rows: Vec<&[Data]> = sheet.rows().collect();
+    assert_eq!(rows.len(), 3, "header and two cases");
+    assert_eq!(rows[0][0], Data::String("id".into()));
+    // Newest first: b, then a.
+    assert_eq!(rows[1][0], Data::Float(b["id"].as_f64().unwrap()));
+    assert_eq!(rows[2][0], Data::Float(a["id"].as_f64().unwrap()));
+    assert_eq!(rows[2][2], Data::String("=1+1 Tem lạ ở Sa Pa".into()));
+    assert_eq!(rows[2][4], Data::Float(1.0), "product_id from the lot");
+    assert_eq!(rows[2][6], Data::Float(LOT as f64));
+    assert_eq!(rows[1][6], Data::Empty, "no lot: an empty cell");
+    let created = match &rows[2][11] {
+        // An Excel serial date: days since 1899-12-30.
+        Data::DateTime(d) => {
+            chrono::NaiveDate::from_ymd_opt(1899, 12, 30)
+                .unwrap()
+                .and_hms_opt(0, 0, 0)
+                .unwrap()
+                + chrono::Duration::milliseconds((d.as_f64() * 86_400_000.0).round() as i64)
+        }
+        other => panic!("created_at is a date-time, not {other:?}"),
+    };
+    let api: chrono::DateTime<chrono::Utc> = a["created_at"].as_str().unwrap().parse().unwrap();
+    let vn = api.with_timezone(&chrono::FixedOffset::east_opt(7 * 3600).unwrap());
+    assert!(
+        (created - vn.naive_local()).num_seconds().abs() <= 1,
+        "{created} is the Vietnam time of {api}"
+    );
+    // Filters apply; other roles are refused; the web export works too.
+    let res = app
+        .client
+        .get(app.url("/api/v1/cases.xlsx?status=dismissed"))
+        .bearer_auth(&inspector)
+        .send()
+        .await
+        .unwrap();
+    let mut book: Xlsx<_> =
+        Xlsx::new(std::io::Cursor::new(res.bytes().await.unwrap().to_vec())).unwrap();
+    assert_eq!(book.worksheet_range("cases").unwrap().rows().count(), 1);
+    let manager = app.login("manager1", "demo1234").await;
+    let (status, _) = app.get("/api/v1/cases.xlsx", Some(&manager)).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let web = crate::web_common::web_login(&app, "inspector").await;
+    let res = crate::web_common::no_redirects()
+        .get(app.url("/cases/export.xlsx"))
+        .header("cookie", &web)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let mut book: Xlsx<_> =
+        Xlsx::new(std::io::Cursor::new(res.bytes().await.unwrap().to_vec())).unwrap();
+    assert_eq!(book.worksheet_range("cases").unwrap().rows().count(), 3);
+    let (_, list) = crate::web_common::page(&app, "/cases", &web).await;
+    assert!(list.contains("href=\"/cases/export.xlsx\""));
+}
+
+/// Issue 12: the case page assigns and confirms through forms with the
+/// session's anti-forgery token; other roles and forged posts change
+/// nothing.
+#[tokio::test]
+async fn the_case_page_assigns_and_confirms_with_a_recall() {
+    use crate::web_common::{csrf_of, page, post_form, web_login};
+    let app = TestApp::spawn_demo().await;
+    let inspector = app.login("inspector", "demo1234").await;
+    let (_, me) = app.get("/api/v1/auth/me", Some(&inspector)).await;
+    let inspector_id = me["id"].as_i64().unwrap();
+    let (_, case) = app
+        .post(
+            "/api/v1/cases",
+            Some(&inspector),
+            &json!({"title": "Tem giả ở chợ Bắc Hà", "lot_id": LOT}),
+        )
+        .await;
+    let id = case["id"].as_i64().unwrap();
+    let path = format!("/cases/{id}");
+    let manager_api = app.login("manager1", "demo1234").await;
+    let batch = issue(&app, &manager_api, 1).await;
+
+    let web = web_login(&app, "admin").await;
+    let (status, html) = page(&app, &path, &web).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("name=\"assignee_id\""), "{html}");
+    assert!(html.contains(&format!("action=\"/cases/{id}/confirm\"")));
+    assert!(html.contains("name=\"recall_lot\""), "the case names a lot");
+    let token = csrf_of(&html);
+
+    // Without the token, or as a manager: refused, nothing written.
+    let (status, _, _) = post_form(
+        &app,
+        &format!("/cases/{id}/steps"),
+        &web,
+        &[("assignee_id", inspector_id.to_string())],
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let manager = web_login(&app, "manager1").await;
+    let (_, home) = page(&app, "/", &manager).await;
+    let manager_token = csrf_of(&home);
+    for (action, fields) in [
+        ("steps", vec![("assignee_id", inspector_id.to_string())]),
+        (
+            "confirm",
+            vec![("reason", "x".to_owned()), ("recall_lot", "on".to_owned())],
+        ),
+    ] {
+        let mut fields = fields;
+        fields.push(("csrf", manager_token.clone()));
+        let (status, _, _) =
+            post_form(&app, &format!("/cases/{id}/{action}"), &manager, &fields).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{action}");
+    }
+    // An assignee who is not an inspector or admin is refused.
+    let (status, _, body) = post_form(
+        &app,
+        &format!("/cases/{id}/steps"),
+        &web,
+        &[("csrf", token.clone()), ("assignee_id", "3".to_owned())],
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    let (_, v) = app
+        .get(&format!("/api/v1/cases/{id}"), Some(&inspector))
+        .await;
+    assert_eq!(v["events"].as_array().unwrap().len(), 1, "only opened: {v}");
+
+    // Assign with a note.
+    let (status, location, _) = post_form(
+        &app,
+        &format!("/cases/{id}/steps"),
+        &web,
+        &[
+            ("csrf", token.clone()),
+            ("status", "investigating".to_owned()),
+            ("assignee_id", inspector_id.to_string()),
+            ("note", "Giao thanh tra huyện".to_owned()),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(location.as_deref(), Some(path.as_str()));
+    let (_, html) = page(&app, &path, &web).await;
+    assert!(html.contains("data-assignee=\"inspector\""), "{html}");
+    let (_, v) = app
+        .get(&format!("/api/v1/cases/{id}"), Some(&inspector))
+        .await;
+    assert_eq!(v["assignee_id"], json!(inspector_id));
+    assert_eq!(v["status"], "investigating");
+
+    // Confirming without a reason is refused; with one, it recalls the lot.
+    let (status, _, _) = post_form(
+        &app,
+        &format!("/cases/{id}/confirm"),
+        &web,
+        &[
+            ("csrf", token.clone()),
+            ("reason", " ".to_owned()),
+            ("recall_lot", "on".to_owned()),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let (_, v) = app
+        .get(&format!("/api/v1/cases/{id}"), Some(&inspector))
+        .await;
+    assert_eq!(v["status"], "investigating");
+    let (status, location, _) = post_form(
+        &app,
+        &format!("/cases/{id}/confirm"),
+        &web,
+        &[
+            ("csrf", token.clone()),
+            ("reason", "Tem in giả, lô bị làm nhái".to_owned()),
+            ("recall_lot", "on".to_owned()),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(location.as_deref(), Some(path.as_str()));
+    let (_, v) = app
+        .get(&format!("/api/v1/cases/{id}"), Some(&inspector))
+        .await;
+    assert_eq!(v["status"], "confirmed");
+    let kinds: Vec<&str> = v["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            "opened",
+            "status",
+            "assigned",
+            "note",
+            "status",
+            "lot_recalled"
+        ]
+    );
+    assert!(
+        v["events"].as_array().unwrap()[1..]
+            .iter()
+            .all(|e| e["by_username"] == "admin")
+    );
+    let (_, html) = page(&app, &path, &web).await;
+    assert!(html.contains("data-status=\"confirmed\""));
+    assert!(
+        !html.contains(&format!("action=\"/cases/{id}/confirm\"")),
+        "closed"
+    );
+    // The public page of the lot says it is recalled.
+    let (_, _, public) = fetch(
+        &app,
+        &path_of(batch["labels"][0]["uri"].as_str().unwrap()),
+        HTML,
+    )
+    .await;
+    assert!(public.contains("Tem in giả, lô bị làm nhái"));
+}

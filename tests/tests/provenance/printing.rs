@@ -205,3 +205,103 @@ async fn the_till_prints_labels_for_a_lot() {
         );
     }
 }
+
+/// Issue 12: the till's interface prints labels too: F8 on the sale
+/// screen asks for the lot, the count and a manager's account (the
+/// password shown as dots), and prints through the `labels print` code on
+/// the interface's printer (a preview here, read back by zbar). A wrong
+/// password says the server's sentence and issues nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_interface_prints_labels_on_f8() {
+    use ocop_till::config::TillConfig;
+    use ocop_till::printing::{PrinterArgs, TextMode};
+    use ocop_till::store::Store;
+    use ocop_till::tui::{App, KeyCode, KeyEvent, KeyModifiers, Screen};
+    let app = TestApp::spawn_demo().await;
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("till");
+    crate::till_common::setup_till(&app, &dir).await;
+    let png = tmp.path().join("labels.png");
+    let p = png.clone();
+    let (message, screen, refused) = tokio::task::spawn_blocking(move || {
+        let key = |a: &mut App, code: KeyCode| {
+            a.handle_key(KeyEvent::new(code, KeyModifiers::NONE));
+        };
+        let enter = |a: &mut App, s: &str| {
+            for c in s.chars() {
+                a.handle_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
+            }
+            a.handle_key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE));
+        };
+        let store = Store::open_dir(&dir).unwrap();
+        let cfg = TillConfig::require(&store).unwrap();
+        let printer = PrinterArgs {
+            printer: format!("preview:{}", p.display()),
+            width: 80,
+            mode: TextMode::Raster,
+            esc_t: 52,
+            check_paper: false,
+        };
+        let mut a = App::new(store, cfg, Some(printer)).unwrap();
+        enter(&mut a, "500000");
+        key(&mut a, KeyCode::Enter);
+        assert_eq!(a.screen, Screen::Sale, "{}", a.message);
+        assert!(
+            a.screen_text(80, 24).unwrap().contains("F8"),
+            "the key is shown"
+        );
+        // A wrong password: refused with a sentence, nothing issued.
+        key(&mut a, KeyCode::F(8));
+        enter(&mut a, "1");
+        enter(&mut a, "2");
+        enter(&mut a, "manager1");
+        enter(&mut a, "sai-mat-khau");
+        let refused = a.message.clone();
+        // Then the right one.
+        key(&mut a, KeyCode::F(8));
+        enter(&mut a, "1");
+        enter(&mut a, "2");
+        enter(&mut a, "manager1");
+        for c in "demo1234".chars() {
+            key(&mut a, KeyCode::Char(c));
+        }
+        let screen = a.screen_text(80, 24).unwrap();
+        key(&mut a, KeyCode::Enter);
+        (a.message.clone(), screen, refused)
+    })
+    .await
+    .unwrap();
+    assert!(!refused.contains("invalid_credentials"), "{refused}");
+    assert!(
+        !refused.is_empty() && !refused.contains("Đã in"),
+        "{refused}"
+    );
+    assert!(
+        screen.contains("••••••••"),
+        "the password as dots:\n{screen}"
+    );
+    assert!(!screen.contains("demo1234"), "{screen}");
+    assert!(message.starts_with("Đã in 2 tem"), "{message}");
+    let printed = zbar(&png);
+    assert_eq!(printed.len(), 2, "{printed:?}");
+    let db = app.db.clone();
+    let serials: Vec<String> = tokio::task::spawn_blocking(move || {
+        use diesel::prelude::*;
+        let mut c = db.conn().unwrap();
+        ocop_server::db::schema::labels::table
+            .select(ocop_server::db::schema::labels::serial)
+            .load(&mut c)
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    assert_eq!(
+        serials.len(),
+        2,
+        "one batch: the refused try issued nothing"
+    );
+    for uri in &printed {
+        let link = ocop_core::digital_link::DigitalLink::parse(uri).unwrap();
+        assert!(serials.contains(&link.serial.unwrap().as_str().to_owned()));
+    }
+}

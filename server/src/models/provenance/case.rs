@@ -267,6 +267,17 @@ pub fn list(conn: &mut DbConn, f: &CaseFilter) -> QueryResult<Vec<CaseRow>> {
     q.order(cases::id.desc()).limit(1000).load(conn)
 }
 
+/// Who a case can be assigned to: active inspectors and admins, as
+/// (id, username, display name), by name.
+pub fn assignable(conn: &mut DbConn) -> QueryResult<Vec<(i32, String, String)>> {
+    users::table
+        .filter(users::role.eq_any(["inspector", "admin"]))
+        .filter(users::active.eq(true))
+        .order(users::username)
+        .select((users::id, users::username, users::display_name))
+        .load(conn)
+}
+
 fn closed_refusal() -> Refusal {
     Refusal::conflict(
         "case_closed",
@@ -404,24 +415,135 @@ pub fn confirm(conn: &mut DbConn, id: i32, c: &Confirm, by: i32) -> Result<CaseV
     Ok(find(conn, id)?)
 }
 
+/// The columns of both exports; the last two are the times (UTC in the
+/// CSV, Vietnam time in the workbook, as their headers say).
+const COLUMNS: [&str; 11] = [
+    "id",
+    "status",
+    "title",
+    "assignee_id",
+    "product_id",
+    "producer_id",
+    "lot_id",
+    "outlet_id",
+    "label_id",
+    "report_id",
+    "created_by",
+];
+
+/// The format of a cases export.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExportFormat {
+    Csv,
+    Xlsx,
+}
+
+/// An export ready to send: its media type, file name and bytes.
+#[derive(Debug)]
+pub struct ExportFile {
+    pub content_type: &'static str,
+    pub filename: &'static str,
+    pub bytes: Vec<u8>,
+}
+
+impl ExportFile {
+    /// The `Content-Disposition` that saves it under its name.
+    pub fn disposition(&self) -> String {
+        format!("attachment; filename=\"{}\"", self.filename)
+    }
+}
+
+/// The cases as a file in `format` (the API and the web page send this).
+pub fn export(rows: &[CaseRow], format: ExportFormat) -> anyhow::Result<ExportFile> {
+    Ok(match format {
+        ExportFormat::Csv => ExportFile {
+            content_type: "text/csv; charset=utf-8",
+            filename: "cases.csv",
+            bytes: to_csv(rows)?,
+        },
+        ExportFormat::Xlsx => ExportFile {
+            content_type: XLSX_TYPE,
+            filename: "cases.xlsx",
+            bytes: to_xlsx(rows)?,
+        },
+    })
+}
+
+/// The media type of an XLSX workbook.
+pub const XLSX_TYPE: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+/// The cases as an XLSX workbook: one sheet, the same columns as the CSV,
+/// ids as numbers (empty cells where there is none), the two times as real
+/// date-times in Vietnam time (`dd/mm/yyyy hh:mm:ss`), the title as text
+/// (a text cell is never a formula, whatever it starts with).
+pub fn to_xlsx(rows: &[CaseRow]) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+    use chrono::{Datelike, Timelike};
+    use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+
+    let mut wb = Workbook::new();
+    let bold = Format::new().set_bold();
+    let when = Format::new().set_num_format("dd/mm/yyyy hh:mm:ss");
+    let ws = wb.add_worksheet();
+    ws.set_name("cases")?;
+    let times = [
+        "created_at (Asia/Ho_Chi_Minh)",
+        "updated_at (Asia/Ho_Chi_Minh)",
+    ];
+    for (c, name) in (0u16..).zip(COLUMNS.into_iter().chain(times)) {
+        ws.write_string_with_format(0, c, name, &bold)?;
+    }
+    let date_time = |t: NaiveDateTime| -> Result<ExcelDateTime, rust_xlsxwriter::XlsxError> {
+        let vn = ocop_core::time::to_vn(t.and_utc());
+        let year = u16::try_from(vn.year()).map_err(|_| {
+            rust_xlsxwriter::XlsxError::ParameterError(format!("year {} out of range", vn.year()))
+        })?;
+        let (month, day) = (
+            u8::try_from(vn.month()).unwrap_or(1),
+            u8::try_from(vn.day()).unwrap_or(1),
+        );
+        let (h, m, sec) = (
+            u16::try_from(vn.hour()).unwrap_or(0),
+            u8::try_from(vn.minute()).unwrap_or(0),
+            u8::try_from(vn.second()).unwrap_or(0),
+        );
+        ExcelDateTime::from_ymd(year, month, day)?.and_hms(h, m, sec)
+    };
+    for (r, row) in (1u32..).zip(rows) {
+        ws.write_number(r, 0, row.id)?;
+        ws.write_string(r, 1, &row.status)?;
+        ws.write_string(r, 2, &row.title)?;
+        for (c, v) in (3u16..).zip([
+            row.assignee_id,
+            row.product_id,
+            row.producer_id,
+            row.lot_id,
+            row.outlet_id,
+            row.label_id,
+            row.report_id,
+            Some(row.created_by),
+        ]) {
+            if let Some(v) = v {
+                ws.write_number(r, c, v)?;
+            }
+        }
+        ws.write_datetime_with_format(r, 11, date_time(row.created_at)?, &when)?;
+        ws.write_datetime_with_format(r, 12, date_time(row.updated_at)?, &when)?;
+    }
+    ws.set_column_width(2, 40)?;
+    ws.set_column_width(11, 20)?;
+    ws.set_column_width(12, 20)?;
+    ws.set_freeze_panes(1, 0)?;
+    wb.save_to_buffer()
+}
+
 /// The cases as CSV (UTF-8 with a BOM, so Excel reads Vietnamese).
 pub fn to_csv(rows: &[CaseRow]) -> Result<Vec<u8>, csv::Error> {
     let mut w = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
-    w.write_record([
-        "id",
-        "status",
-        "title",
-        "assignee_id",
-        "product_id",
-        "producer_id",
-        "lot_id",
-        "outlet_id",
-        "label_id",
-        "report_id",
-        "created_by",
-        "created_at_utc",
-        "updated_at_utc",
-    ])?;
+    w.write_record(
+        COLUMNS
+            .into_iter()
+            .chain(["created_at_utc", "updated_at_utc"]),
+    )?;
     let opt = |v: Option<i32>| v.map(|x| x.to_string()).unwrap_or_default();
     for r in rows {
         w.write_record([

@@ -1,6 +1,7 @@
 //! The scan log: one row per resolver request, with coarse client facts
 //! only (an IP prefix, a user-agent family, a location only when the
-//! person chose to share it). Rows older than the retention are pruned
+//! person chose to share it, as a district's centre: `ocop_core::place`).
+//! Rows older than the retention are pruned
 //! (`ocop-server scans prune`, and at start-up).
 
 use chrono::{NaiveDateTime, Utc};
@@ -28,7 +29,38 @@ pub struct NewScan {
     pub longitude: Option<f64>,
 }
 
+/// How long after opening a label's page a person may still share where
+/// they are and have it count as the same scan.
+pub const LOCATE_WINDOW_MINUTES: i64 = 30;
+
+/// Records a scan. A scan of a label that shares a place locates the same
+/// person's earlier scan of that label instead, when there is one without a
+/// place from the last [`LOCATE_WINDOW_MINUTES`] (the same IP prefix and
+/// browser family): sharing a place on the page reloads it, and a second
+/// row would count one look at the label twice.
 pub fn record(conn: &mut DbConn, scan: &NewScan) -> QueryResult<()> {
+    if let (Some(label_id), Some(lat), Some(lon)) = (scan.label_id, scan.latitude, scan.longitude) {
+        let since = scan.scanned_at - chrono::Duration::minutes(LOCATE_WINDOW_MINUTES);
+        let earlier: Option<i32> = label_scans::table
+            .filter(label_scans::label_id.eq(label_id))
+            .filter(label_scans::scanned_at.ge(since))
+            .filter(label_scans::ip_prefix.eq(&scan.ip_prefix))
+            .filter(label_scans::ua_family.eq(&scan.ua_family))
+            .filter(label_scans::latitude.is_null())
+            .order(label_scans::id.desc())
+            .select(label_scans::id)
+            .first(conn)
+            .optional()?;
+        if let Some(id) = earlier {
+            diesel::update(label_scans::table.find(id))
+                .set((
+                    label_scans::latitude.eq(lat),
+                    label_scans::longitude.eq(lon),
+                ))
+                .execute(conn)?;
+            return Ok(());
+        }
+    }
     diesel::insert_into(label_scans::table)
         .values(scan.clone())
         .execute(conn)?;

@@ -8,20 +8,34 @@
 //!   `scan_factor` × the median count of that product's scanned labels) —
 //!   a copied label is scanned by every buyer of every copy;
 //! - `recalled_or_suspended`: scans of labels whose lot is recalled or
-//!   whose producer is suspended (goods still in people's hands).
+//!   whose producer is suspended (goods still in people's hands);
+//! - `far_before_sale`: a label scanned, before any till sold it, at least
+//!   `far_km` from every outlet that holds or held its lot (and the outlet
+//!   it was issued for) — the goods should still be on one of their
+//!   shelves, so the label (or a copy of it) is somewhere else;
+//! - `far_after_sale`: a label scanned after it was sold, at least `far_km`
+//!   from the outlet that sold it and from the place of the first scan
+//!   after the sale (the buyer's) — one buyer's label turning up in a third
+//!   place is what a copied label looks like.
 //!
-//! Each signal carries its explanation in words, Vietnamese and English.
-//! Location signals ("scanned far from every outlet holding it") need
-//! scan locations, which are only kept when a person shares them; they are
-//! not computed yet.
+//! Only scans whose person chose to share a district have a place (the
+//! district's centre, `ocop_core::place`); outlets without coordinates are
+//! left out of the distances, and a label none of whose outlets has
+//! coordinates gets no distance signal. Each signal carries its
+//! explanation in words, Vietnamese and English, naming the places and
+//! the distances.
 
 use std::collections::BTreeMap;
 
+use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use ocop_core::place::{DISTRICT_CENTRES, Place};
 use serde::{Deserialize, Serialize};
 
 use crate::db::DbConn;
-use crate::db::schema::{label_scans, labels, sale_line_serials};
+use crate::db::schema::{
+    districts, label_sales, label_scans, labels, outlets, sale_line_serials, stock_ledger,
+};
 
 /// Thresholds, with their defaults.
 #[derive(Debug, Clone, Deserialize, utoipa::IntoParams)]
@@ -33,6 +47,14 @@ pub struct Thresholds {
     /// … and from this many times the median of its product (default 5).
     #[serde(default = "default_factor")]
     pub scan_factor: i64,
+    /// A scan is far from a place from this many kilometres on (default
+    /// 30: more than the distance between neighbouring district towns).
+    #[serde(default = "default_far_km")]
+    pub far_km: f64,
+}
+
+fn default_far_km() -> f64 {
+    30.0
 }
 
 fn default_min_scans() -> i64 {
@@ -47,13 +69,15 @@ impl Default for Thresholds {
         Thresholds {
             min_scans: default_min_scans(),
             scan_factor: default_factor(),
+            far_km: default_far_km(),
         }
     }
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Signal {
-    /// `never_issued`, `scan_count_high` or `recalled_or_suspended`.
+    /// `never_issued`, `scan_count_high`, `recalled_or_suspended`,
+    /// `far_before_sale` or `far_after_sale`.
     pub kind: &'static str,
     pub serial: String,
     pub label_id: Option<i32>,
@@ -177,5 +201,206 @@ pub fn compute(conn: &mut DbConn, t: &Thresholds) -> QueryResult<Vec<Signal>> {
             });
         }
     }
+    distance_signals(conn, t, &mut out)?;
     Ok(out)
+}
+
+/// A place to name in an explanation: an outlet, a shared district, or a
+/// scan's place.
+#[derive(Debug, Clone)]
+struct Named {
+    name: String,
+    at: Place,
+}
+
+fn km(d: f64) -> String {
+    format!("{d:.0} km")
+}
+
+/// The name of the district whose centre a scan was logged at.
+fn scan_place_name(at: Place, names: &BTreeMap<String, String>) -> String {
+    DISTRICT_CENTRES
+        .iter()
+        .find(|(_, la, lo)| Place::new(*la, *lo).is_some_and(|c| c.km_to(at) < 1.0))
+        .and_then(|(code, _, _)| names.get(*code).cloned())
+        .unwrap_or_else(|| format!("{:.2}, {:.2}", at.latitude, at.longitude))
+}
+
+/// The nearest of `places` to `at`, with its distance.
+fn nearest(at: Place, places: &[Named]) -> Option<(&Named, f64)> {
+    places
+        .iter()
+        .map(|p| (p, p.at.km_to(at)))
+        .min_by(|a, b| a.1.total_cmp(&b.1))
+}
+
+/// `far_before_sale` and `far_after_sale`.
+fn distance_signals(conn: &mut DbConn, t: &Thresholds, out: &mut Vec<Signal>) -> QueryResult<()> {
+    // Scans with a place, per label, oldest first.
+    let located: Vec<(i32, NaiveDateTime, Option<f64>, Option<f64>)> = label_scans::table
+        .filter(label_scans::label_id.is_not_null())
+        .filter(label_scans::latitude.is_not_null())
+        .filter(label_scans::longitude.is_not_null())
+        .order((label_scans::scanned_at, label_scans::id))
+        .select((
+            label_scans::label_id.assume_not_null(),
+            label_scans::scanned_at,
+            label_scans::latitude,
+            label_scans::longitude,
+        ))
+        .load(conn)?;
+    let mut per_label: BTreeMap<i32, Vec<(NaiveDateTime, Place)>> = BTreeMap::new();
+    for (label, at, la, lo) in located {
+        if let Some(p) = la.zip(lo).and_then(|(la, lo)| Place::new(la, lo)) {
+            per_label.entry(label).or_default().push((at, p));
+        }
+    }
+    if per_label.is_empty() {
+        return Ok(());
+    }
+    let ids: Vec<i32> = per_label.keys().copied().collect();
+    let label_rows: Vec<(i32, String, i32, i32, i32)> = labels::table
+        .filter(labels::id.eq_any(&ids))
+        .select((
+            labels::id,
+            labels::serial,
+            labels::product_id,
+            labels::lot_id,
+            labels::outlet_id,
+        ))
+        .load(conn)?;
+    // The first sale of each label: outlet and time.
+    let sales: Vec<(i32, i32, NaiveDateTime)> = label_sales::table
+        .filter(label_sales::label_id.eq_any(&ids))
+        .order(label_sales::sold_at)
+        .select((
+            label_sales::label_id,
+            label_sales::outlet_id,
+            label_sales::sold_at,
+        ))
+        .load(conn)?;
+    let mut first_sale: BTreeMap<i32, (i32, NaiveDateTime)> = BTreeMap::new();
+    for (label, outlet, at) in sales {
+        first_sale.entry(label).or_insert((outlet, at));
+    }
+    // Outlets with coordinates, and which of them hold or held each lot.
+    let outlet_rows: Vec<(i32, String, Option<f64>, Option<f64>)> = outlets::table
+        .select((
+            outlets::id,
+            outlets::name,
+            outlets::latitude,
+            outlets::longitude,
+        ))
+        .load(conn)?;
+    let outlet_at: BTreeMap<i32, Named> = outlet_rows
+        .into_iter()
+        .filter_map(|(id, name, la, lo)| {
+            let at = la.zip(lo).and_then(|(la, lo)| Place::new(la, lo))?;
+            Some((id, Named { name, at }))
+        })
+        .collect();
+    let lot_ids: Vec<i32> = label_rows.iter().map(|r| r.3).collect();
+    let held: Vec<(i32, i32)> = stock_ledger::table
+        .filter(stock_ledger::lot_id.eq_any(&lot_ids))
+        .select((stock_ledger::lot_id, stock_ledger::outlet_id))
+        .distinct()
+        .load(conn)?;
+    let mut holders: BTreeMap<i32, Vec<i32>> = BTreeMap::new();
+    for (lot, outlet) in held {
+        holders.entry(lot).or_default().push(outlet);
+    }
+    let names: BTreeMap<String, String> = districts::table
+        .select((districts::code, districts::name))
+        .load::<(String, String)>(conn)?
+        .into_iter()
+        .collect();
+
+    for (id, serial, product, lot, issued_for) in label_rows {
+        let Some(scans) = per_label.get(&id) else {
+            continue;
+        };
+        let sale = first_sale.get(&id).copied();
+        // Before the sale (or never sold): far from every holder.
+        let mut holding: Vec<i32> = holders.get(&lot).cloned().unwrap_or_default();
+        holding.push(issued_for);
+        holding.sort_unstable();
+        holding.dedup();
+        let shelves: Vec<Named> = holding
+            .iter()
+            .filter_map(|o| outlet_at.get(o).cloned())
+            .collect();
+        let before: Vec<&(NaiveDateTime, Place)> = scans
+            .iter()
+            .filter(|(at, _)| sale.is_none_or(|(_, sold)| *at < sold))
+            .collect();
+        let far_before: Vec<(Place, &Named, f64)> = before
+            .iter()
+            .filter_map(|(_, p)| nearest(*p, &shelves).map(|(n, d)| (*p, n, d)))
+            .filter(|(_, _, d)| *d >= t.far_km)
+            .collect();
+        if let Some((p, shelf, d)) = far_before.first() {
+            let place = scan_place_name(*p, &names);
+            let count = i64::try_from(far_before.len()).unwrap_or(i64::MAX);
+            out.push(Signal {
+                kind: "far_before_sale",
+                explanation_vi: format!(
+                    "Tem {serial} chưa được bán nhưng đã được quét {count} lần ở nơi cách mọi điểm bán đang giữ lô hàng từ {} trở lên (ví dụ ở {place}, cách điểm gần nhất là {} {}): hàng lẽ ra vẫn còn trên kệ, nên tem hoặc bản sao của tem đang ở nơi khác.",
+                    km(t.far_km), shelf.name, km(*d)
+                ),
+                explanation_en: format!(
+                    "Label {serial} has not been sold but was scanned {count} times at least {} from every outlet holding its lot (e.g. in {place}, {} from the nearest, {}): the goods should still be on a shelf, so the label or a copy of it is elsewhere.",
+                    km(t.far_km), km(*d), shelf.name
+                ),
+                serial: serial.clone(),
+                label_id: Some(id),
+                product_id: Some(product),
+                count,
+            });
+        }
+        // After the sale: far from the selling outlet and the buyer's
+        // first scan.
+        let Some((sold_by, sold_at)) = sale else {
+            continue;
+        };
+        let mut after = scans.iter().filter(|(at, _)| *at >= sold_at);
+        let Some((_, buyer)) = after.next() else {
+            continue;
+        };
+        let Some(seller) = outlet_at.get(&sold_by) else {
+            continue;
+        };
+        let far_after: Vec<(Place, f64, f64)> = after
+            .map(|(_, p)| (*p, seller.at.km_to(*p), buyer.km_to(*p)))
+            .filter(|(_, ds, db)| *ds >= t.far_km && *db >= t.far_km)
+            .collect();
+        if let Some((p, ds, db)) = far_after.first() {
+            let place = scan_place_name(*p, &names);
+            let buyer_place = scan_place_name(*buyer, &names);
+            let count = i64::try_from(far_after.len()).unwrap_or(i64::MAX);
+            out.push(Signal {
+                kind: "far_after_sale",
+                explanation_vi: format!(
+                    "Tem {serial} đã bán tại {} ngày {}, người mua quét lần đầu ở {buyer_place}; sau đó tem được quét {count} lần ở nơi cách cả hai từ {} trở lên (ví dụ ở {place}: cách điểm bán {}, cách nơi người mua quét {}): tem có thể đã bị sao chép.",
+                    seller.name,
+                    ocop_core::time::format_vn(sold_at.and_utc()),
+                    km(t.far_km),
+                    km(*ds),
+                    km(*db)
+                ),
+                explanation_en: format!(
+                    "Label {serial} was sold at {} on {}, and the buyer first scanned it in {buyer_place}; it was then scanned {count} times at least {} from both (e.g. in {place}: {} from the outlet, {} from the buyer's scan): the label may have been copied.",
+                    seller.name,
+                    ocop_core::time::format_vn(sold_at.and_utc()),
+                    km(t.far_km),
+                    km(*ds),
+                    km(*db)
+                ),
+                serial,
+                label_id: Some(id),
+                product_id: Some(product),
+                count,
+            });
+        }
+    }
+    Ok(())
 }
