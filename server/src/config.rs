@@ -52,6 +52,7 @@ struct FileConfig {
     tls_cert: Option<String>,
     tls_key: Option<String>,
     scan_retention_days: Option<u32>,
+    metrics_token: Option<String>,
 }
 
 /// Every variable the server reads, with what it is for (also printed by `--help`).
@@ -99,8 +100,16 @@ pub const VARIABLES: &[(&str, &str)] = &[
         "days the public label scan log is kept (default 365; pruned at start-up and by `scans prune`)",
     ),
     (
+        "OCOP_METRICS_TOKEN",
+        "bearer token, at least 32 characters, that may read /metrics from elsewhere (default: only this machine may, not through a proxy)",
+    ),
+    (
         "OCOP_LOG",
         "log filter, e.g. info or ocop_server=debug (default info)",
+    ),
+    (
+        "OCOP_LOG_FORMAT",
+        "text (default) or json: one JSON object per log line, for a log collector",
     ),
 ];
 
@@ -127,6 +136,8 @@ pub struct Config {
     pub tls: Option<TlsFiles>,
     /// Days the public scan log keeps a scan (1–3650).
     pub scan_retention_days: u32,
+    /// Who else may read `/metrics` (`Authorization: Bearer …`).
+    pub metrics_token: Option<Secret>,
 }
 
 /// The PEM files of the server's own certificate (chain first) and key.
@@ -257,6 +268,18 @@ impl Config {
         if !(1..=3650).contains(&scan_retention_days) {
             bail!("OCOP_SCAN_RETENTION_DAYS must be between 1 and 3650");
         }
+        if let Some(format) = env("OCOP_LOG_FORMAT")
+            && !matches!(format.as_str(), "text" | "json")
+        {
+            bail!("OCOP_LOG_FORMAT must be text or json, not {format:?}");
+        }
+        let metrics_token = env("OCOP_METRICS_TOKEN").or(file.metrics_token);
+        if metrics_token
+            .as_ref()
+            .is_some_and(|s| s.chars().count() < 32)
+        {
+            bail!("OCOP_METRICS_TOKEN must be at least 32 characters long");
+        }
         Ok(Config {
             bind,
             database_url,
@@ -269,6 +292,7 @@ impl Config {
             trusted_proxies,
             tls,
             scan_retention_days,
+            metrics_token: metrics_token.map(Secret::new),
         })
     }
 }

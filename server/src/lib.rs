@@ -10,6 +10,7 @@ pub mod config;
 pub mod db;
 pub mod demo;
 pub mod error;
+pub mod metrics;
 pub mod models;
 pub mod startup;
 pub mod state;

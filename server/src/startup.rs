@@ -45,6 +45,7 @@ pub fn prepare(config: Config) -> anyhow::Result<AppState> {
         tokens,
         login_limiter: Default::default(),
         report_limiter: crate::web::report::limiter(),
+        metrics: crate::metrics::Metrics::new()?,
     };
     let pruned = prune_scans(&state)?;
     if pruned > 0 {
@@ -102,10 +103,12 @@ pub fn run(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
         app.service(SwaggerUi::new("/api/docs/{_:.*}").url("/api/openapi.json", doc))
             .service(web::redirect("/api/docs", "/api/docs/"))
             .configure(pages::configure)
+            .service(crate::metrics::scrape)
             .default_service(web::to(error::no_such_route))
             .wrap(from_fn(pages::remember_lang))
             .wrap(from_fn(localize_errors))
             .wrap(TracingLogger::default())
+            .wrap(from_fn(crate::metrics::observe))
             // Outermost, so every answer passes through it, errors included.
             .wrap(from_fn(pages::headers::security_headers))
     });

@@ -17,6 +17,8 @@ pub struct AppState {
     pub login_limiter: LoginLimiter,
     /// Public fake reports per client address (per process), see `web::report`.
     pub report_limiter: crate::throttle::Throttle<std::net::IpAddr>,
+    /// Prometheus metrics of this process (`metrics`).
+    pub metrics: crate::metrics::Metrics,
 }
 
 impl AppState {

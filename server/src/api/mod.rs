@@ -49,6 +49,7 @@ pub mod outlets;
 pub mod payments;
 pub mod producers;
 pub mod products;
+pub mod public_catalogue;
 pub mod refunds;
 pub mod sales;
 pub mod scan;
@@ -158,7 +159,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .service(cases::get_one)
             .service(cases::step)
             .service(cases::confirm)
-            .service(cases::signals),
+            .service(cases::signals)
+            // the public catalogue (issue 17)
+            .service(public_catalogue::list),
     );
 }
 
@@ -183,6 +186,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         (name = "provenance", description = "Serialised provenance labels, recalls, fake reports and inspector cases"),
         (name = "stock", description = "Consignment agreements, stock documents, the stock ledger, reports and alerts"),
         (name = "settlement", description = "Consignment settlement statements, their workflow and payouts"),
+        (name = "public", description = "The public OCOP catalogue: no login, public facts only, cacheable"),
     )
 )]
 pub struct ApiDoc;

@@ -18,6 +18,7 @@ use crate::db::DbConn;
 use crate::error::{ApiError, ErrorBody, request_lang};
 use crate::models::sale::ingest::{self, Ingested};
 use crate::models::sale::store::SaleRow;
+use crate::models::sale::till::Till;
 use crate::models::sale::{lookup, refund_store, store};
 use crate::state::AppState;
 
@@ -52,11 +53,28 @@ pub async fn create(
     till: TillAuth,
     body: web::Json<SaleBody>,
 ) -> Result<HttpResponse, ApiError> {
-    let checked = ingest::check(till.0, body.into_inner().0)?;
+    let done = ingest_one(&state, till.0, body.into_inner().0).await?;
+    Ok(respond(done))
+}
+
+/// Checks and stores one sale in its own write transaction, and counts it
+/// in the metrics (how long it took here, how long it waited at the till).
+async fn ingest_one(
+    state: &AppState,
+    till: Till,
+    sale: ocop_core::sale::Sale,
+) -> Result<Ingested, ApiError> {
+    let started = std::time::Instant::now();
+    let checked = ingest::check(till, sale)?;
+    let (till_id, sold_at) = (checked.sale().till_id, checked.sale().sold_at);
     let done = state
         .write(move |c| Ok(ingest::ingest(c, &checked)?))
         .await?;
-    Ok(respond(done))
+    let waited = (chrono::Utc::now() - sold_at).num_seconds();
+    state
+        .metrics
+        .sale_ingested(done.created(), started.elapsed(), till_id, waited);
+    Ok(done)
 }
 
 fn respond(done: Ingested) -> HttpResponse {
@@ -102,10 +120,7 @@ pub async fn batch(
         let (id, result) = match parsed {
             Ok(sale) => {
                 let id = sale.id;
-                let done = match ingest::check(till.0.clone(), sale) {
-                    Ok(checked) => state.write(move |c| Ok(ingest::ingest(c, &checked)?)).await,
-                    Err(refused) => Err(refused.into()),
-                };
+                let done = ingest_one(&state, till.0.clone(), sale).await;
                 (Some(id), done)
             }
             Err(e) => (

@@ -172,6 +172,16 @@ impl Db {
     }
 
     /// A pooled connection, waiting at most the pool's timeout.
+    /// Connections open and idle now (for the metrics).
+    pub fn pool_state(&self) -> r2d2::State {
+        self.pool.state()
+    }
+
+    /// The most connections the pool opens.
+    pub fn pool_max_size(&self) -> u32 {
+        self.pool.max_size()
+    }
+
     pub fn conn(&self) -> Result<Conn, r2d2::PoolError> {
         self.pool.get()
     }

@@ -9,6 +9,7 @@ pub mod outlet;
 pub mod producer;
 pub mod product;
 pub mod provenance;
+pub mod public_catalogue;
 pub mod reference;
 pub mod revoked;
 pub mod sale;

@@ -47,6 +47,23 @@ fn listing_badge(lang: Lang, view: &ListingView) -> Markup {
     html! { span class=(class) title=[view.warning.as_deref()] { (text) } }
 }
 
+/// A product's name in the page's language (Vietnamese when it has no
+/// English name) and the photo a public page may show: an https or
+/// same-site address only, never a mixed-content or script URL.
+pub(crate) fn public_name_and_photo<'a>(
+    lang: Lang,
+    name_vi: &'a str,
+    name_en: Option<&'a str>,
+    photo_url: Option<&'a str>,
+) -> (&'a str, Option<&'a str>) {
+    let name = match lang {
+        Lang::En => name_en.unwrap_or(name_vi),
+        Lang::Vi => name_vi,
+    };
+    let photo = photo_url.filter(|u| u.starts_with("https://") || u.starts_with('/'));
+    (name, photo)
+}
+
 pub(crate) fn stars(n: i32) -> String {
     "★".repeat(usize::try_from(n.clamp(0, 5)).unwrap_or(0))
 }

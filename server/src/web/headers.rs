@@ -67,3 +67,41 @@ pub async fn stylesheet() -> HttpResponse {
         .insert_header((CACHE_CONTROL, "public, max-age=3600"))
         .body(super::layout::CSS)
 }
+
+/// A public answer that caches and revalidates: a strong `ETag` (SHA-256 of
+/// the body), `304 Not Modified` when `If-None-Match` already names it, and
+/// `Cache-Control: public` for `max_age` seconds. The body is built before
+/// the check (it is the tag), so a 304 saves the transfer, not the query.
+pub fn cacheable(
+    req: &actix_web::HttpRequest,
+    content_type: &str,
+    body: Vec<u8>,
+    max_age: u32,
+) -> HttpResponse {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(&body);
+    let etag = format!("\"{}\"", hex::encode(digest.get(..16).unwrap_or_default()));
+    let cache = format!("public, max-age={max_age}");
+    let held = req
+        .headers()
+        .get(actix_web::http::header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|sent| {
+            sent.split(',')
+                .map(|t| t.trim().trim_start_matches("W/"))
+                .any(|t| t == etag || t == "*")
+        });
+    let mut res = if held {
+        HttpResponse::NotModified()
+    } else {
+        HttpResponse::Ok()
+    };
+    res.insert_header((actix_web::http::header::ETAG, etag))
+        .insert_header((CACHE_CONTROL, cache))
+        .insert_header((actix_web::http::header::VARY, "Cookie, Accept-Language"));
+    if held {
+        res.finish()
+    } else {
+        res.content_type(content_type).body(body)
+    }
+}

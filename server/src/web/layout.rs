@@ -71,6 +71,13 @@ img.photo{max-width:100%;max-height:16rem;display:block;margin-bottom:.6rem}
 h2.product-name{margin:0 0 .3rem}
 p.stars{font-size:1.3rem;color:#c98a00;margin:0}
 p.stars .muted{font-size:1rem}
+.grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(17rem,1fr));gap:1rem}
+.grid .card{margin:0}
+.price{font-size:1.15rem}
+.badge.good{background:#eaf6ec;border:1px solid #7cb38b;padding:.1rem .4rem;border-radius:.3rem}
+label.check{display:flex;align-items:center;gap:.2rem}
+details.stock summary{cursor:pointer;color:#1f6b3a}
+.pager{display:flex;gap:.5rem;flex-wrap:wrap}
 "#;
 
 fn head(title: &str) -> Markup {

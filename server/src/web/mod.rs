@@ -17,6 +17,7 @@ pub mod login;
 pub mod outlet_form;
 pub mod producer_form;
 pub mod product_form;
+pub mod public_catalogue;
 pub mod receipt;
 pub mod report;
 pub mod resolver;
@@ -49,6 +50,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(receipt::e_receipt)
         .service(resolver::by_gtin)
         .service(resolver::by_own_serial)
+        .service(public_catalogue::catalogue_page)
         .service(report::form)
         .service(report::form_submit)
         .service(login::login_form)

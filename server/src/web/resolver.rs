@@ -39,7 +39,7 @@ use ocop_core::provenance::{LabelStatus, OWN_LABEL_PATH, ip_prefix, is_issued_fo
 use ocop_core::time::vn_date;
 use serde_json::{Value, json};
 
-use super::catalogue::stars;
+use super::catalogue::{public_name_and_photo, stars};
 use super::layout::{public_page_in, public_response, t};
 use super::session::LANG_COOKIE;
 use crate::error::ApiError;
@@ -274,14 +274,12 @@ fn location_markup(
 fn product_markup(lang: Lang, r: &Resolved, public_url: &str, location: Markup) -> Markup {
     let p = &r.product;
     let today = vn_date(Utc::now());
-    let name = match lang {
-        Lang::En => p.name_en.as_deref().unwrap_or(&p.name_vi),
-        Lang::Vi => &p.name_vi,
-    };
-    let photo = p
-        .photo_url
-        .as_deref()
-        .filter(|u| u.starts_with("https://") || u.starts_with('/'));
+    let (name, photo) = public_name_and_photo(
+        lang,
+        &p.name_vi,
+        p.name_en.as_deref(),
+        p.photo_url.as_deref(),
+    );
     let cert = p.certificate();
     html! {
         @if let Some(status) = &r.status { (status_box(lang, status)) }

@@ -5,6 +5,8 @@
 //! here, so `cargo test -p ocop-e2e --test catalogue catalogue_import::`
 //! still runs one of them.
 
+#[path = "../stock_common/mod.rs"]
+mod stock_common;
 #[path = "../support/catalogue.rs"]
 mod support;
 
@@ -13,3 +15,4 @@ mod catalogue_listing;
 mod catalogue_search;
 mod catalogue_sync;
 mod catalogue_validation;
+mod public_catalogue;

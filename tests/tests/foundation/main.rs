@@ -20,6 +20,7 @@ mod error_bodies;
 mod foundation;
 mod http_edge;
 mod login_throttle;
+mod metrics;
 mod schema_matches;
 mod schemathesis;
 mod web_hardening;

@@ -77,6 +77,7 @@ async fn every_page_has_the_security_headers_and_no_inline_script_or_style() {
         "/r/00000000-0000-0000-0000-000000000000",
         "/report",
         "/01/09999999999994",
+        "/products",
     ];
     let signed_in = [
         "/",

@@ -37,6 +37,15 @@ pub struct ProductSearch {
     /// Page size, 1–1000 (default 200).
     pub limit: Option<i64>,
     pub offset: Option<i64>,
+    /// Only what the public catalogue lists: active products of producers
+    /// that are not suspended. Set by the server, never by a query string.
+    #[serde(skip)]
+    #[param(ignore)]
+    pub listed_only: bool,
+    /// Only these products. Set by the server, never by a query string.
+    #[serde(skip)]
+    #[param(ignore)]
+    pub only_ids: Option<Vec<i32>>,
 }
 
 /// `%…%` LIKE pattern of the folded query, with LIKE's wildcards escaped.
@@ -92,6 +101,14 @@ macro_rules! filtered {
         }
         if let Some(a) = f.active {
             q = q.filter(products::active.eq(a));
+        }
+        if let Some(ids) = &f.only_ids {
+            q = q.filter(products::id.eq_any(ids.clone()));
+        }
+        if f.listed_only {
+            q = q
+                .filter(products::active.eq(true))
+                .filter(producers::status.ne("suspended"));
         }
         q
     }};

@@ -3,6 +3,8 @@
 //! words, and the outlets that have the product in stock. Read-only; the
 //! handler records the scan in the same transaction.
 
+use std::collections::{BTreeMap, BTreeSet};
+
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use ocop_core::provenance::LabelStatus;
@@ -34,7 +36,10 @@ pub enum Asked {
 /// An outlet that has the product in stock.
 #[derive(Debug, Clone)]
 pub struct Stockist {
+    pub outlet_id: i32,
     pub name: String,
+    /// `showroom`, `rest_stop`, … (the outlet's kind code).
+    pub kind: String,
     pub address: String,
     pub district: String,
 }
@@ -74,37 +79,67 @@ fn district_name(conn: &mut DbConn, code: &str) -> QueryResult<String> {
         .unwrap_or_else(|| code.to_owned()))
 }
 
-fn stockists(conn: &mut DbConn, product_id: i32) -> QueryResult<Vec<Stockist>> {
+/// The active outlets that have each of `product_ids` (every product when
+/// `None`) in stock now (lots under recall do not count), by product, each
+/// list ordered by name. One pass over the stock rows: the public catalogue
+/// asks for a whole page at once.
+pub fn stockists_of(
+    conn: &mut DbConn,
+    product_ids: Option<&[i32]>,
+) -> QueryResult<BTreeMap<i32, Vec<Stockist>>> {
+    let recalled: BTreeSet<i32> = recall::recalled_lot_ids(conn)?.into_iter().collect();
     // Summed here: SUM(BIGINT) is NUMERIC on PostgreSQL, which diesel's
     // two-backend connection cannot read.
-    let all: Vec<(i32, i64)> = stock_on_hand::table
-        .filter(stock_on_hand::product_id.eq(product_id))
-        .select((stock_on_hand::outlet_id, stock_on_hand::qty_milli))
-        .load(conn)?;
-    let mut rows = std::collections::BTreeMap::<i32, i64>::new();
-    for (o, q) in all {
-        *rows.entry(o).or_default() += q;
+    let mut rows = stock_on_hand::table.into_boxed();
+    if let Some(ids) = product_ids {
+        rows = rows.filter(stock_on_hand::product_id.eq_any(ids));
     }
-    let ids: Vec<i32> = rows
-        .iter()
-        .filter(|(_, q)| **q > 0)
-        .map(|(o, _)| *o)
-        .collect();
-    let found: Vec<Outlet> = outlets::table
-        .filter(outlets::id.eq_any(&ids))
-        .filter(outlets::active.eq(true))
-        .order(outlets::name)
-        .select(Outlet::as_select())
+    let all: Vec<(i32, i32, i32, i64)> = rows
+        .select((
+            stock_on_hand::product_id,
+            stock_on_hand::outlet_id,
+            stock_on_hand::lot_id,
+            stock_on_hand::qty_milli,
+        ))
         .load(conn)?;
-    let mut out = Vec::with_capacity(found.len());
-    for o in found {
-        out.push(Stockist {
-            district: district_name(conn, &o.district_code)?,
-            name: o.name,
-            address: o.address,
-        });
+    let mut held = BTreeMap::<(i32, i32), i64>::new();
+    for (p, o, lot, q) in all {
+        if !recalled.contains(&lot) {
+            *held.entry((p, o)).or_default() += q;
+        }
+    }
+    let in_stock: Vec<(i32, i32)> = held
+        .into_iter()
+        .filter(|(_, q)| *q > 0)
+        .map(|(k, _)| k)
+        .collect();
+    let outlet_ids: BTreeSet<i32> = in_stock.iter().map(|(_, o)| *o).collect();
+    let found: Vec<(Outlet, String)> = outlets::table
+        .inner_join(districts::table)
+        .filter(outlets::id.eq_any(outlet_ids))
+        .filter(outlets::active.eq(true))
+        .order((outlets::name, outlets::id))
+        .select((Outlet::as_select(), districts::name))
+        .load(conn)?;
+    let mut out = BTreeMap::<i32, Vec<Stockist>>::new();
+    for (o, district) in &found {
+        for (p, _) in in_stock.iter().filter(|(_, held_at)| *held_at == o.id) {
+            out.entry(*p).or_default().push(Stockist {
+                outlet_id: o.id,
+                name: o.name.clone(),
+                kind: o.kind.clone(),
+                address: o.address.clone(),
+                district: district.clone(),
+            });
+        }
     }
     Ok(out)
+}
+
+fn stockists(conn: &mut DbConn, product_id: i32) -> QueryResult<Vec<Stockist>> {
+    Ok(stockists_of(conn, Some(&[product_id]))?
+        .remove(&product_id)
+        .unwrap_or_default())
 }
 
 /// The status of a label on this scan (before it is recorded).
