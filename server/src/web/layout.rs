@@ -9,6 +9,7 @@ use maud::{DOCTYPE, Markup, html};
 use ocop_core::i18n::Lang;
 
 use super::session::WebUser;
+use crate::auth::Role;
 
 /// Picks the Vietnamese or the English text.
 pub fn t<'a>(lang: Lang, vi: &'a str, en: &'a str) -> &'a str {
@@ -129,6 +130,25 @@ pub fn public_response(status: StatusCode, markup: Markup) -> HttpResponse {
         .body(markup.into_string())
 }
 
+/// The navigation links only some roles may follow: each points at pages
+/// the role is let into (the handlers decide; this only saves a dead link).
+fn role_links(lang: Lang, role: Role) -> Markup {
+    html! {
+        @if role != Role::Producer {
+            a href="/sales" { (t(lang, "Bán hàng", "Sales")) }
+        }
+        @if role == Role::Producer {
+            a href="/portal" { (t(lang, "Cổng chủ thể", "Producer portal")) }
+        }
+        @if role != Role::Cashier {
+            a href="/settlements" { (t(lang, "Quyết toán", "Settlements")) }
+        }
+        @if matches!(role, Role::Admin | Role::Inspector) {
+            a href="/cases" { (t(lang, "Vụ việc", "Cases")) }
+        }
+    }
+}
+
 /// A whole page. `user` is `None` on the login page.
 pub fn page(lang: Lang, title: &str, user: Option<&WebUser>, body: Markup) -> Markup {
     html! {
@@ -144,6 +164,7 @@ pub fn page(lang: Lang, title: &str, user: Option<&WebUser>, body: Markup) -> Ma
                             a href="/catalogue/producers" { (t(lang, "Chủ thể", "Producers")) }
                             a href="/catalogue/outlets" { (t(lang, "Điểm bán", "Outlets")) }
                             a href="/stock" { (t(lang, "Tồn kho", "Stock")) }
+                            (role_links(lang, u.user.role))
                         }
                         span.who { (u.user.username) " (" (u.user.role) ")" }
                         form.inline method="post" action="/logout" {

@@ -165,7 +165,9 @@ pub async fn home(me: WebUser) -> HttpResponse {
                 @if matches!(me.user.role, crate::auth::Role::Admin | crate::auth::Role::Inspector) {
                     li { a href="/cases" { (t(lang, "Vụ việc thanh tra (hàng giả, thu hồi)", "Inspection cases (fakes, recalls)")) } }
                 }
-                li { a href="/api/docs/" { (t(lang, "Tài liệu API", "API documentation")) } }
+                @if me.user.role != crate::auth::Role::Producer {
+                    li { a href="/api/docs/" { (t(lang, "Tài liệu API", "API documentation")) } }
+                }
             }
         }
     };
