@@ -582,6 +582,7 @@ impl App {
                     catalogue_version: self.cat.version,
                     clock: &clock,
                 },
+                width,
             )),
             status,
         );

@@ -72,6 +72,11 @@ img.photo{max-width:100%;max-height:16rem;display:block;margin-bottom:.6rem}
 h2.product-name{margin:0 0 .3rem}
 p.stars{font-size:1.3rem;color:#c98a00;margin:0}
 p.stars .muted{font-size:1rem}
+.form-actions{display:flex;flex-wrap:wrap;gap:.5rem;margin:.4rem 0 .8rem}
+.form-actions .button.second,.form-actions button.second,p.actions .button.second{margin-left:0}
+button.second{background:#174f2b}
+p.actions{display:flex;flex-wrap:wrap;gap:.5rem}
+.badge{display:inline-block;padding:.1rem .4rem;border:1px solid;border-radius:.3rem;white-space:nowrap}
 "#;
 
 fn head(title: &str) -> Markup {

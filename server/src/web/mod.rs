@@ -45,6 +45,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(home)
         .service(headers::stylesheet)
         .service(receipt::e_receipt)
+        .service(receipt::vat_invoice_submit)
         .service(resolver::by_gtin)
         .service(resolver::by_own_serial)
         .service(report::form)
@@ -88,6 +89,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(stock::movements_page)
         .service(stock::documents_page)
         .service(stock_print::print_page)
+        .service(stock_print::posted_page)
         // settlement (issue 13): fixed paths before `/settlements/{id}`
         .service(settlement::list_page)
         .service(settlement::run_submit)
@@ -102,6 +104,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(settlement::pay_submit)
         .service(settlement::portal_page)
         .service(sales::pending_transfers_page)
+        .service(sales::vat_requests_page)
         .service(sales::sales_page)
         .service(labels::new_form)
         .service(labels::issue_submit)
