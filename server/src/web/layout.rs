@@ -72,6 +72,7 @@ img.photo{max-width:100%;max-height:16rem;display:block;margin-bottom:.6rem}
 h2.product-name{margin:0 0 .3rem}
 p.stars{font-size:1.3rem;color:#c98a00;margin:0}
 p.stars .muted{font-size:1rem}
+select,input,textarea{max-width:100%}
 .form-actions{display:flex;flex-wrap:wrap;gap:.5rem;margin:.4rem 0 .8rem}
 .form-actions .button.second,.form-actions button.second,p.actions .button.second{margin-left:0}
 button.second{background:#174f2b}
