@@ -283,8 +283,8 @@ fn the_clock_stays_whole_on_an_80_column_status_line() {
         assert!(bottom.chars().count() <= 80, "{bottom}");
         assert!(bottom.contains('…'), "{bottom}");
         let offline = match lang {
-            Lang::Vi => ["NGOẠI TUYẾN", "chờ gửi: 0", "v4"],
-            Lang::En => ["OFFLINE", "queued: 0", "v4"],
+            Lang::Vi => ["NGOẠI TUYẾN", "chờ gửi: ", "v4"],
+            Lang::En => ["OFFLINE", "queued: ", "v4"],
         };
         for part in offline {
             assert!(bottom.contains(part), "{part}: {bottom}");
