@@ -232,7 +232,6 @@ impl Buyer {
         let tax_code = TaxCode::parse(tax_code).map_err(|e| e.refusal().on_field("tax_code"));
         let email = email.trim();
         let email_ok = email.is_empty() || is_email(email);
-        let mut problems = problems;
         if let Err(r) = &tax_code {
             problems.push(r.clone());
         }
