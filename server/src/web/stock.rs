@@ -133,6 +133,8 @@ pub async fn on_hand_page(
         Ok(v) => v,
         Err(e) => return forms::failure(&me, &e),
     };
+    let outlet_names: HashMap<i32, &str> =
+        outlets.iter().map(|o| (o.id, o.name.as_str())).collect();
     let body = html! {
         (header(&me, "/stock", &outlets, chosen))
         p {
@@ -156,20 +158,25 @@ pub async fn on_hand_page(
                 th.num { (t(lang, "Giá trị bán lẻ", "Retail value")) }
                 th.num { (t(lang, "Giá trị trả chủ thể", "Payout value")) }
             } }
+            // Issue 14: outlets by name (the code beside it), and on a
+            // phone every figure with its label.
             tbody { @for r in &rep.rows { tr {
-                td { (r.outlet_code) }
-                td { a href={"/stock/movements?outlet_id=" (r.outlet_id) "&product_id=" (r.product_id)} { (r.product_name) } }
-                td {
+                td data-label=(t(lang, "Điểm bán", "Outlet")) {
+                    (outlet_names.get(&r.outlet_id).copied().unwrap_or(r.outlet_code.as_str()))
+                    " " span.muted { "(" (r.outlet_code) ")" }
+                }
+                td data-label=(t(lang, "Sản phẩm", "Product")) { a href={"/stock/movements?outlet_id=" (r.outlet_id) "&product_id=" (r.product_id)} { (r.product_name) } }
+                td data-label=(t(lang, "Lô / hạn dùng", "Lot / expiry")) {
                     (r.lot_code.as_deref().unwrap_or("—")) br; span.muted { (date(r.expires_on)) }
                     @if r.recalled { br; strong.warn.recalled { (t(lang, "THU HỒI — không bán", "RECALLED — do not sell")) } }
                 }
-                td { (r.owner_name) }
-                td.num class=[(r.qty.milli() < 0).then_some("warn")] { (qty(r.qty, &r.unit)) }
+                td data-label=(t(lang, "Chủ hàng", "Owner")) { (r.owner_name) }
+                td.num data-label=(t(lang, "Tồn", "On hand")) class=[(r.qty.milli() < 0).then_some("warn")] { (qty(r.qty, &r.unit)) }
                 @if r.out_of_bounds {
                     td.num.warn colspan="2" { (t(lang, "⚠ vượt giới hạn", "⚠ out of bounds")) }
                 } @else {
-                    td.num { (Dong::new(r.retail_value)) }
-                    td.num { (Dong::new(r.payout_value)) }
+                    td.num data-label=(t(lang, "Giá trị bán lẻ", "Retail value")) { (Dong::new(r.retail_value)) }
+                    td.num data-label=(t(lang, "Giá trị trả chủ thể", "Payout value")) { (Dong::new(r.payout_value)) }
                 }
             } } }
         }
@@ -211,8 +218,12 @@ pub async fn alerts_page(
         Ok(v) => v,
         Err(e) => return forms::failure(&me, &e),
     };
-    let names: HashMap<i32, &str> = outlets.iter().map(|o| (o.id, o.code.as_str())).collect();
-    let outlet_of = |id: i32| names.get(&id).copied().unwrap_or("?").to_owned();
+    let names: HashMap<i32, &Outlet> = outlets.iter().map(|o| (o.id, o)).collect();
+    let outlet_of = |id: i32| {
+        names
+            .get(&id)
+            .map_or_else(|| "?".to_owned(), |o| format!("{} ({})", o.name, o.code))
+    };
     let body = html! {
         (header(&me, "/stock/alerts", &outlets, chosen))
         h2 { (t(lang, "Lô đã hết hạn", "Expired lots")) }
