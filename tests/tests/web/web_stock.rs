@@ -323,6 +323,17 @@ async fn a_producer_sees_only_its_own_goods() {
         !html.contains(&foreign_name),
         "another producer's goods leaked"
     );
+    // Issue 14: the outlet holding the goods by name, each figure labelled
+    // (a phone shows each row as a card of labelled values).
+    let outlet = app
+        .get(&format!("/api/v1/outlets/{}", s.own), Some(&s.admin))
+        .await
+        .1;
+    let outlet_name = outlet["name"].as_str().unwrap();
+    assert!(html.contains(outlet_name), "{outlet_name}: {html}");
+    for label in ["Giá trị bán lẻ", "Giá trị trả chủ thể"] {
+        assert!(html.contains(&format!("data-label=\"{label}\"")), "{label}");
+    }
     let (status, _) = page(
         &app,
         &format!(
