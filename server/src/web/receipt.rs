@@ -211,6 +211,44 @@ fn totals(sale: &Sale, transfer: Option<TransferStatus>) -> Markup {
     }
 }
 
+/// While a bank transfer is pending, where to send it: the paper carries
+/// one QR code (this page's, issue 14), so the outlet's bank by name, the
+/// account, its holder, the amount and the memo the bank matches the
+/// receipt by are here, for a customer who pays after leaving the till.
+fn how_to_pay(r: &EReceipt) -> Markup {
+    let pending = r.transfer.is_some_and(|s| !s.is_confirmed());
+    let amount = r
+        .sale
+        .payments
+        .iter()
+        .find(|p| matches!(p.method, PaymentMethod::BankTransfer { .. }))
+        .map(|p| p.amount);
+    let o = &r.outlet;
+    let bank = o
+        .bank_bin
+        .as_deref()
+        .and_then(|b| ocop_core::vietqr::BankBin::parse(b).ok())
+        .map(|b| b.display_name());
+    html! {
+        @if let (true, Some(amount), Some(bank), Some(account)) = (pending, amount, bank, o.bank_account.as_deref()) {
+            div.card.spaced.how-to-pay {
+                h2 { (both("Chuyển khoản chưa được xác nhận", "Transfer not yet confirmed")) }
+                table { tbody {
+                    tr { td { (both("Ngân hàng", "Bank")) } td { strong { (bank) } } }
+                    tr { td { (both("Số tài khoản", "Account")) } td.break-all { strong { (account) } } }
+                    @if let Some(holder) = o.bank_holder.as_deref() {
+                        tr { td { (both("Chủ tài khoản", "Holder")) } td { (holder) } }
+                    }
+                    tr { td { (both("Số tiền", "Amount")) } td.num { strong { (amount) } } }
+                    @if let Some(memo) = ocop_core::sale::qr::transfer_memo(r.sale.receipt_ref()) {
+                        tr { td { (both("Nội dung", "Memo")) } td { strong.memo { (memo) } } }
+                    }
+                } }
+            }
+        }
+    }
+}
+
 fn refund_method_label(method: &RefundMethod) -> String {
     payment_label(method.kind())
 }
@@ -354,6 +392,7 @@ fn receipt_markup_with(r: &EReceipt, typed: &Typed<'_>) -> Markup {
         }
         (lines_table(r))
         div.card.spaced { (totals(&r.sale, r.transfer)) }
+        (how_to_pay(r))
         (refunds_section(r))
         // Issue 14: the journal's chain hash is for staff (the API and the
         // journal check), not for the customer holding this link.
