@@ -444,7 +444,7 @@ pub async fn documents_page(
         Ok(v) => v,
         Err(e) => return forms::failure(&me, &e),
     };
-    let names: HashMap<i32, &str> = outlets.iter().map(|o| (o.id, o.code.as_str())).collect();
+    let names: HashMap<i32, &str> = outlets.iter().map(|o| (o.id, o.name.as_str())).collect();
     let body = html! {
         (header(&me, "/stock/documents", &outlets, chosen))
         table.responsive {
