@@ -181,13 +181,16 @@ pub fn setup(data_dir: &Path, args: &SetupArgs) -> anyhow::Result<()> {
 pub struct SellArgs {
     /// BARCODE[:QTY][@DISCOUNT], a GS1 Digital Link (QR label) or an
     /// internal code; `@DISCOUNT` is a line discount in đồng (above the
-    /// limit it needs --pin).
+    /// limit it needs the manager's PIN, asked for then).
     #[arg(long = "item", required = true)]
     pub items: Vec<String>,
-    /// The manager's PIN, for discounts above the limit
-    /// (`ocop-till manager-pin set`).
-    #[arg(long, env = "OCOP_TILL_MANAGER_PIN")]
-    pub pin: Option<String>,
+    /// Read the manager's PIN (for a discount above the limit, see
+    /// `ocop-till manager-pin set`) from standard input (one line) rather
+    /// than asking on the terminal; without a terminal it is read from
+    /// standard input anyway. Never a flag: a flag shows in `ps` and the
+    /// shell's history. Asked for only when a discount needs it.
+    #[arg(long)]
+    pub pin_stdin: bool,
     /// Why the discounts are given (printed nowhere, kept on the sale).
     #[arg(long, default_value = "Giảm giá")]
     pub discount_reason: String,
@@ -278,7 +281,7 @@ pub fn sell(data_dir: &Path, args: &SellArgs) -> anyhow::Result<()> {
                 let gross = crate::checkout::line_gross(&cat, &line)?;
                 if crate::approval::discount_needs_pin(&store, gross, d)? {
                     if approver.is_none() {
-                        approver = Some(pin_approver(&store, args.pin.as_deref())?);
+                        approver = Some(pin_approver(&store, args.pin_stdin)?);
                     }
                     if let Some(a) = &approver {
                         crate::checkout::approve(&mut line, a);
@@ -416,16 +419,23 @@ pub(crate) fn send_now(
     )?))
 }
 
-/// The approver of a PIN given on the command line.
-fn pin_approver(store: &Store, pin: Option<&str>) -> anyhow::Result<crate::approval::Approver> {
-    let pin = pin.ok_or_else(|| {
-        Refusal::forbidden(
-            "manager_pin_required",
-            "Giảm giá vượt hạn mức cần mã PIN của quản lý (--pin)",
-            "a discount above the limit needs the manager's PIN (--pin)",
-        )
-    })?;
-    let approver = crate::approval::verify_pin(store, pin)?.ok_or_else(|| {
+/// How the terminal asks for the manager's PIN.
+pub const PIN_PROMPT: &str = "Mã PIN quản lý / Manager PIN: ";
+
+/// The approver of the manager's PIN, asked for on the terminal or read
+/// from standard input (never a flag: see [`read_secrets`]).
+fn pin_approver(store: &Store, from_stdin: bool) -> anyhow::Result<crate::approval::Approver> {
+    let pin = read_secrets(&[PIN_PROMPT], from_stdin)
+        .ok()
+        .and_then(|mut p| p.pop())
+        .ok_or_else(|| {
+            Refusal::forbidden(
+                "manager_pin_required",
+                "Giảm giá vượt hạn mức cần mã PIN của quản lý (nhập khi được hỏi, hoặc --pin-stdin)",
+                "a discount above the limit needs the manager's PIN (typed when asked, or --pin-stdin)",
+            )
+        })?;
+    let approver = crate::approval::verify_pin(store, &pin)?.ok_or_else(|| {
         Refusal::forbidden(
             "wrong_manager_pin",
             "Mã PIN của quản lý không đúng",

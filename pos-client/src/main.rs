@@ -268,8 +268,7 @@ mod tests {
                 "CHE:2@10000",
                 "--pay",
                 "cash",
-                "--pin",
-                "1234",
+                "--pin-stdin",
             ],
         ] {
             assert!(Cli::try_parse_from(args).is_ok(), "{args:?}");
@@ -304,6 +303,16 @@ mod tests {
                 "m",
                 "--password",
                 "p",
+            ][..],
+            &[
+                "ocop-till",
+                "sell",
+                "--item",
+                "CHE:2@10000",
+                "--pay",
+                "cash",
+                "--pin",
+                "1234",
             ][..],
         ] {
             assert!(Cli::try_parse_from(secret).is_err(), "{secret:?}");

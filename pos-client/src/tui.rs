@@ -610,6 +610,7 @@ impl App {
                     catalogue_version: self.cat.version,
                     clock: &clock,
                 },
+                width,
             )),
             status,
         );

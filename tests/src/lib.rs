@@ -6,6 +6,8 @@
 //! PostgreSQL server — a freshly created database that is dropped afterwards.
 //! The whole suite therefore runs once per backend.
 
+pub mod browser;
+
 use std::net::TcpListener;
 use std::path::PathBuf;
 

@@ -194,6 +194,84 @@ pub struct Buyer {
     pub email: Option<String>,
 }
 
+impl Buyer {
+    /// A customer's request for a VAT invoice in a buyer's name (issue 14),
+    /// as typed on the online receipt: the name and address (required,
+    /// one line each), the tax code (mã số thuế, required: a VAT invoice is
+    /// asked for by a business; its format checked by [`TaxCode::parse`]),
+    /// and an e-mail address to send it to (optional; `name@domain.tld`).
+    /// Every problem at once, each on its field.
+    pub fn request(
+        name: &str,
+        tax_code: &str,
+        address: &str,
+        email: &str,
+    ) -> Result<Buyer, Vec<crate::refusal::Refusal>> {
+        use crate::refusal::Refusal;
+        let mut problems = Vec::new();
+        let mut text = |field: &'static str, what: (&str, &str), value: &str| {
+            if !check_text(value, TextRule::required(MAX_PARTY_TEXT)) {
+                problems.push(
+                    Refusal::invalid(
+                        "invalid_buyer",
+                        format!(
+                            "Cần ghi {} (một dòng, tối đa {MAX_PARTY_TEXT} ký tự).",
+                            what.0
+                        ),
+                        format!(
+                            "Give the {} (one line, at most {MAX_PARTY_TEXT} characters).",
+                            what.1
+                        ),
+                    )
+                    .on_field(field),
+                );
+            }
+        };
+        text("buyer_name", ("tên đơn vị mua hàng", "buyer's name"), name);
+        text("address", ("địa chỉ", "address"), address);
+        let tax_code = TaxCode::parse(tax_code).map_err(|e| e.refusal().on_field("tax_code"));
+        let email = email.trim();
+        let email_ok = email.is_empty() || is_email(email);
+        if let Err(r) = &tax_code {
+            problems.push(r.clone());
+        }
+        if !email_ok {
+            problems.push(
+                Refusal::invalid(
+                    "invalid_email",
+                    format!("Địa chỉ email \"{email}\" không hợp lệ."),
+                    format!("The e-mail address \"{email}\" is not valid."),
+                )
+                .on_field("email"),
+            );
+        }
+        match tax_code {
+            Ok(tax_code) if problems.is_empty() => Ok(Buyer {
+                name: name.trim().to_owned(),
+                tax_code: Some(tax_code),
+                address: Some(address.trim().to_owned()),
+                email: Some(email.to_owned()).filter(|e| !e.is_empty()),
+            }),
+            _ => Err(problems),
+        }
+    }
+}
+
+/// `local@domain.tld`: one `@`, no spaces, a dot inside the domain, at
+/// most 254 characters. Only the shape; delivery is the real check.
+fn is_email(s: &str) -> bool {
+    let Some((local, domain)) = s.split_once('@') else {
+        return false;
+    };
+    s.len() <= 254
+        && !local.is_empty()
+        && !domain.contains('@')
+        && !s.chars().any(|c| c.is_whitespace() || c.is_control())
+        && domain
+            .split_once('.')
+            .is_some_and(|(a, b)| !a.is_empty() && !b.is_empty() && !b.ends_with('.'))
+}
+
 /// Form, symbol and number of an invoice.
 #[derive(Clone, PartialEq, Eq, Debug)]
 pub struct InvoiceNumbering {
@@ -423,6 +501,33 @@ pub fn day_export(
         invoices,
         out_of_bounds,
     })
+}
+
+#[cfg(test)]
+mod buyer_tests {
+    use super::*;
+
+    #[test]
+    fn a_vat_invoice_request_checks_the_tax_code_and_says_every_problem() {
+        let b = Buyer::request(
+            "Công ty TNHH Du lịch Sa Pa",
+            "5300123456-001",
+            "Số 1 Cầu Mây, Sa Pa, Lào Cai",
+            "ketoan@sapa.vn",
+        )
+        .unwrap();
+        assert_eq!(b.tax_code.unwrap().as_str(), "5300123456-001");
+        assert_eq!(b.email.as_deref(), Some("ketoan@sapa.vn"));
+        let no_email = Buyer::request("A", "5300123456", "B", " ").unwrap();
+        assert_eq!(no_email.email, None);
+        let all = Buyer::request(" ", "53001234", "", "ketoan@sapa").unwrap_err();
+        let fields: Vec<_> = all.iter().map(|r| r.field().unwrap()).collect();
+        assert_eq!(fields, ["buyer_name", "address", "tax_code", "email"]);
+        assert_eq!(all[2].code(), "invalid_tax_code");
+        for bad in ["a b@x.vn", "@x.vn", "a@", "a@x", "a@.vn", "a@x.", "a@@x.vn"] {
+            assert!(!is_email(bad), "{bad}");
+        }
+    }
 }
 
 #[cfg(test)]

@@ -1,7 +1,8 @@
 //! The sales receipt (and refund receipt): outlet header, number and time
-//! in Vietnam time, cashier, lines, VAT per rate, total, payments, change, a
-//! VietQR code while a bank transfer is pending, the e-receipt / provenance
-//! QR, the short journal hash, the footer; then cut, then the drawer when
+//! in Vietnam time, cashier, lines, VAT per rate, total, payments, change,
+//! one QR code — the e-receipt / provenance page's, or without one the
+//! VietQR code while a bank transfer is pending —, the short journal hash,
+//! the footer; then cut, then the drawer when
 //! cash was taken. Amounts are printed as given: the layout never computes
 //! money (the core crate did, once).
 
@@ -131,10 +132,21 @@ pub fn receipt(view: &ReceiptView) -> Document {
     if view.change != Dong::ZERO {
         doc.row("Tiền thừa trả khách", view.change.to_string());
     }
+    // One QR code on the paper (issue 14): two side by side left the
+    // customer's phone to pick one. With an online copy that is its code,
+    // and a pending transfer is paid from the till's screen, which shows the
+    // VietQR until the cashier leaves it; the paper keeps the amount to pay.
     if let Some(payload) = &view.pending_vietqr {
         doc.feed(1);
-        doc.center("Quét mã VietQR để chuyển khoản", Style::BOLD);
-        doc.qr(payload);
+        if view.e_receipt_url.is_some() {
+            doc.center(
+                "Chuyển khoản: quét mã VietQR trên màn hình quầy",
+                Style::BOLD,
+            );
+        } else {
+            doc.center("Quét mã VietQR để chuyển khoản", Style::BOLD);
+            doc.qr(payload);
+        }
         // The amount the code asks for, read from the payload itself: on a
         // split payment it is the transfer's share, not the receipt total.
         if let Some(amount) = ocop_core::vietqr::VietQr::parse(payload)

@@ -148,7 +148,51 @@ pub struct Status<'a> {
     pub clock: &'a str,
 }
 
-pub fn status_line(lang: Lang, s: &Status<'_>) -> Line<'static> {
+/// The status line for a terminal `width` cells wide. The clock always
+/// shows whole at the end (an 80-column terminal cut it, issue 14): when
+/// everything does not fit, what comes before it is shortened with "…",
+/// from its end, so the network state and the queue stay.
+pub fn status_line(lang: Lang, s: &Status<'_>, width: u16) -> Line<'static> {
+    let clock = format!(" │ {}", s.clock);
+    let room = usize::from(width).saturating_sub(Span::raw(clock.as_str()).width());
+    let mut line = truncate(status_spans(lang, s), room);
+    line.spans.push(Span::raw(clock));
+    line
+}
+
+/// `spans` cut to `room` cells, the last one kept ending in "…" when cut.
+fn truncate(spans: Vec<Span<'static>>, room: usize) -> Line<'static> {
+    if Line::from(spans.clone()).width() <= room {
+        return Line::from(spans);
+    }
+    let mut kept = Vec::new();
+    let mut used = 0;
+    // Leaves a cell for the ellipsis.
+    let budget = room.saturating_sub(1);
+    for span in spans {
+        let w = span.width();
+        if used + w <= budget {
+            used += w;
+            kept.push(span);
+            continue;
+        }
+        let mut part = String::new();
+        for c in span.content.chars() {
+            let cw = Span::raw(c.to_string()).width();
+            if used + cw > budget {
+                break;
+            }
+            used += cw;
+            part.push(c);
+        }
+        part.push('…');
+        kept.push(Span::styled(part, span.style));
+        break;
+    }
+    Line::from(kept)
+}
+
+fn status_spans(lang: Lang, s: &Status<'_>) -> Vec<Span<'static>> {
     let (link, link_style) = match s.online {
         Some(true) => (text::ONLINE, Style::default().fg(Color::Green)),
         Some(false) => (text::OFFLINE, Style::default().fg(Color::Red)),
@@ -170,6 +214,19 @@ pub fn status_line(lang: Lang, s: &Status<'_>) -> Line<'static> {
             Style::default().fg(Color::Red),
         ));
     }
+    // The catalogue (and offline selling) before the printer: a long
+    // printer error is what gets shortened on a narrow terminal.
+    if s.online == Some(false) {
+        spans.push(Span::raw(format!(
+            " │ {} {version}",
+            text::OFFLINE_SELLING.get(lang)
+        )));
+    } else {
+        spans.push(Span::raw(format!(
+            " │ {} {version}",
+            text::CATALOGUE.get(lang)
+        )));
+    }
     let printer = match s.printer {
         PrinterState::NotConfigured => text::PRINTER_NONE.get(lang).to_owned(),
         PrinterState::Ready => text::PRINTER_READY.get(lang).to_owned(),
@@ -182,17 +239,5 @@ pub fn status_line(lang: Lang, s: &Status<'_>) -> Line<'static> {
     };
     spans.push(Span::raw(format!(" │ {}: ", text::PRINTER.get(lang))));
     spans.push(Span::styled(printer, printer_style));
-    if s.online == Some(false) {
-        spans.push(Span::raw(format!(
-            " │ {} {version}",
-            text::OFFLINE_SELLING.get(lang)
-        )));
-    } else {
-        spans.push(Span::raw(format!(
-            " │ {} {version}",
-            text::CATALOGUE.get(lang)
-        )));
-    }
-    spans.push(Span::raw(format!(" │ {}", s.clock)));
-    Line::from(spans)
+    spans
 }

@@ -545,6 +545,20 @@ diesel::table! {
 }
 
 diesel::joinable!(revoked_tokens -> users (user_id));
+
+diesel::table! {
+    vat_invoice_requests (id) {
+        id -> Integer,
+        sale_id -> Integer,
+        buyer_name -> Text,
+        tax_code -> Text,
+        address -> Text,
+        email -> Text,
+        requested_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(vat_invoice_requests -> sales (sale_id));
 // ---- settlement (issue 13): statements, lines, history, adjustments, payouts ----
 
 diesel::table! {
@@ -834,4 +848,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     fake_reports,
     cases,
     case_events,
+    vat_invoice_requests,
 );

@@ -161,6 +161,20 @@ impl<R> Rows<R> {
         self.0.get(&n)
     }
 
+    /// Row `n`, to change before the form is shown again (a blank row is
+    /// made when nothing of it was posted).
+    pub fn at_mut(&mut self, n: usize) -> &mut R
+    where
+        R: Default,
+    {
+        self.0.entry(n).or_default()
+    }
+
+    /// The highest row number posted (0 for none).
+    pub fn last(&self) -> usize {
+        self.0.keys().next_back().copied().unwrap_or(0)
+    }
+
     /// The posted name of `field` in row `n`.
     pub fn name(field: &str, n: usize) -> String {
         format!("{field}_{n}")

@@ -9,6 +9,7 @@ use maud::{DOCTYPE, Markup, html};
 use ocop_core::i18n::Lang;
 
 use super::session::WebUser;
+use crate::auth::Role;
 
 /// Picks the Vietnamese or the English text.
 pub fn t<'a>(lang: Lang, vi: &'a str, en: &'a str) -> &'a str {
@@ -71,10 +72,15 @@ img.photo{max-width:100%;max-height:16rem;display:block;margin-bottom:.6rem}
 h2.product-name{margin:0 0 .3rem}
 p.stars{font-size:1.3rem;color:#c98a00;margin:0}
 p.stars .muted{font-size:1rem}
+select,input,textarea{max-width:100%}
+.form-actions{display:flex;flex-wrap:wrap;gap:.5rem;margin:.4rem 0 .8rem}
+.form-actions .button.second,.form-actions button.second,p.actions .button.second{margin-left:0}
+button.second{background:#174f2b}
+p.actions{display:flex;flex-wrap:wrap;gap:.5rem}
+.badge{display:inline-block;padding:.1rem .4rem;border:1px solid;border-radius:.3rem;white-space:nowrap}
 .grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(17rem,1fr));gap:1rem}
 .grid .card{margin:0}
 .price{font-size:1.15rem}
-.badge.good{background:#eaf6ec;border:1px solid #7cb38b;padding:.1rem .4rem;border-radius:.3rem}
 label.check{display:flex;align-items:center;gap:.2rem}
 details.stock summary{cursor:pointer;color:#1f6b3a}
 .pager{display:flex;gap:.5rem;flex-wrap:wrap}
@@ -136,6 +142,25 @@ pub fn public_response(status: StatusCode, markup: Markup) -> HttpResponse {
         .body(markup.into_string())
 }
 
+/// The navigation links only some roles may follow: each points at pages
+/// the role is let into (the handlers decide; this only saves a dead link).
+fn role_links(lang: Lang, role: Role) -> Markup {
+    html! {
+        @if role != Role::Producer {
+            a href="/sales" { (t(lang, "Bán hàng", "Sales")) }
+        }
+        @if role == Role::Producer {
+            a href="/portal" { (t(lang, "Cổng chủ thể", "Producer portal")) }
+        }
+        @if role != Role::Cashier {
+            a href="/settlements" { (t(lang, "Quyết toán", "Settlements")) }
+        }
+        @if matches!(role, Role::Admin | Role::Inspector) {
+            a href="/cases" { (t(lang, "Vụ việc", "Cases")) }
+        }
+    }
+}
+
 /// A whole page. `user` is `None` on the login page.
 pub fn page(lang: Lang, title: &str, user: Option<&WebUser>, body: Markup) -> Markup {
     html! {
@@ -151,6 +176,7 @@ pub fn page(lang: Lang, title: &str, user: Option<&WebUser>, body: Markup) -> Ma
                             a href="/catalogue/producers" { (t(lang, "Chủ thể", "Producers")) }
                             a href="/catalogue/outlets" { (t(lang, "Điểm bán", "Outlets")) }
                             a href="/stock" { (t(lang, "Tồn kho", "Stock")) }
+                            (role_links(lang, u.user.role))
                         }
                         span.who { (u.user.username) " (" (u.user.role) ")" }
                         form.inline method="post" action="/logout" {

@@ -48,6 +48,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(home)
         .service(headers::stylesheet)
         .service(receipt::e_receipt)
+        .service(receipt::vat_invoice_submit)
         .service(resolver::by_gtin)
         .service(resolver::by_own_serial)
         .service(public_catalogue::catalogue_page)
@@ -92,6 +93,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(stock::movements_page)
         .service(stock::documents_page)
         .service(stock_print::print_page)
+        .service(stock_print::posted_page)
         // settlement (issue 13): fixed paths before `/settlements/{id}`
         .service(settlement::list_page)
         .service(settlement::run_submit)
@@ -106,6 +108,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(settlement::pay_submit)
         .service(settlement::portal_page)
         .service(sales::pending_transfers_page)
+        .service(sales::vat_requests_page)
         .service(sales::sales_page)
         .service(labels::new_form)
         .service(labels::issue_submit)
@@ -171,7 +174,9 @@ pub async fn home(me: WebUser) -> HttpResponse {
                 @if matches!(me.user.role, crate::auth::Role::Admin | crate::auth::Role::Inspector) {
                     li { a href="/cases" { (t(lang, "Vụ việc thanh tra (hàng giả, thu hồi)", "Inspection cases (fakes, recalls)")) } }
                 }
-                li { a href="/api/docs/" { (t(lang, "Tài liệu API", "API documentation")) } }
+                @if me.user.role != crate::auth::Role::Producer {
+                    li { a href="/api/docs/" { (t(lang, "Tài liệu API", "API documentation")) } }
+                }
             }
         }
     };

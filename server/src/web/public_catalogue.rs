@@ -76,7 +76,7 @@ fn product_card(lang: Lang, p: &PublicProduct) -> Markup {
                 Some(c) => p.cert {
                     (t(lang, "Giấy chứng nhận", "Certificate")) " " (c.number) br;
                     @if c.valid {
-                        span.badge.good { (t(lang, "còn hiệu lực đến ", "valid until ")) (c.expires_on.format("%d/%m/%Y")) }
+                        span.status.good.badge { (t(lang, "còn hiệu lực đến ", "valid until ")) (c.expires_on.format("%d/%m/%Y")) }
                     } @else {
                         span.warn.expired { (t(lang, "hết hạn ", "expired ")) (c.expires_on.format("%d/%m/%Y")) }
                     }

@@ -19,7 +19,7 @@
 use std::collections::HashMap;
 
 use actix_web::http::StatusCode;
-use actix_web::{HttpResponse, get, web};
+use actix_web::{HttpResponse, get, post, web};
 use maud::{Markup, html};
 use ocop_core::digital_link::{DigitalLink, Lot};
 use ocop_core::gtin::Gtin;
@@ -30,14 +30,17 @@ use ocop_core::sale::{PaymentKind, PaymentMethod, Refund, RefundMethod, Sale, Tr
 use ocop_core::time::format_vn;
 use uuid::Uuid;
 
+use super::forms;
 use super::layout::{public_page, public_response};
 use crate::db::DbConn;
 use crate::error::ApiError;
 use crate::models::outlet::{self, Outlet};
 use crate::models::product;
+use crate::models::sale::vat_request::{self, VatRequest, VatRequestInput};
 use crate::models::sale::{payment, refund_store, store};
 use crate::models::stock::lot;
 use crate::state::AppState;
+use ocop_core::refusal::Refusal;
 
 /// Everything the page shows, read in one go.
 struct EReceipt {
@@ -51,6 +54,8 @@ struct EReceipt {
     links: HashMap<u32, String>,
     /// The bank transfer's state now (sealed, or confirmed since).
     transfer: Option<TransferStatus>,
+    /// The customer's request for a VAT invoice, once made.
+    vat_request: Option<VatRequest>,
 }
 
 /// `Tiếng Việt / English`.
@@ -100,6 +105,7 @@ fn load(c: &mut DbConn, id: Uuid, base: &str) -> Result<Option<EReceipt>, ApiErr
             links.insert(line.line_no, link);
         }
     }
+    let vat_request = vat_request::find(c, row.id)?;
     Ok(Some(EReceipt {
         outlet,
         sale,
@@ -107,6 +113,7 @@ fn load(c: &mut DbConn, id: Uuid, base: &str) -> Result<Option<EReceipt>, ApiErr
         left,
         links,
         transfer,
+        vat_request,
     }))
 }
 
@@ -204,6 +211,44 @@ fn totals(sale: &Sale, transfer: Option<TransferStatus>) -> Markup {
     }
 }
 
+/// While a bank transfer is pending, where to send it: the paper carries
+/// one QR code (this page's, issue 14), so the outlet's bank by name, the
+/// account, its holder, the amount and the memo the bank matches the
+/// receipt by are here, for a customer who pays after leaving the till.
+fn how_to_pay(r: &EReceipt) -> Markup {
+    let pending = r.transfer.is_some_and(|s| !s.is_confirmed());
+    let amount = r
+        .sale
+        .payments
+        .iter()
+        .find(|p| matches!(p.method, PaymentMethod::BankTransfer { .. }))
+        .map(|p| p.amount);
+    let o = &r.outlet;
+    let bank = o
+        .bank_bin
+        .as_deref()
+        .and_then(|b| ocop_core::vietqr::BankBin::parse(b).ok())
+        .map(|b| b.display_name());
+    html! {
+        @if let (true, Some(amount), Some(bank), Some(account)) = (pending, amount, bank, o.bank_account.as_deref()) {
+            div.card.spaced.how-to-pay {
+                h2 { (both("Chuyển khoản chưa được xác nhận", "Transfer not yet confirmed")) }
+                table { tbody {
+                    tr { td { (both("Ngân hàng", "Bank")) } td { strong { (bank) } } }
+                    tr { td { (both("Số tài khoản", "Account")) } td.break-all { strong { (account) } } }
+                    @if let Some(holder) = o.bank_holder.as_deref() {
+                        tr { td { (both("Chủ tài khoản", "Holder")) } td { (holder) } }
+                    }
+                    tr { td { (both("Số tiền", "Amount")) } td.num { strong { (amount) } } }
+                    @if let Some(memo) = ocop_core::sale::qr::transfer_memo(r.sale.receipt_ref()) {
+                        tr { td { (both("Nội dung", "Memo")) } td { strong.memo { (memo) } } }
+                    }
+                } }
+            }
+        }
+    }
+}
+
 fn refund_method_label(method: &RefundMethod) -> String {
     payment_label(method.kind())
 }
@@ -240,7 +285,95 @@ fn refunds_section(r: &EReceipt) -> Markup {
     }
 }
 
-fn receipt_markup(r: &EReceipt) -> Markup {
+/// The problems of a refused VAT-invoice request, and what was typed.
+#[derive(Default)]
+struct Typed<'a> {
+    input: Option<&'a VatRequestInput>,
+    problems: Vec<Refusal>,
+}
+
+/// "Request a VAT invoice" (issue 14): the buyer's name, tax code,
+/// address and e-mail, stored against the sale for the outlet to issue;
+/// once asked, what was asked.
+fn vat_request_section(r: &EReceipt, typed: &Typed<'_>) -> Markup {
+    let action = format!("/r/{}/vat-invoice", r.sale.id);
+    let value = |f: fn(&VatRequestInput) -> &str| typed.input.map_or("", f).to_owned();
+    let said = |field: &str| -> Vec<String> {
+        typed
+            .problems
+            .iter()
+            .filter(|p| p.field() == Some(field))
+            .map(|p| both(p.message(Lang::Vi), p.message(Lang::En)))
+            .collect()
+    };
+    let fields: [(&str, String, String, &str); 4] = [
+        (
+            "buyer_name",
+            both("Tên đơn vị (người) mua hàng", "Buyer's name"),
+            value(|i| &i.buyer_name),
+            "organization",
+        ),
+        (
+            "tax_code",
+            both("Mã số thuế", "Tax code"),
+            value(|i| &i.tax_code),
+            "off",
+        ),
+        (
+            "address",
+            both("Địa chỉ", "Address"),
+            value(|i| &i.address),
+            "street-address",
+        ),
+        (
+            "email",
+            both(
+                "Email nhận hóa đơn (không bắt buộc)",
+                "E-mail for the invoice (optional)",
+            ),
+            value(|i| &i.email),
+            "email",
+        ),
+    ];
+    html! {
+        div.card.spaced.vat-request id="vat-invoice" {
+            h2 { (both("Yêu cầu xuất hóa đơn GTGT", "Request a VAT invoice")) }
+            @if let Some(req) = &r.vat_request {
+                p.status.good.vat-requested {
+                    (both("Đã nhận yêu cầu; điểm bán sẽ xuất hóa đơn GTGT cho", "Requested; the outlet will issue the VAT invoice to"))
+                    ": " strong { (req.buyer_name) } ", " (both("MST", "tax code")) " " strong { (req.tax_code) }
+                    @if !req.email.is_empty() { ", " (req.email) }
+                    " (" (format_vn(req.requested_at.and_utc())) ")."
+                }
+            } @else {
+                p.muted { (both(
+                    "Phiếu này là phiếu bán hàng. Nếu cần hóa đơn GTGT đứng tên đơn vị, hãy điền thông tin; điểm bán sẽ xuất hóa đơn và gửi email.",
+                    "This is a sales receipt. For a VAT invoice in a company's name, fill this in; the outlet issues the invoice and e-mails it.")) }
+                @if !typed.problems.is_empty() {
+                    div.error role="alert" {
+                        p { strong { (both("Chưa gửi: vui lòng sửa các lỗi được đánh dấu.", "Not sent: please correct the marked fields.")) } }
+                    }
+                }
+                form method="post" action=(action) {
+                    @for (name, label, v, auto) in &fields {
+                        @let messages = said(name);
+                        div.field.invalid[!messages.is_empty()] {
+                            label for=(name) { (label) }
+                            input id=(name) name=(name) type=(if *name == "email" { "email" } else { "text" })
+                                inputmode=[(*name == "tax_code").then_some("numeric")]
+                                autocomplete=(auto) value=(v)
+                                aria-invalid=[(!messages.is_empty()).then_some("true")];
+                            @for m in &messages { span.field-error { (m) } }
+                        }
+                    }
+                    button type="submit" { (both("Gửi yêu cầu", "Send the request")) }
+                }
+            }
+        }
+    }
+}
+
+fn receipt_markup_with(r: &EReceipt, typed: &Typed<'_>) -> Markup {
     let o = &r.outlet;
     html! {
         div.card {
@@ -259,14 +392,16 @@ fn receipt_markup(r: &EReceipt) -> Markup {
         }
         (lines_table(r))
         div.card.spaced { (totals(&r.sale, r.transfer)) }
+        (how_to_pay(r))
         (refunds_section(r))
         // Issue 14: the journal's chain hash is for staff (the API and the
         // journal check), not for the customer holding this link.
         p.muted {
             (both(
-                "Đây là bản trực tuyến của phiếu bán hàng, không phải hóa đơn điện tử (hóa đơn GTGT). Cần hóa đơn GTGT, hãy đề nghị tại quầy.",
-                "This is the online copy of a sales receipt, not a VAT e-invoice. For a VAT invoice, ask at the counter."))
+                "Đây là bản trực tuyến của phiếu bán hàng, không phải hóa đơn điện tử (hóa đơn GTGT).",
+                "This is the online copy of a sales receipt, not a VAT e-invoice."))
         }
+        (vat_request_section(r, typed))
     }
 }
 
@@ -283,6 +418,36 @@ fn not_found_markup() -> Markup {
     }
 }
 
+/// The friendly 404 page of an unknown or malformed receipt id.
+fn not_found() -> HttpResponse {
+    answer(
+        StatusCode::NOT_FOUND,
+        public_page(
+            &both("Không tìm thấy phiếu", "Receipt not found"),
+            not_found_markup(),
+        ),
+    )
+}
+
+/// The receipt's page, with `before` above it (a refusal's message).
+fn receipt_page(
+    status: StatusCode,
+    found: &EReceipt,
+    before: Markup,
+    typed: &Typed<'_>,
+) -> HttpResponse {
+    answer(
+        status,
+        public_page(
+            &both(
+                "Phiếu bán hàng (bản trực tuyến)",
+                "Sales receipt (online copy)",
+            ),
+            html! { (before) (receipt_markup_with(found, typed)) },
+        ),
+    )
+}
+
 fn answer(status: StatusCode, markup: Markup) -> HttpResponse {
     // Refunds change the page; the link is the key, so it must not leak
     // to the provenance site through Referer, nor be indexed.
@@ -295,15 +460,6 @@ pub async fn e_receipt(
     state: web::Data<AppState>,
     sale_id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let not_found = || {
-        answer(
-            StatusCode::NOT_FOUND,
-            public_page(
-                &both("Không tìm thấy phiếu", "Receipt not found"),
-                not_found_markup(),
-            ),
-        )
-    };
     let Ok(id) = Uuid::parse_str(sale_id.trim()) else {
         return Ok(not_found());
     };
@@ -311,16 +467,67 @@ pub async fn e_receipt(
     let Some(found) = state.read(move |c| load(c, id, &base)).await? else {
         return Ok(not_found());
     };
-    Ok(answer(
+    Ok(receipt_page(
         StatusCode::OK,
-        public_page(
-            &both(
-                "Phiếu bán hàng (bản trực tuyến)",
-                "Sales receipt (online copy)",
-            ),
-            receipt_markup(&found),
-        ),
+        &found,
+        html! {},
+        &Typed::default(),
     ))
+}
+
+/// A customer's request for a VAT invoice, posted from the e-receipt: stored
+/// (then back to the receipt, which shows it), or the receipt again (422)
+/// with every problem beside its field and nothing stored; a second
+/// request is refused (409) with the first one shown.
+#[post("/r/{sale}/vat-invoice")]
+pub async fn vat_invoice_submit(
+    state: web::Data<AppState>,
+    sale_id: web::Path<String>,
+    form: web::Form<VatRequestInput>,
+) -> Result<HttpResponse, ApiError> {
+    let Ok(id) = Uuid::parse_str(sale_id.trim()) else {
+        return Ok(not_found());
+    };
+    let input = form.into_inner();
+    let asked = input.clone();
+    let stored = state
+        .write(move |c| {
+            let Some(row) = store::find_row_by_uuid(c, id)? else {
+                return Ok(None);
+            };
+            Ok(Some(match vat_request::create(c, &row, &asked) {
+                Ok(_) => Ok(()),
+                Err(e) => Err(e.into_refusals()?),
+            }))
+        })
+        .await?;
+    let problems = match stored {
+        None => return Ok(not_found()),
+        Some(Ok(())) => return Ok(forms::see_other(&format!("/r/{id}#vat-invoice"))),
+        Some(Err(problems)) => problems,
+    };
+    let status = if problems
+        .iter()
+        .any(|p| p.kind() == ocop_core::refusal::Kind::Conflict)
+    {
+        StatusCode::CONFLICT
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let base = state.config.public_url.clone();
+    let Some(found) = state.read(move |c| load(c, id, &base)).await? else {
+        return Ok(not_found());
+    };
+    let typed = Typed {
+        input: Some(&input),
+        problems,
+    };
+    let before = html! {
+        @for p in typed.problems.iter().filter(|p| p.kind() == ocop_core::refusal::Kind::Conflict) {
+            div.error role="alert" { p { (both(p.message(Lang::Vi), p.message(Lang::En))) } }
+        }
+    };
+    Ok(receipt_page(status, &found, before, &typed))
 }
 
 #[cfg(test)]

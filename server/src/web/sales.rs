@@ -26,6 +26,7 @@ use crate::error::ApiError;
 use crate::models::outlet::{self, Outlet};
 use crate::models::sale::overview::{self, Overview};
 use crate::models::sale::payment::{self, PendingTransfer};
+use crate::models::sale::vat_request;
 use crate::state::AppState;
 
 /// At most this many pending transfers on the page (oldest first).
@@ -345,6 +346,70 @@ fn overview_markup(me: &WebUser, o: &Overview) -> Markup {
     }
 }
 
+/// `GET /sales/vat-invoices`: the VAT invoices customers asked for on
+/// their online receipts (issue 14), newest first, for the outlet to
+/// issue; each with its receipt, buyer, tax code, address and e-mail. The
+/// same buyer is in the e-invoice export of the sale's day.
+#[get("/sales/vat-invoices")]
+pub async fn vat_requests_page(
+    state: web::Data<AppState>,
+    me: WebUser,
+    q: web::Query<OutletQuery>,
+) -> HttpResponse {
+    let l = match load(&state, &me, q.outlet_id.as_deref(), |c, o| {
+        Ok(vat_request::for_outlet(c, o, SHOWN)?)
+    })
+    .await
+    {
+        Ok(l) => l,
+        Err(page) => return page,
+    };
+    let lang = me.lang;
+    let rows = l.data.as_deref().unwrap_or_default();
+    let body = html! {
+        (outlet_picker(&me, "/sales/vat-invoices", &l.outlets, l.chosen))
+        @if let Some(o) = l.shop() {
+            p { strong { (o.name) } }
+            @if rows.is_empty() {
+                p.muted { (t(lang, "Chưa có yêu cầu xuất hóa đơn GTGT nào.", "No VAT invoice has been requested.")) }
+            } @else {
+                table.responsive.vat-requests {
+                    thead { tr {
+                        th { (t(lang, "Số phiếu", "Receipt")) }
+                        th { (t(lang, "Yêu cầu lúc", "Requested")) }
+                        th { (t(lang, "Người mua", "Buyer")) }
+                        th { (t(lang, "Mã số thuế", "Tax code")) }
+                        th { (t(lang, "Địa chỉ", "Address")) }
+                        th { "Email" }
+                        th.num { (t(lang, "Tổng phiếu", "Receipt total")) }
+                    } }
+                    tbody {
+                        @for (r, sale) in rows {
+                            tr {
+                                td { a href=(format!("/r/{}", sale.uuid)) { "T" (sale.till_id) "-" (format!("{:06}", sale.receipt_no)) } }
+                                td data-label=(t(lang, "Yêu cầu lúc", "Requested")) { (format_vn(r.requested_at.and_utc())) }
+                                td data-label=(t(lang, "Người mua", "Buyer")) { (r.buyer_name) }
+                                td.nowrap data-label=(t(lang, "Mã số thuế", "Tax code")) { (r.tax_code) }
+                                td data-label=(t(lang, "Địa chỉ", "Address")) { (r.address) }
+                                td.break-all data-label="Email" { (r.email) }
+                                td.num data-label=(t(lang, "Tổng phiếu", "Receipt total")) { (Dong::new(sale.total)) }
+                            }
+                        }
+                    }
+                }
+            }
+        } @else {
+            p { (t(lang, "Chọn một điểm bán.", "Choose an outlet.")) }
+        }
+    };
+    html_page(page(
+        lang,
+        t(lang, "Yêu cầu xuất hóa đơn GTGT", "VAT invoice requests"),
+        Some(&me),
+        body,
+    ))
+}
+
 /// `GET /sales`: the outlet over the last days.
 #[get("/sales")]
 pub async fn sales_page(
@@ -376,6 +441,7 @@ pub async fn sales_page(
                 strong { (shop.name) } " · "
                 (from.format("%d/%m/%Y")) " – " (to.format("%d/%m/%Y"))
                 " · " a href="/sales/transfers" { (t(lang, "Chuyển khoản chờ xác nhận", "Transfers awaiting confirmation")) }
+                " · " a href="/sales/vat-invoices" { (t(lang, "Yêu cầu hóa đơn GTGT", "VAT invoice requests")) }
             }
             (overview_markup(&me, o))
         } @else {

@@ -133,6 +133,8 @@ pub async fn on_hand_page(
         Ok(v) => v,
         Err(e) => return forms::failure(&me, &e),
     };
+    let outlet_names: HashMap<i32, &str> =
+        outlets.iter().map(|o| (o.id, o.name.as_str())).collect();
     let body = html! {
         (header(&me, "/stock", &outlets, chosen))
         p {
@@ -156,20 +158,25 @@ pub async fn on_hand_page(
                 th.num { (t(lang, "Giá trị bán lẻ", "Retail value")) }
                 th.num { (t(lang, "Giá trị trả chủ thể", "Payout value")) }
             } }
+            // Issue 14: outlets by name (the code beside it), and on a
+            // phone every figure with its label.
             tbody { @for r in &rep.rows { tr {
-                td { (r.outlet_code) }
-                td { a href={"/stock/movements?outlet_id=" (r.outlet_id) "&product_id=" (r.product_id)} { (r.product_name) } }
-                td {
+                td data-label=(t(lang, "Điểm bán", "Outlet")) {
+                    (outlet_names.get(&r.outlet_id).copied().unwrap_or(r.outlet_code.as_str()))
+                    " " span.muted { "(" (r.outlet_code) ")" }
+                }
+                td data-label=(t(lang, "Sản phẩm", "Product")) { a href={"/stock/movements?outlet_id=" (r.outlet_id) "&product_id=" (r.product_id)} { (r.product_name) } }
+                td data-label=(t(lang, "Lô / hạn dùng", "Lot / expiry")) {
                     (r.lot_code.as_deref().unwrap_or("—")) br; span.muted { (date(r.expires_on)) }
                     @if r.recalled { br; strong.warn.recalled { (t(lang, "THU HỒI — không bán", "RECALLED — do not sell")) } }
                 }
-                td { (r.owner_name) }
-                td.num class=[(r.qty.milli() < 0).then_some("warn")] { (qty(r.qty, &r.unit)) }
+                td data-label=(t(lang, "Chủ hàng", "Owner")) { (r.owner_name) }
+                td.num data-label=(t(lang, "Tồn", "On hand")) class=[(r.qty.milli() < 0).then_some("warn")] { (qty(r.qty, &r.unit)) }
                 @if r.out_of_bounds {
                     td.num.warn colspan="2" { (t(lang, "⚠ vượt giới hạn", "⚠ out of bounds")) }
                 } @else {
-                    td.num { (Dong::new(r.retail_value)) }
-                    td.num { (Dong::new(r.payout_value)) }
+                    td.num data-label=(t(lang, "Giá trị bán lẻ", "Retail value")) { (Dong::new(r.retail_value)) }
+                    td.num data-label=(t(lang, "Giá trị trả chủ thể", "Payout value")) { (Dong::new(r.payout_value)) }
                 }
             } } }
         }
@@ -211,21 +218,18 @@ pub async fn alerts_page(
         Ok(v) => v,
         Err(e) => return forms::failure(&me, &e),
     };
-    let names: HashMap<i32, &str> = outlets.iter().map(|o| (o.id, o.code.as_str())).collect();
-    let outlet_of = |id: i32| names.get(&id).copied().unwrap_or("?");
+    let names: HashMap<i32, &Outlet> = outlets.iter().map(|o| (o.id, o)).collect();
+    let outlet_of = |id: i32| {
+        names
+            .get(&id)
+            .map_or_else(|| "?".to_owned(), |o| format!("{} ({})", o.name, o.code))
+    };
     let body = html! {
         (header(&me, "/stock/alerts", &outlets, chosen))
-        h2 { (t(lang, "Lô sắp hết hạn", "Lots expiring")) " (" (a.expiry_days) " " (t(lang, "ngày", "days")) ")" }
-        table.responsive {
-            thead { tr { th { (t(lang, "Điểm bán", "Outlet")) } th { (t(lang, "Sản phẩm", "Product")) } th { (t(lang, "Lô", "Lot")) } th { (t(lang, "Hạn dùng", "Expiry")) } th.num { (t(lang, "Tồn", "On hand")) } } }
-            tbody { @for r in &a.expiring_lots { tr {
-                td { (outlet_of(r.outlet_id)) }
-                td { (r.product_name) }
-                td { (r.lot_code.as_deref().unwrap_or("—")) }
-                td { (date(r.expires_on)) @if let Some(d) = r.days_left { br; span.warn { (d) " " (t(lang, "ngày", "days")) } } }
-                td.num { (r.qty) }
-            } } }
-        }
+        h2 { (t(lang, "Lô đã hết hạn", "Expired lots")) }
+        (lot_table(&me, &a.expired_lots, &outlet_of, true))
+        h2 { (t(lang, "Lô sắp hết hạn", "Lots expiring soon")) " (" (a.expiry_days) " " (t(lang, "ngày", "days")) ")" }
+        (lot_table(&me, &a.expiring_lots, &outlet_of, false))
         h2 { (t(lang, "Giấy chứng nhận OCOP hết hạn trong 90 ngày", "OCOP certificates expiring within 90 days")) }
         table.responsive {
             thead { tr { th { (t(lang, "Sản phẩm", "Product")) } th { (t(lang, "Số chứng nhận", "Certificate")) } th { (t(lang, "Hết hạn", "Expires")) } } }
@@ -256,6 +260,78 @@ pub async fn alerts_page(
         Some(&me),
         body,
     ))
+}
+
+/// The expired ("đã hết hạn") or expiring ("sắp hết hạn") lots, each with
+/// what a manager does about it: write it off, or return it to its
+/// producer — links to those forms with the row filled in (the outlet's
+/// manager or an admin only; nobody else may post them).
+fn lot_table(
+    me: &WebUser,
+    rows: &[alerts::StockAlertRow],
+    outlet_of: &dyn Fn(i32) -> String,
+    expired: bool,
+) -> Markup {
+    let lang = me.lang;
+    let acts = |outlet: i32| {
+        matches!(me.user.role, Role::Admin | Role::Manager) && me.user.check_outlet(outlet).is_ok()
+    };
+    html! {
+        @if rows.is_empty() {
+            p.muted { (t(lang, "Không có.", "None.")) }
+        } @else {
+            table.responsive.lots {
+                thead { tr {
+                    th { (t(lang, "Điểm bán", "Outlet")) } th { (t(lang, "Sản phẩm", "Product")) } th { (t(lang, "Lô", "Lot")) }
+                    th { (t(lang, "Hạn dùng", "Expiry")) } th.num { (t(lang, "Tồn", "On hand")) } th { (t(lang, "Xử lý", "Action")) }
+                } }
+                tbody { @for r in rows { tr {
+                    td data-label=(t(lang, "Điểm bán", "Outlet")) { (outlet_of(r.outlet_id)) }
+                    td data-label=(t(lang, "Sản phẩm", "Product")) { (r.product_name) }
+                    td data-label=(t(lang, "Lô", "Lot")) { (r.lot_code.as_deref().unwrap_or("—")) }
+                    td data-label=(t(lang, "Hạn dùng", "Expiry")) {
+                        (date(r.expires_on))
+                        @if let Some(d) = r.days_left {
+                            " "
+                            @if expired {
+                                span.status.bad.badge { (t(lang, "đã hết hạn", "expired")) " " (-d) " " (t(lang, "ngày", "days")) }
+                            } @else {
+                                span.warn { (t(lang, "còn", "in")) " " (d) " " (t(lang, "ngày", "days")) }
+                            }
+                        }
+                    }
+                    td.num data-label=(t(lang, "Tồn", "On hand")) { (r.qty) }
+                    td data-label=(t(lang, "Xử lý", "Action")) {
+                        @if acts(r.outlet_id) {
+                            @let lot = r.lot_code.as_deref().unwrap_or("");
+                            @let reason = if expired { "expired" } else { "" };
+                            a.write-off href=(format!("/stock/write-off?outlet_id={}&write_off_reason={reason}&product_id_1={}&lot_code_1={}&qty_1={}", r.outlet_id, r.product_id, urlencode(lot), r.qty)) {
+                                (t(lang, "Xuất hủy", "Write off"))
+                            }
+                            " · "
+                            a.return href=(format!("/stock/return?outlet_id={}&producer_id={}&product_id_1={}&lot_code_1={}&qty_1={}", r.outlet_id, r.owner_producer_id, r.product_id, urlencode(lot), r.qty)) {
+                                (t(lang, "Trả chủ thể", "Return to producer"))
+                            }
+                        } @else {
+                            span.muted { "—" }
+                        }
+                    }
+                } } }
+            }
+        }
+    }
+}
+
+/// A lot code in a link's query (GS1 set 82 allows `%`, `&`, `+`, …).
+fn urlencode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' => {
+                char::from(b).to_string()
+            }
+            other => format!("%{other:02X}"),
+        })
+        .collect()
 }
 
 #[get("/stock/movements")]
@@ -368,7 +444,7 @@ pub async fn documents_page(
         Ok(v) => v,
         Err(e) => return forms::failure(&me, &e),
     };
-    let names: HashMap<i32, &str> = outlets.iter().map(|o| (o.id, o.code.as_str())).collect();
+    let names: HashMap<i32, &str> = outlets.iter().map(|o| (o.id, o.name.as_str())).collect();
     let body = html! {
         (header(&me, "/stock/documents", &outlets, chosen))
         table.responsive {

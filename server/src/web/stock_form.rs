@@ -43,6 +43,9 @@ pub struct OutletQuery {
 #[serde(default)]
 pub struct LineRow {
     pub product_id: String,
+    /// What a scanner typed (GTIN, internal code, provenance QR link),
+    /// instead of choosing the product.
+    pub scan: String,
     pub lot_code: String,
     pub produced_on: String,
     pub expires_on: String,
@@ -55,6 +58,7 @@ impl LineRow {
     fn value(&self, column: &str) -> &str {
         match column {
             "product_id" => &self.product_id,
+            "scan" => &self.scan,
             "lot_code" => &self.lot_code,
             "produced_on" => &self.produced_on,
             "expires_on" => &self.expires_on,
@@ -131,13 +135,31 @@ pub fn quantity(text: &str) -> Option<Quantity> {
 /// The filled rows as draft lines; every unreadable value is a problem
 /// beside its field, and a sheet without any line is one too.
 pub fn draft_lines(rows: &Rows<LineRow>, count: usize, errors: &mut Errors) -> Vec<DraftLine> {
+    draft_lines_at(rows, count, errors)
+        .into_iter()
+        .map(|(_, l)| l)
+        .collect()
+}
+
+/// [`draft_lines`], each with the form row it came from (a row the form
+/// could not read gives no line, so the n-th line need not be row n). A
+/// row is filled when it names a product or a scan.
+pub fn draft_lines_at(
+    rows: &Rows<LineRow>,
+    count: usize,
+    errors: &mut Errors,
+) -> Vec<(usize, DraftLine)> {
     let mut lines = Vec::new();
     for n in 1..=count {
-        let Some(row) = rows.at(n).filter(|r| !r.product_id.trim().is_empty()) else {
+        let Some(row) = rows
+            .at(n)
+            .filter(|r| !r.product_id.trim().is_empty() || !r.scan.trim().is_empty())
+        else {
             continue;
         };
+        let scan = forms::opt(&row.scan).filter(|_| row.product_id.trim().is_empty());
         let product_id = row.product_id.trim().parse::<i32>().ok();
-        if product_id.is_none() {
+        if product_id.is_none() && scan.is_none() {
             errors.push(unreadable(
                 "product_id",
                 n,
@@ -175,17 +197,20 @@ pub fn draft_lines(rows: &Rows<LineRow>, count: usize, errors: &mut Errors) -> V
                 ));
                 None
             });
-        if let (Some(product_id), Some(qty)) = (product_id, qty) {
-            lines.push(DraftLine {
-                product_id: Some(product_id),
-                scan: None,
-                lot_code: forms::opt(&row.lot_code),
-                produced_on,
-                expires_on,
-                qty,
-                payout_price,
-                reason: forms::opt(&row.reason),
-            });
+        if let (true, Some(qty)) = (product_id.is_some() || scan.is_some(), qty) {
+            lines.push((
+                n,
+                DraftLine {
+                    product_id,
+                    scan,
+                    lot_code: forms::opt(&row.lot_code),
+                    produced_on,
+                    expires_on,
+                    qty,
+                    payout_price,
+                    reason: forms::opt(&row.reason),
+                },
+            ));
         }
     }
     if lines.is_empty() && errors.is_empty() {
@@ -291,4 +316,10 @@ pub fn create_and_post(c: &mut DbConn, input: DraftInput, by: i32) -> Result<Doc
 /// Where a posted document is shown: its printable page.
 pub fn print_location(doc: &Document) -> String {
     format!("/stock/documents/{}/print", doc.id)
+}
+
+/// Where a posted goods-received note is shown: the page that says it was
+/// posted, with the way on (`stock_print::posted_page`).
+pub fn posted_location(doc: &Document) -> String {
+    format!("/stock/documents/{}/posted", doc.id)
 }

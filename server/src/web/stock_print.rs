@@ -108,6 +108,15 @@ fn posted_at(d: &PrintData) -> Option<DateTime<Utc>> {
     d.view.document.posted_at.map(|t| t.and_utc())
 }
 
+/// Whether a lot expiring on `expiry` had expired on the day (in Vietnam)
+/// the note was posted — or today, for a draft.
+fn expired_when_posted(d: &PrintData, expiry: Option<NaiveDate>) -> bool {
+    let day = posted_at(d).map_or_else(crate::models::product::vn_today, |t| {
+        ocop_core::time::vn_date(t)
+    });
+    expiry.is_some_and(|e| e < day)
+}
+
 fn title(kind: DocumentKind, lang: Lang) -> &'static str {
     let en = match kind {
         DocumentKind::GoodsReceived => "Consignment goods received note",
@@ -229,7 +238,14 @@ fn body(d: &PrintData, lang: Lang) -> Markup {
                             td data-label=(no) { (i) }
                             td data-label=(product) { (name) }
                             td data-label=(lot) { (l.lot.as_deref().unwrap_or("—")) }
-                            td data-label=(expiry) { (l.expiry.map_or_else(|| "—".to_owned(), |e| e.format("%d/%m/%Y").to_string())) }
+                            td data-label=(expiry) {
+                                (l.expiry.map_or_else(|| "—".to_owned(), |e| e.format("%d/%m/%Y").to_string()))
+                                // A lot received already expired (issue 14:
+                                // taken in only with a reason) is flagged.
+                                @if d.kind == DocumentKind::GoodsReceived && expired_when_posted(d, l.expiry) {
+                                    " " span.warn.expired-on-receipt { (t(lang, "đã hết hạn khi nhận", "expired when received")) }
+                                }
+                            }
                             td.num data-label=(qty) { (l.qty) }
                             td data-label=(unit) { (l.unit) }
                             @if let Some((a, b)) = expected {
@@ -442,4 +458,43 @@ pub async fn print_page(
         }
         Err(e) => forms::failure(&me, &e),
     }
+}
+
+/// Where the goods-received form lands once its note is posted (issue
+/// 14): the note said posted, with the way on — print it (the browser's
+/// print gives the A4 page without this card), print its lots' labels,
+/// receive the next delivery, or go back to the stock — above the note
+/// itself.
+#[get("/stock/documents/{id}/posted")]
+pub async fn posted_page(
+    state: web::Data<AppState>,
+    me: WebUser,
+    id: web::Path<i32>,
+) -> HttpResponse {
+    let data = match load(&state, &me.user, id.into_inner()).await {
+        Ok(data) => data,
+        Err(e) => return forms::failure(&me, &e),
+    };
+    let lang = me.lang;
+    let doc = &data.view.document;
+    let Some(number) = doc.number.clone() else {
+        return forms::see_other(&format!("/stock/documents/{}/print", doc.id));
+    };
+    let heading = title(data.kind, lang).to_uppercase();
+    let body = html! {
+        div.card.status.good.no-print.posted {
+            p {
+                strong { (t(lang, "Đã ghi sổ", "Posted")) " " (number) }
+                " — " (data.lines.len()) " " (t(lang, "dòng hàng, tồn kho đã cập nhật.", "lines; the stock is updated."))
+            }
+            p.actions {
+                a.button href=(format!("/stock/documents/{}/print", doc.id)) { (t(lang, "In phiếu nhập", "Print the note")) }
+                a.button.second href=(format!("/stock/receive?outlet_id={}", doc.outlet_id)) { (t(lang, "Nhập phiếu khác", "Receive another delivery")) }
+                a.button.second href=(format!("/stock?outlet_id={}", doc.outlet_id)) { (t(lang, "Về tồn kho", "Back to stock")) }
+            }
+        }
+        (label_links(&data, &me))
+        (body(&data, lang))
+    };
+    html_answer(page(lang, &heading, Some(&me), body).into_string())
 }

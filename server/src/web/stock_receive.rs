@@ -11,17 +11,32 @@
 //! with what was typed, and nothing is written. Managers receive at their
 //! own outlet, admins at any; a forged form never gets here ([`CsrfForm`]).
 //! Each unreadable value is said beside its field.
+//!
+//! Issue 14, for a real delivery at a counter, all without JavaScript:
+//! - the form grows: "Thêm dòng" (add a line) shows it again with one more
+//!   row, keeping what was typed; it starts with [`MIN_LINES`] rows;
+//! - a row takes a scanned code (EAN/GTIN, internal code or a provenance
+//!   QR's link) instead of a chosen product; a scanner's Enter presses the
+//!   form's first button, "Cập nhật" (update), which shows the form again
+//!   with each scan resolved to its product (and lot), and never posts;
+//! - with a producer chosen, only that producer's products are offered;
+//! - every problem of every row is said at once, beside its row
+//!   ([`document::problems`], the model's own checks, dry): an expired lot
+//!   is refused unless the row gives the reason it is taken in anyway;
+//! - once posted, the page says so with the way on: print the note or its
+//!   labels, receive another delivery, back to the stock.
 
 use std::collections::HashMap;
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, get, post, web};
 use maud::{Markup, html};
+use ocop_core::i18n::Lang;
 use ocop_core::stock::DocumentKind;
 use serde::Deserialize;
 
 use super::csrf_form::CsrfForm;
-use super::forms::{self, Errors, Input, Rows, csrf_field, field};
+use super::forms::{self, Errors, FieldError, Input, Rows, csrf_field, field};
 use super::layout::t;
 use super::session::WebUser;
 use super::stock_form::{
@@ -30,12 +45,15 @@ use super::stock_form::{
 use crate::error::ApiError;
 use crate::models::outlet::{self, Outlet};
 use crate::models::producer::{self, Producer, ProducerSearch};
+use crate::models::product::vn_today;
 use crate::models::product::{self, Product};
-use crate::models::stock::document::DraftInput;
+use crate::models::stock::document::{self, DraftInput};
 use crate::state::AppState;
 
-/// Line rows the form offers; empty rows are ignored.
-const LINES: usize = 6;
+/// Line rows a blank form offers; empty rows are ignored.
+const MIN_LINES: usize = 4;
+/// At most this many rows (the model's limit of lines on a document).
+const MAX_LINES: usize = 1000;
 
 /// The goods-received form as typed.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -44,8 +62,23 @@ pub struct ReceiptForm {
     outlet_id: String,
     producer_id: String,
     note: String,
+    /// How many rows the form showed.
+    rows: String,
+    /// The button pressed: `refresh` and `add_line` show the form again;
+    /// anything else (`post`, or none: an API-like client) posts.
+    action: String,
     #[serde(flatten)]
     lines: Rows<LineRow>,
+}
+
+impl ReceiptForm {
+    /// The rows to show: as many as were shown or posted, at least
+    /// [`MIN_LINES`], one more after "add a line".
+    fn row_count(&self) -> usize {
+        let shown = self.rows.trim().parse::<usize>().unwrap_or(0);
+        let grow = usize::from(self.action == "add_line");
+        (shown.max(self.lines.last()).max(MIN_LINES) + grow).min(MAX_LINES)
+    }
 }
 
 struct Choices {
@@ -71,8 +104,17 @@ async fn load_choices(state: &AppState) -> Result<Choices, ApiError> {
         .await
 }
 
-fn columns(lang: ocop_core::i18n::Lang) -> [Column<'static>; 5] {
+fn columns(lang: ocop_core::i18n::Lang) -> [Column<'static>; 7] {
     [
+        Column {
+            name: "scan",
+            label: t(
+                lang,
+                "hoặc quét mã vạch / mã QR",
+                "or scan the barcode / QR code",
+            ),
+            input: Input::Text,
+        },
         Column {
             name: "lot_code",
             label: t(lang, "Mã lô", "Lot code"),
@@ -102,6 +144,15 @@ fn columns(lang: ocop_core::i18n::Lang) -> [Column<'static>; 5] {
             ),
             input: Input::Number,
         },
+        Column {
+            name: "reason",
+            label: t(
+                lang,
+                "Lý do nhận (chỉ khi lô đã hết hạn)",
+                "Why it is taken in (only for an expired lot)",
+            ),
+            input: Input::Text,
+        },
     ]
 }
 
@@ -121,8 +172,14 @@ fn form_markup(me: &WebUser, f: &ReceiptForm, e: &Errors, ch: &Choices) -> Marku
             .iter()
             .map(|p| (p.id.to_string(), p.name.clone())),
     );
-    let labels: Vec<String> = ch
+    // With a producer chosen, only its products are offered.
+    let chosen = f.producer_id.trim().parse::<i32>().ok();
+    let offered: Vec<&Product> = ch
         .products
+        .iter()
+        .filter(|p| chosen.is_none_or(|c| p.producer_id == c))
+        .collect();
+    let labels: Vec<String> = offered
         .iter()
         .map(|p| {
             format!(
@@ -132,22 +189,28 @@ fn form_markup(me: &WebUser, f: &ReceiptForm, e: &Errors, ch: &Choices) -> Marku
             )
         })
         .collect();
-    let products = choices(
-        ch.products
-            .iter()
-            .zip(&labels)
-            .map(|(p, l)| (p.id, l.as_str())),
-    );
+    let products = choices(offered.iter().zip(&labels).map(|(p, l)| (p.id, l.as_str())));
     let columns = columns(lang);
+    let count = f.row_count();
     html! {
-        (stock_form::summary(lang, e, &shown(HEADER, LINES, &columns)))
+        (stock_form::summary(lang, e, &shown(HEADER, count, &columns)))
         form.card method="post" action="/stock/receive" {
             (csrf_field(me))
+            input type="hidden" name="rows" value=(count);
+            // First in the form: the button a scanner's Enter presses.
+            p.form-actions {
+                button.second type="submit" name="action" value="refresh" {
+                    (t(lang, "Cập nhật (lọc sản phẩm, đọc mã quét)", "Update (filter products, read scans)"))
+                }
+            }
             (field(lang, "outlet_id", t(lang, "Điểm bán nhận hàng", "Receiving outlet"), &f.outlet_id, Input::Select(&outlets), e))
             (field(lang, "producer_id", t(lang, "Chủ thể giao hàng (chủ hàng ký gửi)", "Delivering producer (owner)"), &f.producer_id, Input::Select(&producers), e))
             (field(lang, "note", t(lang, "Ghi chú", "Note"), &f.note, Input::Text, e))
-            (line_rows(lang, LINES, &f.lines, &products, &columns, e))
-            button type="submit" { (t(lang, "Ghi sổ phiếu nhập", "Post the goods-received note")) }
+            (line_rows(lang, count, &f.lines, &products, &columns, e))
+            p.form-actions {
+                button.second type="submit" name="action" value="add_line" { (t(lang, "Thêm dòng", "Add a line")) }
+                button type="submit" name="action" value="post" { (t(lang, "Ghi sổ phiếu nhập", "Post the goods-received note")) }
+            }
         }
     }
 }
@@ -183,11 +246,14 @@ pub async fn receive_form(
     .await
 }
 
-/// The draft the form describes, or every problem found in it.
-fn draft(outlet_id: i32, f: &ReceiptForm) -> Result<DraftInput, Errors> {
+/// The draft the form describes (the lines it could read, each with its
+/// row), and the problems of what it could not read.
+fn draft(outlet_id: i32, f: &ReceiptForm) -> (DraftInput, Vec<usize>, Errors) {
     let mut errors = Errors::default();
-    let lines = stock_form::draft_lines(&f.lines, LINES, &mut errors);
-    errors.or_ok(DraftInput {
+    let (rows, lines) = stock_form::draft_lines_at(&f.lines, f.row_count(), &mut errors)
+        .into_iter()
+        .unzip();
+    let input = DraftInput {
         kind: DocumentKind::GoodsReceived,
         outlet_id,
         producer_id: f.producer_id.trim().parse::<i32>().ok(),
@@ -196,7 +262,91 @@ fn draft(outlet_id: i32, f: &ReceiptForm) -> Result<DraftInput, Errors> {
         write_off_reason: None,
         note: f.note.trim().to_owned(),
         lines,
-    })
+    };
+    (input, rows, errors)
+}
+
+/// Every problem of the draft at once: what the form could not read, then
+/// what the model finds (dry, nothing written) in the rows it could read,
+/// each beside its own row.
+async fn all_problems(
+    state: &AppState,
+    input: &DraftInput,
+    rows: &[usize],
+    mut errors: Errors,
+) -> Result<Errors, ApiError> {
+    if input.lines.is_empty() {
+        return Ok(errors);
+    }
+    let dry = input.clone();
+    let found = state
+        .read(move |c| Ok(document::problems(c, &dry, vn_today())?))
+        .await?;
+    let mut more = Errors::default();
+    for (line, r) in found {
+        let field = r.field().unwrap_or("product_id");
+        more.push(match rows.get(line.wrapping_sub(1)) {
+            Some(&row) => {
+                let r = r.on_line(row);
+                FieldError::new(
+                    Rows::<LineRow>::name(field, row),
+                    r.message(Lang::Vi),
+                    r.message(Lang::En),
+                )
+            }
+            None => FieldError::new(
+                r.field().unwrap_or_default(),
+                r.message(Lang::Vi),
+                r.message(Lang::En),
+            ),
+        });
+    }
+    errors.add_unless_known(more);
+    Ok(errors)
+}
+
+/// "Update": each row's scan read into its product (and lot, from a
+/// provenance QR), the producer taken from the first scan when none was
+/// chosen; a code nobody has is said beside its scan.
+async fn resolve_scans(state: &AppState, f: &mut ReceiptForm) -> Result<Errors, ApiError> {
+    let mut errors = Errors::default();
+    for n in 1..=f.row_count() {
+        let Some(row) = f.lines.at(n) else { continue };
+        if row.scan.trim().is_empty() || !row.product_id.trim().is_empty() {
+            continue;
+        }
+        let scan = row.scan.trim().to_owned();
+        let found = state
+            .read(move |c| match document::scanned(c, &scan) {
+                Ok(found) => Ok(Ok(found)),
+                Err(e) => Ok(Err(e.into_refusals()?)),
+            })
+            .await?;
+        match found {
+            Ok((product, lot)) => {
+                if f.producer_id.trim().is_empty() {
+                    f.producer_id = product.producer_id.to_string();
+                }
+                let row = f.lines.at_mut(n);
+                row.product_id = product.id.to_string();
+                row.scan.clear();
+                if let Some(lot) = lot.filter(|_| row.lot_code.trim().is_empty()) {
+                    row.lot_code = lot;
+                }
+            }
+            Err(refusals) => {
+                for r in refusals {
+                    let r = r.on_line(n);
+                    errors.push(FieldError::new(
+                        Rows::<LineRow>::name("scan", n),
+                        r.message(Lang::Vi),
+                        r.message(Lang::En),
+                    ));
+                }
+            }
+        }
+    }
+    Ok(errors)
 }
 
 #[post("/stock/receive")]
@@ -209,13 +359,31 @@ pub async fn receive_submit(
         Ok(o) => o,
         Err(e) => return forms::failure(&me, &e),
     };
+    let mut form = form;
+    if matches!(form.action.as_str(), "refresh" | "add_line") {
+        // Shown again, nothing written.
+        let errors = if form.action == "refresh" {
+            match resolve_scans(&state, &mut form).await {
+                Ok(e) => e,
+                Err(e) => return forms::failure(&me, &e),
+            }
+        } else {
+            Errors::default()
+        };
+        return show(&state, &me, StatusCode::OK, &form, &errors).await;
+    }
+    let (input, rows, errors) = draft(outlet_id, &form);
+    let errors = match all_problems(&state, &input, &rows, errors).await {
+        Ok(e) => e,
+        Err(e) => return forms::failure(&me, &e),
+    };
     let (state, me, form) = (&state, &me, &form);
     stock_form::submit(
         state,
         me,
-        draft(outlet_id, form),
+        errors.or_ok(input),
         stock_form::create_and_post,
-        stock_form::print_location,
+        stock_form::posted_location,
         |errors| async move {
             show(state, me, StatusCode::UNPROCESSABLE_ENTITY, form, &errors).await
         },

@@ -24,7 +24,7 @@ use super::forms::{self, Errors, FieldError, Input, Rows, csrf_field, field};
 use super::layout::t;
 use super::session::WebUser;
 use super::stock_form::{
-    self, Column, LineRow, OutletQuery, choices, line_rows, outlet_choices, shown, writer_at,
+    self, Column, LineRow, choices, line_rows, outlet_choices, shown, writer_at,
 };
 use crate::models::outlet::{self, Outlet};
 use crate::models::product::{self, Product};
@@ -186,25 +186,29 @@ async fn show(
 pub async fn write_off_form(
     state: web::Data<AppState>,
     me: WebUser,
-    q: web::Query<OutletQuery>,
+    q: web::Query<SheetForm>,
 ) -> HttpResponse {
-    blank(Sheet::WriteOff, &state, &me, q.outlet_id.as_deref()).await
+    blank(Sheet::WriteOff, &state, &me, q.into_inner()).await
 }
 
 #[get("/stock/count")]
 pub async fn count_form(
     state: web::Data<AppState>,
     me: WebUser,
-    q: web::Query<OutletQuery>,
+    q: web::Query<SheetForm>,
 ) -> HttpResponse {
-    blank(Sheet::Count, &state, &me, q.outlet_id.as_deref()).await
+    blank(Sheet::Count, &state, &me, q.into_inner()).await
 }
 
-async fn blank(sheet: Sheet, state: &AppState, me: &WebUser, outlet: Option<&str>) -> HttpResponse {
-    stock_form::blank(me, outlet, |outlet_id| async move {
+/// The blank sheet, or one filled in by its link's query (the stock
+/// alerts' "write off" and "return to producer" links name the outlet,
+/// the product, the lot and the quantity: `product_id_1=…&qty_1=…`).
+async fn blank(sheet: Sheet, state: &AppState, me: &WebUser, filled: SheetForm) -> HttpResponse {
+    let outlet = (!filled.outlet_id.trim().is_empty()).then(|| filled.outlet_id.clone());
+    stock_form::blank(me, outlet.as_deref(), |outlet_id| async move {
         let blank = SheetForm {
             outlet_id: outlet_id.map(|o| o.to_string()).unwrap_or_default(),
-            ..SheetForm::default()
+            ..filled
         };
         show(sheet, state, me, StatusCode::OK, &blank, &Errors::default()).await
     })

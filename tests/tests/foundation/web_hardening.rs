@@ -93,6 +93,9 @@ async fn every_page_has_the_security_headers_and_no_inline_script_or_style() {
         "/settlements/payouts",
         "/sales",
         "/sales/transfers",
+        "/sales/vat-invoices",
+        "/stock/write-off?outlet_id=1&write_off_reason=expired&product_id_1=1&qty_1=1",
+        "/stock/documents/1/posted",
     ];
     for (path, with_session) in public
         .iter()

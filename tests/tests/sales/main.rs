@@ -20,3 +20,4 @@ mod sales_pages_fit;
 mod sales_payments;
 mod sales_refunds;
 mod sales_shifts;
+mod sales_vat_request;

@@ -180,7 +180,13 @@ async fn transfers_stay_apart_by_state_on_x_z_closing_list_and_e_receipt() {
         "{page}"
     );
     assert!(page.contains("Chưa thanh toán / Not yet paid"), "{page}");
+    // Issue 14: the paper carries one QR code (this page's): where to
+    // send a pending transfer is said here, memo included.
+    assert!(page.contains("how-to-pay"), "{page}");
+    let memo = ocop_core::sale::qr::transfer_memo(pending.receipt_ref()).unwrap();
+    assert!(page.contains(&memo), "{memo}: {page}");
     let page = html(confirmed.id).await;
+    assert!(!page.contains("how-to-pay"), "{page}");
     assert!(
         page.contains("thu ngân đã xác nhận / confirmed by the cashier"),
         "{page}"

@@ -59,6 +59,25 @@ fn sell_refused(dir: &Path, args: &[&str]) -> String {
     till_refuses(dir, &[&["sell"], args, &["--printer", "none"]].concat())
 }
 
+/// `ocop-till sell --item ITEM --pay cash --pin-stdin`, the PIN on stdin.
+fn sell_with_pin(dir: &Path, item: &str, pin: &str) -> std::process::Output {
+    run_with_stdin(
+        dir,
+        &[
+            "sell",
+            "--item",
+            item,
+            "--pay",
+            "cash",
+            "--pin-stdin",
+            "--printer",
+            "none",
+            "--json",
+        ],
+        pin,
+    )
+}
+
 /// `ocop-till refund --sale SALE --line LINE --reason REASON EXTRA --json`.
 fn refund(dir: &Path, sale: &str, line: &str, reason: &str, extra: &[&str]) -> Value {
     let base = ["refund", "--sale", sale, "--line", line, "--reason", reason];
@@ -388,9 +407,31 @@ async fn a_refund_of_more_than_was_sold_is_refused_and_uses_no_number() {
     let big = format!("{code}@{}", price / 2);
     let err = sell_refused(&dir, &["--item", &big, "--pay", "cash"]);
     assert!(err.contains("manager_pin_required"), "{err}");
-    let err = sell_refused(&dir, &["--item", &big, "--pay", "cash", "--pin", "1111"]);
+    // Issue 14: the PIN is never a flag (`ps` and the shell's history show
+    // flags); it is read from standard input, as `setup` reads a password.
+    let flag = run_with_stdin(
+        &dir,
+        &["sell", "--item", &big, "--pay", "cash", "--pin", "2468"],
+        "",
+    );
+    assert!(!flag.status.success());
+    assert!(
+        String::from_utf8_lossy(&flag.stderr).contains("--pin"),
+        "{}",
+        String::from_utf8_lossy(&flag.stderr)
+    );
+    let wrong = sell_with_pin(&dir, &big, "1111\n");
+    assert!(!wrong.status.success());
+    let err = String::from_utf8_lossy(&wrong.stderr);
     assert!(err.contains("wrong_manager_pin"), "{err}");
-    let out = sell(&dir, &["--item", &big, "--pay", "cash", "--pin", "2468"]);
+    let right = sell_with_pin(&dir, &big, "2468\n");
+    let stdout = String::from_utf8_lossy(&right.stdout);
+    assert!(
+        right.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&right.stderr)
+    );
+    let out: Value = serde_json::from_str(&stdout).unwrap();
     let reason = out["sale"]["lines"][0]["discount_reason"].as_str().unwrap();
     assert!(reason.contains("duyệt: Quản lý"), "{reason}");
     assert_eq!(out["send_error"], Value::Null, "the server took it: {out}");

@@ -188,6 +188,41 @@ async fn a_bank_notification_reaches_the_till_through_the_server() {
     assert_eq!(still["status"], "confirmed_by_bank");
 }
 
+/// Issue 14: a pending transfer's receipt carried two QR codes (the
+/// VietQR and the online copy). The paper the real till prints now
+/// carries one, the online copy's, and says the transfer is paid from the
+/// till's screen; the amount still to pay stays on the paper.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_pending_transfers_receipt_carries_one_qr_code() {
+    let app = signed_demo().await;
+    let (tmp, dir, _cfg) = till_with_shift(&app).await;
+    let code = scan_codes(&dir, 1).remove(0);
+    let paper = tmp.path().join("paper.bin");
+    let printer = format!("file:{}", paper.display());
+    let sold = till(
+        &dir,
+        &[
+            "sell",
+            "--item",
+            &code,
+            "--pay",
+            "qr",
+            "--printer",
+            &printer,
+            "--mode",
+            "cp1258",
+            "--json",
+        ],
+    );
+    assert_eq!(sold["printed"], true, "{sold}");
+    let sale_id = sold["sale"]["id"].as_str().unwrap();
+    let (text, qrs) = printed(&paper);
+    let base = till_config(&dir).e_receipt_base().to_owned();
+    assert_eq!(qrs, vec![format!("{base}/r/{sale_id}")], "{text}");
+    assert!(text.contains("quét mã VietQR trên màn hình quầy"), "{text}");
+    assert!(text.contains("CHƯA THANH TOÁN"), "{text}");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_cashiers_confirmation_made_offline_arrives_after_its_sale() {
     let app = signed_demo().await;

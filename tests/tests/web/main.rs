@@ -10,5 +10,7 @@ mod web_common;
 
 mod web;
 mod web_catalogue;
+mod web_pages_fit;
+mod web_receive;
 mod web_stock;
 mod web_stock_moves;

@@ -256,3 +256,70 @@ async fn a_forged_catalogue_form_is_refused_before_it_is_read() {
     );
     assert_eq!(named().await, before, "nothing written");
 }
+
+/// Issue 14: the navigation of every page reaches the pages each role runs
+/// its work by — sales (not producers), settlements (not cashiers), the
+/// producer portal (producers), inspection cases (admins, inspectors) —
+/// and each link it shows opens for that role. Producers get no link to
+/// the API documentation.
+#[tokio::test]
+async fn the_navigation_links_each_roles_pages() {
+    let app = TestApp::spawn_demo().await;
+    let nav_of = |html: &str| -> String {
+        let start = html.find("<nav>").expect("a nav");
+        let end = html[start..].find("</nav>").unwrap() + start;
+        html[start..end].to_owned()
+    };
+    for (user, shown, hidden) in [
+        (
+            "manager1",
+            &["/sales", "/settlements"][..],
+            &["/cases", "/portal"][..],
+        ),
+        (
+            "cashier1",
+            &["/sales"][..],
+            &["/settlements", "/cases", "/portal"][..],
+        ),
+        (
+            "producer1",
+            &["/portal", "/settlements"][..],
+            &["/sales", "/cases"][..],
+        ),
+        (
+            "inspector",
+            &["/sales", "/settlements", "/cases"][..],
+            &["/portal"][..],
+        ),
+        (
+            "admin",
+            &["/sales", "/settlements", "/cases"][..],
+            &["/portal"][..],
+        ),
+    ] {
+        let cookie = crate::web_common::web_login(&app, user).await;
+        let (status, html) = page(&app, "/stock", &cookie).await;
+        assert_eq!(status, StatusCode::OK, "{user}");
+        let nav = nav_of(&html);
+        for link in shown {
+            assert!(
+                nav.contains(&format!("href=\"{link}\"")),
+                "{user} {link}: {nav}"
+            );
+            let (status, body) = page(&app, link, &cookie).await;
+            assert_eq!(status, StatusCode::OK, "{user} follows {link}: {body}");
+        }
+        for link in hidden {
+            assert!(
+                !nav.contains(&format!("href=\"{link}\"")),
+                "{user} {link}: {nav}"
+            );
+        }
+        let (_, home) = page(&app, "/", &cookie).await;
+        assert_eq!(
+            home.contains("/api/docs/"),
+            user != "producer1",
+            "{user}: API documentation link"
+        );
+    }
+}

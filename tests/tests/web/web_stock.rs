@@ -52,12 +52,12 @@ async fn the_goods_received_form_posts_a_note_and_stock_rises_by_exactly_the_qua
     let (status, location, body) = post_form(&app, "/stock/receive", &cookie, &fields).await;
     assert_eq!(status, StatusCode::SEE_OTHER, "{body}");
     let location = location.unwrap();
-    assert!(location.ends_with("/print"), "{location}");
+    assert!(location.ends_with("/posted"), "{location}");
     let after = on_hand_milli(&app, &s.admin, s.own, s.product).await;
     assert_eq!(after - before, 12_000, "exactly the quantity received");
 
     // The note is posted (numbered), printable under the web session, listed.
-    let doc_id = id_in(location.trim_end_matches("/print"));
+    let doc_id = id_in(location.trim_end_matches("/posted"));
     let (_, doc) = app
         .get(&format!("/api/v1/stock-documents/{doc_id}"), Some(&s.admin))
         .await;
@@ -323,6 +323,17 @@ async fn a_producer_sees_only_its_own_goods() {
         !html.contains(&foreign_name),
         "another producer's goods leaked"
     );
+    // Issue 14: the outlet holding the goods by name, each figure labelled
+    // (a phone shows each row as a card of labelled values).
+    let outlet = app
+        .get(&format!("/api/v1/outlets/{}", s.own), Some(&s.admin))
+        .await
+        .1;
+    let outlet_name = outlet["name"].as_str().unwrap();
+    assert!(html.contains(outlet_name), "{outlet_name}: {html}");
+    for label in ["Giá trị bán lẻ", "Giá trị trả chủ thể"] {
+        assert!(html.contains(&format!("data-label=\"{label}\"")), "{label}");
+    }
     let (status, _) = page(
         &app,
         &format!(
@@ -602,7 +613,7 @@ async fn a_printed_document_reads_in_english_in_the_common_layout() {
     assert!(!en.contains("Ký, ghi rõ họ tên"), "{en}");
 
     // The API's printable page follows Accept-Language; Vietnamese by default.
-    let id = id_in(location.trim_end_matches("/print"));
+    let id = id_in(location.trim_end_matches("/posted"));
     let manager = app.login("manager1", "demo1234").await;
     let api = |lang: Option<&'static str>| {
         let mut req = app

@@ -264,6 +264,44 @@ fn the_status_line_follows_the_background_sender_and_a_newer_catalogue() {
     assert!(s.contains("TRỰC TUYẾN") && s.contains("danh mục v5"), "{s}");
 }
 
+/// Issue 14: at 80×24 the status line cut the clock off. The clock now
+/// always ends the bottom line whole; the network state, the queue and
+/// offline selling stay, and only a long printer error is shortened.
+#[test]
+fn the_clock_stays_whole_on_an_80_column_status_line() {
+    let (_dir, mut app) = app();
+    app.store.set(crate::sync::ONLINE_KEY, &false).unwrap();
+    app.refresh_status().unwrap();
+    app.printer_state = PrinterState::Failed(
+        "không kết nối được máy in tcp:192.168.1.50:9100 (connection refused)".into(),
+    );
+    for lang in [Lang::Vi, Lang::En] {
+        app.lang = lang;
+        let s = buffer_text(&render(&app, 80, 24));
+        let bottom = s.lines().last().unwrap();
+        assert!(bottom.ends_with("28/11/2026 11:05"), "{bottom}");
+        assert!(bottom.chars().count() <= 80, "{bottom}");
+        assert!(bottom.contains('…'), "{bottom}");
+        let offline = match lang {
+            Lang::Vi => ["NGOẠI TUYẾN", "chờ gửi: ", "v4"],
+            Lang::En => ["OFFLINE", "queued: ", "v4"],
+        };
+        for part in offline {
+            assert!(bottom.contains(part), "{part}: {bottom}");
+        }
+    }
+    // With room, nothing is shortened.
+    app.lang = Lang::Vi;
+    app.printer_state = PrinterState::Ready;
+    let s = buffer_text(&render(&app, 140, 30));
+    let bottom = s.lines().last().unwrap();
+    assert!(!bottom.contains('…'), "{bottom}");
+    assert!(
+        bottom.ends_with("máy in: sẵn sàng │ 28/11/2026 11:05"),
+        "{bottom}"
+    );
+}
+
 /// A delta removes a product that is in the cart: the line stays for the
 /// cashier to take out, and paying says which line and why, Vietnamese
 /// first with a stable code; without the line the sale goes on.

@@ -72,7 +72,9 @@ fn invoice_of(conn: &mut DbConn, row: &SaleRow, sale: &Sale) -> Result<EInvoice,
         symbol: format!("C{:02}M{}", year.rem_euclid(100), till_letters(row.till_id)),
         number: u32::try_from(number).unwrap_or(u32::MAX),
     };
-    einvoice_for_sale(sale, &seller, None, &numbering).map_err(|e| invalid(&e))
+    // A buyer who asked for a VAT invoice on the online receipt is named.
+    let buyer = super::vat_request::find(conn, row.id)?.map(|r| r.buyer());
+    einvoice_for_sale(sale, &seller, buyer.as_ref(), &numbering).map_err(|e| invalid(&e))
 }
 
 /// Every sale of an outlet on a Vietnamese calendar day, as e-invoice data.

@@ -30,6 +30,7 @@ pub mod refund_store;
 pub mod shift;
 pub mod store;
 pub mod till;
+pub mod vat_request;
 
 use diesel::Connection as _;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};

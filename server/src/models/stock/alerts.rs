@@ -1,5 +1,5 @@
-//! Alerts for managers, producers and inspectors: lots expiring soon (or
-//! expired) still on the shelf, certificates expiring within 90 days, stock
+//! Alerts for managers, producers and inspectors: lots already expired
+//! and, apart, lots expiring soon, still on the shelf, certificates expiring within 90 days, stock
 //! below an outlet's threshold, and stock below zero (sales that ran ahead
 //! of recorded stock — flagged for a count, never fixed silently).
 
@@ -62,6 +62,11 @@ pub struct LowStockAlert {
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Alerts {
     pub expiry_days: u64,
+    /// Lots past their expiry date still on the shelf (đã hết hạn): to
+    /// write off or return to the producer; never sold.
+    pub expired_lots: Vec<StockAlertRow>,
+    /// Lots expiring within `expiry_days` from today (sắp hết hạn), not
+    /// yet expired.
     pub expiring_lots: Vec<StockAlertRow>,
     pub certificates_expiring: Vec<CertificateAlert>,
     pub low_stock: Vec<LowStockAlert>,
@@ -123,6 +128,10 @@ pub fn alerts(
         .map(alert_row)
         .collect();
     expiring.sort_by_key(|a| (a.expires_on, a.outlet_id, a.product_id));
+    // Issue 14: expired apart from expiring, each with its own actions.
+    let (expired, expiring): (Vec<_>, Vec<_>) = expiring
+        .into_iter()
+        .partition(|a| a.days_left.is_some_and(|d| d < 0));
     let negative = rows
         .iter()
         .filter(|r| r.qty_milli < 0)
@@ -179,6 +188,7 @@ pub fn alerts(
     }
     Ok(Alerts {
         expiry_days: days,
+        expired_lots: expired,
         expiring_lots: expiring,
         certificates_expiring: certificates,
         low_stock: low,

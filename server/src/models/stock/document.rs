@@ -138,6 +138,9 @@ pub struct DraftLine {
     pub qty: Quantity,
     /// Goods received under payout-price terms: the payout per unit, đồng.
     pub payout_price: Option<i64>,
+    /// Why (a count's variance, a write-off line). Goods received: why a
+    /// lot already past its expiry date is taken in anyway — without it
+    /// such a lot is refused (`lot_expired`).
     pub reason: Option<String>,
 }
 
@@ -158,6 +161,23 @@ const MAX_NOTE_CHARS: usize = 500;
 
 fn invalid(code: &'static str, vi: &str, en: &str) -> ModelError {
     ModelError::Refused(Refusal::invalid(code, vi, en))
+}
+
+/// The product (and the lot, for a GS1 Digital Link) a scanner read: a
+/// GTIN, an internal code or a provenance QR's link; `unknown_scan` when
+/// no product has it. A form uses it to show what a scan found.
+pub fn scanned(conn: &mut DbConn, scan: &str) -> Result<(Product, Option<String>), ModelError> {
+    let line = DraftLine {
+        product_id: None,
+        scan: Some(scan.to_owned()),
+        lot_code: None,
+        produced_on: None,
+        expires_on: None,
+        qty: Quantity::from_milli(1000),
+        payout_price: None,
+        reason: None,
+    };
+    resolve_product(conn, &line)
 }
 
 /// Finds the product a line names, by id or by scan; the scan's lot wins
@@ -209,12 +229,94 @@ fn resolve_product(
 
 /// Checks a draft against the rules that do not depend on stock levels.
 /// Receipts are also checked for an active agreement and listability, so a
-/// manager hears at once, not only when posting.
+/// manager hears at once, not only when posting. Every line is checked:
+/// the problems of all lines come back together (issue 14), each saying
+/// its line, rather than the first alone.
 fn check(
     conn: &mut DbConn,
     input: &DraftInput,
     today: NaiveDate,
 ) -> Result<Vec<CheckedLine>, ModelError> {
+    let terms = check_header(conn, input, today)?;
+    let mut out: Vec<CheckedLine> = Vec::with_capacity(input.lines.len());
+    let mut refused = Vec::new();
+    for (i, line) in input.lines.iter().enumerate() {
+        match check_one(conn, input, line, terms, today, &out) {
+            Ok(checked) => out.push(checked),
+            Err(e) => match e.into_refusals() {
+                Ok(list) => refused.extend(list.into_iter().map(|r| r.on_line(i + 1))),
+                Err(other) => return Err(other),
+            },
+        }
+    }
+    match refused.len() {
+        0 => Ok(out),
+        1 => Err(ModelError::Refused(refused.remove(0))),
+        _ => Err(ModelError::Invalid(refused)),
+    }
+}
+
+/// What is wrong with a draft, without writing it: `(0, refusal)` for the
+/// document as a whole (then its lines are not looked at), `(n, refusal)`
+/// for its line `n` (1-based, the refusal's text not yet naming the line),
+/// every line's problems at once. A form uses it to put each problem beside
+/// the row it came from.
+pub fn problems(
+    conn: &mut DbConn,
+    input: &DraftInput,
+    today: NaiveDate,
+) -> Result<Vec<(usize, Refusal)>, ModelError> {
+    let terms = match check_header(conn, input, today) {
+        Ok(t) => t,
+        Err(e) => return Ok(e.into_refusals()?.into_iter().map(|r| (0, r)).collect()),
+    };
+    let mut out: Vec<CheckedLine> = Vec::with_capacity(input.lines.len());
+    let mut found = Vec::new();
+    for (i, line) in input.lines.iter().enumerate() {
+        match check_one(conn, input, line, terms, today, &out) {
+            Ok(checked) => out.push(checked),
+            Err(e) => found.extend(e.into_refusals()?.into_iter().map(|r| (i + 1, r))),
+        }
+    }
+    Ok(found)
+}
+
+/// One line, after the lines already checked (a count sheet names a
+/// product or lot once).
+fn check_one(
+    conn: &mut DbConn,
+    input: &DraftInput,
+    line: &DraftLine,
+    terms: Option<ocop_core::stock::ConsignmentTerms>,
+    today: NaiveDate,
+    before: &[CheckedLine],
+) -> Result<CheckedLine, ModelError> {
+    let checked = check_line(conn, input, line, terms, today)?;
+    if input.kind == DocumentKind::Count {
+        let clash = before.iter().any(|o| {
+            o.product_id == checked.product_id
+                && (o.lot_code == checked.lot_code
+                    || o.lot_code.is_none()
+                    || checked.lot_code.is_none())
+        });
+        if clash {
+            return refuse(Refusal::invalid(
+                "duplicate_count_line",
+                "Sản phẩm (lô) này đã có trên phiếu kiểm kê; đếm cả sản phẩm hoặc từng lô, không cả hai.",
+                "This product (lot) is already on the count sheet; count a product as a whole or lot by lot, not both.",
+            ));
+        }
+    }
+    Ok(checked)
+}
+
+/// The document's own rules (kind, parties, agreement, note, line count);
+/// the agreement's terms for a receipt.
+fn check_header(
+    conn: &mut DbConn,
+    input: &DraftInput,
+    today: NaiveDate,
+) -> Result<Option<ocop_core::stock::ConsignmentTerms>, ModelError> {
     let outlet = crate::models::outlet::find(conn, input.outlet_id)?;
     match input.kind {
         DocumentKind::TransferReceipt => {
@@ -317,29 +419,7 @@ fn check(
             "A document needs 1 to 1000 lines.",
         ));
     }
-    let mut out: Vec<CheckedLine> = Vec::with_capacity(input.lines.len());
-    for (i, line) in input.lines.iter().enumerate() {
-        let at = |e: Refusal| ModelError::Refused(e.on_line(i + 1));
-        let checked =
-            check_line(conn, input, line, agreement_terms, today).map_err(|e| e.on_line(i + 1))?;
-        if input.kind == DocumentKind::Count {
-            let clash = out.iter().any(|o| {
-                o.product_id == checked.product_id
-                    && (o.lot_code == checked.lot_code
-                        || o.lot_code.is_none()
-                        || checked.lot_code.is_none())
-            });
-            if clash {
-                return Err(at(Refusal::invalid(
-                    "duplicate_count_line",
-                    "Sản phẩm (lô) này đã có trên phiếu kiểm kê; đếm cả sản phẩm hoặc từng lô, không cả hai.",
-                    "This product (lot) is already on the count sheet; count a product as a whole or lot by lot, not both.",
-                )));
-            }
-        }
-        out.push(checked);
-    }
-    Ok(out)
+    Ok(agreement_terms)
 }
 
 fn check_line(
@@ -385,6 +465,7 @@ fn check_line(
     if input.kind == DocumentKind::GoodsReceived {
         product::check_receivable(conn, product.id, today)?;
         lot::check_dates(line.produced_on, line.expires_on)?;
+        check_not_expired(conn, &product, lot_code.as_deref(), line, today)?;
         match (terms, line.payout_price) {
             (Some(ConsignmentTerms::PayoutPrice), Some(p)) if p >= 0 => {
                 let p = ocop_core::money::check_unit_price(ocop_core::money::Dong::new(p))
@@ -431,6 +512,44 @@ fn check_line(
             .map(|r| r.trim().to_owned())
             .filter(|r| !r.is_empty()),
     })
+}
+
+/// A lot already past its expiry date is not received (issue 14) unless
+/// the line gives the reason it is taken in anyway (to be returned to the
+/// producer, for the inspectors, …): then it is received, the reason kept
+/// on the line, and the lot shows among the expired ones straight away.
+/// The expiry is the line's, or the known lot's when the line gives none.
+fn check_not_expired(
+    conn: &mut DbConn,
+    product: &Product,
+    lot_code: Option<&str>,
+    line: &DraftLine,
+    today: NaiveDate,
+) -> Result<(), ModelError> {
+    let known = match (line.expires_on, lot_code) {
+        (Some(e), _) => Some(e),
+        (None, Some(code)) => lot::find_by_code(conn, product.id, code)?.and_then(|l| l.expires_on),
+        (None, None) => None,
+    };
+    let Some(expired_on) = known.filter(|e| *e < today) else {
+        return Ok(());
+    };
+    if line.reason.as_deref().is_some_and(|r| !r.trim().is_empty()) {
+        return Ok(());
+    }
+    let day = expired_on.format("%d/%m/%Y");
+    refuse(Refusal::invalid(
+        "lot_expired",
+        format!(
+            "\"{}\": lô đã hết hạn ngày {day}, không nhận. Nếu vẫn phải nhận (để trả chủ thể, chờ xử lý…), ghi lý do trên dòng.",
+            product.name_vi
+        ),
+        format!(
+            "\"{}\": the lot expired on {day} and is not received. If it must be taken in anyway (to return to the producer, pending a decision…), give the reason on the line.",
+            product.name_vi
+        ),
+    )
+    .on_field("reason"))
 }
 
 /// Creates a draft.
