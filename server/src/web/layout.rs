@@ -71,6 +71,13 @@ img.photo{max-width:100%;max-height:16rem;display:block;margin-bottom:.6rem}
 h2.product-name{margin:0 0 .3rem}
 p.stars{font-size:1.3rem;color:#c98a00;margin:0}
 p.stars .muted{font-size:1rem}
+ul.notices{list-style:none;padding:0;margin:0 0 1rem;background:#fff;border:1px solid #dfe6dc;border-radius:.4rem}
+ul.notices li{display:flex;flex-wrap:wrap;gap:.3rem .6rem;justify-content:space-between;align-items:center;padding:.5rem .6rem;border-bottom:1px solid #dfe6dc}
+ul.notices li:last-child{border-bottom:0}
+ul.notices li.unread{background:#fff6dc}
+ul.notices li.unread .what{font-weight:600}
+ul.notices .what{flex:1 1 14rem}
+button.small{padding:.2rem .55rem;font-size:.85rem}
 "#;
 
 fn head(title: &str) -> Markup {
