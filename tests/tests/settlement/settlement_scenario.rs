@@ -1031,14 +1031,14 @@ async fn the_issue_scenario_settles_to_the_figures_computed_by_hand() {
     )
     .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
-    let unread = |app: &TestApp| {
-        db(app, move |c| {
+    let unread = || {
+        db(&app, move |c| {
             ocop_server::models::settlement::notices::list(c, producer_i32, 50)
                 .unwrap()
                 .1
         })
     };
-    assert_eq!(unread(&app).await, notes.1);
+    assert_eq!(unread().await, notes.1);
     let token = csrf(&app, &mine).await;
     let (status, location, _) = post_form(
         &app,
@@ -1051,13 +1051,13 @@ async fn the_issue_scenario_settles_to_the_figures_computed_by_hand() {
         (status, location.as_deref()),
         (StatusCode::SEE_OTHER, Some("/portal#notices"))
     );
-    assert_eq!(unread(&app).await, notes.1 - 1);
+    assert_eq!(unread().await, notes.1 - 1);
     let token = csrf(&app, &mine).await;
     post_form(&app, "/portal/notices/read", &mine, &[("csrf", token)]).await;
-    assert_eq!(unread(&app).await, 0);
+    assert_eq!(unread().await, 0);
     // Opening the portal again notices nothing new.
     page(&app, "/portal", &mine).await;
-    assert_eq!(unread(&app).await, 0);
+    assert_eq!(unread().await, 0);
 }
 
 /// The bytes of a signed-in page (a download).
