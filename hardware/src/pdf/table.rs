@@ -13,6 +13,7 @@ use std::collections::BTreeMap;
 use pdf_writer::{Content, Filter, Finish, Name, Pdf, Rect, Ref};
 
 use super::{FontUse, PT_PER_MM, PdfError, show, write_font};
+use crate::escpos::wrap::wrap;
 
 /// A piece of text on a row: `x_mm` from the left margin is where it
 /// starts, or where it ends when `right` (numbers).
@@ -78,10 +79,32 @@ pub fn a4_document(rows: &[Row], landscape: bool) -> Result<Vec<u8>, PdfError> {
     let left = MARGIN_MM * PT_PER_MM;
     let right_edge = page_w - left;
     let bottom = MARGIN_MM * PT_PER_MM + 12.0;
+    // A row of one left-aligned text wider than the page wraps at spaces.
+    let width = right_edge - left;
+    let mut wrapped: Vec<Row> = Vec::with_capacity(rows.len());
+    for row in rows {
+        match row.cells.as_slice() {
+            [cell] if !cell.right => {
+                let room = width - cell.x_mm * PT_PER_MM;
+                let size = row.size;
+                let measure = |s: &str| (FontUse::measure(s, size) * 100.0).round() as u32;
+                for line in wrap(&cell.text, (room * 100.0) as u32, &measure) {
+                    wrapped.push(Row {
+                        cells: vec![Cell {
+                            text: line,
+                            ..cell.clone()
+                        }],
+                        ..row.clone()
+                    });
+                }
+            }
+            _ => wrapped.push(row.clone()),
+        }
+    }
     // Lay the rows out first: which page each starts on.
     let mut pages: Vec<Vec<(f32, &Row)>> = vec![Vec::new()];
     let mut y = page_h - MARGIN_MM * PT_PER_MM;
-    for row in rows {
+    for row in &wrapped {
         let step = row.size * 1.35;
         if y - step < bottom && pages.last().is_some_and(|p| !p.is_empty()) {
             pages.push(Vec::new());
@@ -193,6 +216,7 @@ mod tests {
                 rule_below: i == 0,
             });
         }
+        rows.push(Row::text(9.0, false, "Làm tròn một lần: ".repeat(40)));
         let bytes = a4_document(&rows, false).expect("pdf");
         let doc = lopdf::Document::load_mem(&bytes).expect("parse");
         assert!(doc.get_pages().len() >= 2, "120 rows take more than a page");
