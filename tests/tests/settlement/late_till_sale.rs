@@ -86,7 +86,15 @@ async fn a_real_tills_offline_sale_synced_after_approval_lands_in_the_next_state
         sold_at,
         &dir,
         &[
-            "sell", "--item", &code, "--pay", "cash", "--printer", "none", "--no-send", "--json",
+            "sell",
+            "--item",
+            &code,
+            "--pay",
+            "cash",
+            "--printer",
+            "none",
+            "--no-send",
+            "--json",
         ],
     );
     let sale = out["sale"].clone();

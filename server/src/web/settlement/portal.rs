@@ -117,6 +117,7 @@ pub async fn portal_page(state: web::Data<AppState>, me: WebUser) -> HttpRespons
                 td.num data-label=(t(lang, "Phải trả", "Payable")) { (Dong::new(s.net_payable)) }
             } } }
         }
+        @if statements.is_empty() { p.muted { (t(lang, "Chưa có bảng quyết toán.", "No statements yet.")) } }
         h2 { (t(lang, "Tiền đã nhận", "Payouts received")) }
         table.responsive { tbody { @for (p, period) in &payouts { tr {
             td { (period) } td { (ocop_core::time::format_vn(p.paid_at.and_utc())) } td { (p.reference) }
