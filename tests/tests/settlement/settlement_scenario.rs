@@ -6,7 +6,8 @@
 //! until the month ends; the previous month holds one sale, dated back as an
 //! offline till would send it, so that statement can be approved. The late
 //! sale is posted through the API exactly as a till sends it, with its own
-//! (previous-month) date, after that month's statement was approved.
+//! (previous-month) date, after that month's statement was approved;
+//! `late_till_sale` does the same from a real `ocop-till` process.
 
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use diesel::prelude::*;
@@ -449,7 +450,7 @@ async fn the_issue_scenario_settles_to_the_figures_computed_by_hand() {
             "{r}"
         );
     }
-    // The approved statement recomputed with its own cutoff: same bytes.
+    // The approved statement recomputed from what it holds: same bytes.
     let ver = get_ok(
         &app,
         &format!("/api/v1/settlements/{rs_prev}/verify"),
