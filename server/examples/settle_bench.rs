@@ -280,10 +280,17 @@ fn main() -> anyhow::Result<()> {
         members == i64::try_from(sale_producers)?,
         "{members} sale members for {sale_producers} sale × producer pairs"
     );
-    let sample: Vec<i32> = ss::table.select(ss::id).order(ss::id).limit(20).load(&mut c)?;
+    let sample: Vec<i32> = ss::table
+        .select(ss::id)
+        .order(ss::id)
+        .limit(20)
+        .load(&mut c)?;
     for id in sample {
         let (_, hash) = recompute_figures(&mut c, id).map_err(|e| anyhow::anyhow!("{e:?}"))?;
-        let stored: String = ss::table.find(id).select(ss::figures_sha256).first(&mut c)?;
+        let stored: String = ss::table
+            .find(id)
+            .select(ss::figures_sha256)
+            .first(&mut c)?;
         anyhow::ensure!(hash == stored, "statement #{id} does not verify");
     }
     println!("members: {members} (sale × producer), each held once; 20 statements verify");
