@@ -444,7 +444,23 @@ async fn the_issue_scenario_settles_to_the_figures_computed_by_hand() {
         (format!("{upd:?}"), format!("{ins:?}"), format!("{del:?}"))
     })
     .await;
-    for r in [&upd, &ins, &del] {
+    // What it holds cannot change either: no member added, none removed.
+    let (add_member, drop_members) = db(&app, move |c| {
+        use ocop_server::db::schema::settlement_members as sm;
+        let add = diesel::insert_into(sm::table)
+            .values((
+                sm::statement_id.eq(rs_prev_i32),
+                sm::outlet_id.eq(rs),
+                sm::producer_id.eq(i32::try_from(producer).unwrap()),
+                sm::kind.eq("sale"),
+                sm::source_id.eq(999_999),
+            ))
+            .execute(c);
+        let drop = diesel::delete(sm::table.filter(sm::statement_id.eq(rs_prev_i32))).execute(c);
+        (format!("{add:?}"), format!("{drop:?}"))
+    })
+    .await;
+    for r in [&upd, &ins, &del, &add_member, &drop_members] {
         assert!(
             r.contains("an approved settlement statement never changes"),
             "{r}"
