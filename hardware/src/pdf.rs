@@ -21,6 +21,8 @@ use pdf_writer::types::{CidFontType, FontFlags, SystemInfo, TextRenderingMode, U
 use pdf_writer::{Content, Filter, Finish, Name, Pdf, Rect, Ref, Str};
 use unicode_normalization::UnicodeNormalization;
 
+pub mod table;
+
 use crate::escpos::wrap::wrap;
 use crate::font;
 use crate::layout::label::ProvenanceLabelView;

@@ -258,7 +258,8 @@ pub struct Verification {
     pub identical: bool,
 }
 
-/// Recomputes the statement with its own cutoff and compares the bytes.
+/// Recomputes the statement from exactly the sales, documents and
+/// adjustments it holds, and compares the bytes.
 #[utoipa::path(
     tag = "settlement",
     security(("bearer" = [])),

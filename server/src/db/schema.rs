@@ -667,6 +667,35 @@ diesel::joinable!(settlement_lines -> settlement_statements (statement_id));
 diesel::joinable!(settlement_events -> settlement_statements (statement_id));
 diesel::joinable!(settlement_payouts -> settlement_statements (statement_id));
 
+diesel::table! {
+    settlement_members (id) {
+        id -> Integer,
+        statement_id -> Integer,
+        outlet_id -> Integer,
+        producer_id -> Integer,
+        kind -> Text,
+        source_id -> Integer,
+    }
+}
+
+diesel::table! {
+    portal_notices (id) {
+        id -> Integer,
+        producer_id -> Integer,
+        kind -> Text,
+        statement_id -> Nullable<Integer>,
+        outlet_id -> Nullable<Integer>,
+        message_vi -> Text,
+        message_en -> Text,
+        dedup_key -> Text,
+        created_at -> Timestamp,
+        read_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::joinable!(settlement_members -> settlement_statements (statement_id));
+diesel::joinable!(portal_notices -> settlement_statements (statement_id));
+
 // ---- provenance (issue 12): labels, scans, recalls, reports, cases ----
 
 diesel::table! {
@@ -839,6 +868,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     settlement_events,
     settlement_adjustments,
     settlement_payouts,
+    settlement_members,
+    portal_notices,
     label_batches,
     labels,
     label_sales,

@@ -84,6 +84,13 @@ p.actions{display:flex;flex-wrap:wrap;gap:.5rem}
 label.check{display:flex;align-items:center;gap:.2rem}
 details.stock summary{cursor:pointer;color:#1f6b3a}
 .pager{display:flex;gap:.5rem;flex-wrap:wrap}
+ul.notices{list-style:none;padding:0;margin:0 0 1rem;background:#fff;border:1px solid #dfe6dc;border-radius:.4rem}
+ul.notices li{display:flex;flex-wrap:wrap;gap:.3rem .6rem;justify-content:space-between;align-items:center;padding:.5rem .6rem;border-bottom:1px solid #dfe6dc}
+ul.notices li:last-child{border-bottom:0}
+ul.notices li.unread{background:#fff6dc}
+ul.notices li.unread .what{font-weight:600}
+ul.notices .what{flex:1 1 14rem}
+button.small{padding:.2rem .55rem;font-size:.85rem}
 "#;
 
 fn head(title: &str) -> Markup {

@@ -71,6 +71,18 @@ async fn login_next_only_goes_to_a_path_of_this_site() {
 async fn every_page_has_the_security_headers_and_no_inline_script_or_style() {
     let app = TestApp::spawn_demo().await;
     let cookie = session_of(&web_login(&app, "/").await);
+    let producer = session_of(
+        &no_redirects()
+            .post(app.url("/login"))
+            .form(&[
+                ("username", "producer1"),
+                ("password", "demo1234"),
+                ("next", "/"),
+            ])
+            .send()
+            .await
+            .unwrap(),
+    );
     let client = no_redirects();
     let public = [
         "/login",
@@ -97,14 +109,18 @@ async fn every_page_has_the_security_headers_and_no_inline_script_or_style() {
         "/stock/write-off?outlet_id=1&write_off_reason=expired&product_id_1=1&qty_1=1",
         "/stock/documents/1/posted",
     ];
-    for (path, with_session) in public
+    // The producer portal (with its notifications and sell-through).
+    let as_producer = ["/portal"];
+    for (path, session) in public
         .iter()
-        .map(|p| (*p, false))
-        .chain(signed_in.iter().map(|p| (*p, true)))
+        .map(|p| (*p, None))
+        .chain(signed_in.iter().map(|p| (*p, Some(&cookie))))
+        .chain(as_producer.iter().map(|p| (*p, Some(&producer))))
     {
+        let with_session = session.is_some();
         let mut req = client.get(app.url(path));
-        if with_session {
-            req = req.header(COOKIE, &cookie);
+        if let Some(c) = session {
+            req = req.header(COOKIE, c);
         }
         let res = req.send().await.unwrap();
         assert!(

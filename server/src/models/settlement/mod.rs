@@ -7,21 +7,23 @@
 //!   be recomputed, an approved (or later) statement never changes: the
 //!   model refuses (`statement_fixed`) and database triggers abort any
 //!   UPDATE of its figures, any DELETE, and any change to its lines;
-//! - which sales and refunds a statement holds is decided by its cutoff:
-//!   statement *k* of a pair holds those sold before its period's end and
-//!   received by its cutoff, less those statement *k − 1* held. So a sale
-//!   that reaches the server after its period's statement was computed
+//! - which sales, refunds, stock documents and adjustments a statement
+//!   holds is recorded (`settlement_members`, unique per pair and source):
+//!   statement *k* of a pair holds those dated before its period's end that
+//!   no earlier statement holds. So a sale that reaches the server after its
+//!   period's statement was computed (or whose ingest was still open then)
 //!   lands in the next statement, listed as a late arrival with its own
-//!   date, and recomputing a statement with its own cutoff gives the same
-//!   bytes (`figures`, `figures_sha256`);
-//! - stock documents count in the period their ledger entries were written
-//!   in (Vietnam days);
+//!   date, nothing is held twice, and recomputing a statement from its own
+//!   members gives the same bytes (`figures`, `figures_sha256`);
+//! - a stock document counts in the period its ledger entries were written
+//!   in (Vietnam days), or the next one computed after it was posted;
 //! - every step (computed, approved, confirmed, disputed, paid) is an
 //!   append-only event with who and when; a payout is recorded once per
 //!   statement (unique key).
 
 pub mod cli;
 pub mod compute;
+pub mod notices;
 pub mod portal;
 pub mod workflow;
 

@@ -179,3 +179,152 @@ pub fn overview(
         by_outlet: bucket(by_outlet),
     })
 }
+
+/// How one lot sold at one outlet, from the ledger: what came in
+/// (received from the producer or transferred in), what left by each way,
+/// what is on hand.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct LotSellThrough {
+    pub outlet_id: i32,
+    pub outlet_name: String,
+    pub product_id: i32,
+    pub product_name: String,
+    pub lot_id: i32,
+    pub lot_code: String,
+    /// Received from the producer plus transferred in.
+    pub received_milli: i64,
+    /// Sold less refunded.
+    pub sold_milli: i64,
+    /// Returned to the producer.
+    pub returned_milli: i64,
+    /// Transferred out, written off or corrected by a count.
+    pub other_out_milli: i64,
+    pub on_hand_milli: i64,
+    /// Net sold ÷ received, in tenths of a percent (`None` when nothing
+    /// was received).
+    pub sold_permille: Option<i64>,
+    /// Vietnam days since the lot first arrived at the outlet (to today
+    /// while some is on hand, else to its last movement).
+    pub days_on_shelf: i64,
+}
+
+/// Sell-through per lot and outlet of the producer's goods, as of `now`:
+/// lots with stock on hand, or with any movement in the last 90 days;
+/// those on hand first, then by outlet, product and lot.
+pub fn sell_through(
+    conn: &mut DbConn,
+    producer_id: i32,
+    now: DateTime<Utc>,
+) -> QueryResult<Vec<LotSellThrough>> {
+    use crate::db::schema::{lots, stock_ledger as led};
+    use ocop_core::stock::LedgerKind;
+
+    type Row = (i32, i32, i32, i64, String, chrono::NaiveDateTime);
+    let rows: Vec<Row> = led::table
+        .filter(led::owner_producer_id.eq(producer_id))
+        .select((
+            led::outlet_id,
+            led::product_id,
+            led::lot_id,
+            led::qty_milli,
+            led::kind,
+            led::created_at,
+        ))
+        .order(led::id)
+        .load(conn)?;
+    #[derive(Default)]
+    struct Acc {
+        received: i64,
+        sold: i64,
+        returned: i64,
+        other: i64,
+        on_hand: i64,
+        first_in: Option<chrono::NaiveDateTime>,
+        last: Option<chrono::NaiveDateTime>,
+    }
+    let mut acc: BTreeMap<(i32, i32, i32), Acc> = BTreeMap::new();
+    for (o, p, l, qty, kind, at) in rows {
+        let a = acc.entry((o, p, l)).or_default();
+        a.on_hand = a.on_hand.saturating_add(qty);
+        a.last = Some(at);
+        let Ok(kind) = kind.parse::<LedgerKind>() else {
+            continue;
+        };
+        match kind {
+            LedgerKind::ConsignmentReceived | LedgerKind::TransferIn => {
+                a.received = a.received.saturating_add(qty);
+                a.first_in.get_or_insert(at);
+            }
+            LedgerKind::Sale | LedgerKind::CustomerRefund => {
+                a.sold = a.sold.saturating_sub(qty);
+            }
+            LedgerKind::ReturnedToProducer => a.returned = a.returned.saturating_sub(qty),
+            LedgerKind::TransferOut
+            | LedgerKind::ExpiredWriteOff
+            | LedgerKind::DamagedWriteOff
+            | LedgerKind::CountAdjustment => a.other = a.other.saturating_sub(qty),
+        }
+    }
+    let recent = (now - TimeDelta::days(90)).naive_utc();
+    acc.retain(|_, a| a.on_hand != 0 || a.last.is_some_and(|t| t >= recent));
+    let names: BTreeMap<i32, String> = products::table
+        .filter(products::producer_id.eq(producer_id))
+        .select((products::id, products::name_vi))
+        .load(conn)?
+        .into_iter()
+        .collect();
+    let outlet_names: BTreeMap<i32, String> = outlets::table
+        .select((outlets::id, outlets::name))
+        .load(conn)?
+        .into_iter()
+        .collect();
+    let lot_ids: Vec<i32> = acc
+        .keys()
+        .map(|k| k.2)
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let mut codes: BTreeMap<i32, String> = BTreeMap::new();
+    for chunk in lot_ids.chunks(500) {
+        codes.extend(
+            lots::table
+                .filter(lots::id.eq_any(chunk))
+                .select((lots::id, lots::lot_code))
+                .load::<(i32, String)>(conn)?,
+        );
+    }
+    let today = ocop_core::time::vn_date(now);
+    let mut out: Vec<LotSellThrough> = acc
+        .into_iter()
+        .map(|((outlet_id, product_id, lot_id), a)| {
+            let until = if a.on_hand > 0 {
+                today
+            } else {
+                a.last
+                    .map_or(today, |t| ocop_core::time::vn_date(t.and_utc()))
+            };
+            let days_on_shelf = a.first_in.map_or(0, |t| {
+                (until - ocop_core::time::vn_date(t.and_utc()))
+                    .num_days()
+                    .max(0)
+            });
+            LotSellThrough {
+                outlet_id,
+                outlet_name: outlet_names.get(&outlet_id).cloned().unwrap_or_default(),
+                product_id,
+                product_name: names.get(&product_id).cloned().unwrap_or_default(),
+                lot_id,
+                lot_code: codes.get(&lot_id).cloned().unwrap_or_default(),
+                received_milli: a.received,
+                sold_milli: a.sold,
+                returned_milli: a.returned,
+                other_out_milli: a.other,
+                on_hand_milli: a.on_hand,
+                sold_permille: (a.received > 0).then(|| a.sold.saturating_mul(1000) / a.received),
+                days_on_shelf,
+            }
+        })
+        .collect();
+    out.sort_by_key(|r| (r.on_hand_milli <= 0, r.outlet_id, r.product_id, r.lot_id));
+    Ok(out)
+}

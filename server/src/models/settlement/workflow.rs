@@ -71,7 +71,61 @@ fn record(
             se::at.eq(now.naive_utc()),
         ))
         .execute(conn)?;
+    notify_producer(conn, s, step, now)?;
     find(conn, s.id)
+}
+
+/// The producer's portal notice of a step someone else took: approved
+/// (waiting for its confirmation) or paid.
+fn notify_producer(
+    conn: &mut DbConn,
+    s: &Statement,
+    step: Step,
+    now: DateTime<Utc>,
+) -> QueryResult<()> {
+    let (kind, vi, en) = match step {
+        Step::Approved => (
+            "statement_ready",
+            format!(
+                "Bảng quyết toán kỳ {} (#{}) đã được duyệt: mời bạn xác nhận hoặc khiếu nại.",
+                s.period, s.id
+            ),
+            format!(
+                "The statement of {} (#{}) is approved: please confirm or dispute it.",
+                s.period, s.id
+            ),
+        ),
+        Step::Paid => (
+            "statement_paid",
+            format!(
+                "Đã chuyển khoản {} cho bảng quyết toán kỳ {} (#{}).",
+                ocop_core::money::Dong::new(s.net_payable),
+                s.period,
+                s.id
+            ),
+            format!(
+                "{} was paid by transfer for the statement of {} (#{}).",
+                ocop_core::money::Dong::new(s.net_payable),
+                s.period,
+                s.id
+            ),
+        ),
+        Step::Computed | Step::Confirmed | Step::Disputed => return Ok(()),
+    };
+    super::notices::notify(
+        conn,
+        &super::notices::NewNotice {
+            producer_id: s.producer_id,
+            kind,
+            statement_id: Some(s.id),
+            outlet_id: Some(s.outlet_id),
+            message_vi: vi,
+            message_en: en,
+            dedup_key: format!("{kind}:{}", s.id),
+        },
+        now,
+    )?;
+    Ok(())
 }
 
 /// Approves a draft. Its period must be over when it was computed: a

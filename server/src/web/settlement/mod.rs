@@ -11,7 +11,7 @@
 
 use actix_web::{HttpResponse, get, post, web};
 use chrono::Utc;
-use maud::{Markup, html};
+use maud::html;
 use ocop_core::i18n::Lang;
 use ocop_core::money::{Dong, Quantity};
 use ocop_core::settlement::Status;
@@ -22,24 +22,32 @@ use super::forms;
 use super::html_page;
 use super::layout::{page, t};
 use super::session::WebUser;
-use crate::api::settlements::{self as api, BatchItem};
+use crate::api::settlements as api;
 use crate::auth::Role;
 use crate::error::ApiError;
-use crate::models::settlement::{self, Filter, StatementView, portal, workflow};
+use crate::models::settlement::{self, StatementView, workflow};
 use crate::state::AppState;
 
-fn status_label(lang: Lang, code: &str) -> String {
+mod export;
+mod payouts;
+mod portal;
+
+pub use export::{statement_csv, statement_csv_bytes, statement_pdf, statement_xlsx};
+pub use payouts::{batch_csv, batch_page, vietqr_png};
+pub use portal::{notice_read_submit, portal_page};
+
+pub(super) fn status_label(lang: Lang, code: &str) -> String {
     let s: Status = code.parse().unwrap_or(Status::Draft);
     t(lang, s.label_vi(), s.label_en()).to_owned()
 }
 
-fn see_other(to: &str) -> HttpResponse {
+pub(super) fn see_other(to: &str) -> HttpResponse {
     HttpResponse::SeeOther()
         .insert_header(("Location", to.to_owned()))
         .finish()
 }
 
-fn q(milli: i64) -> String {
+pub(super) fn q(milli: i64) -> String {
     Quantity::from_milli(milli).to_string()
 }
 
@@ -223,33 +231,21 @@ pub async fn run_submit(state: web::Data<AppState>, f: CsrfForm<RunForm>) -> Htt
     ))
 }
 
-async fn load(state: &AppState, me: &WebUser, id: i32) -> Result<StatementView, ApiError> {
+pub(super) async fn load(
+    state: &AppState,
+    me: &WebUser,
+    id: i32,
+) -> Result<StatementView, ApiError> {
     if me.user.role == Role::Cashier {
         return Err(ApiError::not_found());
     }
     api::load(state, &me.user, id).await
 }
 
-/// One statement: printable (A4), with its actions.
-#[get("/settlements/{id}")]
-pub async fn statement_page(
-    state: web::Data<AppState>,
-    me: WebUser,
-    id: web::Path<i32>,
-) -> HttpResponse {
-    let lang = me.lang;
-    let v = match load(&state, &me, id.into_inner()).await {
-        Ok(v) => v,
-        Err(e) => return forms::failure(&me, &e),
-    };
-    let s = &v.statement;
-    let status: Status = s.status();
-    let staff = me.user.role == Role::Admin
-        || (me.user.role == Role::Manager && me.user.outlet_id == Some(s.outlet_id));
-    let own = me.user.role == Role::Producer && me.user.producer_id == Some(s.producer_id);
-    let stock: Vec<_> = v.lines.iter().filter(|l| l.kind == "stock").collect();
-    let other: Vec<_> = v.lines.iter().filter(|l| l.kind != "stock").collect();
-    let money: Vec<(&str, &str, i64)> = vec![
+/// The statement's money, in the order it is printed: (Vietnamese,
+/// English, amount). The net payable follows.
+pub(super) fn money_rows(s: &settlement::Statement) -> Vec<(&'static str, &'static str, i64)> {
+    vec![
         (
             "Doanh thu gộp (gồm VAT, sau chiết khấu)",
             "Gross sales (VAT incl., after discounts)",
@@ -281,7 +277,29 @@ pub async fn statement_page(
         ("Chuyển từ kỳ trước", "Carried in", s.carried_in),
         ("Tổng phải trả", "Total due", s.total_due),
         ("Chuyển sang kỳ sau", "Carried forward", s.carried_forward),
-    ];
+    ]
+}
+
+/// One statement: printable (A4), with its actions.
+#[get("/settlements/{id}")]
+pub async fn statement_page(
+    state: web::Data<AppState>,
+    me: WebUser,
+    id: web::Path<i32>,
+) -> HttpResponse {
+    let lang = me.lang;
+    let v = match load(&state, &me, id.into_inner()).await {
+        Ok(v) => v,
+        Err(e) => return forms::failure(&me, &e),
+    };
+    let s = &v.statement;
+    let status: Status = s.status();
+    let staff = me.user.role == Role::Admin
+        || (me.user.role == Role::Manager && me.user.outlet_id == Some(s.outlet_id));
+    let own = me.user.role == Role::Producer && me.user.producer_id == Some(s.producer_id);
+    let stock: Vec<_> = v.lines.iter().filter(|l| l.kind == "stock").collect();
+    let other: Vec<_> = v.lines.iter().filter(|l| l.kind != "stock").collect();
+    let money = money_rows(s);
     let body = html! {
         div.doc {
             p.center {
@@ -353,6 +371,10 @@ pub async fn statement_page(
             }
         }
         div.card {
+            a.button href={"/settlements/" (s.id) "/statement.pdf"} { (t(lang, "Tải PDF", "Download PDF")) }
+            " "
+            a.button href={"/settlements/" (s.id) "/statement.xlsx"} { (t(lang, "Tải XLSX", "Download XLSX")) }
+            " "
             a.button href={"/settlements/" (s.id) "/statement.csv"} { (t(lang, "Tải CSV", "Download CSV")) }
             " "
             @if staff && status == Status::Draft {
@@ -520,325 +542,4 @@ pub async fn pay_submit(
         is_staff,
     )
     .await
-}
-
-/// The statement's lines and money as CSV (numbers as plain numbers).
-#[get("/settlements/{id}/statement.csv")]
-pub async fn statement_csv(
-    state: web::Data<AppState>,
-    me: WebUser,
-    id: web::Path<i32>,
-) -> HttpResponse {
-    let v = match load(&state, &me, id.into_inner()).await {
-        Ok(v) => v,
-        Err(e) => return forms::failure(&me, &e),
-    };
-    match statement_csv_bytes(&v) {
-        Ok(bytes) => HttpResponse::Ok()
-            .content_type("text/csv; charset=utf-8")
-            .insert_header((
-                "Content-Disposition",
-                format!(
-                    "attachment; filename=\"quyet-toan-{}-{}.csv\"",
-                    v.statement.id, v.statement.period
-                ),
-            ))
-            .body(bytes),
-        Err(e) => forms::failure(&me, &e),
-    }
-}
-
-pub fn statement_csv_bytes(v: &StatementView) -> Result<Vec<u8>, ApiError> {
-    let mut w = csv::Writer::from_writer(vec![0xEF, 0xBB, 0xBF]);
-    let mut put = |r: Vec<String>| w.write_record(r).map_err(ApiError::internal);
-    put([
-        "kind",
-        "product",
-        "lot",
-        "opening",
-        "received",
-        "transferred_in",
-        "transferred_out",
-        "sold",
-        "refunded",
-        "returned",
-        "written_off",
-        "closing",
-        "amount",
-        "reference",
-    ]
-    .map(str::to_owned)
-    .to_vec())?;
-    for l in &v.lines {
-        put(vec![
-            l.kind.clone(),
-            l.name.clone(),
-            l.lot_code.clone(),
-            Quantity::from_milli(l.opening_milli).to_machine_string(),
-            Quantity::from_milli(l.received_milli).to_machine_string(),
-            Quantity::from_milli(l.transferred_in_milli).to_machine_string(),
-            Quantity::from_milli(l.transferred_out_milli).to_machine_string(),
-            Quantity::from_milli(l.sold_milli).to_machine_string(),
-            Quantity::from_milli(l.refunded_milli).to_machine_string(),
-            Quantity::from_milli(l.returned_milli).to_machine_string(),
-            Quantity::from_milli(l.written_off_milli).to_machine_string(),
-            Quantity::from_milli(l.closing_milli).to_machine_string(),
-            l.amount.to_string(),
-            l.reference.clone(),
-        ])?;
-    }
-    let s = &v.statement;
-    for (k, a) in [
-        ("gross", s.gross),
-        ("refunds", s.refunds),
-        ("net_sales", s.net_sales),
-        ("outlet_losses", s.outlet_losses),
-        ("commission", s.commission),
-        ("producer_share", s.producer_share),
-        ("producer_losses", s.producer_losses),
-        ("adjustments", s.adjustments),
-        ("carried_in", s.carried_in),
-        ("total_due", s.total_due),
-        ("carried_forward", s.carried_forward),
-        ("net_payable", s.net_payable),
-    ] {
-        let mut r = vec![format!("money:{k}")];
-        r.extend(std::iter::repeat_n(String::new(), 11));
-        r.extend([a.to_string(), String::new()]);
-        put(r)?;
-    }
-    w.into_inner()
-        .map_err(|e| ApiError::internal(anyhow::anyhow!("{e}")))
-}
-
-#[derive(Debug, Default, Deserialize)]
-pub struct BatchParams {
-    outlet_id: Option<String>,
-    #[expect(dead_code, reason = "read by the language middleware")]
-    lang: Option<String>,
-}
-
-/// The payout batch of an outlet: one VietQR per due statement.
-#[get("/settlements/payouts")]
-pub async fn batch_page(
-    state: web::Data<AppState>,
-    me: WebUser,
-    p: web::Query<BatchParams>,
-) -> HttpResponse {
-    let lang = me.lang;
-    if !matches!(me.user.role, Role::Admin | Role::Manager | Role::Inspector) {
-        return forms::failure(&me, &ApiError::not_found());
-    }
-    let outlet = match super::stock::chosen_outlet(&me, p.outlet_id.as_deref()) {
-        Ok(Some(o)) => Some(o),
-        Ok(None) => None,
-        Err(e) => return forms::failure(&me, &e),
-    };
-    let found = state
-        .read(move |c| {
-            let items: Vec<BatchItem> = match outlet {
-                Some(o) => api::batch(c, o)?,
-                None => Vec::new(),
-            };
-            Ok((items, crate::models::outlet::list(c)?))
-        })
-        .await;
-    let (items, outlets) = match found {
-        Ok(v) => v,
-        Err(e) => return forms::failure(&me, &e),
-    };
-    let total: i64 = items.iter().map(|i| i.amount).sum();
-    let body = html! {
-        @if me.user.role != Role::Manager {
-            form.filters method="get" action="/settlements/payouts" {
-                select name="outlet_id" {
-                    @for o in &outlets { option value=(o.id) selected[Some(o.id) == outlet] { (o.name) } }
-                }
-                button type="submit" { (t(lang, "Xem", "Show")) }
-            }
-        }
-        @if let Some(o) = outlet {
-            p { (items.len()) " " (t(lang, "khoản, tổng", "payouts, total")) " " strong { (Dong::new(total)) } " · "
-                a href={"/settlements/payouts.csv?outlet_id=" (o)} { (t(lang, "Tải CSV chuyển khoản hàng loạt", "Bulk-transfer CSV")) } }
-            @for i in &items { (batch_card(lang, i)) }
-            @if items.is_empty() { p.muted { (t(lang, "Không có khoản nào đến hạn.", "Nothing due.")) } }
-        }
-    };
-    html_page(page(
-        lang,
-        t(lang, "Đợt chi trả ký gửi", "Consignment payout batch"),
-        Some(&me),
-        body,
-    ))
-}
-
-fn batch_card(lang: Lang, i: &BatchItem) -> Markup {
-    html! {
-        div.card {
-            p { strong { (i.producer_name) } " · " a href={"/settlements/" (i.statement_id)} { (i.period) } }
-            p { (Dong::new(i.amount)) " · " (i.bank_holder.clone().unwrap_or_default()) " · "
-                (i.bank_account.clone().unwrap_or_default()) " (" (i.bank_bin.clone().unwrap_or_default()) ")" br;
-                (t(lang, "Nội dung", "Memo")) ": " code { (i.memo) } }
-            @if i.vietqr.is_some() {
-                img.qr src={"/settlements/" (i.statement_id) "/vietqr.png"} width="240" height="240"
-                    alt=(t(lang, "Mã VietQR chuyển khoản", "VietQR transfer code"));
-            } @else {
-                p.error { (t(lang, "Chủ thể chưa có tài khoản ngân hàng.", "The producer has no bank account.")) }
-            }
-        }
-    }
-}
-
-#[get("/settlements/payouts.csv")]
-pub async fn batch_csv(
-    state: web::Data<AppState>,
-    me: WebUser,
-    p: web::Query<BatchParams>,
-) -> HttpResponse {
-    if !matches!(me.user.role, Role::Admin | Role::Manager | Role::Inspector) {
-        return forms::failure(&me, &ApiError::not_found());
-    }
-    let outlet = match super::stock::chosen_outlet(&me, p.outlet_id.as_deref()) {
-        Ok(Some(o)) => o,
-        Ok(None) => return forms::failure(&me, &ApiError::not_found()),
-        Err(e) => return forms::failure(&me, &e),
-    };
-    match state.read(move |c| Ok(api::batch(c, outlet)?)).await {
-        Ok(items) => match api::batch_csv(&items) {
-            Ok(b) => HttpResponse::Ok()
-                .content_type("text/csv; charset=utf-8")
-                .body(b),
-            Err(e) => forms::failure(&me, &e),
-        },
-        Err(e) => forms::failure(&me, &e),
-    }
-}
-
-/// The VietQR PNG of a due statement, for the batch page.
-#[get("/settlements/{id}/vietqr.png")]
-pub async fn vietqr_png(
-    state: web::Data<AppState>,
-    me: WebUser,
-    id: web::Path<i32>,
-) -> HttpResponse {
-    let v = match load(&state, &me, id.into_inner()).await {
-        Ok(v) => v,
-        Err(e) => return forms::failure(&me, &e),
-    };
-    if !matches!(me.user.role, Role::Admin | Role::Manager | Role::Inspector) {
-        return forms::failure(&me, &ApiError::not_found());
-    }
-    let (sid, outlet) = (v.statement.id, v.statement.outlet_id);
-    let payload = match state.read(move |c| Ok(api::batch(c, outlet)?)).await {
-        Ok(items) => items
-            .into_iter()
-            .find(|i| i.statement_id == sid)
-            .and_then(|i| i.vietqr),
-        Err(e) => return forms::failure(&me, &e),
-    };
-    match payload.map(|p| api::qr_png(&p)) {
-        Some(Ok(png)) => HttpResponse::Ok().content_type("image/png").body(png),
-        Some(Err(e)) => forms::failure(&me, &e),
-        None => forms::failure(&me, &ApiError::not_found()),
-    }
-}
-
-/// The producer portal: its own stock, sales, statements and payouts.
-#[get("/portal")]
-pub async fn portal_page(state: web::Data<AppState>, me: WebUser) -> HttpResponse {
-    let lang = me.lang;
-    let Some(producer) = me
-        .user
-        .producer_id
-        .filter(|_| me.user.role == Role::Producer)
-    else {
-        return forms::failure(&me, &ApiError::not_found());
-    };
-    let found = state
-        .read(move |c| {
-            let f = Filter {
-                producer_id: Some(producer),
-                ..Filter::default()
-            };
-            let statements = settlement::list(c, &f)?;
-            let payouts = settlement::payouts_of(c, producer)?;
-            Ok((
-                portal::overview(c, producer, Utc::now(), 30)?,
-                statements,
-                payouts,
-                crate::models::outlet::list(c)?,
-            ))
-        })
-        .await;
-    let (o, statements, payouts, outlets) = match found {
-        Ok(v) => v,
-        Err(e) => return forms::failure(&me, &e),
-    };
-    let oname = |id: i32| {
-        outlets
-            .iter()
-            .find(|o| o.id == id)
-            .map(|o| o.name.clone())
-            .unwrap_or_default()
-    };
-    let pending = statements
-        .iter()
-        .filter(|s| s.status() == Status::Approved)
-        .count();
-    let body = html! {
-        @if pending > 0 {
-            p.warn { (pending) " " (t(lang, "bảng quyết toán chờ bạn xác nhận.", "statements await your confirmation.")) }
-        }
-        h2 { (t(lang, "Bảng quyết toán", "Statements")) }
-        table.responsive {
-            thead { tr {
-                th { (t(lang, "Kỳ", "Period")) } th { (t(lang, "Điểm bán", "Outlet")) }
-                th { (t(lang, "Trạng thái", "Status")) } th.num { (t(lang, "Phải trả", "Payable")) }
-            } }
-            tbody { @for s in &statements { tr {
-                td.nowrap data-label=(t(lang, "Kỳ", "Period")) { a href={"/settlements/" (s.id)} { (s.period) } }
-                td data-label=(t(lang, "Điểm bán", "Outlet")) { (oname(s.outlet_id)) }
-                td data-label=(t(lang, "Trạng thái", "Status")) { (status_label(lang, &s.status)) }
-                td.num data-label=(t(lang, "Phải trả", "Payable")) { (Dong::new(s.net_payable)) }
-            } } }
-        }
-        h2 { (t(lang, "Tiền đã nhận", "Payouts received")) }
-        table.responsive { tbody { @for (p, period) in &payouts { tr {
-            td { (period) } td { (ocop_core::time::format_vn(p.paid_at.and_utc())) } td { (p.reference) }
-            td.num { (Dong::new(p.amount)) }
-        } } } }
-        @if payouts.is_empty() { p.muted { (t(lang, "Chưa có khoản chi trả.", "No payouts yet.")) } }
-        h2 { (t(lang, "Tồn kho tại các điểm bán", "Stock at every outlet")) }
-        table.responsive {
-            thead { tr {
-                th { (t(lang, "Điểm bán", "Outlet")) } th { (t(lang, "Sản phẩm", "Product")) }
-                th.num { (t(lang, "Tồn", "On hand")) } th.num { (t(lang, "Bán 28 ngày", "Sold, 28 days")) }
-                th.num { (t(lang, "Đủ bán (ngày)", "Days of cover")) }
-            } }
-            tbody { @for r in &o.stock { tr {
-                td data-label=(t(lang, "Điểm bán", "Outlet")) { (r.outlet_name) }
-                td data-label=(t(lang, "Sản phẩm", "Product")) { (r.product_name) }
-                td.num data-label=(t(lang, "Tồn", "On hand")) { (q(r.on_hand_milli)) " " (r.unit) }
-                td.num data-label=(t(lang, "Bán 28 ngày", "Sold, 28 days")) { (q(r.sold_recent_milli)) }
-                td.num data-label=(t(lang, "Đủ bán (ngày)", "Days of cover")) { @match r.days_of_cover { Some(d) => (d), None => "—" } }
-            } } }
-        }
-        @for (title_vi, title_en, rows) in [
-            ("Doanh số 30 ngày theo ngày", "Sales, last 30 days, by day", &o.by_day),
-            ("Theo sản phẩm", "By product", &o.by_product),
-            ("Theo điểm bán", "By outlet", &o.by_outlet),
-        ] {
-            h2 { (t(lang, title_vi, title_en)) }
-            table.responsive { tbody { @for b in rows.iter() { tr {
-                td { (b.key) } td.num { (q(b.qty_milli)) } td.num { (Dong::new(b.amount)) }
-            } } } }
-            @if rows.is_empty() { p.muted { (t(lang, "Chưa có doanh số.", "No sales.")) } }
-        }
-    };
-    html_page(page(
-        lang,
-        t(lang, "Cổng chủ thể OCOP", "OCOP producer portal"),
-        Some(&me),
-        body,
-    ))
 }

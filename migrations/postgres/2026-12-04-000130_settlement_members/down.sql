@@ -1,0 +1,2 @@
+DROP TABLE portal_notices;
+DROP TABLE settlement_members;
