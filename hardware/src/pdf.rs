@@ -113,6 +113,14 @@ struct FontUse {
 }
 
 impl FontUse {
+    /// No glyph used yet.
+    fn new() -> FontUse {
+        FontUse {
+            remapper: subsetter::GlyphRemapper::new(),
+            glyphs: BTreeMap::new(),
+        }
+    }
+
     fn units_per_em() -> f32 {
         font::sans().units_per_em().unwrap_or(2048.0)
     }
@@ -273,10 +281,7 @@ pub fn sticker_sheet(
     let file_id = alloc.bump();
     let cmap_id = alloc.bump();
     let mut pdf = Pdf::new();
-    let mut fonts = FontUse {
-        remapper: subsetter::GlyphRemapper::new(),
-        glyphs: BTreeMap::new(),
-    };
+    let mut fonts = FontUse::new();
     let page_w = layout.page_width * PT_PER_MM;
     let page_h = layout.page_height * PT_PER_MM;
     let mut page_ids = Vec::new();

@@ -8,8 +8,6 @@
     reason = "page geometry: a row count becomes f32 points; no money here"
 )]
 
-use std::collections::BTreeMap;
-
 use pdf_writer::{Content, Filter, Finish, Name, Pdf, Rect, Ref};
 
 use super::{FontUse, PT_PER_MM, PdfError, show, write_font};
@@ -127,9 +125,7 @@ pub fn a4_document(rows: &[Row], landscape: bool) -> Result<Vec<u8>, PdfError> {
         alloc.bump(),
     ];
     let mut pdf = Pdf::new();
-    let mut fonts = FontUse {
-        glyphs: BTreeMap::new(),
-    };
+    let mut fonts = FontUse::new();
     let total = pages.len();
     let mut page_ids = Vec::new();
     for (n, page) in pages.iter().enumerate() {
@@ -186,7 +182,7 @@ pub fn a4_document(rows: &[Row], landscape: bool) -> Result<Vec<u8>, PdfError> {
     pdf.pages(tree_id)
         .count(i32::try_from(page_ids.len()).unwrap_or(i32::MAX))
         .kids(page_ids);
-    write_font(&mut pdf, &fonts, font_ids);
+    write_font(&mut pdf, &fonts, font_ids)?;
     Ok(pdf.finish())
 }
 
