@@ -249,10 +249,16 @@ async fn old_statement(tax_code: &str) -> Old {
         members(&app, statement).await,
         vec![("sale".to_owned(), old_sale)]
     );
-    // As a database upgraded past 2026-12-04-000130 has it: no members.
-    let sql = vec![format!(
-        "DELETE FROM settlement_members WHERE statement_id = {statement}"
-    )];
+    // As a database upgraded past 2026-12-04-000130 has it: no members,
+    // and the statement computed before that migration ran.
+    let upgraded = (Utc::now() + chrono::TimeDelta::minutes(1)).format("%Y-%m-%d %H:%M:%S");
+    let sql = vec![
+        format!("DELETE FROM settlement_members WHERE statement_id = {statement}"),
+        format!(
+            "UPDATE __diesel_schema_migrations SET run_on = '{upgraded}' \
+             WHERE version = '20261204000130'"
+        ),
+    ];
     db(&app, move |c| {
         bypassing(c, &["settlement_members_fixed_delete"], &sql);
     })

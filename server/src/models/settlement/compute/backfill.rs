@@ -12,10 +12,13 @@
 //! with the stored one: equal, kept; different, the pair's backfill is
 //! rolled back and refused (`statement_members_missing`, naming the
 //! statement), and so is any run of the pair until it is resolved by hand.
-//! Nothing is guessed.
+//! Nothing is guessed. Only statements computed before that migration ran
+//! (`__diesel_schema_migrations.run_on`) are concerned: one computed since
+//! that holds nothing holds nothing by record, and must stay so.
 
 use std::collections::BTreeSet;
 
+use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use ocop_core::refusal::Refusal;
 use ocop_core::settlement::Period;
@@ -58,19 +61,60 @@ pub fn missing(s: &Statement) -> Refusal {
     )
 }
 
-/// The pair's fixed statements holding no members, in period order.
+/// The migration from which statements record their members.
+const MEMBERS_MIGRATION: &str = "20261204000130";
+
+/// When [`MEMBERS_MIGRATION`] ran (UTC); `None` if it is not recorded.
+fn members_since(conn: &mut DbConn) -> QueryResult<Option<NaiveDateTime>> {
+    #[derive(QueryableByName)]
+    struct RunOn {
+        #[diesel(sql_type = diesel::sql_types::Timestamp)]
+        run_on: NaiveDateTime,
+    }
+    let r: Option<RunOn> = match conn {
+        // diesel records CURRENT_TIMESTAMP: UTC on SQLite, the session's
+        // time zone on PostgreSQL.
+        DbConn::Sqlite(c) => diesel::sql_query(format!(
+            "SELECT run_on FROM __diesel_schema_migrations WHERE version = '{MEMBERS_MIGRATION}'"
+        ))
+        .get_result(c)
+        .optional()?,
+        DbConn::Postgres(c) => diesel::sql_query(format!(
+            "SELECT CAST((run_on AT TIME ZONE current_setting('TimeZone')) AT TIME ZONE 'UTC' \
+             AS TIMESTAMP) AS run_on FROM __diesel_schema_migrations \
+             WHERE version = '{MEMBERS_MIGRATION}'"
+        ))
+        .get_result(c)
+        .optional()?,
+    };
+    Ok(r.map(|r| r.run_on))
+}
+
+/// Statements computed before this hold their members only if backfilled:
+/// when [`MEMBERS_MIGRATION`] ran, or (not recorded) any time.
+fn old_before(conn: &mut DbConn) -> QueryResult<NaiveDateTime> {
+    let never = chrono::NaiveDate::from_ymd_opt(9999, 12, 31)
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .unwrap_or_default();
+    Ok(members_since(conn)?.unwrap_or(never))
+}
+
+/// The pair's fixed statements computed before [`MEMBERS_MIGRATION`] ran
+/// and holding no members, in period order.
 fn memberless(
     conn: &mut DbConn,
     producer_id: i32,
     outlet_id: i32,
 ) -> QueryResult<Vec<Statement>> {
+    let before = old_before(conn)?;
     ss::table
-        .filter(ss::producer_id.eq(producer_id))
-        .filter(ss::outlet_id.eq(outlet_id))
         .filter(ss::status.ne("draft"))
+        .filter(ss::computed_at.lt(before))
         .filter(diesel::dsl::not(diesel::dsl::exists(
             sm::table.filter(sm::statement_id.eq(ss::id)),
         )))
+        .filter(ss::producer_id.eq(producer_id))
+        .filter(ss::outlet_id.eq(outlet_id))
         .select(Statement::as_select())
         .order(ss::period_start)
         .load(conn)
@@ -134,8 +178,10 @@ pub type PairFill = (i32, i32, Result<Vec<Filled>, ModelError>);
 pub fn all(db: &Db) -> Result<Vec<PairFill>, ModelError> {
     let pairs: BTreeSet<(i32, i32)> = {
         let mut conn = db.conn()?;
+        let before = old_before(&mut conn)?;
         ss::table
             .filter(ss::status.ne("draft"))
+            .filter(ss::computed_at.lt(before))
             .filter(diesel::dsl::not(diesel::dsl::exists(
                 sm::table.filter(sm::statement_id.eq(ss::id)),
             )))
