@@ -122,6 +122,24 @@ async fn sale_row(app: &TestApp, id: Uuid) -> i32 {
     .await
 }
 
+/// Runs `period` at `outlet`; the pair's (outcome, statement, message).
+async fn run(
+    app: &TestApp,
+    admin: &str,
+    period: Period,
+    producer: i64,
+    outlet: i32,
+) -> (String, Option<i64>, String) {
+    let results = ok(
+        app,
+        "/api/v1/settlements/run",
+        admin,
+        json!({"period": period.to_string(), "outlet_id": outlet}),
+    )
+    .await;
+    result_of(&results, producer, outlet)
+}
+
 /// One run's result for the pair: (outcome, statement, message).
 fn result_of(results: &Value, producer: i64, outlet: i32) -> (String, Option<i64>, String) {
     let r = results
@@ -228,14 +246,7 @@ async fn old_statement(tax_code: &str) -> Old {
     let at = Utc.from_utc_datetime(&day.and_hms_opt(5, 0, 0).unwrap());
     // Last month: 2 units (300.000 ₫), approved.
     let old_sale = sale_row(&app, sell(&app, &mut till, &item, 2, at).await).await;
-    let run = ok(
-        &app,
-        "/api/v1/settlements/run",
-        &admin,
-        json!({"period": last_month.to_string(), "outlet_id": outlet}),
-    )
-    .await;
-    let (outcome, statement, msg) = result_of(&run, producer, outlet);
+    let (outcome, statement, msg) = run(&app, &admin, last_month, producer, outlet).await;
     assert_eq!(outcome, "computed", "{msg}");
     let statement = statement.unwrap();
     ok(
@@ -310,14 +321,7 @@ async fn an_upgraded_databases_old_statement_gets_its_members_back_and_is_not_pa
 
     // This month: 1 unit (150.000 ₫), then the run.
     let new_sale = sale_row(&app, sell(&app, &mut till, &item, 1, Utc::now()).await).await;
-    let run = ok(
-        &app,
-        "/api/v1/settlements/run",
-        &admin,
-        json!({"period": this_month.to_string(), "outlet_id": outlet}),
-    )
-    .await;
-    let (outcome, new, msg) = result_of(&run, producer, outlet);
+    let (outcome, new, msg) = run(&app, &admin, this_month, producer, outlet).await;
     assert_eq!(outcome, "computed", "{msg}");
     let new = new.unwrap();
 
@@ -382,7 +386,10 @@ async fn an_upgraded_databases_old_statement_gets_its_members_back_and_is_not_pa
     // Nothing left to backfill.
     let (success, out) = backfill_cli(&app);
     assert!(success, "{out}");
-    assert!(out.contains("0 statements verified, 0 pairs refused"), "{out}");
+    assert!(
+        out.contains("0 statements verified, 0 pairs refused"),
+        "{out}"
+    );
 }
 
 /// `ocop-server settle backfill` on the test's database: (success, output).
@@ -439,17 +446,13 @@ async fn an_old_statement_the_old_rule_does_not_reproduce_is_refused_not_guessed
     assert!(out.contains("statement_members_missing"), "{out}");
     assert!(out.contains(&format!("Statement {old} ")), "{out}");
     assert!(out.contains(&format!("Bảng quyết toán số {old} ")), "{out}");
-    assert!(out.contains("0 statements verified, 1 pairs refused"), "{out}");
+    assert!(
+        out.contains("0 statements verified, 1 pairs refused"),
+        "{out}"
+    );
 
-    let run = ok(
-        &app,
-        "/api/v1/settlements/run",
-        &admin,
-        json!({"period": this_month.to_string(), "outlet_id": outlet}),
-    )
-    .await;
-    let (outcome, new, msg) = result_of(&run, producer, outlet);
-    assert_eq!(outcome, "refused", "{run}");
+    let (outcome, new, msg) = run(&app, &admin, this_month, producer, outlet).await;
+    assert_eq!(outcome, "refused", "{msg}");
     assert_eq!(new, None);
     assert!(msg.starts_with("statement_members_missing: "), "{msg}");
     assert!(msg.contains(&format!("Statement {old} ")), "{msg}");

@@ -101,11 +101,7 @@ fn old_before(conn: &mut DbConn) -> QueryResult<NaiveDateTime> {
 
 /// The pair's fixed statements computed before [`MEMBERS_MIGRATION`] ran
 /// and holding no members, in period order.
-fn memberless(
-    conn: &mut DbConn,
-    producer_id: i32,
-    outlet_id: i32,
-) -> QueryResult<Vec<Statement>> {
+fn memberless(conn: &mut DbConn, producer_id: i32, outlet_id: i32) -> QueryResult<Vec<Statement>> {
     let before = old_before(conn)?;
     ss::table
         .filter(ss::status.ne("draft"))
