@@ -52,11 +52,16 @@ enum Command {
     /// every producer × outlet with an agreement (approved ones are left as
     /// they are), with a progress bar. Exits 1 if any pair was refused
     /// (a ledger discrepancy, or the previous statement not approved).
+    /// `settle backfill` records what statements computed before members
+    /// were recorded hold (also done before every run).
+    #[command(args_conflicts_with_subcommands = true)]
     Settle {
+        #[command(subcommand)]
+        command: Option<SettleCommand>,
         /// The month, e.g. 2026-11 (quarterly agreements settle with the
         /// last month of their quarter).
-        #[arg(long)]
-        period: String,
+        #[arg(long, required = true)]
+        period: Option<String>,
         /// Only this outlet (id).
         #[arg(long)]
         outlet: Option<i32>,
@@ -109,6 +114,17 @@ enum UserCommand {
     },
     /// List accounts.
     List,
+}
+
+#[derive(Debug, Subcommand)]
+enum SettleCommand {
+    /// For every approved statement computed before statements recorded
+    /// what they hold (migration 2026-12-04-000130): record it by the rule
+    /// it was computed with, check it recomputes to its stored SHA-256, one
+    /// transaction per producer × outlet; a pair that does not match is
+    /// left unchanged and listed. Prints what it did; exits 1 if any pair
+    /// was refused.
+    Backfill,
 }
 
 #[derive(Debug, Subcommand)]
@@ -193,8 +209,23 @@ fn main() -> anyhow::Result<()> {
             }
             Ok(())
         }
-        Command::Settle { period, outlet } => {
+        Command::Settle {
+            command: Some(SettleCommand::Backfill),
+            ..
+        } => {
             let state = startup::prepare(config)?;
+            if !ocop_server::models::settlement::cli::backfill(&state.db)? {
+                std::process::exit(1);
+            }
+            Ok(())
+        }
+        Command::Settle {
+            command: None,
+            period,
+            outlet,
+        } => {
+            let state = startup::prepare(config)?;
+            let period = period.unwrap_or_default();
             if !ocop_server::models::settlement::cli::run(&state.db, &period, outlet)? {
                 std::process::exit(1);
             }

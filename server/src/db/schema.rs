@@ -679,6 +679,12 @@ diesel::table! {
 }
 
 diesel::table! {
+    settlement_member_backfills (statement_id) {
+        statement_id -> Integer,
+    }
+}
+
+diesel::table! {
     portal_notices (id) {
         id -> Integer,
         producer_id -> Integer,
@@ -695,6 +701,7 @@ diesel::table! {
 
 diesel::joinable!(settlement_members -> settlement_statements (statement_id));
 diesel::joinable!(portal_notices -> settlement_statements (statement_id));
+diesel::joinable!(settlement_member_backfills -> settlement_statements (statement_id));
 
 // ---- provenance (issue 12): labels, scans, recalls, reports, cases ----
 
@@ -869,6 +876,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     settlement_adjustments,
     settlement_payouts,
     settlement_members,
+    settlement_member_backfills,
     portal_notices,
     label_batches,
     labels,

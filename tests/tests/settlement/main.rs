@@ -12,4 +12,5 @@ mod till_common;
 mod web_common;
 
 mod late_till_sale;
+mod members_backfill;
 mod settlement_scenario;

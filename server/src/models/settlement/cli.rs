@@ -1,6 +1,8 @@
 //! `ocop-server settle --period 2026-11 [--outlet ID]`: computes the month's
 //! draft statements for every producer × outlet with an agreement, with a
 //! progress bar on standard error and one line per pair on standard output.
+//! `ocop-server settle backfill`: records what statements computed before
+//! members were recorded hold ([`super::compute::backfill`]).
 
 use chrono::Utc;
 use indicatif::{ProgressBar, ProgressStyle};
@@ -54,5 +56,33 @@ pub fn run(db: &Db, period: &str, outlet: Option<i32>) -> anyhow::Result<bool> {
     println!(
         "{month}: {computed} computed, {fixed} already approved, {not_due} not due (quarterly), {refused} refused"
     );
+    Ok(ok)
+}
+
+/// Backfills every pair with old statements and prints what it did;
+/// `Ok(false)` when any pair was refused.
+pub fn backfill(db: &Db) -> anyhow::Result<bool> {
+    let rows = super::compute::backfill::all(db).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let mut ok = true;
+    let (mut filled, mut refused) = (0, 0);
+    for (producer, outlet, r) in &rows {
+        match r {
+            Ok(done) => {
+                for f in done {
+                    filled += 1;
+                    println!(
+                        "producer {producer} outlet {outlet}: statement {} ({}) now holds {} members, figures unchanged",
+                        f.statement_id, f.period, f.members
+                    );
+                }
+            }
+            Err(e) => {
+                refused += 1;
+                ok = false;
+                println!("producer {producer} outlet {outlet}: REFUSED {e}");
+            }
+        }
+    }
+    println!("backfill: {filled} statements verified, {refused} pairs refused (left unchanged)");
     Ok(ok)
 }

@@ -15,6 +15,10 @@
 //!   lands in the next statement, listed as a late arrival with its own
 //!   date, nothing is held twice, and recomputing a statement from its own
 //!   members gives the same bytes (`figures`, `figures_sha256`);
+//!   statements approved before members were recorded get theirs, by the
+//!   rule they were computed with and checked by hash, before any run of
+//!   their pair (`compute::backfill`), or the pair is refused
+//!   (`statement_members_missing`);
 //! - a stock document counts in the period its ledger entries were written
 //!   in (Vietnam days), or the next one computed after it was posted;
 //! - every step (computed, approved, confirmed, disputed, paid) is an

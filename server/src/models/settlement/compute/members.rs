@@ -149,12 +149,18 @@ impl Unclaimed {
     /// and the adjustments, of `producers`, less what a statement other
     /// than the drafts in `recomputing` holds. Stock documents count if
     /// their entries were written before `end`.
+    ///
+    /// `received_by` is the rule of statements computed before members were
+    /// recorded (the backfill, [`super::backfill`]): only sales and refunds
+    /// received, documents whose entries were all written, and adjustments
+    /// made at or before it.
     pub fn load(
         conn: &mut DbConn,
         outlet_id: i32,
         producers: &BTreeSet<i32>,
         end: NaiveDateTime,
         since: Option<NaiveDateTime>,
+        received_by: Option<NaiveDateTime>,
         recomputing: &BTreeSet<i32>,
     ) -> QueryResult<Unclaimed> {
         let wanted: Vec<i32> = producers.iter().copied().collect();
@@ -166,6 +172,9 @@ impl Unclaimed {
             .into_boxed();
         if let Some(s) = since {
             qs = qs.filter(sales::received_at.ge(s));
+        }
+        if let Some(b) = received_by {
+            qs = qs.filter(sales::received_at.le(b));
         }
         if wanted.len() == 1 {
             qs = qs.filter(products::producer_id.eq_any(wanted.clone()));
@@ -191,6 +200,9 @@ impl Unclaimed {
             .into_boxed();
         if let Some(s) = since {
             qr = qr.filter(refunds::received_at.ge(s));
+        }
+        if let Some(b) = received_by {
+            qr = qr.filter(refunds::received_at.le(b));
         }
         if wanted.len() == 1 {
             qr = qr.filter(products::producer_id.eq_any(wanted.clone()));
@@ -266,7 +278,7 @@ impl Unclaimed {
         let mut late_docs: BTreeSet<(i32, i32)> = BTreeSet::new();
         for r in &rows {
             if let Some(d) = r.6
-                && r.8 >= end
+                && (r.8 >= end || received_by.is_some_and(|b| r.8 > b))
             {
                 late_docs.insert((d, r.1));
             }
@@ -283,8 +295,11 @@ impl Unclaimed {
                 .map(|(s, p, _)| (s, p))
                 .collect()
         };
-        let adjustments: Vec<(i32, i32, i32, i64, String)> = sa::table
-            .filter(sa::outlet_id.eq(outlet_id))
+        let mut qa = sa::table.filter(sa::outlet_id.eq(outlet_id)).into_boxed();
+        if let Some(b) = received_by {
+            qa = qa.filter(sa::created_at.le(b));
+        }
+        let adjustments: Vec<(i32, i32, i32, i64, String)> = qa
             .select((
                 sa::id,
                 sa::producer_id,

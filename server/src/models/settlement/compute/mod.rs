@@ -6,6 +6,7 @@
 //! (a refused pair stores nothing and does not stop the others); a single
 //! pair ([`compute`]) is the same pass restricted to one producer.
 
+pub mod backfill;
 pub mod figures;
 pub mod members;
 mod store;
@@ -94,6 +95,9 @@ fn due(
             "This producer and outlet have no consignment agreement in the period.",
         ));
     };
+    // Statements computed before members were recorded get theirs first,
+    // or the pair is refused (`statement_members_missing`).
+    backfill::pair(conn, producer_id, outlet_id)?;
     let kind: SettlementPeriod = agreement
         .settlement_period
         .parse()
@@ -208,7 +212,7 @@ pub fn compute_outlet(
         .collect::<Option<Vec<_>>>()
         .and_then(|v| v.into_iter().min());
     let wanted: BTreeSet<i32> = dues.iter().map(|d| d.producer_id).collect();
-    let mut unclaimed = Unclaimed::load(conn, outlet_id, &wanted, end, since, &recomputing)?;
+    let mut unclaimed = Unclaimed::load(conn, outlet_id, &wanted, end, since, None, &recomputing)?;
     for d in dues {
         let inputs = unclaimed.take(d.producer_id);
         let f = match figures::figures(
