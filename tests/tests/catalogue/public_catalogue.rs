@@ -273,6 +273,15 @@ async fn filters_match_the_database_and_answers_revalidate() {
     assert_eq!(ids(&first).len(), 5);
     assert!(ids(&first).is_disjoint(&ids(&second)));
 
+    // A control character (a NUL, which PostgreSQL refuses in a query) can
+    // match nothing stored: an empty page, not a server error.
+    for odd in ["district=9%00x", "q=r%00u", "group=%E2%80%AEfood"] {
+        let found = listing(&app, odd).await;
+        assert_eq!(found["total"], 0, "{odd}: {found}");
+    }
+    let res = anonymous(&app, "/products?q=a%00b").await;
+    assert_eq!(res.status(), StatusCode::OK);
+
     // Bad filters: a clear JSON error, for programs and people alike.
     for bad in ["stars=abc", "price=1", "limit=x"] {
         let res = anonymous(&app, &format!("/api/v1/public/products?{bad}")).await;

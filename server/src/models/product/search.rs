@@ -114,8 +114,21 @@ macro_rules! filtered {
     }};
 }
 
+/// Whether every text filter passes the one text rule. Stored names, codes
+/// and district codes all do, so a filter that does not can match nothing
+/// (and PostgreSQL refuses a NUL byte in a query outright).
+fn filters_are_clean(f: &ProductSearch) -> bool {
+    [&f.q, &f.code, &f.group, &f.district]
+        .into_iter()
+        .flatten()
+        .all(|t| ocop_core::text::clean_text(t, ocop_core::text::Lines::Single).is_ok())
+}
+
 /// One page of matches and the number of all matches.
 pub fn search(conn: &mut DbConn, f: &ProductSearch) -> QueryResult<(Vec<Product>, i64)> {
+    if !filters_are_clean(f) {
+        return Ok((Vec::new(), 0));
+    }
     let limit = f.limit.unwrap_or(DEFAULT_LIMIT).clamp(1, MAX_LIMIT);
     let offset = f.offset.unwrap_or(0).max(0);
     let total = filtered!(f).count().get_result::<i64>(conn)?;
@@ -131,6 +144,17 @@ pub fn search(conn: &mut DbConn, f: &ProductSearch) -> QueryResult<(Vec<Product>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_control_character_in_a_filter_matches_nothing() {
+        let with = |q: &str| ProductSearch {
+            district: Some(q.to_owned()),
+            ..ProductSearch::default()
+        };
+        assert!(filters_are_clean(&with("bac-ha")));
+        assert!(!filters_are_clean(&with("bac\0ha")));
+        assert!(!filters_are_clean(&with("x\u{202E}y")));
+    }
 
     #[test]
     fn patterns_fold_and_escape() {
