@@ -33,6 +33,7 @@ pub mod stock_receive;
 pub mod stock_thresholds;
 pub mod stock_transfer;
 pub mod stock_writeoff;
+pub mod table_export;
 
 use actix_web::cookie::Cookie;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
