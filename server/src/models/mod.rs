@@ -11,6 +11,7 @@ pub mod product;
 pub mod provenance;
 pub mod public_catalogue;
 pub mod reference;
+pub mod rollup;
 pub mod revoked;
 pub mod sale;
 pub mod settings;
