@@ -8,6 +8,7 @@
 pub mod cases;
 pub mod catalogue;
 pub mod csrf_form;
+pub mod dashboard;
 pub mod forms;
 pub mod headers;
 pub mod label_print;
@@ -125,7 +126,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(cases::export_xlsx_page)
         .service(cases::case_page)
         .service(cases::step_submit)
-        .service(cases::confirm_submit);
+        .service(cases::confirm_submit)
+        // the Department's sales dashboard (issue 17)
+        .service(dashboard::dashboard_page)
+        .service(dashboard::dashboard_export);
 }
 
 /// Remembers `?lang=en|vi` in a cookie so the choice follows the person.

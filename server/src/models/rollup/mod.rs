@@ -39,6 +39,7 @@ use crate::db::schema::{
     refunds, rollup_cursors, rollup_outlet_days, rollup_producer_days, rollup_product_days, sales,
 };
 
+pub mod dashboard;
 #[cfg(test)]
 mod tests;
 
@@ -492,7 +493,7 @@ pub fn pending(conn: &mut DbConn, now: NaiveDateTime) -> QueryResult<PendingWork
         let from = cursor(conn, s)?;
         let rows = s.above(conn, from, BATCH)?;
         work.rows += rows.len();
-        work.more |= i64::try_from(rows.len()).unwrap_or(i64::MAX) >= BATCH;
+        let full = i64::try_from(rows.len()).unwrap_or(i64::MAX) >= BATCH;
         let mut last = from;
         let mut blocked = false;
         for (id, outlet, at, received) in rows {
@@ -506,6 +507,8 @@ pub fn pending(conn: &mut DbConn, now: NaiveDateTime) -> QueryResult<PendingWork
                 }
             }
         }
+        // Go again at once only if the cursor moved (not stuck at a gap).
+        work.more |= full && last > from;
         work.cursors.push((s, last));
     }
     Ok(work)
