@@ -77,7 +77,12 @@ impl View {
             .as_deref()
             .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
             .unwrap_or(today);
-        let clean = |s: &Option<String>| s.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned);
+        let clean = |s: &Option<String>| {
+            s.as_deref()
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+        };
         let filter = Filter {
             district: clean(&q.district),
             outlet: q.outlet,
@@ -114,7 +119,10 @@ impl View {
         if let Some(l) = &f.lot {
             parts.push(("lot", l.clone()));
         }
-        format!("?{}", serde_urlencoded::to_string(parts).unwrap_or_default())
+        format!(
+            "?{}",
+            serde_urlencoded::to_string(parts).unwrap_or_default()
+        )
     }
 
     fn with_filter(&self, filter: Filter) -> View {
@@ -186,6 +194,14 @@ enum Chart {
     Bars(Vec<(String, i64)>),
 }
 
+/// A summary row: key, Vietnamese, English, the figure.
+type Metric = (
+    &'static str,
+    &'static str,
+    &'static str,
+    fn(&Totals) -> Value,
+);
+
 /// Everything the page and the downloads show.
 struct Dashboard {
     view: View,
@@ -256,12 +272,7 @@ fn breakdown_row(name: &str, v: &Totals, whole: i64, receipts: bool) -> Vec<Valu
 }
 
 /// Rows of a dimension, named, largest revenue first.
-fn rows_of(
-    conn: &mut DbConn,
-    lang: Lang,
-    view: &View,
-    dim: Dim,
-) -> diesel::QueryResult<Vec<Row>> {
+fn rows_of(conn: &mut DbConn, lang: Lang, view: &View, dim: Dim) -> diesel::QueryResult<Vec<Row>> {
     let figures = dash::figures(conn, &view.filter, view.period, dim)?;
     let names = dash::names(conn, dim, lang == Lang::Vi)?;
     let mut rows: Vec<Row> = figures
@@ -356,7 +367,11 @@ fn section(
 }
 
 /// Names of the chosen filters, for the breadcrumbs.
-fn crumbs(conn: &mut DbConn, lang: Lang, view: &View) -> diesel::QueryResult<Vec<(String, String)>> {
+fn crumbs(
+    conn: &mut DbConn,
+    lang: Lang,
+    view: &View,
+) -> diesel::QueryResult<Vec<(String, String)>> {
     let f = &view.filter;
     let mut out = vec![(
         t(lang, "Toàn tỉnh", "Whole province").to_owned(),
@@ -365,7 +380,9 @@ fn crumbs(conn: &mut DbConn, lang: Lang, view: &View) -> diesel::QueryResult<Vec
     let mut so_far = Filter::default();
     if let Some(d) = &f.district {
         so_far.district = Some(d.clone());
-        let name = dash::names(conn, Dim::District, true)?.remove(d).unwrap_or_else(|| d.clone());
+        let name = dash::names(conn, Dim::District, true)?
+            .remove(d)
+            .unwrap_or_else(|| d.clone());
         out.push((name, view.with_filter(so_far.clone()).href()));
     }
     for (dim, id) in [
@@ -413,11 +430,22 @@ fn build(conn: &mut DbConn, lang: Lang, view: View) -> diesel::QueryResult<Dashb
     };
 
     // Summary.
-    let metrics: [(&str, &str, &str, fn(&Totals) -> Value); 4] = [
-        ("revenue", "Doanh thu thuần", "Net revenue", |t| Value::Money(t.revenue())),
-        ("units", "Số lượng", "Units", |t| Value::Qty(t.units_milli())),
-        ("receipts", "Số hóa đơn", "Receipts", |t| Value::Int(t.receipts)),
-        ("basket", "Giá trị TB/hóa đơn", "Average basket", |t| Value::Money(t.basket())),
+    let metrics: [Metric; 4] = [
+        ("revenue", "Doanh thu thuần", "Net revenue", |t| {
+            Value::Money(t.revenue())
+        }),
+        ("units", "Số lượng", "Units", |t| {
+            Value::Qty(t.units_milli())
+        }),
+        ("receipts", "Số hóa đơn", "Receipts", |t| {
+            Value::Int(t.receipts)
+        }),
+        (
+            "basket",
+            "Giá trị TB/hóa đơn",
+            "Average basket",
+            |t| Value::Money(t.basket()),
+        ),
     ];
     sections.push(Section {
         id: "summary",
@@ -428,8 +456,22 @@ fn build(conn: &mut DbConn, lang: Lang, view: View) -> diesel::QueryResult<Dashb
             columns: vec![
                 Column::new("metric", t(lang, "Chỉ tiêu", "Measure")),
                 Column::new("period", p.label()),
-                Column::new("previous", format!("{} {}", t(lang, "Kỳ trước", "Previous"), p.previous().label())),
-                Column::new("year_before", format!("{} {}", t(lang, "Cùng kỳ năm trước", "Year before"), p.year_before().label())),
+                Column::new(
+                    "previous",
+                    format!(
+                        "{} {}",
+                        t(lang, "Kỳ trước", "Previous"),
+                        p.previous().label()
+                    ),
+                ),
+                Column::new(
+                    "year_before",
+                    format!(
+                        "{} {}",
+                        t(lang, "Cùng kỳ năm trước", "Year before"),
+                        p.year_before().label()
+                    ),
+                ),
             ],
             rows: metrics
                 .iter()
@@ -484,8 +526,16 @@ fn build(conn: &mut DbConn, lang: Lang, view: View) -> diesel::QueryResult<Dashb
                 as_of: None,
                 columns: vec![
                     Column::new(
-                        if p.kind == PeriodKind::Year { "month" } else { "day" },
-                        if p.kind == PeriodKind::Year { t(lang, "Tháng", "Month") } else { t(lang, "Ngày", "Day") },
+                        if p.kind == PeriodKind::Year {
+                            "month"
+                        } else {
+                            "day"
+                        },
+                        if p.kind == PeriodKind::Year {
+                            t(lang, "Tháng", "Month")
+                        } else {
+                            t(lang, "Ngày", "Day")
+                        },
                     ),
                     Column::new("revenue", t(lang, "Doanh thu thuần (₫)", "Net revenue (₫)")),
                     Column::new("units", t(lang, "Số lượng", "Units")),
@@ -535,13 +585,14 @@ fn build(conn: &mut DbConn, lang: Lang, view: View) -> diesel::QueryResult<Dashb
                     (k, name, v)
                 })
                 .collect();
-            rows.sort_by(|a, b| b.2.revenue().cmp(&a.2.revenue()));
+            rows.sort_by_key(|r| std::cmp::Reverse(r.2.revenue()));
             let mut s = section(
                 &cx,
                 "lots",
                 t(lang, "Theo lô", "By lot").to_owned(),
                 Dim::Product,
-                &rows, false,
+                &rows,
+                false,
             );
             if let Some(c) = s.table.columns.first_mut() {
                 *c = Column::new("lot", t(lang, "Lô", "Lot"));
@@ -569,25 +620,88 @@ fn build(conn: &mut DbConn, lang: Lang, view: View) -> diesel::QueryResult<Dashb
     }
 
     let groups = rows_of(conn, lang, &view, Dim::Group)?;
-    sections.push(section(&cx, "group", t(lang, "Theo nhóm sản phẩm", "By product group").to_owned(), Dim::Group, &groups, true));
+    sections.push(section(
+        &cx,
+        "group",
+        t(lang, "Theo nhóm sản phẩm", "By product group").to_owned(),
+        Dim::Group,
+        &groups,
+        true,
+    ));
     let districts = rows_of(conn, lang, &view, Dim::District)?;
-    sections.push(section(&cx, "district", t(lang, "Theo huyện", "By district").to_owned(), Dim::District, &districts, true));
+    sections.push(section(
+        &cx,
+        "district",
+        t(lang, "Theo huyện", "By district").to_owned(),
+        Dim::District,
+        &districts,
+        true,
+    ));
     let products = rows_of(conn, lang, &view, Dim::Product)?;
-    let mut top = section(&cx, "top", t(lang, "Sản phẩm bán chạy nhất", "Top products").to_owned(), Dim::Product, &products.iter().take(BARS).cloned().collect::<Vec<_>>(), true);
+    let mut top = section(
+        &cx,
+        "top",
+        t(lang, "Sản phẩm bán chạy nhất", "Top products").to_owned(),
+        Dim::Product,
+        &products.iter().take(BARS).cloned().collect::<Vec<_>>(),
+        true,
+    );
     top.table.rows.truncate(BARS);
     sections.push(top);
     let mut bottom_rows: Vec<Row> = products.iter().rev().take(BARS).cloned().collect();
-    bottom_rows.sort_by(|a, b| a.2.revenue().cmp(&b.2.revenue()));
-    sections.push(section(&cx, "bottom", t(lang, "Sản phẩm bán chậm nhất", "Bottom products").to_owned(), Dim::Product, &bottom_rows, true));
+    bottom_rows.sort_by_key(|r| r.2.revenue());
+    sections.push(section(
+        &cx,
+        "bottom",
+        t(lang, "Sản phẩm bán chậm nhất", "Bottom products").to_owned(),
+        Dim::Product,
+        &bottom_rows,
+        true,
+    ));
     let stars = rows_of(conn, lang, &view, Dim::Stars)?;
-    sections.push(section(&cx, "stars", t(lang, "Theo hạng sao", "By stars").to_owned(), Dim::Stars, &stars, false));
+    sections.push(section(
+        &cx,
+        "stars",
+        t(lang, "Theo hạng sao", "By stars").to_owned(),
+        Dim::Stars,
+        &stars,
+        false,
+    ));
     let kinds = rows_of(conn, lang, &view, Dim::Kind)?;
-    sections.push(section(&cx, "kind", t(lang, "Theo loại điểm bán", "By outlet kind").to_owned(), Dim::Kind, &kinds, false));
+    sections.push(section(
+        &cx,
+        "kind",
+        t(lang, "Theo loại điểm bán", "By outlet kind").to_owned(),
+        Dim::Kind,
+        &kinds,
+        false,
+    ));
     let outlets = rows_of(conn, lang, &view, Dim::Outlet)?;
-    sections.push(section(&cx, "outlet", t(lang, "Theo điểm bán", "By outlet").to_owned(), Dim::Outlet, &outlets, false));
+    sections.push(section(
+        &cx,
+        "outlet",
+        t(lang, "Theo điểm bán", "By outlet").to_owned(),
+        Dim::Outlet,
+        &outlets,
+        false,
+    ));
     let producers = rows_of(conn, lang, &view, Dim::Producer)?;
-    sections.push(section(&cx, "producer", t(lang, "Theo chủ thể", "By producer").to_owned(), Dim::Producer, &producers, false));
-    sections.push(section(&cx, "product", t(lang, "Theo sản phẩm", "By product").to_owned(), Dim::Product, &products, false));
+    sections.push(section(
+        &cx,
+        "producer",
+        t(lang, "Theo chủ thể", "By producer").to_owned(),
+        Dim::Producer,
+        &producers,
+        false,
+    ));
+    sections.push(section(
+        &cx,
+        "product",
+        t(lang, "Theo sản phẩm", "By product").to_owned(),
+        Dim::Product,
+        &products,
+        false,
+    ));
     Ok(Dashboard {
         view,
         as_of,
@@ -636,7 +750,11 @@ fn cell(v: &Value) -> Markup {
 fn short(v: i64) -> String {
     let d = rust_decimal::Decimal::from(v);
     if v.abs() >= 1_000_000 {
-        format!("{} tr", (d / rust_decimal::Decimal::from(1_000_000)).round_dp(1)).replace('.', ",")
+        format!(
+            "{} tr",
+            (d / rust_decimal::Decimal::from(1_000_000)).round_dp(1)
+        )
+        .replace('.', ",")
     } else if v.abs() >= 1_000 {
         format!("{} k", (d / rust_decimal::Decimal::from(1_000)).round_dp(0))
     } else {
@@ -751,10 +869,38 @@ fn page_body(lang: Lang, d: &Dashboard) -> Markup {
     let query = v.query();
     let [now, prev, year] = d.totals;
     let kpis: [(&str, &str, String, i64, i64, i64); 4] = [
-        ("Doanh thu thuần", "Net revenue", Dong::new(now.revenue()).to_string(), now.revenue(), prev.revenue(), year.revenue()),
-        ("Số lượng", "Units", Quantity::from_milli(now.units_milli()).to_string(), now.units_milli(), prev.units_milli(), year.units_milli()),
-        ("Số hóa đơn", "Receipts", now.receipts.to_string(), now.receipts, prev.receipts, year.receipts),
-        ("Giá trị TB/hóa đơn", "Average basket", Dong::new(now.basket()).to_string(), now.basket(), prev.basket(), year.basket()),
+        (
+            "Doanh thu thuần",
+            "Net revenue",
+            Dong::new(now.revenue()).to_string(),
+            now.revenue(),
+            prev.revenue(),
+            year.revenue(),
+        ),
+        (
+            "Số lượng",
+            "Units",
+            Quantity::from_milli(now.units_milli()).to_string(),
+            now.units_milli(),
+            prev.units_milli(),
+            year.units_milli(),
+        ),
+        (
+            "Số hóa đơn",
+            "Receipts",
+            now.receipts.to_string(),
+            now.receipts,
+            prev.receipts,
+            year.receipts,
+        ),
+        (
+            "Giá trị TB/hóa đơn",
+            "Average basket",
+            Dong::new(now.basket()).to_string(),
+            now.basket(),
+            prev.basket(),
+            year.basket(),
+        ),
     ];
     html! {
         form.filters method="get" action="/dashboard" {
@@ -848,7 +994,11 @@ pub async fn dashboard_page(
     forms::respond(
         StatusCode::OK,
         lang,
-        t(lang, "Doanh số OCOP toàn tỉnh", "OCOP sales across the province"),
+        t(
+            lang,
+            "Doanh số OCOP toàn tỉnh",
+            "OCOP sales across the province",
+        ),
         &me,
         page_body(lang, &d),
     )

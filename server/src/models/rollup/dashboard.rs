@@ -175,7 +175,8 @@ impl Totals {
         if self.receipts <= 0 {
             return 0;
         }
-        let d = rust_decimal::Decimal::from(self.gross) / rust_decimal::Decimal::from(self.receipts);
+        let d =
+            rust_decimal::Decimal::from(self.gross) / rust_decimal::Decimal::from(self.receipts);
         d.round_dp_with_strategy(0, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
             .try_into()
             .unwrap_or(0)
@@ -415,7 +416,12 @@ pub fn lot_rows(
         .inner_join(sale_lines::table)
         .filter(sale_lines::product_id.eq(product))
         .filter(sales::sold_at.ge(from).and(sales::sold_at.lt(until)))
-        .select((sales::id, sale_lines::lot_code, sale_lines::qty_milli, sale_lines::amount))
+        .select((
+            sales::id,
+            sale_lines::lot_code,
+            sale_lines::qty_milli,
+            sale_lines::amount,
+        ))
         .into_boxed();
     if let Some(ids) = &outlet_ids {
         q = q.filter(sales::outlet_id.eq_any(ids.clone()));
@@ -437,8 +443,16 @@ pub fn lot_rows(
     let mut q = refunds::table
         .inner_join(refund_lines::table)
         .filter(refund_lines::product_id.eq(product))
-        .filter(refunds::refunded_at.ge(from).and(refunds::refunded_at.lt(until)))
-        .select((refund_lines::lot_code, refund_lines::qty_milli, refund_lines::amount))
+        .filter(
+            refunds::refunded_at
+                .ge(from)
+                .and(refunds::refunded_at.lt(until)),
+        )
+        .select((
+            refund_lines::lot_code,
+            refund_lines::qty_milli,
+            refund_lines::amount,
+        ))
         .into_boxed();
     if let Some(ids) = &outlet_ids {
         q = q.filter(refunds::outlet_id.eq_any(ids.clone()));
@@ -460,14 +474,12 @@ pub fn names(conn: &mut DbConn, dim: Dim, lang_vi: bool) -> QueryResult<BTreeMap
         Dim::Group => product_groups::table
             .select((
                 product_groups::code,
-                if lang_vi {
-                    product_groups::name_vi
-                } else {
-                    product_groups::name_en
-                },
+                product_groups::name_vi,
+                product_groups::name_en,
             ))
-            .load::<(String, String)>(conn)?
+            .load::<(String, String, String)>(conn)?
             .into_iter()
+            .map(|(k, vi, en)| (k, if lang_vi { vi } else { en }))
             .collect(),
         Dim::District => districts::table
             .select((districts::code, districts::name))

@@ -34,10 +34,10 @@ use diesel::sql_types::{BigInt, Date, Integer};
 use ocop_core::time::{vn_date, vn_day_bounds};
 
 use crate::db::DbConn;
-use crate::models::error::ModelError;
 use crate::db::schema::{
     refunds, rollup_cursors, rollup_outlet_days, rollup_producer_days, rollup_product_days, sales,
 };
+use crate::models::error::ModelError;
 
 pub mod dashboard;
 #[cfg(test)]
@@ -312,62 +312,55 @@ fn replace(conn: &mut DbConn, scope: Scope, f: &Figures) -> QueryResult<()> {
                 .execute(conn)?;
         }
     }
-    let rows: Vec<_> = f
+    // Multi-row INSERTs of numbers and dates this function formats (the
+    // MultiConnection has no batch insert).
+    let products: Vec<String> = f
         .products
         .iter()
         .map(|(&(outlet, product, day), v)| {
-            (
-                p::outlet_id.eq(outlet),
-                p::product_id.eq(product),
-                p::day.eq(day),
-                p::sold_milli.eq(v.sold_milli),
-                p::revenue.eq(v.revenue),
-                p::receipts.eq(v.receipts),
-                p::refunded_milli.eq(v.refunded_milli),
-                p::refunded.eq(v.refunded),
-                p::refunds.eq(v.refunds),
+            format!(
+                "({outlet}, {product}, '{day}', {}, {}, {}, {}, {}, {})",
+                v.sold_milli, v.revenue, v.receipts, v.refunded_milli, v.refunded, v.refunds
             )
         })
         .collect();
-    for chunk in rows.chunks(500) {
-        diesel::insert_into(p::table)
-            .values(chunk.to_vec())
-            .execute(conn)?;
-    }
-    let rows: Vec<_> = f
+    insert_rows(
+        conn,
+        "rollup_product_days (outlet_id, product_id, day, sold_milli, revenue, receipts, \
+         refunded_milli, refunded, refunds)",
+        &products,
+    )?;
+    let producers: Vec<String> = f
         .producers
         .iter()
-        .map(|(&(outlet, producer, day), &n)| {
-            (
-                pr::outlet_id.eq(outlet),
-                pr::producer_id.eq(producer),
-                pr::day.eq(day),
-                pr::receipts.eq(n),
-            )
-        })
+        .map(|(&(outlet, producer, day), &n)| format!("({outlet}, {producer}, '{day}', {n})"))
         .collect();
-    for chunk in rows.chunks(1000) {
-        diesel::insert_into(pr::table)
-            .values(chunk.to_vec())
-            .execute(conn)?;
-    }
-    let rows: Vec<_> = f
+    insert_rows(
+        conn,
+        "rollup_producer_days (outlet_id, producer_id, day, receipts)",
+        &producers,
+    )?;
+    let outlets: Vec<String> = f
         .outlets
         .iter()
         .map(|(&(outlet, day), v)| {
-            (
-                o::outlet_id.eq(outlet),
-                o::day.eq(day),
-                o::receipts.eq(v.receipts),
-                o::gross.eq(v.gross),
-                o::refunds.eq(v.refunds),
-                o::refunded.eq(v.refunded),
+            format!(
+                "({outlet}, '{day}', {}, {}, {}, {})",
+                v.receipts, v.gross, v.refunds, v.refunded
             )
         })
         .collect();
-    for chunk in rows.chunks(1000) {
-        diesel::insert_into(o::table)
-            .values(chunk.to_vec())
+    insert_rows(
+        conn,
+        "rollup_outlet_days (outlet_id, day, receipts, gross, refunds, refunded)",
+        &outlets,
+    )?;
+    Ok(())
+}
+
+fn insert_rows(conn: &mut DbConn, into: &str, rows: &[String]) -> QueryResult<()> {
+    for chunk in rows.chunks(500) {
+        diesel::sql_query(format!("INSERT INTO {into} VALUES {}", chunk.join(", ")))
             .execute(conn)?;
     }
     Ok(())
@@ -434,7 +427,9 @@ impl Source {
 
     fn max_id(self, conn: &mut DbConn) -> QueryResult<i32> {
         let m: Option<i32> = match self {
-            Source::Sales => sales::table.select(diesel::dsl::max(sales::id)).first(conn)?,
+            Source::Sales => sales::table
+                .select(diesel::dsl::max(sales::id))
+                .first(conn)?,
             Source::Refunds => refunds::table
                 .select(diesel::dsl::max(refunds::id))
                 .first(conn)?,
@@ -758,15 +753,15 @@ pub fn pass(db: &crate::db::Db) -> Result<Pass, ModelError> {
     };
     if work.pairs.is_empty() && work.rows == 0 {
         // Nothing new: only say the rollups are fresh as of now.
-        return Ok(db.write(|c| {
+        return db.write(|c| {
             for s in SOURCES {
                 let at = cursor(c, s)?;
                 set_cursor(c, s, at, now)?;
             }
-            QueryResult::Ok(Pass::default())
-        })?);
+            Ok::<_, ModelError>(Pass::default())
+        });
     }
-    Ok(db.write(|c| apply(c, &work, now))?)
+    db.write(|c| Ok::<_, ModelError>(apply(c, &work, now)?))
 }
 
 /// The server's background task: a pass every [`PASS_EVERY_SECS`] (at

@@ -16,5 +16,8 @@ fn windows_cover_every_day_once() {
             (d(2026, 2, 28), d(2026, 3, 3)),
         ]
     );
-    assert_eq!(windows(d(2026, 5, 5), d(2026, 5, 5)), vec![(d(2026, 5, 5), d(2026, 5, 6))]);
+    assert_eq!(
+        windows(d(2026, 5, 5), d(2026, 5, 5)),
+        vec![(d(2026, 5, 5), d(2026, 5, 6))]
+    );
 }
