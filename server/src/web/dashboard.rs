@@ -619,89 +619,74 @@ fn build(conn: &mut DbConn, lang: Lang, view: View) -> diesel::QueryResult<Dashb
         });
     }
 
-    let groups = rows_of(conn, lang, &view, Dim::Group)?;
-    sections.push(section(
-        &cx,
-        "group",
-        t(lang, "Theo nhóm sản phẩm", "By product group").to_owned(),
-        Dim::Group,
-        &groups,
-        true,
-    ));
-    let districts = rows_of(conn, lang, &view, Dim::District)?;
-    sections.push(section(
-        &cx,
-        "district",
-        t(lang, "Theo huyện", "By district").to_owned(),
-        Dim::District,
-        &districts,
-        true,
-    ));
     let products = rows_of(conn, lang, &view, Dim::Product)?;
-    let mut top = section(
-        &cx,
-        "top",
-        t(lang, "Sản phẩm bán chạy nhất", "Top products").to_owned(),
-        Dim::Product,
-        &products.iter().take(BARS).cloned().collect::<Vec<_>>(),
-        true,
-    );
-    top.table.rows.truncate(BARS);
-    sections.push(top);
-    let mut bottom_rows: Vec<Row> = products.iter().rev().take(BARS).cloned().collect();
-    bottom_rows.sort_by_key(|r| r.2.revenue());
-    sections.push(section(
-        &cx,
-        "bottom",
-        t(lang, "Sản phẩm bán chậm nhất", "Bottom products").to_owned(),
-        Dim::Product,
-        &bottom_rows,
-        true,
-    ));
-    let stars = rows_of(conn, lang, &view, Dim::Stars)?;
-    sections.push(section(
-        &cx,
-        "stars",
-        t(lang, "Theo hạng sao", "By stars").to_owned(),
-        Dim::Stars,
-        &stars,
-        false,
-    ));
-    let kinds = rows_of(conn, lang, &view, Dim::Kind)?;
-    sections.push(section(
-        &cx,
-        "kind",
-        t(lang, "Theo loại điểm bán", "By outlet kind").to_owned(),
-        Dim::Kind,
-        &kinds,
-        false,
-    ));
-    let outlets = rows_of(conn, lang, &view, Dim::Outlet)?;
-    sections.push(section(
-        &cx,
-        "outlet",
-        t(lang, "Theo điểm bán", "By outlet").to_owned(),
-        Dim::Outlet,
-        &outlets,
-        false,
-    ));
-    let producers = rows_of(conn, lang, &view, Dim::Producer)?;
-    sections.push(section(
-        &cx,
-        "producer",
-        t(lang, "Theo chủ thể", "By producer").to_owned(),
-        Dim::Producer,
-        &producers,
-        false,
-    ));
-    sections.push(section(
-        &cx,
-        "product",
-        t(lang, "Theo sản phẩm", "By product").to_owned(),
-        Dim::Product,
-        &products,
-        false,
-    ));
+    let mut bottom: Vec<Row> = products.iter().rev().take(BARS).cloned().collect();
+    bottom.sort_by_key(|r| r.2.revenue());
+    let top: Vec<Row> = products.iter().take(BARS).cloned().collect();
+    // (id, Vietnamese title, English title, dimension, drawn as bars).
+    let breakdowns: [(&'static str, &str, &str, Dim, bool); 9] = [
+        (
+            "group",
+            "Theo nhóm sản phẩm",
+            "By product group",
+            Dim::Group,
+            true,
+        ),
+        ("district", "Theo huyện", "By district", Dim::District, true),
+        (
+            "top",
+            "Sản phẩm bán chạy nhất",
+            "Top products",
+            Dim::Product,
+            true,
+        ),
+        (
+            "bottom",
+            "Sản phẩm bán chậm nhất",
+            "Bottom products",
+            Dim::Product,
+            true,
+        ),
+        ("stars", "Theo hạng sao", "By stars", Dim::Stars, false),
+        (
+            "kind",
+            "Theo loại điểm bán",
+            "By outlet kind",
+            Dim::Kind,
+            false,
+        ),
+        ("outlet", "Theo điểm bán", "By outlet", Dim::Outlet, false),
+        (
+            "producer",
+            "Theo chủ thể",
+            "By producer",
+            Dim::Producer,
+            false,
+        ),
+        (
+            "product",
+            "Theo sản phẩm",
+            "By product",
+            Dim::Product,
+            false,
+        ),
+    ];
+    for (id, vi, en, dim, chart) in breakdowns {
+        let rows = match id {
+            "top" => top.clone(),
+            "bottom" => bottom.clone(),
+            _ if dim == Dim::Product => products.clone(),
+            _ => rows_of(conn, lang, &view, dim)?,
+        };
+        sections.push(section(
+            &cx,
+            id,
+            t(lang, vi, en).to_owned(),
+            dim,
+            &rows,
+            chart,
+        ));
+    }
     Ok(Dashboard {
         view,
         as_of,
@@ -806,12 +791,12 @@ fn line_svg(lang: Lang, points: &[(String, i64)]) -> Markup {
 }
 
 fn bars_svg(lang: Lang, bars: &[(String, i64)]) -> Markup {
-    let (w, row) = (400i64, 34i64);
+    let (w, row) = (400i64, 36i64);
     let n = i64::try_from(bars.len()).unwrap_or(0);
     let max = bars.iter().map(|b| b.1).max().unwrap_or(0).max(1);
     let cut = |s: &str| {
-        if s.chars().count() > 40 {
-            let mut o: String = s.chars().take(39).collect();
+        if s.chars().count() > 44 {
+            let mut o: String = s.chars().take(43).collect();
             o.push('…');
             o
         } else {
@@ -821,9 +806,9 @@ fn bars_svg(lang: Lang, bars: &[(String, i64)]) -> Markup {
     html! {
         svg.chart viewBox=(format!("0 0 {w} {}", (n * row).max(row))) role="img" aria-label=(t(lang, "Biểu đồ cột", "Bar chart")) {
             @for (i, (label, v)) in (0i64..).zip(bars) {
-                text x="0" y=(i * row + 12) font-size="12" fill="#1d2a1d" { (cut(label)) }
+                text x="0" y=(i * row + 12) font-size="14" fill="#1d2a1d" { (cut(label)) }
                 rect x="0" y=(i * row + 16) width=(scaled(*v, max, w - 90).max(1)) height="12" rx="2" fill="#3f8f5a" {}
-                text x=(scaled(*v, max, w - 90).max(1) + 4) y=(i * row + 26) font-size="11" fill="#5d6b5a" { (short(*v)) }
+                text x=(scaled(*v, max, w - 90).max(1) + 4) y=(i * row + 27) font-size="13" fill="#5d6b5a" { (short(*v)) }
             }
         }
     }
@@ -840,17 +825,30 @@ fn export_links(lang: Lang, id: &str, query: &str) -> Markup {
     }
 }
 
+/// Columns a phone does without (the download has them): the share and
+/// the sales and refunds behind the net revenue.
+fn extra_class(key: &str) -> &'static str {
+    match key {
+        "share_pct" | "gross" | "refunded" => "wide-only",
+        _ => "",
+    }
+}
+
+fn col_class(i: usize, key: &str) -> String {
+    format!("{}{}", if i > 0 { "num " } else { "" }, extra_class(key))
+}
+
 fn table_html(s: &Section) -> Markup {
     let numeric = |v: &Value| !matches!(v, Value::Text(_) | Value::Date(_));
     html! {
         div.scroll {
             table.figures {
                 thead { tr { @for (i, c) in s.table.columns.iter().enumerate() {
-                    th class=[(i > 0).then_some("num")] { (c.heading) }
+                    th class=(col_class(i, c.key)) { (c.heading) }
                 } } }
                 tbody { @for (r, row) in s.table.rows.iter().enumerate().take(SHOWN) { tr {
                     @for (i, v) in row.iter().enumerate() {
-                        td class=[numeric(v).then_some("num")] {
+                        td class=(format!("{}{}", if numeric(v) { "num " } else { "" }, s.table.columns.get(i).map_or("", |c| extra_class(c.key)))) {
                             @match (i, s.links.get(r).cloned().flatten()) {
                                 (0, Some(href)) => { a href=(href) { (cell(v)) } }
                                 _ => { (cell(v)) }

@@ -259,7 +259,7 @@ async fn figures_rollups_drill_down_and_downloads_agree_with_the_sales() {
             let w = want.get(&item.id).copied().unwrap_or(0);
             assert_eq!(
                 got.get(&item.name).copied(),
-                Some(w as f64),
+                Some(w.to_string().parse::<f64>().unwrap()),
                 "{}",
                 item.name
             );

@@ -138,6 +138,16 @@ struct KeyedSums {
     n: i64,
 }
 
+/// A raw side of the product rollup: header table, lines table, the
+/// lines' key to the header, the header's time, and where its sums go.
+type Side = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    fn(&mut ProductDay, &KeyedSums),
+);
+
 fn count(n: i64) -> i32 {
     i32::try_from(n).unwrap_or(i32::MAX)
 }
@@ -149,39 +159,44 @@ fn raw(conn: &mut DbConn, scope: Scope) -> QueryResult<Figures> {
     let sday = day_sql(conn, "s.sold_at");
     let rday = day_sql(conn, "r.refunded_at");
     let (sw, rw) = (scope.sql("s", "sold_at"), scope.sql("r", "refunded_at"));
-    let sold: Vec<KeyedSums> = diesel::sql_query(format!(
-        "SELECT s.outlet_id, l.product_id AS key_id, {sday} AS day, \
-         CAST(SUM(l.qty_milli) AS BIGINT) AS qty, CAST(SUM(l.amount) AS BIGINT) AS amount, \
-         CAST(COUNT(DISTINCT s.id) AS BIGINT) AS n \
-         FROM sales s JOIN sale_lines l ON l.sale_id = s.id WHERE {sw} \
-         GROUP BY s.outlet_id, l.product_id, {sday}"
-    ))
-    .load(conn)?;
-    for k in sold {
-        let e = out
-            .products
-            .entry((k.outlet_id, k.key_id, k.day))
-            .or_default();
-        e.sold_milli = k.qty;
-        e.revenue = k.amount;
-        e.receipts = count(k.n);
-    }
-    let back: Vec<KeyedSums> = diesel::sql_query(format!(
-        "SELECT r.outlet_id, l.product_id AS key_id, {rday} AS day, \
-         CAST(SUM(l.qty_milli) AS BIGINT) AS qty, CAST(SUM(l.amount) AS BIGINT) AS amount, \
-         CAST(COUNT(DISTINCT r.id) AS BIGINT) AS n \
-         FROM refunds r JOIN refund_lines l ON l.refund_id = r.id WHERE {rw} \
-         GROUP BY r.outlet_id, l.product_id, {rday}"
-    ))
-    .load(conn)?;
-    for k in back {
-        let e = out
-            .products
-            .entry((k.outlet_id, k.key_id, k.day))
-            .or_default();
-        e.refunded_milli = k.qty;
-        e.refunded = k.amount;
-        e.refunds = count(k.n);
+    // Sale lines on their sale's day, refund lines on their refund's day.
+    let sides: [Side; 2] = [
+        ("sales", "sale_lines", "sale_id", "sold_at", |e, k| {
+            e.sold_milli = k.qty;
+            e.revenue = k.amount;
+            e.receipts = count(k.n);
+        }),
+        (
+            "refunds",
+            "refund_lines",
+            "refund_id",
+            "refunded_at",
+            |e, k| {
+                e.refunded_milli = k.qty;
+                e.refunded = k.amount;
+                e.refunds = count(k.n);
+            },
+        ),
+    ];
+    for (head, lines, fk, at, set) in sides {
+        let day = day_sql(conn, &format!("h.{at}"));
+        let w = scope.sql("h", at);
+        let sums: Vec<KeyedSums> = diesel::sql_query(format!(
+            "SELECT h.outlet_id, l.product_id AS key_id, {day} AS day, \
+             CAST(SUM(l.qty_milli) AS BIGINT) AS qty, CAST(SUM(l.amount) AS BIGINT) AS amount, \
+             CAST(COUNT(DISTINCT h.id) AS BIGINT) AS n \
+             FROM {head} h JOIN {lines} l ON l.{fk} = h.id WHERE {w} \
+             GROUP BY h.outlet_id, l.product_id, {day}"
+        ))
+        .load(conn)?;
+        for k in &sums {
+            set(
+                out.products
+                    .entry((k.outlet_id, k.key_id, k.day))
+                    .or_default(),
+                k,
+            );
+        }
     }
     let by_producer: Vec<KeyedSums> = diesel::sql_query(format!(
         "SELECT s.outlet_id, p.producer_id AS key_id, {sday} AS day, \
