@@ -10,8 +10,7 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Duration, FixedOffset, NaiveDate, Utc};
 use diesel::prelude::*;
-use ocop_core::money::Dong;
-use ocop_core::sale::{CartLine, Payment, Refund, Restock, Sale, SaleBuilder, SaleHeader};
+use ocop_core::sale::{Refund, Restock, Sale};
 use ocop_e2e::TestApp;
 use reqwest::StatusCode;
 use uuid::Uuid;
@@ -77,36 +76,6 @@ pub fn expected(
         i64::try_from(receipts.len()).unwrap(),
         gross,
     )
-}
-
-fn sale_at(
-    till: &mut Till,
-    at: DateTime<Utc>,
-    lines: Vec<CartLine>,
-    pending_transfer: bool,
-) -> Sale {
-    let mut b = SaleBuilder::new(SaleHeader {
-        id: Uuid::new_v4(),
-        till_id: till.id,
-        receipt_no: till.next_no.try_into().unwrap(),
-        sold_at: at,
-        cashier_id: till.cashier_id,
-        outlet_id: till.outlet_id,
-        shift_id: till.shift_id,
-    });
-    for l in lines {
-        b.add(l).unwrap();
-    }
-    let total = b.total().unwrap();
-    let pay = if pending_transfer {
-        Payment::bank_transfer(total, ocop_core::sale::TransferStatus::Pending, None)
-    } else {
-        Payment::cash(total, Dong::new(total.amount())).unwrap()
-    };
-    let sale = b.finish(vec![pay], till.last_hash).unwrap();
-    till.next_no += 1;
-    till.last_hash = sale.hash;
-    sale
 }
 
 fn events_of_sale(sale: &Sale) -> Vec<Event> {
@@ -175,8 +144,8 @@ pub async fn data_set() -> Data {
     let (a, b) = (items[0].clone(), items[1].clone());
     let mut events = Vec::new();
     let now = Utc::now();
-    let s1 = sale_at(&mut till, now, vec![cart(&a, 2), cart(&b, 1)], false);
-    let s2 = sale_at(&mut till, now, vec![cart(&a, 1)], true);
+    let s1 = till.sale_dated(now, vec![cart(&a, 2), cart(&b, 1)], false);
+    let s2 = till.sale_dated(now, vec![cart(&a, 1)], true);
     for s in [&s1, &s2] {
         let (status, body) = post_sale(&app, &till, &to_json(s)).await;
         assert_eq!(status, StatusCode::CREATED, "{body}");
@@ -185,7 +154,7 @@ pub async fn data_set() -> Data {
     rolled_up(&app).await;
     // Late: sold offline three days ago, arriving after today's sales.
     let late_at = now - Duration::days(3);
-    let late = sale_at(&mut till, late_at, vec![cart(&b, 3)], false);
+    let late = till.sale_dated(late_at, vec![cart(&b, 3)], false);
     let (status, body) = post_sale(&app, &till, &to_json(&late)).await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
     events.extend(events_of_sale(&late));

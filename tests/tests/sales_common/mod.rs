@@ -379,11 +379,22 @@ impl Till {
 impl Till {
     /// The next sale, paid by a VietQR transfer still pending.
     pub fn sale_by_transfer(&mut self, lines: Vec<CartLine>) -> Sale {
+        self.sale_dated(Utc::now(), lines, true)
+    }
+
+    /// The next sale, dated `sold_at` (an offline sale arriving late),
+    /// paid in cash to the đồng, or by a transfer still pending.
+    pub fn sale_dated(
+        &mut self,
+        sold_at: chrono::DateTime<Utc>,
+        lines: Vec<CartLine>,
+        pending_transfer: bool,
+    ) -> Sale {
         let mut b = SaleBuilder::new(SaleHeader {
             id: Uuid::new_v4(),
             till_id: self.id,
             receipt_no: self.next_no.try_into().unwrap(),
-            sold_at: Utc::now(),
+            sold_at,
             cashier_id: self.cashier_id,
             outlet_id: self.outlet_id,
             shift_id: self.shift_id,
@@ -392,7 +403,11 @@ impl Till {
             b.add(l).unwrap();
         }
         let total = b.total().unwrap();
-        let pay = Payment::bank_transfer(total, ocop_core::sale::TransferStatus::Pending, None);
+        let pay = if pending_transfer {
+            Payment::bank_transfer(total, ocop_core::sale::TransferStatus::Pending, None)
+        } else {
+            Payment::cash(total, total).unwrap()
+        };
         let sale = b.finish(vec![pay], self.last_hash).unwrap();
         self.next_no += 1;
         self.last_hash = sale.hash;
