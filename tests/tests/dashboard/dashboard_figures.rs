@@ -85,6 +85,20 @@ async fn figures_rollups_drill_down_and_downloads_agree_with_the_sales() {
     let (m0, m1) = month_of(today);
     let inspector = web_login(app, "inspector").await;
 
+    // Everything rolled up: the metric says no sale waits.
+    let metrics = app
+        .client
+        .get(app.url("/metrics"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        metrics.lines().any(|l| l == "ocop_rollup_lag_seconds 0"),
+        "rollup lag in /metrics: {metrics}"
+    );
     // The rollups equal the raw rows after the late sale and the refund.
     let (ok, out) = rollup_cli(app, "check");
     assert!(ok, "rollup check after late arrivals: {out}");
