@@ -12,4 +12,5 @@ mod web_common;
 mod dashboard_access;
 mod dashboard_common;
 mod dashboard_figures;
+mod dashboard_gaps;
 mod dashboard_pages_fit;
