@@ -67,8 +67,20 @@ pub async fn setup_till_at(
     name: &str,
     outlet: Option<i32>,
 ) -> TillConfig {
+    setup_till_on(&app.base, dir, username, name, outlet).await
+}
+
+/// Registers a till in `dir` with the server at `base` (a server process
+/// the test started itself).
+pub async fn setup_till_on(
+    base: &str,
+    dir: &Path,
+    username: &str,
+    name: &str,
+    outlet: Option<i32>,
+) -> TillConfig {
     let args = SetupArgs {
-        server: app.base.clone(),
+        server: base.to_owned(),
         ca_file: None,
         username: username.into(),
         password: Some("demo1234".into()),
