@@ -48,8 +48,180 @@ const CALLERS: [&str; 7] = [
 
 /// `kind method route | concrete path (`-`: the route itself) | seven cells`.
 /// Fixtures in paths: `{outlet}` `{producer}` `{product}` `{doc}` `{sale}`
-/// `{till}` `{receipt}` (own or other, per request).
+/// `{till}` `{receipt}` `{shift}` (own or other, per request); statements,
+/// cases and label batches by number (none in the demo: 404 to whoever may
+/// look, 401/403 to whoever may not).
 const MATRIX: &str = r#"
+# kind method route | path | admin manager1 cashier1 producer1 inspector till anon
+api GET /01/{gtin}                                 | /01/08936000000019                          | 400 400 400 400 400 400 400
+api GET /01/{gtin}/10/{lot}                        | /01/08936000000019/10/L1                    | 400 400 400 400 400 400 400
+api GET /01/{gtin}/10/{lot}/21/{serial}            | /01/08936000000019/10/L1/21/S1              | 400 400 400 400 400 400 400
+api GET /01/{gtin}/21/{serial}                     | /01/08936000000019/21/S1                    | 400 400 400 400 400 400 400
+api POST /api/v1/auth/login                        | -                                           | 400 400 400 400 400 400 400
+api POST /api/v1/auth/logout                       | -                                           | 204 204 204 204 204 401 401
+api GET /api/v1/auth/me                            | -                                           | 200 200o 200o 200o 200 401 401
+api POST /api/v1/bank/notifications                | -                                           | 503 503 503 503 503 503 503
+api GET /api/v1/cases                              | -                                           | 200 403 403 403 200 401 401
+api POST /api/v1/cases                             | -                                           | 400 400 400 400 400 401 401
+api GET /api/v1/cases.csv                          | -                                           | 200 403 403 403 200 401 401
+api GET /api/v1/cases.xlsx                         | -                                           | 200 403 403 403 200 401 401
+api GET /api/v1/cases/{id}                         | /api/v1/cases/1                             | 404 403 403 403 404 401 401
+api POST /api/v1/cases/{id}/confirm                | /api/v1/cases/1/confirm                     | 400 400 400 400 400 401 401
+api POST /api/v1/cases/{id}/steps                  | /api/v1/cases/1/steps                       | 404 403 403 403 404 401 401
+api GET /api/v1/consignment-agreements             | -                                           | 200 200o 200o 200o 200 401 401
+api POST /api/v1/consignment-agreements            | -                                           | 400 400 400 400 400 401 401
+api GET /api/v1/export/{kind}                      | /api/v1/export/products                     | 200 403 403 403 200 401 401
+api POST /api/v1/import/{kind}                     | /api/v1/import/products                     | 422 403 403 403 403 401 401
+api POST /api/v1/labels                            | -                                           | 400 400 400 400 400 401 401
+api GET /api/v1/labels/batches/{id}                | /api/v1/labels/batches/1                    | 404 404 404 403 404 401 401
+api GET /api/v1/labels/batches/{id}/labels.escpos  | /api/v1/labels/batches/1/labels.escpos      | 404 404 404 403 404 401 401
+api GET /api/v1/labels/batches/{id}/sheet.pdf      | /api/v1/labels/batches/1/sheet.pdf          | 404 404 404 403 404 401 401
+api GET /api/v1/outlets                            | -                                           | 200 200 200 200 200 401 401
+api POST /api/v1/outlets                           | -                                           | 400 400 400 400 400 401 401
+api GET /api/v1/outlets/{id}                       | /api/v1/outlets/{outlet}                    | 200 200 200 200 200 401 401
+api PUT /api/v1/outlets/{id}                       | /api/v1/outlets/{outlet}                    | 400 400 400 400 400 401 401
+api GET /api/v1/outlets/{id}/catalogue             | /api/v1/outlets/{outlet}/catalogue          | 200 200/404 200/404 404 200 200/404 401
+api POST /api/v1/outlets/{id}/daily-closings       | /api/v1/outlets/{outlet}/daily-closings     | 400 400 400 400 400 401 401
+api GET /api/v1/outlets/{id}/einvoices             | /api/v1/outlets/{outlet}/einvoices          | 400 400 400 400 400 401 401
+api GET /api/v1/outlets/{id}/pending-transfers     | /api/v1/outlets/{outlet}/pending-transfers  | 200 200/404 200/404 404 200 200/404 401
+api GET /api/v1/producers                          | -                                           | 200 200 200 200 200 401 401
+api POST /api/v1/producers                         | -                                           | 400 400 400 400 400 401 401
+api GET /api/v1/producers/{id}                     | /api/v1/producers/{producer}                | 200 200 200 200/404 200 401 401
+api PUT /api/v1/producers/{id}                     | /api/v1/producers/{producer}                | 400 400 400 400 400 401 401
+api GET /api/v1/products                           | /api/v1/products?producer_id={producer}     | 200 200 200 200o/200 200 401 401
+api POST /api/v1/products                          | -                                           | 400 400 400 400 400 401 401
+api GET /api/v1/products/{id}                      | /api/v1/products/{product}                  | 200 200 200 200o/404 200 401 401
+api PUT /api/v1/products/{id}                      | /api/v1/products/{product}                  | 400 400 400 400 400 401 401
+api GET /api/v1/products/{id}/prices               | /api/v1/products/{product}/prices           | 200 200 200 200/404 200 401 401
+api GET /api/v1/public/products                    | -                                           | 200 200 200 200 200 200 200
+api GET /api/v1/reference                          | -                                           | 200 200 200 200 200 200 200
+api POST /api/v1/refunds                           | -                                           | 401 401 401 401 401 400 401
+api POST /api/v1/reports                           | -                                           | 422 422 422 422 422 429 429
+api POST /api/v1/sales                             | -                                           | 401 401 401 401 401 400 401
+api POST /api/v1/sales/batch                       | -                                           | 401 401 401 401 401 400 401
+api GET /api/v1/sales/by-receipt/{receipt_ref}     | /api/v1/sales/by-receipt/{receipt}          | 200 200o/404 200o/404 404 200 200o/404 401
+api GET /api/v1/sales/{id}                         | /api/v1/sales/{sale}                        | 200 200o/404 200o/404 404 200 200o/404 401
+api GET /api/v1/sales/{id}/einvoice                | /api/v1/sales/{sale}/einvoice               | 200 200/404 200/404 404 200 401 401
+api GET /api/v1/sales/{id}/refunds                 | /api/v1/sales/{sale}/refunds                | 200 200/404 200/404 404 200 200/404 401
+api POST /api/v1/sales/{id}/transfer-confirmations | /api/v1/sales/{sale}/transfer-confirmations | 403 422/404 422/404 403 403 400 401
+api GET /api/v1/sales/{id}/vietqr                  | /api/v1/sales/{sale}/vietqr                 | 422 422/404 422/404 404 422 422/404 401
+api GET /api/v1/scan                               | -                                           | 400 400 400 400 400 401 401
+api GET /api/v1/settlement-payouts                 | -                                           | 400 200 403 403 400 401 401
+api GET /api/v1/settlement-payouts.csv             | -                                           | 400 200 403 403 400 401 401
+api GET /api/v1/settlements                        | -                                           | 200 200 403 200 200 401 401
+api GET /api/v1/settlements/balances               | -                                           | 200 200 403 200 200 401 401
+api POST /api/v1/settlements/run                   | -                                           | 400 400 400 400 400 401 401
+api GET /api/v1/settlements/{id}                   | /api/v1/settlements/1                       | 404 404 404 404 404 401 401
+api POST /api/v1/settlements/{id}/adjustments      | /api/v1/settlements/1/adjustments           | 400 400 400 400 400 401 401
+api POST /api/v1/settlements/{id}/approve          | /api/v1/settlements/1/approve               | 404 404 404 404 404 401 401
+api POST /api/v1/settlements/{id}/confirm          | /api/v1/settlements/1/confirm               | 404 404 404 404 404 401 401
+api POST /api/v1/settlements/{id}/dispute          | /api/v1/settlements/1/dispute               | 400 400 400 400 400 401 401
+api POST /api/v1/settlements/{id}/pay              | /api/v1/settlements/1/pay                   | 400 400 400 400 400 401 401
+api GET /api/v1/settlements/{id}/verify            | /api/v1/settlements/1/verify                | 404 404 404 404 404 401 401
+api GET /api/v1/settlements/{id}/vietqr.png        | /api/v1/settlements/1/vietqr.png            | 404 404 404 404 404 401 401
+api POST /api/v1/shifts                            | -                                           | 401 401 401 401 401 400 401
+api POST /api/v1/shifts/{id}/acknowledge           | /api/v1/shifts/{shift}/acknowledge          | 400 400 400 400 400 401 401
+api POST /api/v1/shifts/{id}/cash-movements        | /api/v1/shifts/{shift}/cash-movements       | 401 401 401 401 401 400 401
+api POST /api/v1/shifts/{id}/close                 | /api/v1/shifts/{shift}/close                | 401 401 401 401 401 400 401
+api GET /api/v1/shifts/{id}/report                 | /api/v1/shifts/{shift}/report               | 200 200o/404 200o/404 404 200 401 401
+api GET /api/v1/signals                            | -                                           | 200 403 403 403 200 401 401
+api GET /api/v1/stock-documents                    | /api/v1/stock-documents?outlet_id={outlet}  | 200 200o/200 200o/200 200o 200 401 401
+api POST /api/v1/stock-documents                   | -                                           | 400 400 400 400 400 401 401
+api GET /api/v1/stock-documents/{id}               | /api/v1/stock-documents/{doc}               | 200 200o/404 200o/404 200o 200 401 401
+api PUT /api/v1/stock-documents/{id}               | /api/v1/stock-documents/{doc}               | 400 400 400 400 400 401 401
+api POST /api/v1/stock-documents/{id}/post         | /api/v1/stock-documents/{doc}/post          | 409 409/404 403/404 403 403 401 401
+api GET /api/v1/stock-documents/{id}/print         | /api/v1/stock-documents/{doc}/print         | 200 200/404 200/404 200 200 401 401
+api POST /api/v1/stock-documents/{id}/receive      | /api/v1/stock-documents/{doc}/receive       | 422 404 403/404 403 403 401 401
+api GET /api/v1/stock-documents/{id}/slip.bin      | /api/v1/stock-documents/{doc}/slip.bin      | 200 200/404 200/404 200 200 401 401
+api GET /api/v1/stock-documents/{id}/slip.png      | /api/v1/stock-documents/{doc}/slip.png      | 200 200/404 200/404 200 200 401 401
+api GET /api/v1/stock/alerts                       | /api/v1/stock/alerts?outlet_id={outlet}     | 200 200o/200 200o/200 200 200 401 401
+api GET /api/v1/stock/in-transit                   | /api/v1/stock/in-transit?outlet_id={outlet} | 200 200 200 200 200 401 401
+api GET /api/v1/stock/movements                    | /api/v1/stock/movements?outlet_id={outlet}  | 400 400 400 400 400 401 401
+api GET /api/v1/stock/on-hand                      | /api/v1/stock/on-hand?outlet_id={outlet}    | 200 200o/200 200o/200 200 200 401 401
+api PUT /api/v1/stock/thresholds                   | -                                           | 400 400 400 400 400 401 401
+api GET /api/v1/stock/verify                       | -                                           | 200 403 403 403 200 401 401
+api POST /api/v1/tills                             | -                                           | 400 400 400 400 400 401 401
+api GET /api/v1/users                              | -                                           | 200 403 403 403 403 401 401
+api POST /api/v1/users                             | -                                           | 400 400 400 400 400 401 401
+api GET /healthz                                   | -                                           | 200 200 200 200 200 200 200
+api GET /l/{serial}                                | /l/S1                                       | 400 400 400 400 400 400 400
+web GET /                                          | -                                           | 200 200 200 200 200 303 303
+web GET /01/{tail}                                 | /01/08936000000019                          | 400 400 400 400 400 400 400
+web GET /cases                                     | -                                           | 200 403 403 403 200 303 303
+web GET /cases/export.csv                          | -                                           | 200 403 403 403 200 303 303
+web GET /cases/export.xlsx                         | -                                           | 200 403 403 403 200 303 303
+web GET /cases/{id}                                | /cases/1                                    | 404 403 403 403 404 303 303
+web POST /cases/{id}/confirm                       | /cases/1/confirm                            | 404 403 403 403 404 303 303
+web POST /cases/{id}/steps                         | /cases/1/steps                              | 404 403 403 403 404 303 303
+web GET /catalogue/outlets                         | -                                           | 200 200 200 200 200 303 303
+web GET /catalogue/outlets/new                     | -                                           | 200 403 403 403 403 303 303
+web POST /catalogue/outlets/new                    | -                                           | 422 403 403 403 403 303 303
+web GET /catalogue/outlets/{id}/edit               | /catalogue/outlets/{outlet}/edit            | 200 200/404 403 403 403 303 303
+web POST /catalogue/outlets/{id}/edit              | /catalogue/outlets/{outlet}/edit            | 422 422/404 403 403 403 303 303
+web GET /catalogue/producers                       | -                                           | 200 200 200 200 200 303 303
+web GET /catalogue/producers/new                   | -                                           | 200 403 403 403 403 303 303
+web POST /catalogue/producers/new                  | -                                           | 422 403 403 403 403 303 303
+web GET /catalogue/producers/{id}/edit             | /catalogue/producers/{producer}/edit        | 200 403 403 403 403 303 303
+web POST /catalogue/producers/{id}/edit            | /catalogue/producers/{producer}/edit        | 422 403 403 403 403 303 303
+web GET /catalogue/products                        | -                                           | 200 200 200 200 200 303 303
+web GET /catalogue/products/new                    | -                                           | 200 403 403 403 403 303 303
+web POST /catalogue/products/new                   | -                                           | 422 403 403 403 403 303 303
+web GET /catalogue/products/{id}                   | /catalogue/products/{product}               | 200 200 200 200/404 200 303 303
+web GET /catalogue/products/{id}/edit              | /catalogue/products/{product}/edit          | 200 403 403 403 403 303 303
+web POST /catalogue/products/{id}/edit             | /catalogue/products/{product}/edit          | 422 403 403 403 403 303 303
+web GET /l/{serial}                                | /l/S1                                       | 400 400 400 400 400 400 400
+web GET /labels/batches/{id}                       | /labels/batches/1                           | 404 404 404 403 404 303 303
+web GET /labels/batches/{id}/labels.escpos         | /labels/batches/1/labels.escpos             | 404 404 404 403 404 303 303
+web GET /labels/batches/{id}/sheet.pdf             | /labels/batches/1/sheet.pdf                 | 404 404 404 403 404 303 303
+web GET /labels/new                                | -                                           | 400 400 400 400 400 303 303
+web POST /labels/new                               | -                                           | 400 400 400 400 400 303 303
+web GET /login                                     | -                                           | 200 200 200 200 200 200 200
+web POST /login                                    | -                                           | 400 400 400 400 400 400 400
+web POST /logout                                   | -                                           | 303 303 303 303 303 303 303
+web GET /portal                                    | -                                           | 404 404 404 200 404 303 303
+web POST /portal/notices/read                      | -                                           | 404 404 404 303 404 303 303
+web GET /products                                  | -                                           | 200 200 200 200 200 200 200
+web GET /r/{sale}                                  | -                                           | 200 200 200 200 200 200 200
+web POST /r/{sale}/vat-invoice                     | -                                           | 422 422 422 422 422 422 422
+web GET /report                                    | -                                           | 200 200 200 200 200 200 200
+web POST /report                                   | -                                           | 429 429 429 429 429 429 429
+web GET /sales                                     | -                                           | 200 200 200 403 200 303 303
+web GET /sales/transfers                           | -                                           | 200 200 200 403 200 303 303
+web GET /sales/vat-invoices                        | -                                           | 200 200 200 403 200 303 303
+web GET /settlements                               | -                                           | 200 200 403 200 200 303 303
+web GET /settlements/payouts                       | -                                           | 200 200 404 404 200 303 303
+web GET /settlements/payouts.csv                   | -                                           | 404 200 404 404 404 303 303
+web POST /settlements/run                          | -                                           | 400 400 400 400 400 303 303
+web GET /settlements/{id}                          | /settlements/1                              | 404 404 404 404 404 303 303
+web POST /settlements/{id}/approve                 | /settlements/1/approve                      | 404 404 404 404 404 303 303
+web POST /settlements/{id}/confirm                 | /settlements/1/confirm                      | 404 404 404 404 404 303 303
+web POST /settlements/{id}/dispute                 | /settlements/1/dispute                      | 400 400 400 400 400 303 303
+web POST /settlements/{id}/pay                     | /settlements/1/pay                          | 400 400 400 400 400 303 303
+web GET /settlements/{id}/statement.csv            | /settlements/1/statement.csv                | 404 404 404 404 404 303 303
+web GET /settlements/{id}/statement.pdf            | /settlements/1/statement.pdf                | 404 404 404 404 404 303 303
+web GET /settlements/{id}/statement.xlsx           | /settlements/1/statement.xlsx               | 404 404 404 404 404 303 303
+web GET /settlements/{id}/vietqr.png               | /settlements/1/vietqr.png                   | 404 404 404 404 404 303 303
+web GET /static/app.css                            | -                                           | 200 200 200 200 200 200 200
+web GET /stock                                     | -                                           | 200 200 200 200 200 303 303
+web GET /stock/alerts                              | -                                           | 200 200 200 200 200 303 303
+web GET /stock/count                               | -                                           | 200 200 403 403 403 303 303
+web POST /stock/count                              | -                                           | 404 404 403 403 403 303 303
+web GET /stock/documents                           | -                                           | 200 200 200 200 200 303 303
+web GET /stock/documents/{id}/posted               | /stock/documents/{doc}/posted               | 200 200/404 200/404 200 200 303 303
+web GET /stock/documents/{id}/print                | /stock/documents/{doc}/print                | 200 200/404 200/404 200 200 303 303
+web GET /stock/movements                           | -                                           | 404 404 404 404 404 303 303
+web GET /stock/receive                             | -                                           | 200 200 403 403 403 303 303
+web POST /stock/receive                            | -                                           | 404 404 403 403 403 303 303
+web GET /stock/return                              | -                                           | 200 200 403 403 403 303 303
+web POST /stock/return                             | -                                           | 404 404 403 403 403 303 303
+web GET /stock/thresholds                          | -                                           | 200 200 403 403 403 303 303
+web POST /stock/thresholds                         | -                                           | 404 404 403 403 403 303 303
+web GET /stock/transfer                            | -                                           | 200 200 403 403 403 303 303
+web POST /stock/transfer                           | -                                           | 404 404 403 403 403 303 303
+web GET /stock/transfer/{id}/receive               | /stock/transfer/{doc}/receive               | 404 404 403 403 403 303 303
+web POST /stock/transfer/{id}/receive              | /stock/transfer/{doc}/receive               | 404 404 403 403 403 303 303
+web GET /stock/write-off                           | -                                           | 200 200 403 403 403 303 303
+web POST /stock/write-off                          | -                                           | 404 404 403 403 403 303 303
 "#;
 
 struct Row {
@@ -278,7 +450,8 @@ async fn fixtures(app: &TestApp) -> (Fixtures, String) {
         ("doc", docs[0].to_string()),
         ("sale", sales[0].clone()),
         ("till", own_till.id.to_string()),
-        ("receipt", format!("{}/1", own_till.id)),
+        ("receipt", format!("T{}-000001", own_till.id)),
+        ("shift", own_till.shift_id.to_string()),
     ]);
     let other = BTreeMap::from([
         ("outlet", other_outlet.to_string()),
@@ -287,7 +460,8 @@ async fn fixtures(app: &TestApp) -> (Fixtures, String) {
         ("doc", docs[1].to_string()),
         ("sale", sales[1].clone()),
         ("till", other_till.id.to_string()),
-        ("receipt", format!("{}/1", other_till.id)),
+        ("receipt", format!("T{}-000001", other_till.id)),
+        ("shift", other_till.shift_id.to_string()),
     ]);
     (
         Fixtures {
