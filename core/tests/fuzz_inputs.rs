@@ -17,8 +17,8 @@
 use chrono::{TimeZone as _, Utc};
 use ocop_core::digital_link::{DigitalLink, Lot, ScanInput, Serial};
 use ocop_core::gtin::Gtin;
-use ocop_core::money::{Dong, Quantity, VatRate};
 use ocop_core::i18n::UserError;
+use ocop_core::money::{Dong, Quantity, VatRate};
 use ocop_core::sale::refund::{RefundHeader, RefundRequest, build_refund, verify_refund};
 use ocop_core::sale::{
     CartLine, ChainHash, Payment, Refund, RefundPayment, Restock, Sale, SaleBuilder, SaleHeader,
@@ -235,23 +235,25 @@ fn cart_line() -> impl Strategy<Value = CartLine> {
         ],
         "[\\p{L} ]{1,30}",
     )
-        .prop_map(|(product_id, qty_milli, price, discount_pct, vat_rate, name)| {
-            let line_total = price * qty_milli / 1000;
-            CartLine {
-                product_id,
-                lot_code: None,
-                name,
-                unit: "gói".into(),
-                group: "thuc-pham".into(),
-                qty: Quantity::from_milli(qty_milli),
-                unit_price: Dong::new(price),
-                catalogue_price: Some(Dong::new(price)),
-                discount: Dong::new(line_total * discount_pct / 100),
-                discount_reason: (discount_pct > 0).then(|| "khuyến mãi".into()),
-                vat_rate,
-                serials: vec![],
-            }
-        })
+        .prop_map(
+            |(product_id, qty_milli, price, discount_pct, vat_rate, name)| {
+                let line_total = price * qty_milli / 1000;
+                CartLine {
+                    product_id,
+                    lot_code: None,
+                    name,
+                    unit: "gói".into(),
+                    group: "thuc-pham".into(),
+                    qty: Quantity::from_milli(qty_milli),
+                    unit_price: Dong::new(price),
+                    catalogue_price: Some(Dong::new(price)),
+                    discount: Dong::new(line_total * discount_pct / 100),
+                    discount_reason: (discount_pct > 0).then(|| "khuyến mãi".into()),
+                    vat_rate,
+                    serials: vec![],
+                }
+            },
+        )
 }
 
 fn sale_of(lines: Vec<CartLine>, extra_cash: i64) -> Option<Sale> {
@@ -296,7 +298,14 @@ fn json_leaf() -> impl Strategy<Value = serde_json::Value> {
         Just(Value::Null),
         any::<bool>().prop_map(Value::Bool),
         any::<i64>().prop_map(|n| json!(n)),
-        prop_oneof![Just(0i64), Just(-1), Just(1), Just(i64::MAX), Just(i64::MIN)].prop_map(|n| json!(n)),
+        prop_oneof![
+            Just(0i64),
+            Just(-1),
+            Just(1),
+            Just(i64::MAX),
+            Just(i64::MIN)
+        ]
+        .prop_map(|n| json!(n)),
         any::<f64>().prop_map(|f| json!(f)),
         any::<String>().prop_map(Value::String),
         "-?[0-9]{1,22}(\\.[0-9]{1,6})?".prop_map(Value::String),

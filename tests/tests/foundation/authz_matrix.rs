@@ -476,13 +476,7 @@ async fn fixtures(app: &TestApp) -> (Fixtures, String) {
 
 /// One request; the status as the table writes it (`200o` when the rows
 /// are all the caller's own and the caller is scoped).
-async fn answer(
-    app: &TestApp,
-    row: &Row,
-    caller: &Caller,
-    path: &str,
-    fx: &Fixtures,
-) -> String {
+async fn answer(app: &TestApp, row: &Row, caller: &Caller, path: &str, fx: &Fixtures) -> String {
     let client = no_redirects();
     let method = reqwest::Method::from_bytes(row.method.as_bytes()).unwrap();
     let mut req = client.request(method.clone(), app.url(path));

@@ -156,7 +156,11 @@ pub(crate) async fn assert_exactly_once(db: &Db, url: &str, tills: &[(&Path, i32
         let local = till_sales(dir);
         let server = server_sale_ids(db, *till_id).await;
         let unique: BTreeSet<&String> = server.iter().collect();
-        assert_eq!(unique.len(), server.len(), "a sale stored twice: {server:?}");
+        assert_eq!(
+            unique.len(),
+            server.len(),
+            "a sale stored twice: {server:?}"
+        );
         let committed: BTreeSet<&String> = local.iter().map(|(id, _)| id).collect();
         assert_eq!(
             unique, committed,
@@ -248,8 +252,10 @@ async fn the_server_killed_at_random_instants_while_tills_sync_loses_and_duplica
 
         // What a till holds as acknowledged is on the server, once.
         for (dir, till_id) in dirs.iter().zip(&till_ids) {
-            let stored: BTreeSet<String> =
-                server_sale_ids(&app.db, *till_id).await.into_iter().collect();
+            let stored: BTreeSet<String> = server_sale_ids(&app.db, *till_id)
+                .await
+                .into_iter()
+                .collect();
             for (id, state) in till_sales(dir) {
                 if state == "acknowledged" {
                     assert!(stored.contains(&id), "acknowledged sale {id} is missing");
@@ -318,9 +324,10 @@ async fn two_offline_tills_selling_the_last_units_of_a_lot_go_negative_flagged_a
     assert_eq!(cfgs[1].outlet_id, outlet, "one outlet");
 
     // A product held in exactly one lot at the outlet, whole units.
-    let catalogue =
-        ocop_till::catalogue::Catalogue::load(&ocop_till::store::Store::open_dir(&dirs[0]).unwrap())
-            .unwrap();
+    let catalogue = ocop_till::catalogue::Catalogue::load(
+        &ocop_till::store::Store::open_dir(&dirs[0]).unwrap(),
+    )
+    .unwrap();
     let mut chosen = None;
     for p in catalogue.products() {
         let Some(code) = p.scan_code() else { continue };
@@ -356,7 +363,10 @@ async fn two_offline_tills_selling_the_last_units_of_a_lot_go_negative_flagged_a
     // …flagged in the negative-stock alert…
     let manager = app.login("manager1", "demo1234").await;
     let (status, alerts) = app
-        .get(&format!("/api/v1/stock/alerts?outlet_id={outlet}"), Some(&manager))
+        .get(
+            &format!("/api/v1/stock/alerts?outlet_id={outlet}"),
+            Some(&manager),
+        )
         .await;
     assert_eq!(status, reqwest::StatusCode::OK, "{alerts}");
     let flagged: Vec<&Value> = alerts["negative_stock"]
@@ -396,7 +406,11 @@ async fn two_offline_tills_selling_the_last_units_of_a_lot_go_negative_flagged_a
         .unwrap()
     };
     let total: i64 = refs.iter().map(|(_, _, q)| q).sum();
-    assert_eq!(total, -1000 * units, "the ledger sums to what is on hand: {refs:?}");
+    assert_eq!(
+        total,
+        -1000 * units,
+        "the ledger sums to what is on hand: {refs:?}"
+    );
     let sales: Vec<(String, i64)> = refs
         .iter()
         .filter(|(k, _, _)| k == "sale")

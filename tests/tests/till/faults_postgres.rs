@@ -113,12 +113,18 @@ impl PrivatePg {
             self.dir.path().display()
         );
         let log = self.dir.path().join("log").display().to_string();
-        self.run("pg_ctl", &["-D", &self.data(), "-o", &opts, "-l", &log, "-w", "start"]);
+        self.run(
+            "pg_ctl",
+            &["-D", &self.data(), "-o", &opts, "-l", &log, "-w", "start"],
+        );
     }
 
     /// Stops it as a crash would (no checkpoint; recovery at the next start).
     fn crash(&self) {
-        self.run("pg_ctl", &["-D", &self.data(), "-m", "immediate", "-w", "stop"]);
+        self.run(
+            "pg_ctl",
+            &["-D", &self.data(), "-m", "immediate", "-w", "stop"],
+        );
     }
 
     fn url(&self, database: &str) -> String {
@@ -197,7 +203,16 @@ async fn postgres_restarted_under_load_the_server_recovers_on_its_own_and_loses_
                 while !stop.load(Ordering::SeqCst) {
                     let out = run_with_stdin(
                         &dir,
-                        &["sell", "--item", &code, "--pay", "cash", "--printer", "none", "--json"],
+                        &[
+                            "sell",
+                            "--item",
+                            &code,
+                            "--pay",
+                            "cash",
+                            "--printer",
+                            "none",
+                            "--json",
+                        ],
                         "",
                     );
                     assert!(
