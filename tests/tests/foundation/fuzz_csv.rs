@@ -11,48 +11,11 @@
 //! longer (default 150 per kind).
 
 use ocop_e2e::TestApp;
+use ocop_server::catalogue_io::columns::{PRODUCER_COLUMNS, PRODUCT_COLUMNS};
 use proptest::strategy::{Strategy, ValueTree};
 use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
 use reqwest::StatusCode;
 use serde_json::Value;
-
-const PRODUCER_COLUMNS: &[&str] = &[
-    "name",
-    "kind",
-    "tax_code",
-    "district",
-    "commune",
-    "address",
-    "contact_name",
-    "phone",
-    "bank_bin",
-    "bank_account",
-    "bank_holder",
-    "status",
-];
-const PRODUCT_COLUMNS: &[&str] = &[
-    "producer_tax_code",
-    "producer_id",
-    "name_vi",
-    "name_en",
-    "group",
-    "stars",
-    "cert_number",
-    "cert_level",
-    "cert_issued_on",
-    "cert_expires_on",
-    "gtin",
-    "internal_code",
-    "unit",
-    "fractional",
-    "vat",
-    "price",
-    "food_safety_ref",
-    "key_product",
-    "description",
-    "photo_url",
-    "active",
-];
 
 fn cell() -> impl Strategy<Value = String> {
     use proptest::prelude::*;

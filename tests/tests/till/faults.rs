@@ -123,24 +123,6 @@ pub(crate) fn server_cli(url: &str, args: &[&str]) -> (bool, String) {
     )
 }
 
-/// Sells one `code` for cash, committed on the till and queued (not sent).
-pub(crate) fn sell_queued(dir: &Path, code: &str) -> Value {
-    till(
-        dir,
-        &[
-            "sell",
-            "--item",
-            code,
-            "--pay",
-            "cash",
-            "--printer",
-            "none",
-            "--no-send",
-            "--json",
-        ],
-    )
-}
-
 /// `ocop-till sync`, which may fail (the server may be killed under it).
 pub(crate) fn try_sync(dir: &Path) -> Option<Value> {
     let out = run_with_stdin(dir, &["sync", "--json"], "");
@@ -200,6 +182,43 @@ pub(crate) async fn assert_exactly_once(db: &Db, url: &str, tills: &[(&Path, i32
     assert!(ok, "journal verify: {out}");
 }
 
+/// Syncs every till once more (the server is back, the network healed):
+/// nothing is left waiting and nothing was refused.
+pub(crate) fn drain(dirs: &[PathBuf]) {
+    for dir in dirs {
+        let report = till(dir, &["sync", "--json"]);
+        assert_eq!(report["waiting"], 0, "{report}");
+        assert_eq!(report["rejected"], 0, "{report}");
+    }
+}
+
+/// On a thread per till: two sales committed and queued, then a sync
+/// (which may fail); each thread answers the sync's report.
+pub(crate) fn sell_twice_and_sync(
+    dirs: &[PathBuf],
+    code: &str,
+) -> Vec<std::thread::JoinHandle<Option<Value>>> {
+    dirs.iter()
+        .cloned()
+        .map(|dir| {
+            let code = code.to_owned();
+            std::thread::spawn(move || {
+                sell_queued(&dir, &code);
+                sell_queued(&dir, &code);
+                try_sync(&dir)
+            })
+        })
+        .collect()
+}
+
+/// The tills as (directory, till id).
+pub(crate) fn pairs<'a>(dirs: &'a [PathBuf], ids: &[i32]) -> Vec<(&'a Path, i32)> {
+    dirs.iter()
+        .map(PathBuf::as_path)
+        .zip(ids.iter().copied())
+        .collect()
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_server_killed_at_random_instants_while_tills_sync_loses_and_duplicates_nothing() {
     let mut rng = Rng::from_env_or_clock();
@@ -219,8 +238,9 @@ async fn the_server_killed_at_random_instants_while_tills_sync_loses_and_duplica
     let env = [("OCOP_DATABASE_URL", app.test_db.url.as_str())];
 
     // A backlog from a morning offline…
+    const BACKLOG: usize = 10;
     for dir in &dirs {
-        for _ in 0..6 {
+        for _ in 0..BACKLOG {
             sell_queued(dir, &code);
         }
     }
@@ -231,20 +251,8 @@ async fn the_server_killed_at_random_instants_while_tills_sync_loses_and_duplica
         for dir in &dirs {
             point_at(dir, &server.url());
         }
-        let workers: Vec<_> = dirs
-            .iter()
-            .cloned()
-            .map(|dir| {
-                let code = code.clone();
-                std::thread::spawn(move || {
-                    sell_queued(&dir, &code);
-                    try_sync(&dir);
-                    sell_queued(&dir, &code);
-                    try_sync(&dir)
-                })
-            })
-            .collect();
-        let wait = rng.below(600);
+        let workers = sell_twice_and_sync(&dirs, &code);
+        let wait = rng.below(400);
         std::thread::sleep(Duration::from_millis(wait));
         server.stop();
         let reports: Vec<Option<Value>> = workers.into_iter().map(|w| w.join().unwrap()).collect();
@@ -268,18 +276,12 @@ async fn the_server_killed_at_random_instants_while_tills_sync_loses_and_duplica
     let server = Served::start(tmp.path(), &[], &env);
     for dir in &dirs {
         point_at(dir, &server.url());
-        let report = till(dir, &["sync", "--json"]);
-        assert_eq!(report["waiting"], 0, "{report}");
-        assert_eq!(report["rejected"], 0, "{report}");
     }
-    let tills: Vec<(&Path, i32)> = dirs
-        .iter()
-        .map(PathBuf::as_path)
-        .zip(till_ids.iter().copied())
-        .collect();
+    drain(&dirs);
+    let tills = pairs(&dirs, &till_ids);
     for (dir, _) in &tills {
-        // 6 offline + 2 in each round.
-        assert_eq!(till_sales(dir).len(), 6 + 2 * KILLS);
+        // The backlog + 2 in each round.
+        assert_eq!(till_sales(dir).len(), BACKLOG + 2 * KILLS);
     }
     assert_exactly_once(&app.db, &app.test_db.url, &tills, 1).await;
 }
@@ -425,10 +427,6 @@ async fn two_offline_tills_selling_the_last_units_of_a_lot_go_negative_flagged_a
     sales_sorted.sort();
     assert_eq!(sales_sorted, expected, "{refs:?}");
 
-    let tills: Vec<(&Path, i32)> = dirs
-        .iter()
-        .map(PathBuf::as_path)
-        .zip(cfgs.iter().map(|c| c.till_id))
-        .collect();
+    let tills = pairs(&dirs, &cfgs.iter().map(|c| c.till_id).collect::<Vec<_>>());
     assert_exactly_once(&app.db, &app.test_db.url, &tills, units).await;
 }

@@ -15,7 +15,7 @@ use std::time::Duration;
 
 use ocop_e2e::TestApp;
 
-use super::faults::{assert_exactly_once, sell_queued, till_sales, try_sync};
+use super::faults::{assert_exactly_once, drain, pairs, sell_twice_and_sync, till_sales};
 use crate::till_common::*;
 
 /// What the proxy does to the next connections.
@@ -147,18 +147,7 @@ async fn a_cut_or_slow_network_between_till_and_server_stores_every_sale_once() 
     for round in 0..8 {
         let fault = FAULTS[round % FAULTS.len()];
         proxy.set(fault);
-        let workers: Vec<_> = dirs
-            .iter()
-            .cloned()
-            .map(|dir| {
-                let code = code.clone();
-                std::thread::spawn(move || {
-                    sell_queued(&dir, &code);
-                    sell_queued(&dir, &code);
-                    try_sync(&dir)
-                })
-            })
-            .collect();
+        let workers = sell_twice_and_sync(&dirs, &code);
         for w in workers {
             let report = w.join().unwrap();
             eprintln!("round {round} ({fault:?}): {report:?}");
@@ -171,16 +160,8 @@ async fn a_cut_or_slow_network_between_till_and_server_stores_every_sale_once() 
 
     // The network healed: everything drains.
     proxy.set(Fault::None);
-    for dir in &dirs {
-        let report = till(dir, &["sync", "--json"]);
-        assert_eq!(report["waiting"], 0, "{report}");
-        assert_eq!(report["rejected"], 0, "{report}");
-    }
-    let tills: Vec<(&Path, i32)> = dirs
-        .iter()
-        .map(PathBuf::as_path)
-        .zip(till_ids.iter().copied())
-        .collect();
+    drain(&dirs);
+    let tills = pairs(&dirs, &till_ids);
     for (dir, _) in &tills {
         assert_eq!(till_sales(dir).len(), 16);
     }

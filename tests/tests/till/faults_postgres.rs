@@ -23,7 +23,7 @@ use diesel::connection::SimpleConnection as _;
 use ocop_e2e::process::{Served, free_port, probe_healthz};
 use ocop_server::db::Db;
 
-use super::faults::{assert_exactly_once, till_sales};
+use super::faults::{assert_exactly_once, drain, pairs, till_sales};
 use crate::till_common::*;
 
 /// A PostgreSQL cluster in a temporary directory, stopped when dropped.
@@ -85,18 +85,20 @@ impl PrivatePg {
         self.dir.path().join("data").display().to_string()
     }
 
-    fn run(&self, tool: &str, args: &[&str]) {
+    /// `tool` of this PostgreSQL, as the user the cluster belongs to.
+    fn command(&self, tool: &str) -> Command {
         let exe = self.bin.join(tool);
-        let out = if self.as_postgres {
-            Command::new("runuser")
-                .args(["-u", "postgres", "--"])
-                .arg(&exe)
-                .args(args)
-                .output()
+        if self.as_postgres {
+            let mut c = Command::new("runuser");
+            c.args(["-u", "postgres", "--"]).arg(exe);
+            c
         } else {
-            Command::new(&exe).args(args).output()
+            Command::new(exe)
         }
-        .unwrap();
+    }
+
+    fn run(&self, tool: &str, args: &[&str]) {
+        let out = self.command(tool).args(args).output().unwrap();
         assert!(
             out.status.success(),
             "{tool} {args:?}: {}{}",
@@ -134,18 +136,11 @@ impl PrivatePg {
 
 impl Drop for PrivatePg {
     fn drop(&mut self) {
-        let exe = self.bin.join("pg_ctl");
         let data = self.data();
-        let args = ["-D", data.as_str(), "-m", "immediate", "stop"];
-        let _ = if self.as_postgres {
-            Command::new("runuser")
-                .args(["-u", "postgres", "--"])
-                .arg(&exe)
-                .args(args)
-                .output()
-        } else {
-            Command::new(&exe).args(args).output()
-        };
+        let _ = self
+            .command("pg_ctl")
+            .args(["-D", data.as_str(), "-m", "immediate", "stop"])
+            .output();
     }
 }
 
@@ -201,25 +196,9 @@ async fn postgres_restarted_under_load_the_server_recovers_on_its_own_and_loses_
             let (stop, sold, code) = (Arc::clone(&stop), Arc::clone(&sold), code.clone());
             std::thread::spawn(move || {
                 while !stop.load(Ordering::SeqCst) {
-                    let out = run_with_stdin(
-                        &dir,
-                        &[
-                            "sell",
-                            "--item",
-                            &code,
-                            "--pay",
-                            "cash",
-                            "--printer",
-                            "none",
-                            "--json",
-                        ],
-                        "",
-                    );
-                    assert!(
-                        out.status.success(),
-                        "a sale is committed on the till whatever the server does: {}",
-                        String::from_utf8_lossy(&out.stderr)
-                    );
+                    // Committed on the till whatever the server does (the
+                    // helper fails the test otherwise).
+                    sell_cash(&dir, &code);
                     sold.fetch_add(1, Ordering::SeqCst);
                 }
             })
@@ -243,16 +222,8 @@ async fn postgres_restarted_under_load_the_server_recovers_on_its_own_and_loses_
         sold.load(Ordering::SeqCst)
     );
 
-    for dir in &dirs {
-        let report = till(dir, &["sync", "--json"]);
-        assert_eq!(report["waiting"], 0, "{report}");
-        assert_eq!(report["rejected"], 0, "{report}");
-    }
-    let tills: Vec<(&Path, i32)> = dirs
-        .iter()
-        .map(PathBuf::as_path)
-        .zip(till_ids.iter().copied())
-        .collect();
+    drain(&dirs);
+    let tills = pairs(&dirs, &till_ids);
     let total: usize = tills.iter().map(|(d, _)| till_sales(d).len()).sum();
     assert_eq!(total, sold.load(Ordering::SeqCst));
     let db = Db::connect(&url, 2).unwrap();

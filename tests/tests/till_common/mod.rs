@@ -176,19 +176,28 @@ pub fn sell_cash(dir: &Path, code: &str) -> Value {
 
 /// The same, printing to `printer` (a URI, or `none`).
 pub fn sell_cash_to(dir: &Path, code: &str, printer: &str) -> Value {
-    till(
-        dir,
-        &[
-            "sell",
-            "--item",
-            code,
-            "--pay",
-            "cash",
-            "--printer",
-            printer,
-            "--json",
-        ],
-    )
+    sell_cash_with(dir, code, printer, &[])
+}
+
+/// Sells one `code` (`code:qty` for more) for cash, committed on the till
+/// and queued, not sent (`--no-send`).
+pub fn sell_queued(dir: &Path, code: &str) -> Value {
+    sell_cash_with(dir, code, "none", &["--no-send"])
+}
+
+fn sell_cash_with(dir: &Path, code: &str, printer: &str, extra: &[&str]) -> Value {
+    let mut args = vec![
+        "sell",
+        "--item",
+        code,
+        "--pay",
+        "cash",
+        "--printer",
+        printer,
+        "--json",
+    ];
+    args.extend_from_slice(extra);
+    till(dir, &args)
 }
 
 /// Opens a shift with `float` and sends the opening (the server is up).
