@@ -127,13 +127,13 @@ api GET /api/v1/shifts/{id}/report                 | /api/v1/shifts/{shift}/repo
 api GET /api/v1/signals                            | -                                           | 200 403 403 403 200 401 401
 api GET /api/v1/stock-documents                    | /api/v1/stock-documents?outlet_id={outlet}  | 200 200o/200 200o/200 200o 200 401 401
 api POST /api/v1/stock-documents                   | -                                           | 400 400 400 400 400 401 401
-api GET /api/v1/stock-documents/{id}               | /api/v1/stock-documents/{doc}               | 200 200o/404 200o/404 200o 200 401 401
+api GET /api/v1/stock-documents/{id}               | /api/v1/stock-documents/{doc}               | 200 200o/404 200o/404 200o/404 200 401 401
 api PUT /api/v1/stock-documents/{id}               | /api/v1/stock-documents/{doc}               | 400 400 400 400 400 401 401
-api POST /api/v1/stock-documents/{id}/post         | /api/v1/stock-documents/{doc}/post          | 409 409/404 403/404 403 403 401 401
-api GET /api/v1/stock-documents/{id}/print         | /api/v1/stock-documents/{doc}/print         | 200 200/404 200/404 200 200 401 401
-api POST /api/v1/stock-documents/{id}/receive      | /api/v1/stock-documents/{doc}/receive       | 422 404 403/404 403 403 401 401
-api GET /api/v1/stock-documents/{id}/slip.bin      | /api/v1/stock-documents/{doc}/slip.bin      | 200 200/404 200/404 200 200 401 401
-api GET /api/v1/stock-documents/{id}/slip.png      | /api/v1/stock-documents/{doc}/slip.png      | 200 200/404 200/404 200 200 401 401
+api POST /api/v1/stock-documents/{id}/post         | /api/v1/stock-documents/{doc}/post          | 409 409/404 403/404 403/404 403 401 401
+api GET /api/v1/stock-documents/{id}/print         | /api/v1/stock-documents/{doc}/print         | 200 200/404 200/404 200/404 200 401 401
+api POST /api/v1/stock-documents/{id}/receive      | /api/v1/stock-documents/{doc}/receive       | 422 404 403/404 403/404 403 401 401
+api GET /api/v1/stock-documents/{id}/slip.bin      | /api/v1/stock-documents/{doc}/slip.bin      | 200 200/404 200/404 200/404 200 401 401
+api GET /api/v1/stock-documents/{id}/slip.png      | /api/v1/stock-documents/{doc}/slip.png      | 200 200/404 200/404 200/404 200 401 401
 api GET /api/v1/stock/alerts                       | /api/v1/stock/alerts?outlet_id={outlet}     | 200 200o/200 200o/200 200 200 401 401
 api GET /api/v1/stock/in-transit                   | /api/v1/stock/in-transit?outlet_id={outlet} | 200 200 200 200 200 401 401
 api GET /api/v1/stock/movements                    | /api/v1/stock/movements?outlet_id={outlet}  | 400 400 400 400 400 401 401
@@ -207,8 +207,8 @@ web GET /stock/alerts                              | -                          
 web GET /stock/count                               | -                                           | 200 200 403 403 403 303 303
 web POST /stock/count                              | -                                           | 404 404 403 403 403 303 303
 web GET /stock/documents                           | -                                           | 200 200 200 200 200 303 303
-web GET /stock/documents/{id}/posted               | /stock/documents/{doc}/posted               | 200 200/404 200/404 200 200 303 303
-web GET /stock/documents/{id}/print                | /stock/documents/{doc}/print                | 200 200/404 200/404 200 200 303 303
+web GET /stock/documents/{id}/posted               | /stock/documents/{doc}/posted               | 200 200/404 200/404 200/404 200 303 303
+web GET /stock/documents/{id}/print                | /stock/documents/{doc}/print                | 200 200/404 200/404 200/404 200 303 303
 web GET /stock/movements                           | -                                           | 404 404 404 404 404 303 303
 web GET /stock/receive                             | -                                           | 200 200 403 403 403 303 303
 web POST /stock/receive                            | -                                           | 404 404 403 403 403 303 303
@@ -433,14 +433,22 @@ async fn fixtures(app: &TestApp) -> (Fixtures, String) {
         assert!(status.is_success(), "{body}");
         sales.push(sale.id.to_string());
     }
+    // Own: at manager1's outlet, of producer1's goods; other: at another
+    // outlet, of another producer's goods.
     let docs = db(app, move |c| {
-        [own_outlet, other_outlet].map(|o| {
-            stock_documents::table
-                .filter(stock_documents::outlet_id.eq(o))
-                .select(stock_documents::id)
-                .first::<i32>(c)
-                .unwrap()
-        })
+        let own = stock_documents::table
+            .filter(stock_documents::outlet_id.eq(own_outlet))
+            .filter(stock_documents::producer_id.eq(own_producer32))
+            .select(stock_documents::id)
+            .first::<i32>(c)
+            .unwrap();
+        let other = stock_documents::table
+            .filter(stock_documents::outlet_id.eq(other_outlet))
+            .filter(stock_documents::producer_id.ne(own_producer32))
+            .select(stock_documents::id)
+            .first::<i32>(c)
+            .unwrap();
+        [own, other]
     })
     .await;
     let own = BTreeMap::from([

@@ -12,7 +12,7 @@
 //! A PostgreSQL test: on a SQLite run (no `OCOP_TEST_DATABASE_URL`) it
 //! says so and passes; on a PostgreSQL run it never skips.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
