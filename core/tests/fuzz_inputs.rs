@@ -97,7 +97,7 @@ fn gtin() -> impl Strategy<Value = Gtin> {
 /// `digital_link.rs`).
 const SET_82: &str = "[0-9A-Za-z!%&'()*+,./:;<=>?_-]{1,20}";
 
-fn check_digital_link(text: &str) {
+pub(crate) fn check_digital_link(text: &str) {
     match DigitalLink::parse(text) {
         Ok(link) => {
             let again = link.to_uri("https://id.example.vn");
@@ -154,7 +154,7 @@ const VIETQR_VECTORS: [&str; 2] = [
     "00020101021238540010A00000072701240006970436011001234567890208QRIBFTTA530370454061250005802VN62150811PAYABCDEFGH63046729",
 ];
 
-fn check_vietqr(text: &str) {
+pub(crate) fn check_vietqr(text: &str) {
     match VietQr::parse(text) {
         Ok(qr) => {
             let again = qr.payload();
@@ -316,7 +316,7 @@ fn json_leaf() -> impl Strategy<Value = serde_json::Value> {
 
 /// A sale (or refund) that parsed is checked without panicking; refused
 /// with a code; and if accepted, it prints and parses back to itself.
-fn check_sale_json(text: &str) {
+pub(crate) fn check_sale_json(text: &str) {
     if let Ok(sale) = serde_json::from_str::<Sale>(text) {
         if let Err(e) = verify(&sale) {
             assert_coded(&e);

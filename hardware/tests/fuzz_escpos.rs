@@ -18,7 +18,7 @@ use ocop_hardware::escpos::{CodePage, Mode, Paper, PrinterProfile, encode_to_vec
 use ocop_hardware::preview::render;
 use proptest::prelude::*;
 
-fn profiles() -> [PrinterProfile; 3] {
+pub(crate) fn profiles() -> [PrinterProfile; 3] {
     [
         PrinterProfile::new(Paper::Mm80, Mode::Raster),
         PrinterProfile::new(
