@@ -13,10 +13,18 @@
 //! ```
 
 #[path = "../../core/tests/fuzz_inputs.rs"]
-#[allow(dead_code, unused_imports, reason = "the proptest cases only build under cfg(test)")]
+#[allow(
+    dead_code,
+    unused_imports,
+    reason = "the proptest cases only build under cfg(test)"
+)]
 mod core_props;
 #[path = "../../hardware/tests/fuzz_escpos.rs"]
-#[allow(dead_code, unused_imports, reason = "the proptest cases only build under cfg(test)")]
+#[allow(
+    dead_code,
+    unused_imports,
+    reason = "the proptest cases only build under cfg(test)"
+)]
 mod escpos_props;
 
 fn main() {

@@ -17,6 +17,7 @@ use diesel::prelude::*;
 use ocop_e2e::TestApp;
 use ocop_e2e::process::Served;
 use ocop_server::db::Db;
+use ocop_till::config::TillConfig;
 use serde_json::Value;
 
 use crate::till_common::*;
@@ -211,6 +212,19 @@ pub(crate) fn sell_twice_and_sync(
         .collect()
 }
 
+/// Two tills of manager1's outlet, registered with the server at `base`,
+/// each with its shift open; their directories under `tmp`, and their
+/// configurations.
+pub(crate) async fn two_tills(base: &str, tmp: &Path) -> (Vec<PathBuf>, Vec<TillConfig>) {
+    let dirs: Vec<PathBuf> = ["a", "b"].iter().map(|n| tmp.join(n)).collect();
+    let mut cfgs = Vec::new();
+    for (i, dir) in dirs.iter().enumerate() {
+        cfgs.push(setup_till_on(base, dir, "manager1", &format!("Quầy {i}"), None).await);
+        open_shift(dir, 0);
+    }
+    (dirs, cfgs)
+}
+
 /// The tills as (directory, till id).
 pub(crate) fn pairs<'a>(dirs: &'a [PathBuf], ids: &[i32]) -> Vec<(&'a Path, i32)> {
     dirs.iter()
@@ -224,13 +238,8 @@ async fn the_server_killed_at_random_instants_while_tills_sync_loses_and_duplica
     let mut rng = Rng::from_env_or_clock();
     let app = TestApp::spawn_demo().await;
     let tmp = tempfile::tempdir().unwrap();
-    let dirs: Vec<PathBuf> = ["a", "b"].iter().map(|n| tmp.path().join(n)).collect();
-    let mut till_ids = Vec::new();
-    for (i, dir) in dirs.iter().enumerate() {
-        let cfg = setup_till_as(&app, dir, "manager1", &format!("Quầy {i}")).await;
-        open_shift(dir, 0);
-        till_ids.push(cfg.till_id);
-    }
+    let (dirs, cfgs) = two_tills(&app.base, tmp.path()).await;
+    let till_ids: Vec<i32> = cfgs.iter().map(|c| c.till_id).collect();
     let code = scan_codes(&dirs[0], 1).remove(0);
     // From here on the server is a separate process, killed and restarted
     // on the same database.
@@ -315,13 +324,7 @@ async fn lots_on_hand(db: &Db, outlet: i32, product: i32) -> Vec<(i32, i64)> {
 async fn two_offline_tills_selling_the_last_units_of_a_lot_go_negative_flagged_and_explained() {
     let app = TestApp::spawn_demo().await;
     let tmp = tempfile::tempdir().unwrap();
-    let dirs: Vec<PathBuf> = ["a", "b"].iter().map(|n| tmp.path().join(n)).collect();
-    let mut cfgs = Vec::new();
-    for (i, dir) in dirs.iter().enumerate() {
-        let cfg = setup_till_as(&app, dir, "manager1", &format!("Quầy {i}")).await;
-        open_shift(dir, 0);
-        cfgs.push(cfg);
-    }
+    let (dirs, cfgs) = two_tills(&app.base, tmp.path()).await;
     let outlet = cfgs[0].outlet_id;
     assert_eq!(cfgs[1].outlet_id, outlet, "one outlet");
 

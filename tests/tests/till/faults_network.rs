@@ -8,14 +8,15 @@
 
 use std::io::{Read as _, Write as _};
 use std::net::{Shutdown, TcpListener, TcpStream};
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use ocop_e2e::TestApp;
 
-use super::faults::{assert_exactly_once, drain, pairs, sell_twice_and_sync, till_sales};
+use super::faults::{
+    assert_exactly_once, drain, pairs, sell_twice_and_sync, till_sales, two_tills,
+};
 use crate::till_common::*;
 
 /// What the proxy does to the next connections.
@@ -133,14 +134,11 @@ async fn a_cut_or_slow_network_between_till_and_server_stores_every_sale_once() 
     let upstream: u16 = app.base.rsplit(':').next().unwrap().parse().unwrap();
     let proxy = Proxy::start(upstream);
     let tmp = tempfile::tempdir().unwrap();
-    let dirs: Vec<PathBuf> = ["a", "b"].iter().map(|n| tmp.path().join(n)).collect();
-    let mut till_ids = Vec::new();
-    for (i, dir) in dirs.iter().enumerate() {
-        let cfg = setup_till_as(&app, dir, "manager1", &format!("Quầy {i}")).await;
-        open_shift(dir, 0);
+    let (dirs, cfgs) = two_tills(&app.base, tmp.path()).await;
+    for dir in &dirs {
         point_at(dir, &proxy.url());
-        till_ids.push(cfg.till_id);
     }
+    let till_ids: Vec<i32> = cfgs.iter().map(|c| c.till_id).collect();
     let code = scan_codes(&dirs[0], 1).remove(0);
 
     // Each fault in turn, twice, both tills selling and syncing through it.

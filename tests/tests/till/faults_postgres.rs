@@ -23,7 +23,7 @@ use diesel::connection::SimpleConnection as _;
 use ocop_e2e::process::{Served, free_port, probe_healthz};
 use ocop_server::db::Db;
 
-use super::faults::{assert_exactly_once, drain, pairs, till_sales};
+use super::faults::{assert_exactly_once, drain, pairs, till_sales, two_tills};
 use crate::till_common::*;
 
 /// A PostgreSQL cluster in a temporary directory, stopped when dropped.
@@ -177,13 +177,8 @@ async fn postgres_restarted_under_load_the_server_recovers_on_its_own_and_loses_
     let mut server = Served::start(tmp.path(), &["--demo"], &[("OCOP_DATABASE_URL", &url)]);
     server.wait_healthy();
 
-    let dirs: Vec<PathBuf> = ["a", "b"].iter().map(|n| tmp.path().join(n)).collect();
-    let mut till_ids = Vec::new();
-    for (i, dir) in dirs.iter().enumerate() {
-        let cfg = setup_till_on(&server.url(), dir, "manager1", &format!("Quầy {i}"), None).await;
-        open_shift(dir, 0);
-        till_ids.push(cfg.till_id);
-    }
+    let (dirs, cfgs) = two_tills(&server.url(), tmp.path()).await;
+    let till_ids: Vec<i32> = cfgs.iter().map(|c| c.till_id).collect();
     let code = scan_codes(&dirs[0], 1).remove(0);
 
     // Load: both tills sell (and send at once) until told to stop.
