@@ -7,6 +7,7 @@
 //! The whole suite therefore runs once per backend.
 
 pub mod browser;
+pub mod process;
 
 use std::net::TcpListener;
 use std::path::PathBuf;

@@ -1,11 +1,11 @@
 //! The foundation: health, the OpenAPI document, demo data, and the real
 //! binary starting on an empty directory (the schema file: schema_matches.rs).
 
-use std::io::{BufRead as _, BufReader, Write as _};
-use std::process::{Child, Command, Stdio};
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::io::Write as _;
+use std::process::{Command, Stdio};
+use std::time::Duration;
 
+use ocop_e2e::process::Served;
 use ocop_e2e::{TestApp, TestDb, server_binary};
 use ocop_server::demo::{self, DemoOutcome};
 use reqwest::StatusCode;
@@ -215,141 +215,11 @@ async fn demo_data_loads_once_and_never_into_a_database_with_data() {
     assert_eq!(admin_token, (0, 0, 1));
 }
 
-/// `ocop-server serve --demo` started in a directory, with what it wrote to
-/// standard error so far. Killed when dropped, so a failed assertion leaves
-/// no server behind.
-struct Served {
-    child: Child,
-    port: u16,
-    stderr: Arc<Mutex<String>>,
-    reader: Option<std::thread::JoinHandle<()>>,
-}
-
-impl Served {
-    /// Starts the server in `dir` on a port it could bind. The process binds
-    /// its own port (`OCOP_BIND`), so a port found free a moment earlier may
-    /// have been taken by another process since; the server then exits with
-    /// "cannot listen on …" and another port is tried. Its "listening on"
-    /// line, logged only once the bind succeeded, shows that the port is its
-    /// own (and not another server's answering on it).
-    fn start_demo(dir: &std::path::Path) -> Served {
-        const TRIES: usize = 5;
-        for _ in 0..TRIES {
-            let port = free_port();
-            let mut child = Command::new(server_binary())
-                .arg("serve")
-                .arg("--demo")
-                .current_dir(dir)
-                .env_clear()
-                .env("OCOP_BIND", format!("127.0.0.1:{port}"))
-                .stdout(Stdio::null())
-                .stderr(Stdio::piped())
-                .spawn()
-                .unwrap();
-            let pipe = child.stderr.take().unwrap();
-            let stderr = Arc::new(Mutex::new(String::new()));
-            let log = Arc::clone(&stderr);
-            let reader = std::thread::spawn(move || {
-                for line in BufReader::new(pipe).lines().map_while(Result::ok) {
-                    let mut log = log.lock().unwrap();
-                    log.push_str(&line);
-                    log.push('\n');
-                }
-            });
-            let mut served = Served {
-                child,
-                port,
-                stderr,
-                reader: Some(reader),
-            };
-            let deadline = Instant::now() + Duration::from_secs(60);
-            loop {
-                if served.log().contains("listening on") {
-                    return served;
-                }
-                if let Some(status) = served.child.try_wait().unwrap() {
-                    let log = served.stop();
-                    assert!(
-                        log.contains("cannot listen on"),
-                        "the server exited ({status}):\n{log}"
-                    );
-                    break;
-                }
-                assert!(
-                    Instant::now() < deadline,
-                    "the server did not start:\n{}",
-                    served.log()
-                );
-                std::thread::sleep(Duration::from_millis(50));
-            }
-        }
-        panic!("no port the server could bind in {TRIES} tries");
-    }
-
-    fn log(&self) -> String {
-        self.stderr.lock().unwrap().clone()
-    }
-
-    /// Kills the server; everything it wrote to standard error.
-    fn stop(&mut self) -> String {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-        if let Some(reader) = self.reader.take() {
-            reader.join().unwrap();
-        }
-        self.log()
-    }
-}
-
-impl Drop for Served {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// A port nothing listened on a moment ago (see `Served::start_demo` for
-/// why that is not enough on its own).
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-fn wait_healthy(port: u16) -> serde_json::Value {
-    let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
-        if let Some(body) = probe_healthz(port) {
-            return body;
-        }
-        assert!(Instant::now() < deadline, "server did not become healthy");
-        std::thread::sleep(Duration::from_millis(100));
-    }
-}
-
-/// GET /healthz over a raw socket: the body when the answer is 200.
-fn probe_healthz(port: u16) -> Option<serde_json::Value> {
-    use std::io::Read as _;
-    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).ok()?;
-    s.write_all(b"GET /healthz HTTP/1.0\r\nHost: x\r\n\r\n")
-        .ok()?;
-    let mut text = String::new();
-    s.read_to_string(&mut text).ok()?;
-    let (head, body) = text.split_once("\r\n\r\n")?;
-    if head.starts_with("HTTP/1.0 200") || head.starts_with("HTTP/1.1 200") {
-        serde_json::from_str(body).ok()
-    } else {
-        None
-    }
-}
-
 #[test]
 fn the_binary_starts_on_an_empty_directory_with_no_configuration() {
     let dir = tempfile::tempdir().unwrap();
-    let mut first = Served::start_demo(dir.path());
-    let health = wait_healthy(first.port);
+    let mut first = Served::start(dir.path(), &["--demo"], &[]);
+    let health = first.wait_healthy();
     assert_eq!(health["database"], "sqlite");
     assert!(
         dir.path().join("ocop.sqlite3").exists(),
@@ -359,8 +229,8 @@ fn the_binary_starts_on_an_empty_directory_with_no_configuration() {
 
     // Second start on the same directory: the demo is not loaded twice, and
     // the banner says so loudly.
-    let mut second = Served::start_demo(dir.path());
-    wait_healthy(second.port);
+    let mut second = Served::start(dir.path(), &["--demo"], &[]);
+    second.wait_healthy();
     let out = second.stop();
     assert!(out.contains("DEMO MODE"), "{out}");
     assert!(out.contains("already present"), "{out}");

@@ -13,11 +13,15 @@ mod sales_common;
 mod stock_common;
 #[path = "../support/catalogue.rs"]
 mod support;
+#[path = "../web_common/mod.rs"]
+mod web_common;
 
 mod auth;
+mod authz_matrix;
 mod contract;
 mod error_bodies;
 mod foundation;
+mod fuzz_csv;
 mod http_edge;
 mod login_throttle;
 mod metrics;

@@ -8,6 +8,9 @@
 #[path = "../till_common/mod.rs"]
 mod till_common;
 
+mod faults;
+mod faults_network;
+mod faults_postgres;
 mod interface;
 mod till_https;
 mod till_log;

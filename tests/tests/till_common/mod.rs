@@ -67,8 +67,20 @@ pub async fn setup_till_at(
     name: &str,
     outlet: Option<i32>,
 ) -> TillConfig {
+    setup_till_on(&app.base, dir, username, name, outlet).await
+}
+
+/// Registers a till in `dir` with the server at `base` (a server process
+/// the test started itself).
+pub async fn setup_till_on(
+    base: &str,
+    dir: &Path,
+    username: &str,
+    name: &str,
+    outlet: Option<i32>,
+) -> TillConfig {
     let args = SetupArgs {
-        server: app.base.clone(),
+        server: base.to_owned(),
         ca_file: None,
         username: username.into(),
         password: Some("demo1234".into()),
@@ -164,19 +176,28 @@ pub fn sell_cash(dir: &Path, code: &str) -> Value {
 
 /// The same, printing to `printer` (a URI, or `none`).
 pub fn sell_cash_to(dir: &Path, code: &str, printer: &str) -> Value {
-    till(
-        dir,
-        &[
-            "sell",
-            "--item",
-            code,
-            "--pay",
-            "cash",
-            "--printer",
-            printer,
-            "--json",
-        ],
-    )
+    sell_cash_with(dir, code, printer, &[])
+}
+
+/// Sells one `code` (`code:qty` for more) for cash, committed on the till
+/// and queued, not sent (`--no-send`).
+pub fn sell_queued(dir: &Path, code: &str) -> Value {
+    sell_cash_with(dir, code, "none", &["--no-send"])
+}
+
+fn sell_cash_with(dir: &Path, code: &str, printer: &str, extra: &[&str]) -> Value {
+    let mut args = vec![
+        "sell",
+        "--item",
+        code,
+        "--pay",
+        "cash",
+        "--printer",
+        printer,
+        "--json",
+    ];
+    args.extend_from_slice(extra);
+    till(dir, &args)
 }
 
 /// Opens a shift with `float` and sends the opening (the server is up).
