@@ -150,6 +150,8 @@ web GET /01/{tail}                                 | /01/08936000000019         
 web GET /cases                                     | -                                           | 200 403 403 403 200 303 303
 web GET /cases/export.csv                          | -                                           | 200 403 403 403 200 303 303
 web GET /cases/export.xlsx                         | -                                           | 200 403 403 403 200 303 303
+web GET /dashboard                                 | -                                           | 200 403 403 403 200 303 303
+web GET /dashboard/export/{file}                   | /dashboard/export/summary.csv               | 200 403 403 403 200 303 303
 web GET /cases/{id}                                | /cases/1                                    | 404 403 403 403 404 303 303
 web POST /cases/{id}/confirm                       | /cases/1/confirm                            | 404 403 403 403 404 303 303
 web POST /cases/{id}/steps                         | /cases/1/steps                              | 404 403 403 403 404 303 303
