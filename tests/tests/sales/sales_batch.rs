@@ -50,7 +50,7 @@ async fn booked_out(app: &ocop_e2e::TestApp, till: i32) -> BTreeMap<i64, i64> {
         let products = numbers(
             c,
             &format!(
-                "SELECT product_id AS n FROM stock_ledger WHERE kind = 'sale' \
+                "SELECT CAST(product_id AS BIGINT) AS n FROM stock_ledger WHERE kind = 'sale' \
                  AND document_ref LIKE '{like}' ORDER BY id"
             ),
         );
@@ -95,7 +95,10 @@ async fn one_sale_the_database_refuses_is_answered_alone_and_the_others_are_stor
     let items = stocked_items(&app, till.outlet_id).await;
     // An account of no outlet (the province's inspector) as the cashier.
     let stranger = db(&app, move |c| {
-        numbers(c, "SELECT id AS n FROM users WHERE username = 'inspector'")[0]
+        numbers(
+            c,
+            "SELECT CAST(id AS BIGINT) AS n FROM users WHERE username = 'inspector'",
+        )[0]
     })
     .await;
     let before: Vec<i64> = {

@@ -91,7 +91,7 @@ async fn the_load_generator_leaves_exactly_what_it_was_acknowledged() {
             numbers(c, &format!("SELECT COUNT(*) AS n FROM sales WHERE till_id IN ({list})"))[0],
             numbers(
                 c,
-                &format!("SELECT COALESCE(SUM(total), 0) AS n FROM sales WHERE till_id IN ({list})"),
+                &format!("SELECT CAST(COALESCE(SUM(total), 0) AS BIGINT) AS n FROM sales WHERE till_id IN ({list})"),
             )[0],
             numbers(c, &format!("SELECT COUNT(*) AS n FROM refunds WHERE till_id IN ({list})"))[0],
             numbers(
@@ -188,9 +188,12 @@ async fn the_check_fails_when_the_server_holds_a_sale_nobody_sent() {
     let mut till_id = None;
     for _ in 0..1000 {
         let found = db(&app, move |c| {
-            numbers(c, &format!("SELECT id AS n FROM tills ORDER BY id"))
-                .into_iter()
-                .nth(usize::try_from(tills_before).unwrap())
+            numbers(
+                c,
+                &format!("SELECT CAST(id AS BIGINT) AS n FROM tills ORDER BY id"),
+            )
+            .into_iter()
+            .nth(usize::try_from(tills_before).unwrap())
         })
         .await;
         if found.is_some() {
@@ -201,7 +204,10 @@ async fn the_check_fails_when_the_server_holds_a_sale_nobody_sent() {
     }
     let till_id = i32::try_from(till_id.expect("ocop-load registered no till")).unwrap();
     let cashier_id = db(&app, |c| {
-        numbers(c, "SELECT id AS n FROM users WHERE username = 'manager1'")[0]
+        numbers(
+            c,
+            "SELECT CAST(id AS BIGINT) AS n FROM users WHERE username = 'manager1'",
+        )[0]
     })
     .await;
     let planter = Till {
