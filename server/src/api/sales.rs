@@ -123,8 +123,7 @@ pub async fn batch(
     // The pure checks (JSON, arithmetic, VAT, hash, the till's own sale)
     // run here, outside the write lock; what passes is stored in one write
     // transaction, a savepoint per sale (`ingest::ingest_batch`).
-    let mut answers: Vec<(Option<Uuid>, Option<Result<Ingested, ApiError>>)> =
-        Vec::with_capacity(items.len());
+    let mut answers: Vec<(Option<Uuid>, Option<Answer>)> = Vec::with_capacity(items.len());
     let mut checked = Vec::with_capacity(items.len());
     for item in items {
         match serde_json::from_value::<ocop_core::sale::Sale>(item) {
@@ -196,6 +195,9 @@ pub async fn batch(
     }
     Ok(web::Json(out))
 }
+
+/// One item's answer: stored, or why not.
+type Answer = Result<Ingested, ApiError>;
 
 /// The sale `find` finds, answered as `GET /sales/{id}` answers it, if the
 /// caller may read its outlet (404 otherwise, as for no sale at all).

@@ -188,12 +188,9 @@ async fn the_check_fails_when_the_server_holds_a_sale_nobody_sent() {
     let mut till_id = None;
     for _ in 0..1000 {
         let found = db(&app, move |c| {
-            numbers(
-                c,
-                &format!("SELECT CAST(id AS BIGINT) AS n FROM tills ORDER BY id"),
-            )
-            .into_iter()
-            .nth(usize::try_from(tills_before).unwrap())
+            numbers(c, "SELECT CAST(id AS BIGINT) AS n FROM tills ORDER BY id")
+                .into_iter()
+                .nth(usize::try_from(tills_before).unwrap())
         })
         .await;
         if found.is_some() {
