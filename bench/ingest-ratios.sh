@@ -20,8 +20,10 @@ which=${1:-both}
 pg=${PGURL:-postgres://postgres@127.0.0.1:5432/postgres}
 pg_base=${pg%/*}
 target=${CARGO_TARGET_DIR:-target}/release
-cargo build --release -q -p ocop-server --bins --example sales_bench
-cargo build --release -q -p ocop-load
+if [ -z "${NO_BUILD:-}" ]; then
+    cargo build --release -q -p ocop-server --bins --example sales_bench
+    cargo build --release -q -p ocop-load
+fi
 tmp=$(mktemp -d)
 server_pid=
 cleanup() { [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null; rm -rf "$tmp"; }
