@@ -55,23 +55,23 @@ for backend in sqlite postgres; do
     [ "$which" = both ] || [ "$which" = "$backend" ] || continue
     echo "== $backend"
     if [ "$backend" = sqlite ]; then
-        bench=$("$target/examples/sales_bench" | tee /dev/stderr)
-        floor=$(bash bench/floor/run-sqlite.sh 20000 | tee /dev/stderr | grep 'synchronous=FULL' | rate)
+        bench=$("$target/examples/sales_bench" | tee -a /dev/stderr)
+        floor=$(bash bench/floor/run-sqlite.sh 20000 | tee -a /dev/stderr | grep 'synchronous=FULL' | rate)
         db_url=$tmp/catchup.sqlite3
     else
-        bench=$("$target/examples/sales_bench" "$(fresh_pg ocop_ratio_bench)" | tee /dev/stderr)
-        floor=$(PGURL=$pg bash bench/floor/run-pg.sh 50 20 | tee /dev/stderr | grep -o 'tps = [0-9.]*' | awk '{print $3}')
+        bench=$("$target/examples/sales_bench" "$(fresh_pg ocop_ratio_bench)" | tee -a /dev/stderr)
+        floor=$(PGURL=$pg bash bench/floor/run-pg.sh 50 20 | tee -a /dev/stderr | grep -o 'tps = [0-9.]*' | awk '{print $3}')
         db_url=$(fresh_pg ocop_ratio_load)
     fi
     api=$(grep '^API' <<<"$bench" | rate)
     api_p99=$(grep '^API' <<<"$bench" | p99)
     plain=$(grep '^plain SQL' <<<"$bench" | rate)
     serve "$db_url" 18161
-    catchup=$(load --server http://127.0.0.1:18161 --tills 1 --count 10000 --batch 100 --refunds-per-mille 0 | tee /dev/stderr)
+    catchup=$(load --server http://127.0.0.1:18161 --tills 1 --count 10000 --batch 100 --refunds-per-mille 0 | tee -a /dev/stderr)
     catchup_s=$(grep -o 'in [0-9.]* s' <<<"$catchup" | awk '{print $2}')
     peak=
     if [ "$backend" = postgres ]; then
-        peak=$(load --server http://127.0.0.1:18161 --tills 50 --rate 330 --duration 20 | tee /dev/stderr)
+        peak=$(load --server http://127.0.0.1:18161 --tills 50 --rate 330 --duration 20 | tee -a /dev/stderr)
         peak=" | 330/s offered: $(rate <<<"$peak") sales/s, p99 $(p99 <<<"$peak") ms"
     fi
     echo "server VmHWM: $(grep VmHWM /proc/$server_pid/status | awk '{print $2, $3}')"
