@@ -114,7 +114,7 @@ pub const VARIABLES: &[(&str, &str)] = &[
 ];
 
 /// Variables with the prefix that belong to other programs or to the tests.
-const FOREIGN_PREFIXES: &[&str] = &["OCOP_TEST_", "OCOP_TILL_", "OCOP_BENCH_"];
+const FOREIGN_PREFIXES: &[&str] = &["OCOP_TEST_", "OCOP_TILL_", "OCOP_BENCH_", "OCOP_LOAD_"];
 
 #[derive(Debug, Clone)]
 pub struct Config {

@@ -243,16 +243,27 @@ pub fn assert_refused_as_append_only(result: diesel::QueryResult<usize>, table: 
 /// The `ocop-server` binary built by this workspace (for tests of the CLI
 /// and of start-up on an empty directory).
 pub fn server_binary() -> PathBuf {
+    workspace_binary("ocop-server")
+}
+
+/// The `ocop-load` binary built by this workspace (the load generator's
+/// end-to-end test runs it as a real process, as an operator would).
+pub fn load_binary() -> PathBuf {
+    workspace_binary("ocop-load")
+}
+
+/// A binary of this workspace, beside the test's own profile directory.
+fn workspace_binary(name: &str) -> PathBuf {
     let exe = std::env::current_exe().expect("current exe");
-    // target/<profile>/deps/<test> -> target/<profile>/ocop-server
+    // target/<profile>/deps/<test> -> target/<profile>/<name>
     let dir = exe
         .parent()
         .and_then(|d| d.parent())
         .expect("target profile dir");
-    let bin = dir.join("ocop-server");
+    let bin = dir.join(name);
     assert!(
         bin.exists(),
-        "{} is missing: run `cargo build -p ocop-server --bins` before the tests (.ci/test does)",
+        "{} is missing: run `cargo build -p {name} --bins` before the tests (.ci/test does)",
         bin.display()
     );
     bin

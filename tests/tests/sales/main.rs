@@ -10,10 +10,12 @@ mod sales_common;
 #[path = "../web_common/mod.rs"]
 mod web_common;
 
+mod sales_batch;
 mod sales_bounds;
 mod sales_einvoice;
 mod sales_ingest;
 mod sales_journal;
+mod sales_load;
 mod sales_lookup;
 mod sales_money_states;
 mod sales_pages_fit;

@@ -29,6 +29,8 @@
 //! from the store in the same transaction (on PostgreSQL a failed statement
 //! would otherwise abort the whole transaction).
 
+use std::collections::BTreeMap;
+
 use diesel::prelude::*;
 use ocop_core::i18n::UserError as _;
 use ocop_core::sale::{ChainProblem, Sale, verify};
@@ -100,22 +102,12 @@ fn store_once(conn: &mut DbConn, sale: &Sale) -> Result<Ingested, ModelError> {
         return refuse(super::unknown_cashier());
     }
     let problems = journal::arrival_problems(conn, sale, sale.sold_at, sale.shift_id)?;
-    let mut server_prices = Vec::with_capacity(sale.lines.len());
-    for line in &sale.lines {
-        let price: Option<i64> = products::table
-            .find(line.product_id)
-            .select(products::price)
-            .first(conn)
-            .optional()?;
-        if price.is_none() {
-            return refuse(super::unknown_product(line.line_no));
-        }
-        server_prices.push(price);
-    }
+    let server_prices = catalogue_prices(conn, sale)?;
     journal::append(conn, sale.till_id, number, Kind::Sale, sale.id, &problems)?;
     store::insert(conn, sale, &server_prices)?;
     let mut stock_lines = Vec::with_capacity(sale.lines.len());
     for line in &sale.lines {
+        // Most lines name no lot (FEFO); a scanned lot costs one query.
         let lot_id = match &line.lot_code {
             Some(code) => lot::find_by_code(conn, line.product_id, code)?.map(|l| l.id),
             None => None,
@@ -139,6 +131,65 @@ fn store_once(conn: &mut DbConn, sale: &Sale) -> Result<Ingested, ModelError> {
         problems,
         &server_prices,
     ))
+}
+
+/// The catalogue price of each line's product, read in one query (issue 16:
+/// one query per line before); `unknown_product` for a line naming none.
+fn catalogue_prices(conn: &mut DbConn, sale: &Sale) -> Result<Vec<Option<i64>>, ModelError> {
+    let mut ids: Vec<i32> = sale.lines.iter().map(|l| l.product_id).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let known: BTreeMap<i32, i64> = products::table
+        .filter(products::id.eq_any(&ids))
+        .select((products::id, products::price))
+        .load::<(i32, i64)>(conn)?
+        .into_iter()
+        .collect();
+    sale.lines
+        .iter()
+        .map(|l| match known.get(&l.product_id) {
+            Some(price) => Ok(Some(*price)),
+            None => refuse(super::unknown_product(l.line_no)),
+        })
+        .collect()
+}
+
+/// Stores one till's checked sales, in order, inside the caller's one write
+/// transaction (issue 16: a till catching up pays one commit per batch, not
+/// one per sale). Each sale is stored by [`ingest`], in its own savepoint:
+/// a refused sale rolls back to it and is answered with its refusal, and
+/// the others are stored. The answers come back in the order of `sales`.
+///
+/// The till's row and the outlet's stock rows of every product the batch
+/// sells are locked first, in one query and the one fixed order single
+/// sales use (till, then products ascending), so a batch holding its locks
+/// to the end cannot deadlock with single sales or another batch at the
+/// outlet. The outer `Err` is only a failure of those locks; a database
+/// error inside one sale is that sale's answer (its savepoint rolled back),
+/// and a transaction that cannot go on fails its commit, so nothing is
+/// acknowledged that was not stored.
+pub fn ingest_batch(
+    conn: &mut DbConn,
+    sales: &[Checked],
+) -> Result<Vec<Result<Ingested, ModelError>>, ModelError> {
+    let mut tills: Vec<(i32, i32)> = sales
+        .iter()
+        .map(|c| (c.sale.till_id, c.sale.outlet_id))
+        .collect();
+    tills.sort_unstable();
+    tills.dedup();
+    for (till_id, outlet_id) in &tills {
+        super::till::lock(conn, *till_id)?;
+        let mut products: Vec<i32> = sales
+            .iter()
+            .filter(|c| c.sale.outlet_id == *outlet_id)
+            .flat_map(|c| c.sale.lines.iter().map(|l| l.product_id))
+            .collect();
+        products.sort_unstable();
+        products.dedup();
+        stock::lock_products_stock(conn, *outlet_id, &products)?;
+    }
+    Ok(sales.iter().map(|c| ingest(conn, c)).collect())
 }
 
 /// The answer for a sale id already stored: the stored sale if `posted` is

@@ -141,32 +141,41 @@ pub fn insert(conn: &mut DbConn, sale: &Sale, server_prices: &[Option<i64>]) -> 
         ))
         .returning(sales::id)
         .get_result::<i32>(conn)?;
-    // Row by row: diesel's multi-row insert does not build for MultiConnection.
+    let mut lines = Vec::with_capacity(sale.lines.len());
     for (l, server_price) in sale
         .lines
         .iter()
         .zip(server_prices.iter().chain(std::iter::repeat(&None)))
     {
-        diesel::insert_into(sale_lines::table)
-            .values((
-                sale_lines::sale_id.eq(id),
-                sale_lines::line_no.eq(db_int(l.line_no)?),
-                sale_lines::product_id.eq(l.product_id),
-                sale_lines::lot_code.eq(l.lot_code.clone()),
-                sale_lines::name.eq(l.name.clone()),
-                sale_lines::unit.eq(l.unit.clone()),
-                sale_lines::group_code.eq(l.group.clone()),
-                sale_lines::qty_milli.eq(l.qty.milli()),
-                sale_lines::unit_price.eq(l.unit_price.amount()),
-                sale_lines::catalogue_price.eq(l.catalogue_price.map(Dong::amount)),
-                sale_lines::server_price.eq(*server_price),
-                sale_lines::discount.eq(l.discount.amount()),
-                sale_lines::discount_reason.eq(l.discount_reason.clone()),
-                sale_lines::vat_rate.eq(l.vat_rate.code()),
-                sale_lines::amount.eq(l.amount.amount()),
-            ))
-            .execute(conn)?;
+        lines.push((
+            sale_lines::sale_id.eq(id),
+            sale_lines::line_no.eq(db_int(l.line_no)?),
+            sale_lines::product_id.eq(l.product_id),
+            sale_lines::lot_code.eq(l.lot_code.clone()),
+            sale_lines::name.eq(l.name.clone()),
+            sale_lines::unit.eq(l.unit.clone()),
+            sale_lines::group_code.eq(l.group.clone()),
+            sale_lines::qty_milli.eq(l.qty.milli()),
+            sale_lines::unit_price.eq(l.unit_price.amount()),
+            sale_lines::catalogue_price.eq(l.catalogue_price.map(Dong::amount)),
+            sale_lines::server_price.eq(*server_price),
+            sale_lines::discount.eq(l.discount.amount()),
+            sale_lines::discount_reason.eq(l.discount_reason.clone()),
+            sale_lines::vat_rate.eq(l.vat_rate.code()),
+            sale_lines::amount.eq(l.amount.amount()),
+        ));
     }
+    // One multi-row INSERT for all the lines (issue 16: one round trip
+    // instead of one a line). Backend-specific only in form: diesel builds
+    // a batch insert per backend, not for the MultiConnection.
+    match conn {
+        DbConn::Sqlite(c) => diesel::insert_into(sale_lines::table)
+            .values(&lines)
+            .execute(c)?,
+        DbConn::Postgres(c) => diesel::insert_into(sale_lines::table)
+            .values(&lines)
+            .execute(c)?,
+    };
     crate::models::provenance::label::bind_sale(conn, id, sale)?;
     for (seq, p) in (1..).zip(&sale.payments) {
         let (method, tendered, change, status, reference) = match &p.method {

@@ -170,7 +170,7 @@ pub fn append(
     }
     let mut out = Vec::with_capacity(moves.len());
     for m in moves {
-        let id = diesel::insert_into(stock_ledger::table)
+        let entry = diesel::insert_into(stock_ledger::table)
             .values((
                 stock_ledger::outlet_id.eq(m.key.outlet_id),
                 stock_ledger::product_id.eq(m.key.product_id),
@@ -184,14 +184,11 @@ pub fn append(
                 stock_ledger::user_id.eq(user_id),
                 stock_ledger::created_at.eq(now),
             ))
-            .returning(stock_ledger::id)
-            .get_result::<i32>(conn)?;
-        out.push(
-            stock_ledger::table
-                .find(id)
-                .select(LedgerEntry::as_select())
-                .first(conn)?,
-        );
+            // The row as stored, in the same round trip (its columns are
+            // LedgerEntry's fields, in order).
+            .returning(stock_ledger::all_columns)
+            .get_result::<LedgerEntry>(conn)?;
+        out.push(entry);
     }
     Ok(out)
 }
@@ -249,12 +246,28 @@ pub fn lock_product_stock(
     outlet_id: i32,
     product_id: i32,
 ) -> QueryResult<Vec<OnHand>> {
+    lock_products_stock(conn, outlet_id, &[product_id])
+}
+
+/// The outlet's stock rows of several products, locked in one query in the
+/// one fixed key order (product, lot, owner): PostgreSQL's `FOR UPDATE`
+/// locks the rows as the sorted scan returns them, so two postings locking
+/// overlapping products this way cannot deadlock on each other.
+pub fn lock_products_stock(
+    conn: &mut DbConn,
+    outlet_id: i32,
+    product_ids: &[i32],
+) -> QueryResult<Vec<OnHand>> {
     macro_rules! rows {
         () => {
             stock_on_hand::table
                 .filter(stock_on_hand::outlet_id.eq(outlet_id))
-                .filter(stock_on_hand::product_id.eq(product_id))
-                .order((stock_on_hand::lot_id, stock_on_hand::owner_producer_id))
+                .filter(stock_on_hand::product_id.eq_any(product_ids))
+                .order((
+                    stock_on_hand::product_id,
+                    stock_on_hand::lot_id,
+                    stock_on_hand::owner_producer_id,
+                ))
                 .select(OnHand::as_select())
         };
     }

@@ -8,8 +8,10 @@ use ocop_core::refusal::Refusal;
 use ocop_core::stock::{LedgerKind, LotStock, allocate_fefo};
 
 use super::error::non_positive_quantity;
+use diesel::QueryResult;
+
 use super::{
-    LedgerEntry, Movement, OnHand, StockKey, append, entries_for_ref, lock_product_stock, lot,
+    LedgerEntry, Movement, OnHand, StockKey, append, entries_for_ref, lock_products_stock, lot,
 };
 use crate::db::DbConn;
 use crate::models::error::{ModelError, refuse};
@@ -27,6 +29,12 @@ pub struct SaleStockLine {
 
 /// Books a sale's lines out of stock (`sale` entries, negative). May take
 /// stock below zero; see the module documentation.
+///
+/// Three round trips whatever the number of lines (issue 16): the stock
+/// rows of every product sold, locked in one query in the fixed key order
+/// (so concurrent sales cannot deadlock), their lots' expiry dates in one
+/// more, then [`append`]. Two lines of one product both allocate from the
+/// stock as it stood before the sale, as they always did.
 pub fn post_sale_lines(
     conn: &mut DbConn,
     outlet_id: i32,
@@ -34,18 +42,32 @@ pub fn post_sale_lines(
     lines: &[SaleStockLine],
     user_id: Option<i32>,
 ) -> Result<Vec<LedgerEntry>, ModelError> {
-    let mut moves = Vec::new();
-    for (line_no, line) in sorted(lines) {
+    let ordered = sorted(lines);
+    for (line_no, line) in &ordered {
         if !line.qty.is_positive() {
-            return refuse(non_positive_quantity().on_line(line_no));
+            return refuse(non_positive_quantity().on_line(*line_no));
         }
-        let parts = take(
+        if let Some(l) = line.lot_id {
+            check_lot(conn, l, line.product_id).map_err(|e| e.on_line(*line_no))?;
+        }
+    }
+    let mut product_ids: Vec<i32> = ordered.iter().map(|(_, l)| l.product_id).collect();
+    product_ids.dedup();
+    let rows = lock_products_stock(conn, outlet_id, &product_ids)?;
+    let expiries = expiries(conn, &rows)?;
+    let mut moves = Vec::new();
+    for (line_no, line) in ordered {
+        let parts = allocate(
             conn,
-            outlet_id,
-            line.product_id,
-            line.lot_id,
-            line.qty,
-            true,
+            Wanted {
+                outlet_id,
+                product_id: line.product_id,
+                lot_id: line.lot_id,
+                qty: line.qty,
+                allow_short: true,
+            },
+            &rows,
+            &expiries,
         )
         .map_err(|e| e.on_line(line_no))?;
         for (key, qty) in parts {
@@ -181,17 +203,61 @@ pub(super) fn take(
     if let Some(l) = lot_id {
         check_lot(conn, l, product_id)?;
     }
-    let rows: Vec<OnHand> = lock_product_stock(conn, outlet_id, product_id)?
-        .into_iter()
-        .filter(|r| lot_id.is_none_or(|l| l == r.lot_id))
-        .collect();
-    let lot_ids: Vec<i32> = rows.iter().map(|r| r.lot_id).collect();
-    let expiries: BTreeMap<i32, Option<chrono::NaiveDate>> = lot::find_many(conn, &lot_ids)?
+    let rows = lock_products_stock(conn, outlet_id, &[product_id])?;
+    let expiries = expiries(conn, &rows)?;
+    allocate(
+        conn,
+        Wanted {
+            outlet_id,
+            product_id,
+            lot_id,
+            qty,
+            allow_short,
+        },
+        &rows,
+        &expiries,
+    )
+}
+
+/// What one line asks of stock.
+#[derive(Debug, Clone, Copy)]
+struct Wanted {
+    outlet_id: i32,
+    product_id: i32,
+    lot_id: Option<i32>,
+    qty: Quantity,
+    allow_short: bool,
+}
+
+/// The expiry date of each lot `rows` hold.
+fn expiries(
+    conn: &mut DbConn,
+    rows: &[OnHand],
+) -> QueryResult<BTreeMap<i32, Option<chrono::NaiveDate>>> {
+    let mut lot_ids: Vec<i32> = rows.iter().map(|r| r.lot_id).collect();
+    lot_ids.sort_unstable();
+    lot_ids.dedup();
+    if lot_ids.is_empty() {
+        return Ok(BTreeMap::new());
+    }
+    Ok(lot::find_many(conn, &lot_ids)?
         .into_iter()
         .map(|l| (l.id, l.expires_on))
-        .collect();
+        .collect())
+}
+
+/// [`take`] over stock rows already locked and read (`rows`: the outlet's
+/// rows of at least this product).
+fn allocate(
+    conn: &mut DbConn,
+    want: Wanted,
+    rows: &[OnHand],
+    expiries: &BTreeMap<i32, Option<chrono::NaiveDate>>,
+) -> Result<Vec<(StockKey, Quantity)>, ModelError> {
     let offer: Vec<LotStock<StockKey>> = rows
         .iter()
+        .filter(|r| r.outlet_id == want.outlet_id && r.product_id == want.product_id)
+        .filter(|r| want.lot_id.is_none_or(|l| l == r.lot_id))
         .map(|r| LotStock {
             key: r.key(),
             expires_on: expiries.get(&r.lot_id).copied().flatten(),
@@ -199,17 +265,17 @@ pub(super) fn take(
             available: Quantity::from_milli(r.qty_milli),
         })
         .collect();
-    let allocation = allocate_fefo(&offer, qty);
+    let allocation = allocate_fefo(&offer, want.qty);
     let mut parts = allocation.parts;
     if allocation.shortfall.is_positive() {
-        if !allow_short {
-            let name = product::find(conn, product_id)?.name_vi;
+        if !want.allow_short {
+            let name = product::find(conn, want.product_id)?.name_vi;
             let available =
                 Quantity::from_milli(offer.iter().map(|o| o.available.milli().max(0)).sum());
             return refuse(super::error::insufficient_stock(&name, available));
         }
         parts.push((
-            short_key(conn, outlet_id, product_id, lot_id, &offer)?,
+            short_key(conn, want.outlet_id, want.product_id, want.lot_id, &offer)?,
             allocation.shortfall,
         ));
     }
