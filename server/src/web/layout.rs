@@ -91,6 +91,10 @@ ul.notices li.unread{background:#fff6dc}
 ul.notices li.unread .what{font-weight:600}
 ul.notices .what{flex:1 1 14rem}
 button.small{padding:.2rem .55rem;font-size:.85rem}
+/* oversight and indicators (issue 17) */
+td.met{background:#eaf6ec}
+td.unmet{background:#fff6dc}
+table.oversight td{overflow-wrap:anywhere}
 "#;
 
 fn head(title: &str) -> Markup {
@@ -164,6 +168,7 @@ fn role_links(lang: Lang, role: Role) -> Markup {
         }
         @if matches!(role, Role::Admin | Role::Inspector) {
             a href="/cases" { (t(lang, "Vụ việc", "Cases")) }
+            a href="/oversight" { (t(lang, "Giám sát", "Oversight")) }
         }
     }
 }

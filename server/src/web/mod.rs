@@ -10,11 +10,13 @@ pub mod catalogue;
 pub mod csrf_form;
 pub mod forms;
 pub mod headers;
+pub mod indicators;
 pub mod label_print;
 pub mod labels;
 pub mod layout;
 pub mod login;
 pub mod outlet_form;
+pub mod oversight;
 pub mod producer_form;
 pub mod product_form;
 pub mod public_catalogue;
@@ -125,7 +127,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(cases::export_xlsx_page)
         .service(cases::case_page)
         .service(cases::step_submit)
-        .service(cases::confirm_submit);
+        .service(cases::confirm_submit)
+        // oversight (issue 17): `/oversight/indicators` before `/oversight/{list}`
+        .service(oversight::index)
+        .service(indicators::page)
+        .service(indicators::enter_target)
+        .service(oversight::list_page);
 }
 
 /// Remembers `?lang=en|vi` in a cookie so the choice follows the person.
