@@ -208,6 +208,7 @@ pub fn import_producers(
             bank_account: table.opt(rec, "bank_account"),
             bank_holder: table.opt(rec, "bank_holder"),
             status: table.opt(rec, "status"),
+            programme_origin: None,
         };
         match producer::check(&input, &refs) {
             Ok(row) => {

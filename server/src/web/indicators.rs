@@ -174,10 +174,21 @@ fn by_district(lang: Lang, d: &Data, year: Option<i32>) -> Markup {
             })
             .unwrap_or(0)
     };
-    let shown: Vec<&(&str, &str, &str)> = INDICATORS
-        .iter()
-        .filter(|(c, _, _)| *c != "province_database")
-        .collect();
+    // short headings: four columns must fit a laptop's width
+    let shown: [(&str, &str, &str); 4] = [
+        (
+            "products_standardised",
+            "Sản phẩm chuẩn hóa",
+            "Products standardised",
+        ),
+        (
+            "organisations_consolidated",
+            "Tổ chức củng cố",
+            "Organisations consolidated",
+        ),
+        ("organisations_new", "Tổ chức mới", "New organisations"),
+        ("sales_points", "Điểm bán", "Sales points"),
+    ];
     let years: Vec<i32> = indicators::years(&d.actuals, &d.targets)
         .into_iter()
         .collect();

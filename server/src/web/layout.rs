@@ -95,6 +95,7 @@ button.small{padding:.2rem .55rem;font-size:.85rem}
 td.met{background:#eaf6ec}
 td.unmet{background:#fff6dc}
 table.oversight td{overflow-wrap:anywhere}
+@media (max-width:40rem){table.responsive td.num{text-align:left}}
 "#;
 
 fn head(title: &str) -> Markup {

@@ -349,6 +349,11 @@ fn build(
         .unwrap_or_default();
     let col = |key, vi, en| Column::new(key, t(lang, vi, en));
     let now = Utc::now();
+    let names: std::collections::BTreeMap<String, String> = reference::districts(c)?
+        .into_iter()
+        .map(|d| (d.code, d.name))
+        .collect();
+    let district = |code: String| text(names.get(&code).cloned().unwrap_or(code));
     let (columns, rows, cut) = match name {
         "stock" => {
             let (found, cut) = lists::stock(c, &f)?;
@@ -370,7 +375,7 @@ fn build(
                         text(r.group_code),
                         text(r.producer),
                         text(r.outlet),
-                        text(r.district_code),
+                        district(r.district_code),
                         Value::Qty(r.qty_milli),
                     ]
                 })
@@ -412,7 +417,7 @@ fn build(
                         Value::Date(r.expires_on),
                         Value::Int(r.days_left),
                         text(r.producer),
-                        text(r.district_code),
+                        district(r.district_code),
                     ]
                 })
                 .collect();
@@ -443,7 +448,7 @@ fn build(
                     vec![
                         Value::Time(r.sold_at.and_utc()),
                         text(r.outlet),
-                        text(r.district_code),
+                        district(r.district_code),
                         Value::Int(i64::from(r.product_id)),
                         text(r.product),
                         text(r.producer),
@@ -484,7 +489,7 @@ fn build(
                     vec![
                         Value::Int(i64::from(h.outlet_id)),
                         text(h.outlet.clone()),
-                        text(h.district_code.clone()),
+                        district(h.district_code.clone()),
                         Value::Int(h.negative_keys),
                         text(kinds(&h.journal)),
                         if walk {
@@ -526,7 +531,7 @@ fn build(
                         Value::Int(i64::from(s.till_id)),
                         text(s.till),
                         text(s.outlet),
-                        text(s.district_code),
+                        district(s.district_code),
                         s.last_seen
                             .map_or(Value::Empty, |at| Value::Time(at.and_utc())),
                         Value::Int(now.naive_utc().signed_duration_since(since).num_hours()),

@@ -43,23 +43,67 @@ fn cells(html: &str) -> BTreeMap<(String, i32), (i64, Option<i64>)> {
 #[tokio::test]
 async fn actual_against_target_and_target_history() {
     let app = TestApp::spawn_demo().await;
-    // One producer with a certified product is marked new to the programme.
-    let marked: i32 = db(&app, |c| {
-        let pid: i32 = products::table
+    // One producer with a certified product is marked new to the
+    // programme, through the API (an unknown origin is refused first).
+    let admin_token = app.login("admin", "demo1234").await;
+    let pid: i32 = db(&app, |c| {
+        products::table
             .filter(products::stars.ge(3))
             .filter(products::cert_issued_on.is_not_null())
             .select(products::producer_id)
             .order(products::id)
             .first(c)
-            .unwrap();
-        diesel::update(producers::table.find(pid))
-            .set(producers::programme_origin.eq("new"))
-            .execute(c)
-            .unwrap();
-        pid
+            .unwrap()
     })
     .await;
-    let _ = marked;
+    let (status, before) = app
+        .get(&format!("/api/v1/producers/{pid}"), Some(&admin_token))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{before}");
+    assert_eq!(before["programme_origin"], "existing");
+    let mut body = serde_json::Map::new();
+    for k in [
+        "name",
+        "kind",
+        "tax_code",
+        "district_code",
+        "commune",
+        "address",
+        "contact_name",
+        "phone",
+        "bank_bin",
+        "bank_account",
+        "bank_holder",
+        "status",
+    ] {
+        body.insert(k.to_owned(), before[k].clone());
+    }
+    body.insert("programme_origin".into(), serde_json::json!("sometimes"));
+    let put = |body: serde_json::Map<String, serde_json::Value>| {
+        let app = &app;
+        let token = admin_token.clone();
+        async move {
+            app.call(
+                reqwest::Method::PUT,
+                &format!("/api/v1/producers/{pid}"),
+                Some(&token),
+                Some(&serde_json::Value::Object(body)),
+            )
+            .await
+        }
+    };
+    let (status, answer) = put(body.clone()).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{answer}");
+    assert_eq!(answer["error"], "unknown_programme_origin");
+    body.insert("programme_origin".into(), serde_json::json!("new"));
+    let (status, answer) = put(body.clone()).await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    assert_eq!(answer["programme_origin"], "new");
+    // A full update without the field keeps it.
+    body.remove("programme_origin");
+    let (status, answer) = put(body).await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    assert_eq!(answer["programme_origin"], "new");
     // Independent counts from the rows.
     let (by_year, orgs) = db(&app, |c| {
         let rows: Vec<(i32, i32, Option<String>, Option<chrono::NaiveDate>)> = products::table

@@ -74,6 +74,7 @@ pub fn stock(conn: &mut DbConn, f: &Filter) -> QueryResult<(Vec<StockRow>, bool)
     if let Some(k) = f.key() {
         q = q.filter(products::search_key.like(format!("%{k}%")));
     }
+    #[expect(clippy::type_complexity, reason = "one row of a join")]
     let raw: Vec<(i32, String, String, String, i32, String, String, i64)> = q
         .order((products::name_vi, products::id, outlets::name, outlets::id))
         .select((
