@@ -94,7 +94,7 @@ button.small{padding:.2rem .55rem;font-size:.85rem}
 /* oversight and indicators (issue 17) */
 td.met{background:#eaf6ec}
 td.unmet{background:#fff6dc}
-table.oversight td{overflow-wrap:anywhere}
+table.oversight td{overflow-wrap:break-word}
 @media (max-width:40rem){table.responsive td.num{text-align:left}}
 "#;
 

@@ -354,6 +354,11 @@ fn build(
         .map(|d| (d.code, d.name))
         .collect();
     let district = |code: String| text(names.get(&code).cloned().unwrap_or(code));
+    let group_names: std::collections::BTreeMap<String, String> = reference::product_groups(c)?
+        .into_iter()
+        .map(|g| (g.code, t(lang, &g.name_vi, &g.name_en).to_owned()))
+        .collect();
+    let group = |code: String| text(group_names.get(&code).cloned().unwrap_or(code));
     let (columns, rows, cut) = match name {
         "stock" => {
             let (found, cut) = lists::stock(c, &f)?;
@@ -372,7 +377,7 @@ fn build(
                     vec![
                         Value::Int(i64::from(r.product_id)),
                         text(r.product),
-                        text(r.group_code),
+                        group(r.group_code),
                         text(r.producer),
                         text(r.outlet),
                         district(r.district_code),

@@ -212,12 +212,7 @@ async fn actual_against_target_and_target_history() {
     let (_, html) = page(&app, "/oversight/indicators", &admin).await;
     let csrf = csrf_of(&html);
     for (year, ind, target, needle) in [
-        (
-            "1990",
-            "products_standardised",
-            "5",
-            "ghi 2000–2100",
-        ),
+        ("1990", "products_standardised", "5", "ghi 2000–2100"),
         ("2019", "bananas", "5", "Không có chỉ tiêu"),
         ("2019", "products_standardised", "-5", "Chỉ tiêu phải là số"),
         (
