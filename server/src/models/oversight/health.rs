@@ -299,3 +299,27 @@ pub fn weekly_signals(
     }
     Ok(out.into_values().collect())
 }
+
+#[cfg(test)]
+mod tests {
+    use chrono::NaiveDate;
+
+    use super::week_of;
+
+    fn at(s: &str) -> chrono::NaiveDateTime {
+        chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S").unwrap_or_default()
+    }
+
+    #[test]
+    fn weeks_are_vietnamese_weeks() {
+        let monday = NaiveDate::from_ymd_opt(2026, 11, 30);
+        // Sunday 16:59 UTC is still Sunday 23:59 in Vietnam: the week before.
+        assert_eq!(
+            Some(week_of(at("2026-11-29 16:59:59"))),
+            NaiveDate::from_ymd_opt(2026, 11, 23)
+        );
+        // Sunday 17:00 UTC is Monday 00:00 in Vietnam.
+        assert_eq!(Some(week_of(at("2026-11-29 17:00:00"))), monday);
+        assert_eq!(Some(week_of(at("2026-12-06 16:59:59"))), monday);
+    }
+}
