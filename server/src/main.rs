@@ -66,6 +66,9 @@ enum Command {
         #[arg(long)]
         outlet: Option<i32>,
     },
+    /// The dashboard's daily sales rollups.
+    #[command(subcommand)]
+    Rollup(RollupCommand),
     /// The public label scan log.
     #[command(subcommand)]
     Scans(ScansCommand),
@@ -135,6 +138,15 @@ enum StockCommand {
 }
 
 #[derive(Debug, Subcommand)]
+enum RollupCommand {
+    /// Recompute every daily rollup from the raw sales and refunds.
+    Rebuild,
+    /// Compare the rollups with the raw rows; lists every difference and
+    /// exits with status 1 if there is any.
+    Check,
+}
+
+#[derive(Debug, Subcommand)]
 enum ScansCommand {
     /// Delete scans older than OCOP_SCAN_RETENTION_DAYS (also done at start-up).
     Prune,
@@ -192,6 +204,18 @@ fn main() -> anyhow::Result<()> {
                 std::process::exit(1);
             }
             Ok(())
+        }
+        Command::Rollup(cmd) => {
+            let state = startup::prepare(config)?;
+            match cmd {
+                RollupCommand::Rebuild => ocop_server::models::rollup::run_rebuild_cli(&state.db),
+                RollupCommand::Check => {
+                    if !ocop_server::models::rollup::run_check_cli(&state.db)? {
+                        std::process::exit(1);
+                    }
+                    Ok(())
+                }
+            }
         }
         Command::Scans(ScansCommand::Prune) => {
             let state = startup::prepare(config)?;

@@ -12,7 +12,10 @@
 //!   sale waited between the sale and its arrival here (a till selling
 //!   offline shows hours; a healthy one seconds);
 //! - `ocop_db_pool_connections{state}` (`idle`, `in_use`) and
-//!   `ocop_db_pool_size`, read at scrape time.
+//!   `ocop_db_pool_size`, read at scrape time;
+//! - `ocop_rollup_lag_seconds`: how long the oldest sale not yet in the
+//!   dashboard's daily rollups has waited since it arrived (0 when all are
+//!   in), read at scrape time.
 //!
 //! Who may read it: a request from this machine (loopback, not through a
 //! trusted proxy), or one that sends `Authorization: Bearer
@@ -50,6 +53,7 @@ pub struct Metrics {
     till_lag: IntGaugeVec,
     pool: IntGaugeVec,
     pool_size: IntGauge,
+    rollup_lag: IntGauge,
 }
 
 impl Metrics {
@@ -97,6 +101,11 @@ impl Metrics {
         registry.register(Box::new(till_lag.clone()))?;
         registry.register(Box::new(pool.clone()))?;
         registry.register(Box::new(pool_size.clone()))?;
+        let rollup_lag = IntGauge::new(
+            "rollup_lag_seconds",
+            "How long the oldest sale not yet in the daily rollups has waited",
+        )?;
+        registry.register(Box::new(rollup_lag.clone()))?;
         Ok(Metrics {
             registry,
             requests,
@@ -106,6 +115,7 @@ impl Metrics {
             till_lag,
             pool,
             pool_size,
+            rollup_lag,
         })
     }
 
@@ -197,6 +207,11 @@ pub async fn scrape(
     if !allowed(&req, &state) {
         return Err(ApiError::not_found());
     }
+    let now = chrono::Utc::now().naive_utc();
+    let lag = state
+        .read(move |c| Ok(crate::models::rollup::lag_seconds(c, now)?))
+        .await?;
+    state.metrics.rollup_lag.set(lag);
     let body = state.metrics.render(&state).map_err(ApiError::internal)?;
     Ok(HttpResponse::Ok()
         .content_type(prometheus::TEXT_FORMAT)

@@ -80,6 +80,11 @@ pub fn run(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
     let workers = state.config.workers;
     let tls = state.config.tls.clone();
     let state = web::Data::new(state);
+    // The dashboard's daily rollups, kept off the checkout path; the task
+    // ends when the server (and its state) is gone.
+    tokio::spawn(crate::models::rollup::run_in_background(
+        std::sync::Arc::downgrade(&state.clone().into_inner()),
+    ));
     let mut server = HttpServer::new(move || {
         let (app, doc) = App::new()
             .into_utoipa_app()

@@ -837,6 +837,54 @@ diesel::joinable!(label_sales -> labels (label_id));
 diesel::joinable!(lot_recalls -> lots (lot_id));
 diesel::joinable!(case_events -> cases (case_id));
 
+diesel::table! {
+    rollup_product_days (outlet_id, product_id, day) {
+        outlet_id -> Integer,
+        product_id -> Integer,
+        day -> Date,
+        sold_milli -> BigInt,
+        revenue -> BigInt,
+        receipts -> Integer,
+        refunded_milli -> BigInt,
+        refunded -> BigInt,
+        refunds -> Integer,
+    }
+}
+
+diesel::table! {
+    rollup_producer_days (outlet_id, producer_id, day) {
+        outlet_id -> Integer,
+        producer_id -> Integer,
+        day -> Date,
+        receipts -> Integer,
+    }
+}
+
+diesel::table! {
+    rollup_outlet_days (outlet_id, day) {
+        outlet_id -> Integer,
+        day -> Date,
+        receipts -> Integer,
+        gross -> BigInt,
+        refunds -> Integer,
+        refunded -> BigInt,
+    }
+}
+
+diesel::table! {
+    rollup_cursors (source) {
+        source -> Text,
+        last_id -> Integer,
+        checked_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(rollup_product_days -> outlets (outlet_id));
+diesel::joinable!(rollup_product_days -> products (product_id));
+diesel::joinable!(rollup_producer_days -> outlets (outlet_id));
+diesel::joinable!(rollup_producer_days -> producers (producer_id));
+diesel::joinable!(rollup_outlet_days -> outlets (outlet_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     banks,
     catalogue_counter,
@@ -893,7 +941,14 @@ diesel::allow_tables_to_appear_in_same_query!(
     cases,
     case_events,
     vat_invoice_requests,
+<<<<<<< HEAD
     programme_targets,
+=======
+    rollup_product_days,
+    rollup_producer_days,
+    rollup_outlet_days,
+    rollup_cursors,
+>>>>>>> issue-17a
 );
 
 // oversight and programme indicators (issue 17)

@@ -13,6 +13,7 @@ pub mod provenance;
 pub mod public_catalogue;
 pub mod reference;
 pub mod revoked;
+pub mod rollup;
 pub mod sale;
 pub mod settings;
 pub mod settlement;

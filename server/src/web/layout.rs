@@ -91,11 +91,29 @@ ul.notices li.unread{background:#fff6dc}
 ul.notices li.unread .what{font-weight:600}
 ul.notices .what{flex:1 1 14rem}
 button.small{padding:.2rem .55rem;font-size:.85rem}
+<<<<<<< HEAD
 /* oversight and indicators (issue 17) */
 td.met{background:#eaf6ec}
 td.unmet{background:#fff6dc}
 table.oversight td{overflow-wrap:break-word}
 @media (max-width:40rem){table.responsive td.num{text-align:left}}
+=======
+.kpis{display:grid;grid-template-columns:repeat(auto-fit,minmax(9.5rem,1fr));gap:.6rem;margin-bottom:1rem}
+.kpi{background:#fff;border:1px solid #dfe6dc;border-radius:.4rem;padding:.6rem .7rem;display:flex;flex-direction:column;gap:.1rem}
+.kpi strong{font-size:1.25rem;font-variant-numeric:tabular-nums}
+.kpi .label,.kpi .cmp{font-size:.85rem;color:#5d6b5a}
+.up{color:#1f6b3a}.down{color:#a3261b}
+nav.crumbs{margin:.2rem 0 .6rem;display:block}
+nav.crumbs .sep{color:#5d6b5a}
+svg.chart{width:100%;height:auto;max-width:34rem;display:block;margin:.3rem 0 .6rem}
+div.scroll{overflow-x:auto;max-width:100%}
+table.figures{font-size:.9rem}
+table.figures th,table.figures td{padding:.3rem .4rem}
+p.exports{margin:.5rem 0 0;font-size:.9rem}
+p.freshness{font-size:.85rem}
+table.figures td:first-child{min-width:8rem}
+@media (max-width:40rem){table.figures .wide-only{display:none}}
+>>>>>>> issue-17a
 "#;
 
 fn head(title: &str) -> Markup {
@@ -169,7 +187,11 @@ fn role_links(lang: Lang, role: Role) -> Markup {
         }
         @if matches!(role, Role::Admin | Role::Inspector) {
             a href="/cases" { (t(lang, "Vụ việc", "Cases")) }
+<<<<<<< HEAD
             a href="/oversight" { (t(lang, "Giám sát", "Oversight")) }
+=======
+            a href="/dashboard" { (t(lang, "Doanh số", "Dashboard")) }
+>>>>>>> issue-17a
         }
     }
 }

@@ -8,6 +8,7 @@
 pub mod cases;
 pub mod catalogue;
 pub mod csrf_form;
+pub mod dashboard;
 pub mod forms;
 pub mod headers;
 pub mod indicators;
@@ -132,7 +133,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(oversight::index)
         .service(indicators::page)
         .service(indicators::enter_target)
-        .service(oversight::list_page);
+        .service(oversight::list_page)
+        // the Department's sales dashboard (issue 17)
+        .service(dashboard::dashboard_page)
+        .service(dashboard::dashboard_export);
 }
 
 /// Remembers `?lang=en|vi` in a cookie so the choice follows the person.
