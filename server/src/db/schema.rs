@@ -941,14 +941,11 @@ diesel::allow_tables_to_appear_in_same_query!(
     cases,
     case_events,
     vat_invoice_requests,
-<<<<<<< HEAD
     programme_targets,
-=======
     rollup_product_days,
     rollup_producer_days,
     rollup_outlet_days,
     rollup_cursors,
->>>>>>> issue-17a
 );
 
 // oversight and programme indicators (issue 17)

@@ -3,6 +3,7 @@
 //! the demo is left alone; a database with real data is never touched.
 
 mod data;
+pub mod generate;
 mod stock;
 
 use anyhow::Context as _;
