@@ -9,6 +9,7 @@ mod sales_common;
 #[path = "../web_common/mod.rs"]
 mod web_common;
 
+mod generator;
 mod indicators;
 mod lists;
 mod rating;
