@@ -100,7 +100,11 @@ async fn a_generated_year_holds_what_was_asked_and_verifies() {
         let (count, sum) = lines_of.get(id).copied().unwrap_or_default();
         assert!((1..=8).contains(&count), "sale {id} has {count} lines");
         assert_eq!(sum, *total, "sale {id}: lines add up to the total");
-        assert_eq!(paid.get(id).copied(), Some(*total), "sale {id} paid in full");
+        assert_eq!(
+            paid.get(id).copied(),
+            Some(*total),
+            "sale {id} paid in full"
+        );
         numbers.entry(*till_id).or_default().push(*no);
     }
     assert_eq!(lines_of.len(), sale_rows.len(), "no line without its sale");
