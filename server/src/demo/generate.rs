@@ -24,7 +24,7 @@ use anyhow::{Context as _, bail};
 use chrono::{Days, Months, NaiveDate, TimeDelta, Utc};
 use diesel::prelude::*;
 use indicatif::{ProgressBar, ProgressStyle};
-use ocop_core::money::{Dong, Quantity};
+use ocop_core::money::{Dong, Quantity, VatRate};
 use ocop_core::sale::model::{ChainHash, Payment, ReceiptNo, TransferStatus};
 use ocop_core::sale::totals::{CartLine, SaleBuilder, SaleHeader};
 use rand::rngs::StdRng;
@@ -62,14 +62,36 @@ pub struct Generated {
 
 const PRODUCER_KINDS: [&str; 5] = ["htx", "household", "llc", "jsc", "tht"];
 
-/// One catalogue product as the till would sell it.
-struct Item {
-    id: i32,
-    name: String,
-    unit: String,
-    group: String,
-    price: i64,
-    vat: &'static str,
+/// One catalogue product as a till sells it (also used by the
+/// `sales_bench` example).
+#[derive(Debug, Clone)]
+pub struct Item {
+    pub id: i32,
+    pub name: String,
+    pub unit: String,
+    pub group: String,
+    pub price: i64,
+    pub vat: VatRate,
+}
+
+impl Item {
+    /// A cart line of `qty` at the catalogue price, no discount, no lot.
+    pub fn cart_line(&self, qty: Quantity) -> CartLine {
+        CartLine {
+            product_id: self.id,
+            lot_code: None,
+            name: self.name.clone(),
+            unit: self.unit.clone(),
+            group: self.group.clone(),
+            qty,
+            unit_price: Dong::new(self.price),
+            catalogue_price: Some(Dong::new(self.price)),
+            discount: Dong::ZERO,
+            discount_reason: None,
+            vat_rate: self.vat,
+            serials: vec![],
+        }
+    }
 }
 
 /// A till's place in its chain.
@@ -234,7 +256,7 @@ fn make_products(
             unit: unit.to_owned(),
             group,
             price,
-            vat,
+            vat: store::vat_rate(vat)?,
         });
     }
     Ok(items)
@@ -317,20 +339,8 @@ fn make_sale(
     });
     for _ in 0..lines {
         let item = pick(items, rng);
-        b.add(CartLine {
-            product_id: item.id,
-            lot_code: None,
-            name: item.name.clone(),
-            unit: item.unit.clone(),
-            group: item.group.clone(),
-            qty: Quantity::from_units(rng.random_range(1..=3)).unwrap_or(Quantity::ONE),
-            unit_price: Dong::new(item.price),
-            catalogue_price: Some(Dong::new(item.price)),
-            discount: Dong::ZERO,
-            discount_reason: None,
-            vat_rate: store::vat_rate(item.vat)?,
-            serials: vec![],
-        })?;
+        let qty = Quantity::from_units(rng.random_range(1..=3)).unwrap_or(Quantity::ONE);
+        b.add(item.cart_line(qty))?;
     }
     let total = b.total()?;
     let payment = match rng.random_range(0..10) {
