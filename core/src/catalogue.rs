@@ -147,6 +147,28 @@ impl StarRating {
     pub fn is_certified(self) -> bool {
         self.0 >= 3
     }
+
+    /// The band of the 100-point score that earns these stars, inclusive.
+    ///
+    /// The OCOP criteria (Decision 1048/QĐ-TTg of 21/8/2019, kept by
+    /// Decision 148/QĐ-TTg of 24/2/2023, section "Phân hạng sản phẩm"):
+    /// the total is at most 100 points; 5★ 90–100, 4★ 70–89, 3★ 50–69,
+    /// 2★ 30–49, 1★ below 30.
+    pub fn score_band(self) -> (u8, u8) {
+        match self.0 {
+            5 => (90, 100),
+            4 => (70, 89),
+            3 => (50, 69),
+            2 => (30, 49),
+            _ => (0, 29),
+        }
+    }
+
+    /// Whether a rating council's score agrees with these stars.
+    pub fn matches_score(self, score: u8) -> bool {
+        let (low, high) = self.score_band();
+        (low..=high).contains(&score)
+    }
 }
 
 impl TryFrom<u8> for StarRating {
@@ -488,6 +510,27 @@ impl FromStr for ProducerKind {
             .ok_or_else(|| CatalogueError::InvalidProducerKind {
                 input: s.to_string(),
             })
+    }
+}
+
+#[cfg(test)]
+mod score_band_tests {
+    use super::StarRating;
+
+    #[test]
+    fn every_score_has_exactly_one_star_band() {
+        for score in 0..=100u8 {
+            let matching: Vec<u8> = (1..=5u8)
+                .filter(|s| StarRating(*s).matches_score(score))
+                .collect();
+            assert_eq!(matching.len(), 1, "score {score}: {matching:?}");
+        }
+        assert!(StarRating(3).matches_score(50));
+        assert!(StarRating(3).matches_score(69));
+        assert!(!StarRating(3).matches_score(70));
+        assert!(StarRating(4).matches_score(89));
+        assert!(StarRating(5).matches_score(100));
+        assert!(!StarRating(5).matches_score(101));
     }
 }
 

@@ -23,26 +23,18 @@ use std::time::{Duration, Instant};
 
 use chrono::Utc;
 use diesel::prelude::*;
-use ocop_core::money::{Dong, Quantity, VatRate};
-use ocop_core::sale::{CartLine, ChainHash, Payment, Sale, SaleBuilder, SaleHeader};
+use ocop_core::money::Quantity;
+use ocop_core::sale::{ChainHash, Payment, Sale, SaleBuilder, SaleHeader};
 use ocop_server::config::Config;
 use ocop_server::db::schema::{sales, stock_ledger, stock_on_hand, users};
 use ocop_server::db::{Db, DbConn};
+use ocop_server::demo::generate::Item;
 use ocop_server::models::sale::till;
 use ocop_server::models::{outlet, product};
 use ocop_server::startup;
 use uuid::Uuid;
 
 const CLIENTS: usize = 50;
-
-struct Item {
-    id: i32,
-    name: String,
-    unit: String,
-    group: String,
-    price: i64,
-    vat: VatRate,
-}
 
 fn sale(
     till_id: i32,
@@ -62,20 +54,7 @@ fn sale(
         shift_id: Uuid::nil(),
     });
     for it in items.iter().take(5) {
-        b.add(CartLine {
-            product_id: it.id,
-            lot_code: None,
-            name: it.name.clone(),
-            unit: it.unit.clone(),
-            group: it.group.clone(),
-            qty: Quantity::from_milli(1_000),
-            unit_price: Dong::new(it.price),
-            catalogue_price: Some(Dong::new(it.price)),
-            discount: Dong::new(0),
-            discount_reason: None,
-            vat_rate: it.vat,
-            serials: vec![],
-        })?;
+        b.add(it.cart_line(Quantity::from_milli(1_000)))?;
     }
     let total = b.total()?;
     Ok(b.finish(vec![Payment::cash(total, total)?], prev)?)

@@ -69,6 +69,9 @@ enum Command {
     /// The dashboard's daily sales rollups.
     #[command(subcommand)]
     Rollup(RollupCommand),
+    /// Synthetic data sets for load tests and benchmarks.
+    #[command(subcommand)]
+    Demo(DemoCommand),
     /// The public label scan log.
     #[command(subcommand)]
     Scans(ScansCommand),
@@ -147,6 +150,33 @@ enum RollupCommand {
 }
 
 #[derive(Debug, Subcommand)]
+enum DemoCommand {
+    /// Fill an EMPTY migrated database with a national-scale year of
+    /// synthetic data: producers, certified products, outlets with one
+    /// till each, and sale lines in hash-chained receipts (1–8 lines,
+    /// cash/card/confirmed transfer); then rebuild the rollups. Refuses a
+    /// database that already holds sales. Same seed, same data. Example:
+    /// ocop-server demo generate --outlets 10000 --products 20000 --lines 50000000
+    Generate {
+        /// Number of outlets (each gets one cashier and one till).
+        #[arg(long)]
+        outlets: usize,
+        /// Number of products (producers: one per four products).
+        #[arg(long)]
+        products: usize,
+        /// Number of sale lines in all.
+        #[arg(long)]
+        lines: u64,
+        /// Days of sales, ending now.
+        #[arg(long, default_value_t = 365)]
+        days: u32,
+        /// Random seed.
+        #[arg(long, default_value_t = 17)]
+        seed: u64,
+    },
+}
+
+#[derive(Debug, Subcommand)]
 enum ScansCommand {
     /// Delete scans older than OCOP_SCAN_RETENTION_DAYS (also done at start-up).
     Prune,
@@ -216,6 +246,23 @@ fn main() -> anyhow::Result<()> {
                     Ok(())
                 }
             }
+        }
+        Command::Demo(DemoCommand::Generate {
+            outlets,
+            products,
+            lines,
+            days,
+            seed,
+        }) => {
+            let state = startup::prepare(config)?;
+            let plan = demo::generate::Plan {
+                outlets,
+                products,
+                lines,
+                days,
+                seed,
+            };
+            demo::generate::run_cli(&state.db, &plan)
         }
         Command::Scans(ScansCommand::Prune) => {
             let state = startup::prepare(config)?;

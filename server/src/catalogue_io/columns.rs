@@ -58,6 +58,11 @@ pub const PRODUCT_COLUMNS: &[&str] = &[
     "description",
     "photo_url",
     "active",
+    // the rating record behind the stars (issue 17), optional columns
+    "rating_score",
+    "rating_decision_no",
+    "rating_decision_on",
+    "rating_body",
 ];
 
 pub const PRODUCT_REQUIRED: &[&str] = &["name_vi", "group", "stars", "unit", "vat", "price"];

@@ -113,6 +113,12 @@ pub fn rows(conn: &mut DbConn, kind: Kind) -> QueryResult<(Vec<&'static str>, Ve
                         p.description,
                         opt(&p.photo_url),
                         flag(p.active),
+                        p.rating_score.map(|v| v.to_string()).unwrap_or_default(),
+                        opt(&p.rating_decision_no),
+                        p.rating_decision_on
+                            .map(|d| d.to_string())
+                            .unwrap_or_default(),
+                        opt(&p.rating_body),
                     ]
                 })
                 .collect();

@@ -208,6 +208,7 @@ pub fn import_producers(
             bank_account: table.opt(rec, "bank_account"),
             bank_holder: table.opt(rec, "bank_holder"),
             status: table.opt(rec, "status"),
+            programme_origin: None,
         };
         match producer::check(&input, &refs) {
             Ok(row) => {
@@ -345,6 +346,16 @@ fn product_input(
         columns::date("cert_expires_on", t.cell(rec, "cert_expires_on")),
         None,
     );
+    let rating_on = keep(
+        &mut bad,
+        columns::date("rating_decision_on", t.cell(rec, "rating_decision_on")),
+        None,
+    );
+    let rating_score = keep(
+        &mut bad,
+        columns::id("rating_score", t.cell(rec, "rating_score")).map(|v| v.map(i64::from)),
+        None,
+    );
     let fractional = keep(
         &mut bad,
         columns::boolean("fractional", t.cell(rec, "fractional"), false),
@@ -372,6 +383,10 @@ fn product_input(
         cert_level: t.opt(rec, "cert_level"),
         cert_issued_on: issued,
         cert_expires_on: expires,
+        rating_score,
+        rating_decision_no: t.opt(rec, "rating_decision_no"),
+        rating_decision_on: rating_on,
+        rating_body: t.opt(rec, "rating_body"),
         gtin: t.opt(rec, "gtin"),
         internal_code: t.opt(rec, "internal_code"),
         unit: t.cell(rec, "unit").to_owned(),

@@ -79,6 +79,7 @@ diesel::table! {
         status -> Text,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        programme_origin -> Text,
     }
 }
 
@@ -129,6 +130,10 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         catalogue_version -> BigInt,
+        rating_score -> Nullable<Integer>,
+        rating_decision_no -> Nullable<Text>,
+        rating_decision_on -> Nullable<Date>,
+        rating_body -> Nullable<Text>,
     }
 }
 
@@ -936,8 +941,22 @@ diesel::allow_tables_to_appear_in_same_query!(
     cases,
     case_events,
     vat_invoice_requests,
+    programme_targets,
     rollup_product_days,
     rollup_producer_days,
     rollup_outlet_days,
     rollup_cursors,
 );
+
+// oversight and programme indicators (issue 17)
+diesel::table! {
+    programme_targets (id) {
+        id -> Integer,
+        year -> Integer,
+        indicator -> Text,
+        target -> Integer,
+        note -> Text,
+        entered_by -> Nullable<Integer>,
+        entered_at -> Timestamp,
+    }
+}

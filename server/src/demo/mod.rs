@@ -3,6 +3,7 @@
 //! the demo is left alone; a database with real data is never touched.
 
 mod data;
+pub mod generate;
 mod stock;
 
 use anyhow::Context as _;
@@ -139,6 +140,7 @@ fn insert_all(conn: &mut DbConn, hash: &str, today: NaiveDate) -> anyhow::Result
                     .then(|| format!("DEMO-TCB {n:03}/2025/{}", row.producer.to_uppercase())),
                 description: row.description.to_owned(),
                 key_product: row.key_product,
+                rating: cert.and_then(|(issued, _)| demo_rating(row.stars, n, issued)),
             },
             None,
         )
@@ -213,6 +215,8 @@ fn insert_all(conn: &mut DbConn, hash: &str, today: NaiveDate) -> anyhow::Result
 
     // Stock last: it needs the outlets, producers, products and accounts.
     stock::load(conn, crate::models::product::vn_today()).context("demo stock")?;
+    crate::models::oversight::indicators::seed_plan(conn, Utc::now().naive_utc())
+        .map_err(|e| anyhow::anyhow!("demo plan targets: {e:?}"))?;
 
     Ok(DemoOutcome::Loaded {
         producers: data::PRODUCERS.len(),
@@ -257,4 +261,26 @@ pub fn counts(conn: &mut DbConn) -> QueryResult<(i64, i64, i64)> {
         product::count(conn)?,
         user::count(conn)?,
     ))
+}
+
+/// A rating record for a demo certificate: a score inside the stars' band
+/// (varied by the product's number), decided on the certificate's day.
+fn demo_rating(
+    stars: i32,
+    n: usize,
+    issued: chrono::NaiveDate,
+) -> Option<crate::models::product::validate::RatingRecord> {
+    let stars = ocop_core::catalogue::StarRating::new(u8::try_from(stars).ok()?).ok()?;
+    let (low, high) = stars.score_band();
+    let spread = u8::try_from(n % usize::from(high - low + 1)).ok()?;
+    Some(crate::models::product::validate::RatingRecord {
+        score: i32::from(low + spread),
+        decision_no: format!("DEMO-{n:03}/QĐ-UBND"),
+        decision_on: issued,
+        body: if stars.stars() == 5 {
+            "Bộ Nông nghiệp và Phát triển nông thôn".to_owned()
+        } else {
+            "UBND tỉnh Lào Cai".to_owned()
+        },
+    })
 }

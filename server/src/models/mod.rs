@@ -6,6 +6,7 @@
 pub mod catalogue_version;
 pub mod error;
 pub mod outlet;
+pub mod oversight;
 pub mod producer;
 pub mod product;
 pub mod provenance;

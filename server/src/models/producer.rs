@@ -43,6 +43,9 @@ pub struct Producer {
     pub created_at: NaiveDateTime,
     #[serde(serialize_with = "crate::models::utc::serialize")]
     pub updated_at: NaiveDateTime,
+    /// `existing`: an economic organisation the OCOP programme consolidates;
+    /// `new`: one founded to join it (the plan counts them apart).
+    pub programme_origin: String,
 }
 
 /// Unchecked producer data, for the demo loader.
@@ -89,6 +92,10 @@ pub struct ProducerInput {
     /// `active` (default) or `suspended`.
     #[serde(default)]
     pub status: Option<String>,
+    /// `existing` (the default on create; kept on update when absent) or
+    /// `new`: whether the organisation was founded to join the programme.
+    #[serde(default)]
+    pub programme_origin: Option<String>,
 }
 
 /// A checked producer: what is written.
@@ -108,6 +115,7 @@ pub struct ProducerRow {
     pub bank_account: Option<String>,
     pub bank_holder: Option<String>,
     pub status: String,
+    pub programme_origin: String,
 }
 
 /// Checks every field; lists every problem found.
@@ -177,6 +185,11 @@ pub fn check(input: &ProducerInput, refs: &Refs) -> Result<ProducerRow, Vec<Refu
         input.bank_holder.as_deref(),
     ));
     let status = p.take(status(input.status.as_deref()));
+    let origin = p.take(match input.programme_origin.as_deref().map(str::trim) {
+        None | Some("") => Ok("existing".to_owned()),
+        Some(o) if crate::models::oversight::indicators::ORIGINS.contains(&o) => Ok(o.to_owned()),
+        Some(o) => Err(crate::models::oversight::indicators::unknown_origin(o)),
+    });
     let all = (|| {
         let name = name?;
         let bank = bank?;
@@ -194,6 +207,7 @@ pub fn check(input: &ProducerInput, refs: &Refs) -> Result<ProducerRow, Vec<Refu
             bank_account: bank.as_ref().map(|b| b.1.clone()),
             bank_holder: bank.map(|b| b.2),
             status: status?,
+            programme_origin: origin?,
         })
     })();
     p.finish(all)
@@ -268,9 +282,12 @@ pub fn update(
     input: &ProducerInput,
     by_user: Option<i32>,
 ) -> Result<Producer, ModelError> {
-    find(conn, id)?;
+    let old = find(conn, id)?;
     let refs = Refs::load(conn)?;
-    let row = check(input, &refs)?;
+    let mut row = check(input, &refs)?;
+    if input.programme_origin.is_none() {
+        row.programme_origin = old.programme_origin;
+    }
     check_tax_code_free(conn, &row, id)?;
     diesel::update(producers::table.find(id))
         .set((&row, producers::updated_at.eq(Utc::now().naive_utc())))
@@ -327,6 +344,7 @@ pub fn insert(conn: &mut DbConn, new: &NewProducer) -> QueryResult<Producer> {
             bank_account: new.bank_account.clone(),
             bank_holder: new.bank_holder.clone(),
             status: "active".to_owned(),
+            programme_origin: "existing".to_owned(),
         },
     )
 }

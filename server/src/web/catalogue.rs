@@ -195,6 +195,12 @@ pub async fn product_page(
                         br; span.muted { (i.format("%d/%m/%Y")) " – " (e.format("%d/%m/%Y")) }
                     }
                 } }
+                tr { th { (t(lang, "Kết quả phân hạng", "Rating record")) } td {
+                    @if let (Some(score), Some(no), Some(on), Some(body)) = (p.rating_score, &p.rating_decision_no, p.rating_decision_on, &p.rating_body) {
+                        strong { (score) "/100" } " " (t(lang, "điểm", "points"))
+                        br; span.muted { (t(lang, "Quyết định ", "Decision ")) (no) " " (t(lang, "ngày", "of")) " " (on.format("%d/%m/%Y")) ", " (body) }
+                    } @else { "—" }
+                } }
                 tr { th { "GTIN" } td { (p.gtin.as_deref().unwrap_or("—")) } }
                 tr { th { (t(lang, "Mã nội bộ", "Internal code")) } td { (p.internal_code.as_deref().unwrap_or("—")) } }
                 tr { th { (t(lang, "Đơn vị", "Unit")) } td { (p.unit) } }

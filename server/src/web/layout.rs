@@ -91,6 +91,11 @@ ul.notices li.unread{background:#fff6dc}
 ul.notices li.unread .what{font-weight:600}
 ul.notices .what{flex:1 1 14rem}
 button.small{padding:.2rem .55rem;font-size:.85rem}
+/* oversight and indicators (issue 17) */
+td.met{background:#eaf6ec}
+td.unmet{background:#fff6dc}
+table.oversight td{overflow-wrap:break-word}
+@media (max-width:40rem){table.responsive td.num{text-align:left}}
 .kpis{display:grid;grid-template-columns:repeat(auto-fit,minmax(9.5rem,1fr));gap:.6rem;margin-bottom:1rem}
 .kpi{background:#fff;border:1px solid #dfe6dc;border-radius:.4rem;padding:.6rem .7rem;display:flex;flex-direction:column;gap:.1rem}
 .kpi strong{font-size:1.25rem;font-variant-numeric:tabular-nums}
@@ -179,6 +184,7 @@ fn role_links(lang: Lang, role: Role) -> Markup {
         }
         @if matches!(role, Role::Admin | Role::Inspector) {
             a href="/cases" { (t(lang, "Vụ việc", "Cases")) }
+            a href="/oversight" { (t(lang, "Giám sát", "Oversight")) }
             a href="/dashboard" { (t(lang, "Doanh số", "Dashboard")) }
         }
     }

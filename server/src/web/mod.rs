@@ -11,11 +11,13 @@ pub mod csrf_form;
 pub mod dashboard;
 pub mod forms;
 pub mod headers;
+pub mod indicators;
 pub mod label_print;
 pub mod labels;
 pub mod layout;
 pub mod login;
 pub mod outlet_form;
+pub mod oversight;
 pub mod producer_form;
 pub mod product_form;
 pub mod public_catalogue;
@@ -127,6 +129,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(cases::case_page)
         .service(cases::step_submit)
         .service(cases::confirm_submit)
+        // oversight (issue 17): `/oversight/indicators` before `/oversight/{list}`
+        .service(oversight::index)
+        .service(indicators::page)
+        .service(indicators::enter_target)
+        .service(oversight::list_page)
         // the Department's sales dashboard (issue 17)
         .service(dashboard::dashboard_page)
         .service(dashboard::dashboard_export);

@@ -37,6 +37,7 @@ pub struct ProducerForm {
     bank_account: String,
     bank_holder: String,
     status: String,
+    programme_origin: String,
 }
 
 impl ProducerForm {
@@ -54,6 +55,7 @@ impl ProducerForm {
             bank_account: p.bank_account.clone().unwrap_or_default(),
             bank_holder: p.bank_holder.clone().unwrap_or_default(),
             status: p.status.clone(),
+            programme_origin: p.programme_origin.clone(),
         }
     }
 
@@ -71,6 +73,7 @@ impl ProducerForm {
             bank_account: opt(&self.bank_account),
             bank_holder: opt(&self.bank_holder),
             status: opt(&self.status),
+            programme_origin: opt(&self.programme_origin),
         }
     }
 }
@@ -115,6 +118,7 @@ const SHOWN: &[&str] = &[
     "bank_account",
     "bank_holder",
     "status",
+    "programme_origin",
 ];
 
 fn form_markup(me: &WebUser, action: &str, f: &ProducerForm, e: &Errors, ch: &Choices) -> Markup {
@@ -133,6 +137,21 @@ fn form_markup(me: &WebUser, action: &str, f: &ProducerForm, e: &Errors, ch: &Ch
         (
             "suspended".to_owned(),
             t(lang, "Đình chỉ", "Suspended").to_owned(),
+        ),
+    ];
+    let origins = vec![
+        (
+            "existing".to_owned(),
+            t(
+                lang,
+                "Tổ chức hiện có, được củng cố",
+                "Existing organisation, consolidated",
+            )
+            .to_owned(),
+        ),
+        (
+            "new".to_owned(),
+            t(lang, "Tổ chức mới thành lập", "New organisation").to_owned(),
         ),
     ];
     html! {
@@ -154,6 +173,7 @@ fn form_markup(me: &WebUser, action: &str, f: &ProducerForm, e: &Errors, ch: &Ch
                 (field(lang, "bank_holder", t(lang, "Chủ tài khoản", "Account holder"), &f.bank_holder, Input::Text, e))
             }
             (field(lang, "status", t(lang, "Trạng thái", "Status"), &f.status, Input::Select(&statuses), e))
+            (field(lang, "programme_origin", t(lang, "Tham gia chương trình OCOP", "In the OCOP programme as"), &f.programme_origin, Input::Select(&origins), e))
             button type="submit" { (t(lang, "Lưu", "Save")) }
         }
     }

@@ -40,6 +40,10 @@ pub struct ProductForm {
     cert_level: String,
     cert_issued_on: String,
     cert_expires_on: String,
+    rating_score: String,
+    rating_decision_no: String,
+    rating_decision_on: String,
+    rating_body: String,
     gtin: String,
     internal_code: String,
     unit: String,
@@ -74,6 +78,10 @@ impl ProductForm {
             cert_level: p.cert_level.clone().unwrap_or_default(),
             cert_issued_on: date_value(p.cert_issued_on),
             cert_expires_on: date_value(p.cert_expires_on),
+            rating_score: p.rating_score.map(|v| v.to_string()).unwrap_or_default(),
+            rating_decision_no: p.rating_decision_no.clone().unwrap_or_default(),
+            rating_decision_on: date_value(p.rating_decision_on),
+            rating_body: p.rating_body.clone().unwrap_or_default(),
             // The shorter GTIN-13 people see on the pack, when it is one.
             gtin: p
                 .gtin
@@ -111,6 +119,11 @@ impl ProductForm {
         );
         let stars = num("stars", ("Hạng sao", "The star rating"), &self.stars);
         let price = num("price", ("Giá bán", "The price"), &self.price);
+        let rating_score = num(
+            "rating_score",
+            ("Điểm đánh giá", "The rating score"),
+            &self.rating_score,
+        );
         let mut date = |f, label, text: &str| match parse_date(f, label, text) {
             Ok(v) => v,
             Err(e) => {
@@ -128,6 +141,11 @@ impl ProductForm {
             ("Ngày hết hạn", "The expiry date"),
             &self.cert_expires_on,
         );
+        let rating_on = date(
+            "rating_decision_on",
+            ("Ngày quyết định", "The decision date"),
+            &self.rating_decision_on,
+        );
         let input = ProductInput {
             producer_id: producer_id.and_then(|v| i32::try_from(v).ok()).unwrap_or(0),
             name_vi: self.name_vi.clone(),
@@ -138,6 +156,10 @@ impl ProductForm {
             cert_level: opt(&self.cert_level),
             cert_issued_on: issued,
             cert_expires_on: expires,
+            rating_score,
+            rating_decision_no: opt(&self.rating_decision_no),
+            rating_decision_on: rating_on,
+            rating_body: opt(&self.rating_body),
             gtin: opt(&self.gtin),
             internal_code: opt(&self.internal_code),
             unit: self.unit.clone(),
@@ -194,6 +216,10 @@ const SHOWN: &[&str] = &[
     "cert_level",
     "cert_issued_on",
     "cert_expires_on",
+    "rating_score",
+    "rating_decision_no",
+    "rating_decision_on",
+    "rating_body",
     "gtin",
     "internal_code",
     "unit",
@@ -261,6 +287,14 @@ fn form_markup(me: &WebUser, action: &str, f: &ProductForm, e: &Errors, ch: &Cho
                 (field(lang, "cert_level", t(lang, "Cấp chứng nhận", "Level"), &f.cert_level, Input::Select(&levels), e))
                 (field(lang, "cert_issued_on", t(lang, "Ngày cấp", "Issued on"), &f.cert_issued_on, Input::Date, e))
                 (field(lang, "cert_expires_on", t(lang, "Ngày hết hạn (để trống: 36 tháng sau ngày cấp)", "Expires on (empty: 36 months after issue)"), &f.cert_expires_on, Input::Date, e))
+            }
+            fieldset {
+                legend { (t(lang, "Kết quả đánh giá, phân hạng", "Rating record")) }
+                p.muted { (t(lang, "Điểm trên thang 100: 3★ 50–69, 4★ 70–89, 5★ 90–100 (Bộ tiêu chí OCOP).", "Score out of 100: 3★ 50–69, 4★ 70–89, 5★ 90–100 (OCOP criteria).")) }
+                (field(lang, "rating_score", t(lang, "Điểm đánh giá (0–100)", "Score (0–100)"), &f.rating_score, Input::Number, e))
+                (field(lang, "rating_decision_no", t(lang, "Số quyết định công nhận", "Decision number"), &f.rating_decision_no, Input::Text, e))
+                (field(lang, "rating_decision_on", t(lang, "Ngày quyết định", "Decision date"), &f.rating_decision_on, Input::Date, e))
+                (field(lang, "rating_body", t(lang, "Cơ quan ban hành", "Issuing body"), &f.rating_body, Input::Text, e))
             }
             (field(lang, "gtin", t(lang, "Mã vạch GTIN (8/12/13/14 số)", "GTIN barcode (8/12/13/14 digits)"), &f.gtin, Input::Number, e))
             (field(lang, "internal_code", t(lang, "Mã nội bộ", "Internal code"), &f.internal_code, Input::Text, e))

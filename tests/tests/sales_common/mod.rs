@@ -7,7 +7,7 @@
 
 use chrono::Utc;
 use diesel::prelude::*;
-use ocop_core::money::{Dong, Quantity, VatRate};
+use ocop_core::money::{Dong, Quantity};
 use ocop_core::sale::{CartLine, ChainHash, Payment, Sale, SaleBuilder, SaleHeader};
 use ocop_e2e::TestApp;
 use ocop_server::db::DbConn;
@@ -55,15 +55,7 @@ pub struct Till {
 }
 
 /// A product to sell: (id, name, unit, group, price, vat rate).
-#[derive(Clone, Debug)]
-pub struct Item {
-    pub id: i32,
-    pub name: String,
-    pub unit: String,
-    pub group: String,
-    pub price: i64,
-    pub vat: VatRate,
-}
+pub use ocop_server::demo::generate::Item;
 
 /// Demo server, manager1's outlet (LC-SR01), a till registered there.
 pub async fn setup() -> (TestApp, Till) {

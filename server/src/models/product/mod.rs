@@ -62,6 +62,12 @@ pub struct Product {
     pub updated_at: NaiveDateTime,
     /// The catalogue version of the product's last change.
     pub catalogue_version: i64,
+    /// The rating council's 100-point score behind the stars.
+    pub rating_score: Option<i32>,
+    /// The decision recognising the rating: number, date, issuing body.
+    pub rating_decision_no: Option<String>,
+    pub rating_decision_on: Option<NaiveDate>,
+    pub rating_body: Option<String>,
 }
 
 impl Product {
@@ -174,11 +180,16 @@ pub struct ProductRow {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub catalogue_version: i64,
+    pub rating_score: Option<i32>,
+    pub rating_decision_no: Option<String>,
+    pub rating_decision_on: Option<NaiveDate>,
+    pub rating_body: Option<String>,
 }
 
 impl ProductRow {
     pub fn from_record(r: &ProductRecord, now: NaiveDateTime, version: i64) -> ProductRow {
         let cert = r.certificate.as_ref();
+        let rating = r.rating.as_ref();
         ProductRow {
             producer_id: r.producer_id,
             name_vi: r.name_vi.clone(),
@@ -204,6 +215,10 @@ impl ProductRow {
             created_at: now,
             updated_at: now,
             catalogue_version: version,
+            rating_score: rating.map(|x| x.score),
+            rating_decision_no: rating.map(|x| x.decision_no.clone()),
+            rating_decision_on: rating.map(|x| x.decision_on),
+            rating_body: rating.map(|x| x.body.clone()),
         }
     }
 }
@@ -229,6 +244,8 @@ pub struct NewProduct {
     pub food_safety_ref: Option<String>,
     pub description: String,
     pub key_product: bool,
+    /// The rating record (score, decision number, date, body), if known.
+    pub rating: Option<validate::RatingRecord>,
 }
 
 /// Inserts an unchecked product and the first entry of its price history.
@@ -261,6 +278,10 @@ pub fn insert(conn: &mut DbConn, new: &NewProduct, by_user: Option<i32>) -> Quer
             created_at: now,
             updated_at: now,
             catalogue_version: version,
+            rating_score: new.rating.as_ref().map(|x| x.score),
+            rating_decision_no: new.rating.as_ref().map(|x| x.decision_no.clone()),
+            rating_decision_on: new.rating.as_ref().map(|x| x.decision_on),
+            rating_body: new.rating.as_ref().map(|x| x.body.clone()),
         })
         .returning(products::id)
         .get_result::<i32>(conn)?;

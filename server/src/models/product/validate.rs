@@ -46,6 +46,21 @@ pub struct ProductInput {
     /// Defaults to 36 months after issue.
     #[serde(default)]
     pub cert_expires_on: Option<NaiveDate>,
+    /// The rating council's 100-point score behind the stars (0–100, in
+    /// the stars' band: 3★ 50–69, 4★ 70–89, 5★ 90–100). The four
+    /// `rating_*` fields come together, and only with a certificate.
+    #[serde(default)]
+    pub rating_score: Option<i64>,
+    /// Number of the decision recognising the rating (số quyết định).
+    #[serde(default)]
+    #[schema(example = "1234/QĐ-UBND")]
+    pub rating_decision_no: Option<String>,
+    /// Date of that decision; not after the certificate's issue date.
+    #[serde(default)]
+    pub rating_decision_on: Option<NaiveDate>,
+    /// The body that issued it (cơ quan ban hành), e.g. `UBND tỉnh Lào Cai`.
+    #[serde(default)]
+    pub rating_body: Option<String>,
     /// GTIN-8/12/13/14 with a correct check digit; stored as 14 digits.
     #[serde(default)]
     #[schema(example = "8936052000019")]
@@ -90,6 +105,7 @@ pub struct ProductRecord {
     pub group_code: String,
     pub stars: StarRating,
     pub certificate: Option<Certificate>,
+    pub rating: Option<RatingRecord>,
     pub gtin: Option<Gtin>,
     pub internal_code: Option<String>,
     pub unit: String,
@@ -101,6 +117,15 @@ pub struct ProductRecord {
     pub photo_url: Option<String>,
     pub key_product: bool,
     pub active: bool,
+}
+
+/// The rating record behind a certificate's stars, checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RatingRecord {
+    pub score: i32,
+    pub decision_no: String,
+    pub decision_on: NaiveDate,
+    pub body: String,
 }
 
 const NAME: (&str, &str) = ("Tên sản phẩm", "The product name");
@@ -118,6 +143,7 @@ pub fn check(input: &ProductInput, refs: &Refs) -> Result<ProductRecord, Vec<Ref
     let group = p.take(group(refs, &input.group_code));
     let stars = p.take(stars(input.stars));
     let certificate = p.take(certificate(input));
+    let rating = p.take(rating(input, stars, certificate.as_ref()));
     let gtin = p.take(gtin(input.gtin.as_deref()));
     let internal_code = p.take(internal_code(input.internal_code.as_deref()));
     let unit = p.take(required_text(
@@ -173,6 +199,7 @@ pub fn check(input: &ProductInput, refs: &Refs) -> Result<ProductRecord, Vec<Ref
             group_code: group?.0,
             stars: stars?,
             certificate: certificate?,
+            rating: rating?,
             gtin: gtin?,
             internal_code: internal_code?,
             unit: unit?,
@@ -252,6 +279,101 @@ fn certificate(input: &ProductInput) -> Result<Option<Certificate>, Refusal> {
             "An OCOP certificate needs its number, level (province/central) and issue date.",
         )),
     }
+}
+
+/// The rating record: nothing, or score, decision number, date and body
+/// together, only with a certificate, the score in the stars' band
+/// ([`StarRating::score_band`] cites the rule).
+fn rating(
+    input: &ProductInput,
+    stars: Option<StarRating>,
+    certificate: Option<&Option<Certificate>>,
+) -> Result<Option<RatingRecord>, Refusal> {
+    let decision_no = optional_text(
+        "rating_decision_no",
+        ("Số quyết định công nhận", "The decision number"),
+        input.rating_decision_no.as_deref(),
+        64,
+    )?;
+    let body = optional_text(
+        "rating_body",
+        ("Cơ quan ban hành quyết định", "The issuing body"),
+        input.rating_body.as_deref(),
+        200,
+    )?;
+    let (score, on) = (input.rating_score, input.rating_decision_on);
+    if score.is_none() && decision_no.is_none() && on.is_none() && body.is_none() {
+        return Ok(None);
+    }
+    let Some(certificate) = certificate else {
+        // the certificate itself was refused: that refusal is enough
+        return Ok(None);
+    };
+    let Some(certificate) = certificate else {
+        return Err(invalid(
+            "rating_score",
+            "rating_without_certificate",
+            "Kết quả đánh giá, phân hạng (điểm, quyết định) chỉ nhập kèm giấy chứng nhận OCOP.",
+            "A rating record (score, decision) is entered only with an OCOP certificate.",
+        ));
+    };
+    let (Some(score), Some(decision_no), Some(decision_on), Some(body)) =
+        (score, decision_no, on, body)
+    else {
+        return Err(invalid(
+            "rating_score",
+            "incomplete_rating",
+            "Kết quả phân hạng cần đủ điểm, số quyết định, ngày quyết định và cơ quan ban hành.",
+            "A rating record needs its score, decision number, decision date and issuing body.",
+        ));
+    };
+    let Some(score) = u8::try_from(score).ok().filter(|s| *s <= 100) else {
+        return Err(invalid(
+            "rating_score",
+            "invalid_rating_score",
+            format!("Điểm đánh giá phải từ 0 đến 100 (nhận được {score})."),
+            format!("The rating score must be 0 to 100 (got {score})."),
+        ));
+    };
+    if let Some(stars) = stars
+        && !stars.matches_score(score)
+    {
+        let (low, high) = stars.score_band();
+        return Err(invalid(
+            "rating_score",
+            "rating_score_mismatch",
+            format!(
+                "Điểm {score} không khớp hạng {stars}: hạng này cần từ {low} đến {high} điểm \
+                 (Bộ tiêu chí OCOP, QĐ 148/QĐ-TTg)."
+            ),
+            format!(
+                "A score of {score} does not match {stars}: that rating needs {low} to {high} \
+                 points (OCOP criteria, Decision 148/QĐ-TTg)."
+            ),
+        ));
+    }
+    if decision_on > certificate.issued_on() {
+        return Err(invalid(
+            "rating_decision_on",
+            "rating_decision_after_certificate",
+            format!(
+                "Ngày quyết định ({}) không thể sau ngày cấp giấy chứng nhận ({}).",
+                decision_on.format("%d/%m/%Y"),
+                certificate.issued_on().format("%d/%m/%Y")
+            ),
+            format!(
+                "The decision date ({}) cannot be after the certificate's issue date ({}).",
+                decision_on.format("%d/%m/%Y"),
+                certificate.issued_on().format("%d/%m/%Y")
+            ),
+        ));
+    }
+    Ok(Some(RatingRecord {
+        score: i32::from(score),
+        decision_no,
+        decision_on,
+        body,
+    }))
 }
 
 fn gtin(value: Option<&str>) -> Result<Option<Gtin>, Refusal> {
