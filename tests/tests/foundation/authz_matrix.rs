@@ -180,6 +180,10 @@ web POST /labels/new                               | -                          
 web GET /login                                     | -                                           | 200 200 200 200 200 200 200
 web POST /login                                    | -                                           | 400 400 400 400 400 400 400
 web POST /logout                                   | -                                           | 303 303 303 303 303 303 303
+web GET /oversight                                 | -                                           | 200 403 403 403 200 303 303
+web GET /oversight/indicators                      | -                                           | 200 403 403 403 200 303 303
+web POST /oversight/indicators/targets             | -                                           | 422 403 403 403 403 303 303
+web GET /oversight/{list}                          | /oversight/stock                            | 200 403 403 403 200 303 303
 web GET /portal                                    | -                                           | 404 404 404 200 404 303 303
 web POST /portal/notices/read                      | -                                           | 404 404 404 303 404 303 303
 web GET /products                                  | -                                           | 200 200 200 200 200 200 200
