@@ -336,8 +336,9 @@ impl FromStr for Dong {
     }
 }
 
-/// `-1234567` → `-1.234.567`.
-fn group_thousands(value: i64) -> String {
+/// `-1234567` → `-1.234.567`: whole numbers grouped as Vietnamese text
+/// groups them (the grouping of [`Dong`]'s `Display`).
+pub fn group_thousands(value: i64) -> String {
     let digits = value.unsigned_abs().to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
     if value < 0 {

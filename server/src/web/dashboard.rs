@@ -17,7 +17,7 @@ use actix_web::{HttpResponse, get, web};
 use chrono::{NaiveDate, Utc};
 use maud::{Markup, html};
 use ocop_core::i18n::Lang;
-use ocop_core::money::{Dong, Quantity};
+use ocop_core::money::{Dong, Quantity, group_thousands};
 use serde::Deserialize;
 
 use super::forms;
@@ -721,9 +721,9 @@ fn change(lang: Lang, now: i64, before: i64) -> Markup {
 fn cell(v: &Value) -> Markup {
     match v {
         Value::Text(s) => html! { (s) },
-        Value::Int(n) => html! { (n) },
+        Value::Int(n) => html! { (group_thousands(*n)) },
         Value::Money(n) => html! { (Dong::new(*n)) },
-        Value::Qty(m) => html! { (Quantity::from_milli(*m)) },
+        Value::Qty(m) => html! { (units(*m)) },
         Value::Percent(p) => html! { (format!("{p:.1}")) },
         Value::Date(d) => html! { (d.format("%d/%m/%Y")) },
         Value::Time(at) => html! { (ocop_core::time::format_vn(*at)) },
@@ -731,20 +731,31 @@ fn cell(v: &Value) -> Markup {
     }
 }
 
-/// A money amount in short form for a chart's axis: 1,2 tr, 350 k.
+/// Units for people: whole units grouped (`1.845.992`), a fraction as
+/// the till writes it (`1,5`).
+fn units(milli: i64) -> String {
+    if milli % 1000 == 0 {
+        group_thousands(milli / 1000)
+    } else {
+        Quantity::from_milli(milli).to_string()
+    }
+}
+
+/// A money amount in short form for a chart's labels: 1,2 tỷ, 350,5 tr,
+/// 350 k.
 fn short(v: i64) -> String {
     let d = rust_decimal::Decimal::from(v);
-    if v.abs() >= 1_000_000 {
-        format!(
-            "{} tr",
-            (d / rust_decimal::Decimal::from(1_000_000)).round_dp(1)
-        )
-        .replace('.', ",")
+    let scaled = |by: i64, dp: u32| (d / rust_decimal::Decimal::from(by)).round_dp(dp);
+    let text = if v.abs() >= 1_000_000_000 {
+        format!("{} tỷ", scaled(1_000_000_000, 1))
+    } else if v.abs() >= 1_000_000 {
+        format!("{} tr", scaled(1_000_000, 1))
     } else if v.abs() >= 1_000 {
-        format!("{} k", (d / rust_decimal::Decimal::from(1_000)).round_dp(0))
+        format!("{} k", scaled(1_000, 0))
     } else {
         v.to_string()
-    }
+    };
+    text.replace('.', ",")
 }
 
 fn scaled(v: i64, max: i64, span: i64) -> i64 {
@@ -757,7 +768,7 @@ fn scaled(v: i64, max: i64, span: i64) -> i64 {
 }
 
 fn line_svg(lang: Lang, points: &[(String, i64)]) -> Markup {
-    let (w, h, left, top, bottom) = (400i64, 180i64, 44i64, 10i64, 24i64);
+    let (w, h, left, top, bottom) = (400i64, 180i64, 60i64, 10i64, 24i64);
     let max = points.iter().map(|p| p.1).max().unwrap_or(0).max(1);
     let n = i64::try_from(points.len()).unwrap_or(1).max(1);
     let x = |i: i64| {
@@ -878,7 +889,7 @@ fn page_body(lang: Lang, d: &Dashboard) -> Markup {
         (
             "Số lượng",
             "Units",
-            Quantity::from_milli(now.units_milli()).to_string(),
+            units(now.units_milli()),
             now.units_milli(),
             prev.units_milli(),
             year.units_milli(),
@@ -886,7 +897,7 @@ fn page_body(lang: Lang, d: &Dashboard) -> Markup {
         (
             "Số hóa đơn",
             "Receipts",
-            now.receipts.to_string(),
+            group_thousands(now.receipts),
             now.receipts,
             prev.receipts,
             year.receipts,

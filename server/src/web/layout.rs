@@ -98,7 +98,8 @@ table.oversight td{overflow-wrap:break-word}
 @media (max-width:40rem){table.responsive td.num{text-align:left}}
 .kpis{display:grid;grid-template-columns:repeat(auto-fit,minmax(9.5rem,1fr));gap:.6rem;margin-bottom:1rem}
 .kpi{background:#fff;border:1px solid #dfe6dc;border-radius:.4rem;padding:.6rem .7rem;display:flex;flex-direction:column;gap:.1rem}
-.kpi strong{font-size:1.25rem;font-variant-numeric:tabular-nums}
+.kpi strong{font-size:1.25rem;font-variant-numeric:tabular-nums;overflow-wrap:anywhere}
+@media (max-width:480px){.kpi strong{font-size:1.05rem}}
 .kpi .label,.kpi .cmp{font-size:.85rem;color:#5d6b5a}
 .up{color:#1f6b3a}.down{color:#a3261b}
 nav.crumbs{margin:.2rem 0 .6rem;display:block}
